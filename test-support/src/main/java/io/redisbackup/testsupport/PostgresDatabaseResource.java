@@ -1,0 +1,62 @@
+package io.redisbackup.testsupport;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The test database on the machine's real PostgreSQL server, created when it is missing. Each service keeps its
+ * tables in a schema of its own, which Flyway cleans and migrates when the service starts under test.
+ *
+ * <p>The server is {@code 127.0.0.1:5432} as user {@code postgres} unless {@code TEST_POSTGRES_HOST},
+ * {@code TEST_POSTGRES_PORT}, {@code TEST_POSTGRES_USER} or {@code TEST_POSTGRES_PASSWORD} say otherwise.
+ */
+public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DATABASE = "redis_backup_test";
+
+    @Override
+    public Map<String, String> start() {
+        String server = "jdbc:postgresql://%s:%s/".formatted(env("TEST_POSTGRES_HOST", "127.0.0.1"),
+                env("TEST_POSTGRES_PORT", "5432"));
+        String user = env("TEST_POSTGRES_USER", "postgres");
+        String password = env("TEST_POSTGRES_PASSWORD", "");
+        createDatabaseIfMissing(server + "postgres", user, password);
+        return Map.of(
+                "quarkus.datasource.jdbc.url", server + DATABASE,
+                "quarkus.datasource.username", user,
+                "quarkus.datasource.password", password);
+    }
+
+    @Override
+    public void stop() {
+        // the database stays: each run cleans the schemas it migrates
+    }
+
+    private static void createDatabaseIfMissing(String url, String user, String password) {
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+                PreparedStatement exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
+            exists.setString(1, DATABASE);
+            if (!exists.executeQuery().next()) {
+                try (Statement create = connection.createStatement()) {
+                    create.execute("create database " + DATABASE);
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) { // another test JVM created it just now
+                throw new IllegalStateException("Cannot reach PostgreSQL at " + url
+                        + " (start it, or run .ci/run which does): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,207 @@
+package io.redisbackup.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process on a free port of 127.0.0.1, with a password, keeping nothing on disk.
+ * {@link #close()} stops it and removes its folder; a JVM that exits without closing it stops it too.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *     redis.call("SET", "user:1", "alice");
+ * }
+ * }</pre>
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    private static final int PORT_ATTEMPTS = 5;
+
+    private final Process process;
+    private final int port;
+    private final String password;
+    private final Path dir;
+    private final Thread stopOnExit;
+    private RespConnection connection;
+
+    private RedisServer(Process process, int port, String password, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.password = password;
+        this.dir = dir;
+        this.stopOnExit = new Thread(process::destroyForcibly, "stop redis-server :" + port);
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+    }
+
+    /** A server with a fresh random password. */
+    public static RedisServer start(String... extraConfig) {
+        return startWithPassword("pw-" + UUID.randomUUID(), extraConfig);
+    }
+
+    /**
+     * A server requiring {@code password}; {@code extraConfig} are further {@code redis-server} arguments, such as
+     * {@code "--maxmemory-policy", "allkeys-lfu"}.
+     */
+    public static RedisServer startWithPassword(String password, String... extraConfig) {
+        Path dir = createDir();
+        String lastFailure = "";
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            int port = freePort();
+            Process process = launch(port, password, dir, extraConfig);
+            RedisServer server = new RedisServer(process, port, password, dir);
+            if (server.awaitReady()) {
+                return server;
+            }
+            lastFailure = server.logTail();
+            server.stopProcess();
+        }
+        deleteDir(dir);
+        throw new IllegalStateException("redis-server did not start after " + PORT_ATTEMPTS + " attempts: " + lastFailure);
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Runs one command on a shared authenticated connection. */
+    public synchronized Object call(Object... args) {
+        if (connection == null) {
+            connection = authenticatedConnection();
+        }
+        return connection.call(args);
+    }
+
+    public String callString(Object... args) {
+        return RespConnection.asString(call(args));
+    }
+
+    /** A new connection, already authenticated; the caller closes it. */
+    public RespConnection authenticatedConnection() {
+        RespConnection fresh = RespConnection.open(host(), port);
+        fresh.call("AUTH", password);
+        return fresh;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+        stopProcess();
+        deleteDir(dir);
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException alreadyExiting) {
+            // the hook runs anyway
+        }
+    }
+
+    private boolean awaitReady() {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            try (RespConnection probe = authenticatedConnection()) {
+                if ("PONG".equals(probe.call("PING"))) {
+                    return true;
+                }
+            } catch (RuntimeException notYet) {
+                sleep(20);
+            }
+        }
+        return false;
+    }
+
+    private void stopProcess() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("redis.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static Process launch(int port, String password, Path dir, String... extraConfig) {
+        List<String> command = new ArrayList<>(List.of("redis-server",
+                "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--requirepass", password,
+                "--save", "", "--appendonly", "no",
+                // a replica-style snapshot starts at once instead of after the default 5 s
+                "--repl-diskless-sync-delay", "0",
+                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(List.of(extraConfig));
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run redis-server: is it installed and on the PATH?", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path createDir() {
+        try {
+            return Files.createTempDirectory("redis-server-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteDir(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
