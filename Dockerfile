@@ -1,0 +1,21 @@
+# One image per service, for machines with Docker (docker-compose.yml builds all five):
+#   docker build --build-arg SERVICE=api-gateway -t redis-backup/api-gateway .
+# The default path needs no Docker at all: see ./stack in the README.
+
+FROM maven:3.9-eclipse-temurin-21 AS build
+ARG SERVICE
+WORKDIR /src
+COPY . .
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service module>" && exit 1)
+RUN mvn -B -q -pl "$SERVICE" -am package -DskipTests
+
+FROM eclipse-temurin:21-jre
+ARG SERVICE
+# curl for the health check in docker-compose.yml
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /src/${SERVICE}/target/quarkus-app/ /app/
+ENV JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" \
+    QUARKUS_HTTP_HOST=0.0.0.0
+USER 1001
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
