@@ -1,0 +1,9 @@
+package io.redisbackup.contracts;
+
+import java.util.UUID;
+
+/** What happened to a backup, on {@link Topics#BACKUP_EVENTS}; the gateway keeps its catalogue from these. */
+public sealed interface BackupEvent extends Message permits BackupStarted, BackupCompleted, BackupFailed, BackupDeleted {
+
+    UUID backupId();
+}

@@ -1,0 +1,38 @@
+package io.redisbackup.contracts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What every message on every topic carries. In JSON, {@code messageType} names the record
+ * ({@code "TakeBackupCommand"}, {@code "TaskStatusChanged"}, ...); docs/messages.md shows each one.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "messageType")
+@JsonSubTypes({
+        @JsonSubTypes.Type(TakeBackupCommand.class),
+        @JsonSubTypes.Type(DeleteBackupCommand.class),
+        @JsonSubTypes.Type(TaskStatusChanged.class),
+        @JsonSubTypes.Type(BackupStarted.class),
+        @JsonSubTypes.Type(BackupCompleted.class),
+        @JsonSubTypes.Type(BackupFailed.class),
+        @JsonSubTypes.Type(BackupDeleted.class) })
+public interface Message {
+
+    /** The version of the message schemas in this module; a consumer refuses a message of a newer one. */
+    int SCHEMA_VERSION = 1;
+
+    int schemaVersion();
+
+    /** Unique per message; a consumer may use it to drop a message it has seen. */
+    UUID eventId();
+
+    UUID taskId();
+
+    /** Also the record key: the messages of one instance stay in order. */
+    UUID instanceId();
+
+    Instant occurredAt();
+}

@@ -1,0 +1,80 @@
+package io.redisbackup.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.redisbackup.contracts.MessageCodec.InvalidMessageException;
+import io.redisbackup.contracts.secret.SealedSecret;
+
+class MessageCodecTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T02:15:00Z");
+    private final UUID task = UUID.randomUUID();
+    private final UUID instance = UUID.randomUUID();
+    private final UUID backup = UUID.randomUUID();
+
+    @Test
+    void roundTripsACommandThroughItsTopicInterface() {
+        TakeBackupCommand command = TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL, Trigger.MANUAL,
+                new RedisEndpoint("10.0.0.5", 6379, null, new SealedSecret("v1.abc"), false), NOW);
+
+        String json = MessageCodec.toJson(command);
+
+        assertTrue(json.contains("\"messageType\":\"TakeBackupCommand\""), json);
+        assertTrue(json.contains("\"occurredAt\":\"2026-11-24T02:15:00Z\""), json);
+        assertTrue(json.contains("\"password\":\"v1.abc\""), json);
+        assertEquals(command, MessageCodec.fromJson(json, BackupWorkerCommand.class));
+    }
+
+    @Test
+    void leavesOutFieldsThatAreNotSet() {
+        String json = MessageCodec.toJson(TaskStatusChanged.of(task, instance, 1, TaskType.BACKUP, backup,
+                Trigger.MANUAL, TaskStatus.PENDING, NOW));
+        assertTrue(!json.contains("null") && !json.contains("\"error\""), json);
+    }
+
+    @Test
+    void roundTripsATaskStatusWithProgressAndResult() {
+        TaskStatusChanged event = TaskStatusChanged.of(task, instance, 3, TaskType.BACKUP, backup, Trigger.SCHEDULED,
+                TaskStatus.SUCCEEDED, NOW).withProgress(Progress.ofBytes(50, 200)).withResult(Map.of("keyCount", 7));
+        TaskStatusChanged read = MessageCodec.fromJson(MessageCodec.toJson(event), TaskStatusChanged.class);
+        assertEquals(25, read.progress().percent());
+        assertEquals(7, ((Number) read.result().get("keyCount")).intValue());
+    }
+
+    @Test
+    void refusesWhatIsNotAMessageOfTheExpectedKind() {
+        String event = MessageCodec.toJson(BackupDeleted.of(task, instance, backup, NOW));
+        assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson(event, BackupWorkerCommand.class));
+        assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson("{not json", Message.class));
+        assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson("", Message.class));
+        assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson("{\"messageType\":\"Nope\"}", Message.class));
+    }
+
+    @Test
+    void refusesANewerSchemaVersionAndMissingIdentity() {
+        String newer = MessageCodec.toJson(BackupDeleted.of(task, instance, backup, NOW))
+                .replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+        InvalidMessageException refused = assertThrows(InvalidMessageException.class,
+                () -> MessageCodec.fromJson(newer, BackupEvent.class));
+        assertTrue(refused.getMessage().contains("schema version 2"), refused.getMessage());
+
+        String anonymous = "{\"messageType\":\"BackupDeleted\",\"schemaVersion\":1,\"backupId\":\"" + backup + "\"}";
+        assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson(anonymous, BackupEvent.class));
+    }
+
+    @Test
+    void refusesAPasswordThatIsNotSealed() {
+        String json = MessageCodec.toJson(TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL,
+                Trigger.MANUAL, new RedisEndpoint("h", 1, null, new SealedSecret("v1.x"), false), NOW))
+                .replace("\"v1.x\"", "\"plain-password\"");
+        assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson(json, BackupWorkerCommand.class));
+    }
+}
