@@ -1,0 +1,30 @@
+package io.redisbackup.backupstore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where backups are kept. A backup is written into a staging area and becomes visible, all at once, only when
+ * {@link StagedBackup#publish} is called with its manifest; until then no reader can see any of it.
+ */
+public interface BackupStore {
+
+    /** The name of the RDB file in a backup, as the server sent it. */
+    String RDB = "dump.rdb";
+    /** The name of the key index file in a backup. */
+    String KEY_INDEX = "keys.idx";
+
+    /** Starts writing a backup; nothing of it is visible until it is published. */
+    StagedBackup stage(UUID instanceId, UUID backupId) throws IOException;
+
+    /** The manifest of a published backup; empty while it is staged, after it is deleted, or if it never was. */
+    Optional<Manifest> manifest(UUID instanceId, UUID backupId) throws IOException;
+
+    /** Reads one file of a published backup ({@link #RDB} or {@link #KEY_INDEX}). */
+    InputStream open(UUID instanceId, UUID backupId, String file) throws IOException;
+
+    /** Removes a published backup; removing one that is not there does nothing. */
+    void delete(UUID instanceId, UUID backupId) throws IOException;
+}

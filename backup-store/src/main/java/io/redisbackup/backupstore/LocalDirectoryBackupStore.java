@@ -1,0 +1,138 @@
+package io.redisbackup.backupstore;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Backups in a directory: {@code <root>/instances/<instanceId>/<backupId>/} holds {@code dump.rdb},
+ * {@code keys.idx} and {@code manifest.json}. A backup is written under {@code <root>/staging/} and moved into
+ * place in one rename, so a reader sees all of it or nothing; staging folders left by a crash are never read.
+ */
+public final class LocalDirectoryBackupStore implements BackupStore {
+
+    private static final Set<String> FILES = Set.of(RDB, KEY_INDEX);
+
+    private final Path root;
+
+    public LocalDirectoryBackupStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath();
+        Files.createDirectories(this.root.resolve("staging"));
+        Files.createDirectories(this.root.resolve("instances"));
+    }
+
+    @Override
+    public StagedBackup stage(UUID instanceId, UUID backupId) throws IOException {
+        Path staging = Files.createTempDirectory(root.resolve("staging"), backupId + "-");
+        return new LocalStagedBackup(staging, backupDir(instanceId, backupId));
+    }
+
+    @Override
+    public Optional<Manifest> manifest(UUID instanceId, UUID backupId) throws IOException {
+        try (InputStream in = Files.newInputStream(backupDir(instanceId, backupId).resolve(Manifest.FILE_NAME))) {
+            return Optional.of(Manifest.readFrom(in));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream open(UUID instanceId, UUID backupId, String file) throws IOException {
+        requireKnownFile(file);
+        if (manifest(instanceId, backupId).isEmpty()) {
+            throw new NoSuchFileException("backup " + backupId + " of instance " + instanceId);
+        }
+        return Files.newInputStream(backupDir(instanceId, backupId).resolve(file));
+    }
+
+    @Override
+    public void delete(UUID instanceId, UUID backupId) throws IOException {
+        Path dir = backupDir(instanceId, backupId);
+        // the manifest goes first: from then on the backup is not visible, whatever else a crash leaves behind
+        Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
+        deleteTree(dir);
+    }
+
+    private Path backupDir(UUID instanceId, UUID backupId) {
+        // UUIDs only: no name from outside ever becomes a path
+        return root.resolve("instances").resolve(instanceId.toString()).resolve(backupId.toString());
+    }
+
+    private static void requireKnownFile(String file) {
+        if (!FILES.contains(file)) {
+            throw new IllegalArgumentException("Not a backup file: " + file);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static final class LocalStagedBackup implements StagedBackup {
+        private final Path staging;
+        private final Path target;
+        private boolean ended;
+
+        LocalStagedBackup(Path staging, Path target) {
+            this.staging = staging;
+            this.target = target;
+        }
+
+        @Override
+        public OutputStream create(String file) throws IOException {
+            requireKnownFile(file);
+            return new BufferedOutputStream(Files.newOutputStream(staging.resolve(file)), 1 << 16);
+        }
+
+        @Override
+        public void publish(Manifest manifest) throws IOException {
+            for (Manifest.FileEntry entry : manifest.files()) {
+                long size = Files.size(staging.resolve(entry.name()));
+                if (size != entry.sizeBytes()) {
+                    throw new IOException(entry.name() + " has " + size + " bytes, the manifest says " + entry.sizeBytes());
+                }
+            }
+            try (OutputStream out = Files.newOutputStream(staging.resolve(Manifest.FILE_NAME))) {
+                manifest.writeTo(out);
+            }
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
+                throw new IOException("Backup " + target.getFileName() + " is already published", e);
+            }
+            ended = true;
+        }
+
+        @Override
+        public void discard() throws IOException {
+            deleteTree(staging);
+            ended = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!ended) {
+                discard();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.redisbackup.backupstore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * What a backup holds, written last: its files with their sizes and SHA-256, how many keys per database, the
+ * source's Redis and RDB versions, and the RDB's own CRC64 as the server computed it.
+ */
+public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
+        String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
+        List<FileEntry> files) {
+
+    public static final int FORMAT_VERSION = 1;
+    static final String FILE_NAME = "manifest.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    /** One file of the backup. */
+    public record FileEntry(String name, long sizeBytes, String sha256) {
+    }
+
+    public FileEntry file(String name) {
+        return files.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("The manifest of backup " + backupId + " lists no " + name));
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        JSON.writeValue(out, this);
+    }
+
+    static Manifest readFrom(InputStream in) throws IOException {
+        Manifest manifest = JSON.readValue(in, Manifest.class);
+        if (manifest.formatVersion() > FORMAT_VERSION) {
+            throw new IOException("Backup format " + manifest.formatVersion() + " is newer than this service knows");
+        }
+        return manifest;
+    }
+}

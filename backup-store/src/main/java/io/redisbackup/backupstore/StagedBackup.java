@@ -1,0 +1,20 @@
+package io.redisbackup.backupstore;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** A backup being written. Either {@link #publish} or {@link #discard} ends it; closing it discards it unless published. */
+public interface StagedBackup extends AutoCloseable {
+
+    /** A new file of the backup, to write from start to end. */
+    OutputStream create(String file) throws IOException;
+
+    /** Makes the backup visible with this manifest, at once and whole. */
+    void publish(Manifest manifest) throws IOException;
+
+    /** Throws away what was written. */
+    void discard() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

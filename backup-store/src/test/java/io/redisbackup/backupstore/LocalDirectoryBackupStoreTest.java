@@ -1,0 +1,123 @@
+package io.redisbackup.backupstore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalDirectoryBackupStoreTest {
+
+    @TempDir
+    Path root;
+
+    private final UUID instance = UUID.randomUUID();
+    private final UUID backup = UUID.randomUUID();
+    private final byte[] rdb = "REDIS0010 not really".getBytes();
+
+    @Test
+    void aBackupIsInvisibleUntilPublishedThenWhole() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, rdb);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            assertTrue(store.manifest(instance, backup).isEmpty());
+            assertThrows(NoSuchFileException.class, () -> store.open(instance, backup, BackupStore.RDB));
+
+            staged.publish(manifest(rdb.length, 3));
+        }
+        assertEquals(7, store.manifest(instance, backup).orElseThrow().keyCount());
+        try (InputStream in = store.open(instance, backup, BackupStore.RDB)) {
+            assertArrayEquals(rdb, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void anUnpublishedBackupLeavesNothingBehind() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, rdb);
+        }
+        assertTrue(store.manifest(instance, backup).isEmpty());
+        try (Stream<Path> staging = Files.list(root.resolve("staging"))) {
+            assertEquals(0, staging.count());
+        }
+    }
+
+    @Test
+    void refusesAManifestThatDisagreesWithTheFiles() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, rdb);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            assertThrows(IOException.class, () -> staged.publish(manifest(rdb.length + 1, 3)));
+        }
+        assertTrue(store.manifest(instance, backup).isEmpty());
+    }
+
+    @Test
+    void aBackupIdIsPublishedOnce() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        for (int i = 0; i < 2; i++) {
+            try (StagedBackup staged = store.stage(instance, backup)) {
+                write(staged, BackupStore.RDB, rdb);
+                write(staged, BackupStore.KEY_INDEX, new byte[3]);
+                if (i == 0) {
+                    staged.publish(manifest(rdb.length, 3));
+                } else {
+                    assertThrows(IOException.class, () -> staged.publish(manifest(rdb.length, 3)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void deletesDataAndManifest() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, rdb);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(rdb.length, 3));
+        }
+        store.delete(instance, backup);
+        store.delete(instance, backup);
+        assertTrue(store.manifest(instance, backup).isEmpty());
+        assertTrue(Files.notExists(root.resolve("instances").resolve(instance.toString()).resolve(backup.toString())));
+    }
+
+    @Test
+    void opensOnlyTheFilesOfABackup() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        assertThrows(IllegalArgumentException.class, () -> store.open(instance, backup, "../../etc/passwd"));
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            assertThrows(IllegalArgumentException.class, () -> staged.create("manifest.json"));
+        }
+    }
+
+    private Manifest manifest(long rdbSize, long indexSize) {
+        return new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(), "7.0.15", 10,
+                "0000000000000000", 7, Map.of(0, 7L),
+                List.of(new Manifest.FileEntry(BackupStore.RDB, rdbSize, "x"),
+                        new Manifest.FileEntry(BackupStore.KEY_INDEX, indexSize, "y")));
+    }
+
+    private static void write(StagedBackup staged, String file, byte[] bytes) throws IOException {
+        try (OutputStream out = staged.create(file)) {
+            out.write(bytes);
+        }
+    }
+}
