@@ -1,0 +1,69 @@
+package io.redisbackup.apigateway;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import io.redisbackup.contracts.BackupType;
+import io.redisbackup.contracts.Trigger;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One backup of an instance, in the catalogue. */
+@Entity
+@Table(name = "backup")
+public class Backup extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+    @Column(name = "instance_id")
+    public UUID instanceId;
+    @Column(name = "task_id")
+    public UUID taskId;
+    @Enumerated(EnumType.STRING)
+    public BackupType type;
+    @Enumerated(EnumType.STRING)
+    public Trigger trigger;
+    @Enumerated(EnumType.STRING)
+    public BackupStatus status;
+    @Column(name = "retention_days")
+    public Integer retentionDays;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+    @Column(name = "size_bytes")
+    public Long sizeBytes;
+    @Column(name = "key_count")
+    public Long keyCount;
+    public String sha256;
+    @Column(name = "redis_version")
+    public String redisVersion;
+    @Column(name = "rdb_version")
+    public Integer rdbVersion;
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+    @Column(name = "error_code")
+    public String errorCode;
+    @Column(name = "error_message")
+    public String errorMessage;
+    @Column(name = "delete_task_id")
+    public UUID deleteTaskId;
+
+    public static List<Backup> ofInstance(UUID instanceId) {
+        return list("instanceId", Sort.descending("createdAt").and("id"), instanceId);
+    }
+
+    public static boolean anyInProgress(UUID instanceId) {
+        return count("instanceId = ?1 and status in ?2", instanceId,
+                List.of(BackupStatus.PENDING, BackupStatus.RUNNING, BackupStatus.DELETING)) > 0;
+    }
+}

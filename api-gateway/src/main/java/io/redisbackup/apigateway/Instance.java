@@ -1,0 +1,37 @@
+package io.redisbackup.apigateway;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A Redis server registered for backup. */
+@Entity
+@Table(name = "instance")
+public class Instance extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+    public String name;
+    public String host;
+    public int port;
+    public String username;
+    /** The password as {@code SecretCipher} sealed it. */
+    @Column(name = "password_sealed")
+    public String passwordSealed;
+    public boolean tls;
+    @Column(name = "redis_version")
+    public String redisVersion;
+    @Enumerated(EnumType.STRING)
+    public InstanceStatus status;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,34 @@
+package io.redisbackup.apigateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The gateway's own settings, under {@code gateway.}. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** Base64 of the 32-byte key that seals instance passwords; the workers hold the same key. */
+    String secretKey();
+
+    /** How long registering an instance waits for it to answer. */
+    @WithDefault("5s")
+    Duration instanceCheckTimeout();
+
+    /** The folder of the backup store the backup worker writes (downloads are served from it). */
+    Path backupDirectory();
+
+    Outbox outbox();
+
+    interface Outbox {
+        /** How often unsent outbox messages are looked for (a commit also triggers a relay at once). */
+        @WithDefault("1s")
+        Duration sweepInterval();
+
+        /** How long a Kafka send may take before the relay tries again later. */
+        @WithDefault("10s")
+        Duration sendTimeout();
+    }
+}

@@ -1,0 +1,107 @@
+package io.redisbackup.apigateway.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.service.BackupService;
+import io.redisbackup.apigateway.service.InstanceService;
+import jakarta.validation.Valid;
+import jakarta.validation.groups.ConvertGroup;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+@Path("/api/v1/instances")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Instances", description = "Redis servers registered for backup")
+public class InstanceResource {
+
+    private final InstanceService instances;
+    private final BackupService backups;
+
+    public InstanceResource(InstanceService instances, BackupService backups) {
+        this.instances = instances;
+        this.backups = backups;
+    }
+
+    @POST
+    @Operation(summary = "Register an instance", description = "Connects once (AUTH and INFO) and refuses an "
+            + "instance that cannot be reached, refuses the credentials or is not Redis.")
+    @APIResponse(responseCode = "201", description = "Registered")
+    @APIResponse(responseCode = "400", description = "Invalid fields")
+    @APIResponse(responseCode = "422", description = "The instance cannot be used")
+    public Response register(@Valid @ConvertGroup(to = InstanceRequest.Registration.class) @NotNull InstanceRequest body) {
+        InstanceView created = InstanceView.of(instances.register(body.toConnection()));
+        return Response.created(URI.create("/api/v1/instances/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Operation(summary = "List the instances")
+    public List<InstanceView> list() {
+        return instances.all().stream().map(InstanceView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get an instance")
+    @APIResponse(responseCode = "404", description = "No such instance")
+    public InstanceView get(@PathParam("id") UUID id) {
+        return InstanceView.of(instances.find(id));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(summary = "Change an instance", description = "Name, address and credentials; checked against the "
+            + "server like a registration. Without a password the current one is kept.")
+    public InstanceView change(@PathParam("id") UUID id, @Valid @NotNull InstanceRequest body) {
+        return InstanceView.of(instances.change(id, body.toConnection()));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Remove an instance", description = "Refused while a task runs on it. Its backups stay.")
+    @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "409", description = "A task runs on the instance")
+    public void remove(@PathParam("id") UUID id) {
+        instances.remove(id);
+    }
+
+    @POST
+    @Path("/{id}/backups")
+    @Operation(summary = "Back up the instance now", description = "A manual backup, kept until deleted or for "
+            + "retentionDays. Answers at once with the task to follow.")
+    @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
+    public Response backUp(@PathParam("id") UUID id, @Valid BackupRequest body) {
+        Backup backup = backups.requestManualBackup(id, body == null ? null : body.retentionDays());
+        return new TaskAccepted(backup.taskId, backup.id).asResponse();
+    }
+
+    @GET
+    @Path("/{id}/backups")
+    @Operation(summary = "List the instance's backups, newest first")
+    public List<BackupView> backups(@PathParam("id") UUID id) {
+        instances.find(id);
+        return Backup.ofInstance(id).stream().map(BackupView::of).toList();
+    }
+
+    /** Options of a manual backup. */
+    public record BackupRequest(@Min(1) @Max(730) Integer retentionDays) {
+    }
+}

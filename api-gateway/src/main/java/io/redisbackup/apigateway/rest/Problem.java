@@ -1,0 +1,13 @@
+package io.redisbackup.apigateway.rest;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** The body of an error response (RFC 9457, {@code application/problem+json}). */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance, String code,
+        List<ApiProblem.FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+}

@@ -1,0 +1,146 @@
+package io.redisbackup.apigateway.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.BackupStatus;
+import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.rest.ApiProblem;
+import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupDeleted;
+import io.redisbackup.contracts.BackupEvent;
+import io.redisbackup.contracts.BackupFailed;
+import io.redisbackup.contracts.BackupStarted;
+import io.redisbackup.contracts.BackupType;
+import io.redisbackup.contracts.DeleteBackupCommand;
+import io.redisbackup.contracts.TakeBackupCommand;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskType;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.Trigger;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/**
+ * Asking for backups and their deletion, and keeping the catalogue in step with what the backup worker reports.
+ * A request is accepted only once its catalogue row and its command are committed together (through the outbox).
+ */
+@ApplicationScoped
+public class BackupService {
+
+    private static final Logger LOG = Logger.getLogger(BackupService.class);
+    /** The task center shows the task as PENDING from this first event on; workers number theirs above it. */
+    private static final long ACCEPTED_SEQUENCE = 1;
+
+    private final InstanceService instances;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public BackupService(InstanceService instances, Outbox outbox, Clock clock) {
+        this.instances = instances;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Backup requestManualBackup(UUID instanceId, Integer retentionDays) {
+        Instance instance = instances.find(instanceId);
+        Instant now = clock.instant();
+        Backup backup = new Backup();
+        backup.id = UUID.randomUUID();
+        backup.taskId = UUID.randomUUID();
+        backup.instanceId = instance.id;
+        backup.type = BackupType.MANUAL;
+        backup.trigger = Trigger.MANUAL;
+        backup.status = BackupStatus.PENDING;
+        backup.retentionDays = retentionDays;
+        backup.createdAt = now;
+        backup.persist();
+
+        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.taskId, instance.id, ACCEPTED_SEQUENCE,
+                TaskType.BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now));
+        outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(backup.taskId, instance.id, backup.id,
+                BackupType.MANUAL, Trigger.MANUAL, instances.endpoint(instance), now));
+        LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
+        return backup;
+    }
+
+    @Transactional
+    public UUID requestDeletion(UUID backupId) {
+        Backup backup = find(backupId);
+        if (backup.status.inProgress()) {
+            throw ApiProblem.conflict("BACKUP_BUSY", "Backup " + backupId + " is " + backup.status
+                    + "; it can be deleted once that has ended.");
+        }
+        Instant now = clock.instant();
+        backup.status = BackupStatus.DELETING;
+        backup.deleteTaskId = UUID.randomUUID();
+        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.deleteTaskId, backup.instanceId,
+                ACCEPTED_SEQUENCE, TaskType.DELETE_BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now));
+        outbox.append(Topics.BACKUP_COMMANDS, DeleteBackupCommand.of(backup.deleteTaskId, backup.instanceId,
+                backup.id, Trigger.MANUAL, now));
+        LOG.infof("Deletion of backup %s requested (task %s)", backup.id, backup.deleteTaskId);
+        return backup.deleteTaskId;
+    }
+
+    public Backup find(UUID backupId) {
+        Backup backup = Backup.findById(backupId);
+        if (backup == null) {
+            throw ApiProblem.notFound("backup", backupId);
+        }
+        return backup;
+    }
+
+    /** Applies what the backup worker reports; a repeated or late event changes nothing. */
+    @Transactional
+    public void apply(BackupEvent event) {
+        Backup backup = Backup.findById(event.backupId());
+        if (backup == null) {
+            LOG.debugf("Event for unknown backup %s ignored", event.backupId());
+            return;
+        }
+        switch (event) {
+            case BackupStarted started -> {
+                if (backup.status == BackupStatus.PENDING) {
+                    backup.status = BackupStatus.RUNNING;
+                    backup.startedAt = started.occurredAt();
+                    LOG.infof("Backup %s is running", backup.id);
+                }
+            }
+            case BackupCompleted done -> {
+                if (backup.status == BackupStatus.PENDING || backup.status == BackupStatus.RUNNING) {
+                    backup.status = BackupStatus.SUCCEEDED;
+                    backup.startedAt = done.startedAt();
+                    backup.finishedAt = done.finishedAt();
+                    backup.sizeBytes = done.sizeBytes();
+                    backup.keyCount = done.keyCount();
+                    backup.sha256 = done.sha256();
+                    backup.redisVersion = done.redisVersion();
+                    backup.rdbVersion = done.rdbVersion();
+                    backup.expiresAt = backup.retentionDays == null ? null
+                            : done.finishedAt().plus(Duration.ofDays(backup.retentionDays));
+                    LOG.infof("Backup %s succeeded: %d keys, %d bytes", backup.id, done.keyCount(), done.sizeBytes());
+                }
+            }
+            case BackupFailed failed -> {
+                if (backup.status == BackupStatus.PENDING || backup.status == BackupStatus.RUNNING) {
+                    backup.status = BackupStatus.FAILED;
+                    backup.finishedAt = failed.occurredAt();
+                    backup.errorCode = failed.error().code();
+                    backup.errorMessage = failed.error().message();
+                    LOG.infof("Backup %s failed: %s", backup.id, failed.error().code());
+                }
+            }
+            case BackupDeleted deleted -> {
+                backup.delete();
+                LOG.infof("Backup %s deleted", deleted.backupId());
+            }
+        }
+    }
+}

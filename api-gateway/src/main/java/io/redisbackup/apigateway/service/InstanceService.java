@@ -1,0 +1,116 @@
+package io.redisbackup.apigateway.service;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.panache.common.Sort;
+import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.InstanceStatus;
+import io.redisbackup.apigateway.client.TaskCenter;
+import io.redisbackup.apigateway.redis.RedisProbe;
+import io.redisbackup.apigateway.rest.ApiProblem;
+import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.secret.SealedSecret;
+import io.redisbackup.contracts.secret.SecretCipher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/** Registering, changing and removing instances; each registration or change is checked against the live server. */
+@ApplicationScoped
+public class InstanceService {
+
+    private static final Logger LOG = Logger.getLogger(InstanceService.class);
+
+    private final RedisProbe probe;
+    private final SecretCipher cipher;
+    private final TaskCenter taskCenter;
+    private final Clock clock;
+
+    public InstanceService(RedisProbe probe, SecretCipher cipher, TaskCenter taskCenter, Clock clock) {
+        this.probe = probe;
+        this.cipher = cipher;
+        this.taskCenter = taskCenter;
+        this.clock = clock;
+    }
+
+    /** What a user gives to register or change an instance; a null password on a change keeps the current one. */
+    public record Connection(String name, String host, int port, String username, String password, boolean tls) {
+    }
+
+    @Transactional
+    public Instance register(Connection connection) {
+        String version = check(connection, connection.password());
+        Instance instance = new Instance();
+        instance.id = UUID.randomUUID();
+        instance.status = InstanceStatus.RUNNING;
+        instance.createdAt = clock.instant();
+        apply(instance, connection, connection.password(), version);
+        instance.persist();
+        LOG.infof("Instance %s registered (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
+        return instance;
+    }
+
+    @Transactional
+    public Instance change(UUID id, Connection connection) {
+        Instance instance = find(id);
+        String password = connection.password() != null ? connection.password()
+                : cipher.open(new SealedSecret(instance.passwordSealed));
+        String version = check(connection, password);
+        apply(instance, connection, password, version);
+        LOG.infof("Instance %s changed (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
+        return instance;
+    }
+
+    @Transactional
+    public void remove(UUID id) {
+        Instance instance = find(id);
+        if (instance.status != InstanceStatus.RUNNING || Backup.anyInProgress(id) || taskCenter.hasActiveTask(id)) {
+            throw ApiProblem.conflict("INSTANCE_BUSY",
+                    "A task is running on instance " + id + "; delete it when the task has ended.");
+        }
+        instance.delete();
+        LOG.infof("Instance %s removed", id);
+    }
+
+    public Instance find(UUID id) {
+        Instance instance = Instance.findById(id);
+        if (instance == null) {
+            throw ApiProblem.notFound("instance", id);
+        }
+        return instance;
+    }
+
+    public List<Instance> all() {
+        return Instance.listAll(Sort.ascending("name").and("id"));
+    }
+
+    /** Where the workers connect, with the password sealed. */
+    public RedisEndpoint endpoint(Instance instance) {
+        return new RedisEndpoint(instance.host, instance.port, instance.username,
+                new SealedSecret(instance.passwordSealed), instance.tls);
+    }
+
+    private String check(Connection connection, String password) {
+        try {
+            return probe.redisVersion(connection.host(), connection.port(), connection.username(), password,
+                    connection.tls());
+        } catch (RedisProbe.ProbeFailure failure) {
+            throw new ApiProblem(422, failure.code(), "The instance cannot be used", failure.getMessage());
+        }
+    }
+
+    private void apply(Instance instance, Connection connection, String password, String version) {
+        instance.name = connection.name().strip();
+        instance.host = connection.host().strip();
+        instance.port = connection.port();
+        instance.username = connection.username() == null || connection.username().isBlank() ? null : connection.username();
+        instance.passwordSealed = cipher.seal(password).value();
+        instance.tls = connection.tls();
+        instance.redisVersion = version;
+        instance.updatedAt = clock.instant();
+    }
+}

@@ -1,0 +1,42 @@
+package io.redisbackup.apigateway.service;
+
+import java.time.Clock;
+
+import io.redisbackup.apigateway.OutboxMessage;
+import io.redisbackup.contracts.Message;
+import io.redisbackup.contracts.MessageCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+
+/**
+ * Records a message to send in the caller's transaction: it reaches Kafka if and only if that transaction
+ * commits ({@link OutboxRelay} sends it afterwards), so a crash can neither lose an accepted command nor send one
+ * for a change that was rolled back.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final Clock clock;
+    private final Event<Appended> appended;
+
+    public Outbox(Clock clock, Event<Appended> appended) {
+        this.clock = clock;
+        this.appended = appended;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void append(String topic, Message message) {
+        OutboxMessage row = new OutboxMessage();
+        row.topic = topic;
+        row.messageKey = message.instanceId().toString();
+        row.payload = MessageCodec.toJson(message);
+        row.createdAt = clock.instant();
+        row.persist();
+        appended.fire(new Appended());
+    }
+
+    /** Fired for every appended message; the relay reacts once the transaction has committed. */
+    public record Appended() {
+    }
+}

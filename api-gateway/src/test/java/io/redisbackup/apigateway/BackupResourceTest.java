@@ -1,0 +1,212 @@
+package io.redisbackup.apigateway;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupDeleted;
+import io.redisbackup.contracts.BackupStarted;
+import io.redisbackup.contracts.BackupWorkerCommand;
+import io.redisbackup.contracts.DeleteBackupCommand;
+import io.redisbackup.contracts.Message;
+import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.TakeBackupCommand;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskType;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TopicReader;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class BackupResourceTest extends GatewayTest {
+
+    static RedisServer redis;
+    TopicReader kafka;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @AfterEach
+    void closeKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void acceptsAManualBackupOnlyOnceItsCommandIsOnItsWayToTheWorker() {
+        String instanceId = register(redis, "orders");
+        var accepted = given().contentType(ContentType.JSON).body(Map.of("retentionDays", 3))
+                .when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202)
+                .header("Location", containsString("/api/v1/tasks/"))
+                .extract();
+        String taskId = accepted.path("taskId");
+        String backupId = accepted.path("backupId");
+
+        kafka = new TopicReader();
+        TakeBackupCommand command = MessageCodec.fromJson(
+                kafka.await(Topics.BACKUP_COMMANDS, instanceId, 1, Duration.ofSeconds(30)).get(0), TakeBackupCommand.class);
+        assertEquals(taskId, command.taskId().toString());
+        assertEquals(backupId, command.backupId().toString());
+        assertEquals(redis.port(), command.endpoint().port());
+
+        TaskStatusChanged pending = MessageCodec.fromJson(
+                kafka.await(Topics.TASK_STATUS, instanceId, 1, Duration.ofSeconds(30)).get(0), TaskStatusChanged.class);
+        assertEquals(TaskStatus.PENDING, pending.status());
+        assertEquals(TaskType.BACKUP, pending.taskType());
+        assertEquals(1, pending.sequence());
+
+        given().when().get("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(200)
+                .body("id", hasItem(backupId))
+                .body("[0].status", equalTo("PENDING"))
+                .body("[0].type", equalTo("MANUAL"));
+    }
+
+    @Test
+    void neverPutsTheInstancePasswordOnATopicInClear() {
+        String instanceId = register(redis, "secret-check");
+        given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202);
+        kafka = new TopicReader();
+        kafka.await(Topics.BACKUP_COMMANDS, instanceId, 1, Duration.ofSeconds(30));
+        for (String topic : List.of(Topics.BACKUP_COMMANDS, Topics.TASK_STATUS)) {
+            for (String value : kafka.readAll(topic, instanceId)) {
+                assertFalse(value.contains(redis.password()), topic + " carries the password: " + value);
+            }
+        }
+    }
+
+    @Test
+    void followsTheBackupWorkerAndServesTheStoredRdb() throws Exception {
+        String instanceId = register(redis, "download");
+        String backupId = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract().path("backupId");
+        given().when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(409).body("code", equalTo("BACKUP_NOT_AVAILABLE"));
+
+        byte[] rdb = "REDIS0010 pretend snapshot bytes".getBytes();
+        String sha256 = store(UUID.fromString(instanceId), UUID.fromString(backupId), rdb);
+        UUID instance = UUID.fromString(instanceId);
+        UUID backup = UUID.fromString(backupId);
+        Instant started = Instant.parse("2026-11-24T02:00:00Z");
+        kafka = new TopicReader();
+        publish(BackupStarted.of(UUID.randomUUID(), instance, backup, started));
+        publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, started, backup, started,
+                started.plusSeconds(2), rdb.length, 42, sha256, "7.0.15", 10));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().statusCode(200).body("status", equalTo("SUCCEEDED")));
+        given().when().get("/api/v1/backups/" + backupId)
+                .then().body("keyCount", equalTo(42)).body("sizeBytes", equalTo(rdb.length))
+                .body("sha256", equalTo(sha256)).body("expiresAt", equalTo(null));
+
+        byte[] downloaded = given().when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(200)
+                .header("Content-Length", String.valueOf(rdb.length))
+                .header("X-Backup-SHA256", sha256)
+                .extract().asByteArray();
+        assertArrayEquals(rdb, downloaded);
+    }
+
+    @Test
+    void deletesABackupThroughADeleteTask() {
+        String instanceId = register(redis, "delete");
+        String backupId = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract().path("backupId");
+        given().when().delete("/api/v1/backups/" + backupId)
+                .then().statusCode(409).body("code", equalTo("BACKUP_BUSY"));
+
+        UUID instance = UUID.fromString(instanceId);
+        UUID backup = UUID.fromString(backupId);
+        kafka = new TopicReader();
+        publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), backup,
+                Instant.now(), Instant.now(), 1, 0, "00", "7.0.15", 10));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().body("status", equalTo("SUCCEEDED")));
+
+        String deleteTask = given().when().delete("/api/v1/backups/" + backupId)
+                .then().statusCode(202).extract().path("taskId");
+        List<String> commands = kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2, Duration.ofSeconds(30));
+        BackupWorkerCommand delete = MessageCodec.fromJson(commands.get(commands.size() - 1), BackupWorkerCommand.class);
+        assertEquals(new DeleteBackupCommand(1, delete.eventId(), UUID.fromString(deleteTask), instance,
+                delete.occurredAt(), backup, io.redisbackup.contracts.Trigger.MANUAL), delete);
+
+        publish(BackupDeleted.of(UUID.fromString(deleteTask), instance, backup, Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().statusCode(404));
+    }
+
+    @Test
+    void refusesARetentionOutsideOneToSevenHundredThirtyDays() {
+        String instanceId = register(redis, "retention");
+        for (int days : new int[] { 0, 731 }) {
+            given().contentType(ContentType.JSON).body(Map.of("retentionDays", days))
+                    .when().post("/api/v1/instances/" + instanceId + "/backups")
+                    .then().statusCode(400).body("errors.field", hasItem("retentionDays"));
+        }
+        given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + UUID.randomUUID() + "/backups")
+                .then().statusCode(404).body("code", equalTo("INSTANCE_NOT_FOUND"));
+        given().when().get("/api/v1/backups/" + UUID.randomUUID())
+                .then().statusCode(404).body("code", equalTo("BACKUP_NOT_FOUND")).body("detail", containsString("backup"));
+    }
+
+    private void publish(Message event) {
+        kafka.send(Topics.BACKUP_EVENTS, event.instanceId().toString(), MessageCodec.toJson(event));
+    }
+
+    /** Puts a backup into the store the way the backup worker does, and returns the RDB's SHA-256. */
+    private static String store(UUID instance, UUID backup, byte[] rdb) throws IOException, Exception {
+        BackupStore store = new LocalDirectoryBackupStore(Path.of("target/backups"));
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rdb));
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            try (OutputStream out = staged.create(BackupStore.RDB)) {
+                out.write(rdb);
+            }
+            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
+                out.write(new byte[0]);
+            }
+            staged.publish(new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
+                    "7.0.15", 10, "0", 42, Map.of(0, 42L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, sha256),
+                            new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, "e3b0"))));
+        }
+        return sha256;
+    }
+}

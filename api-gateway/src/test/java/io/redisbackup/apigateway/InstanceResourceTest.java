@@ -1,0 +1,166 @@
+package io.redisbackup.apigateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.contracts.secret.SealedSecret;
+import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.testsupport.RedisServer;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+
+@QuarkusTest
+class InstanceResourceTest extends GatewayTest {
+
+    static RedisServer redis;
+
+    @Inject
+    SecretCipher cipher;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int ownPort;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Test
+    void registersAReachableInstanceAndNeverShowsItsPassword() {
+        String id = register(redis, "cache-eu-1");
+
+        given().when().get("/api/v1/instances/" + id)
+                .then().statusCode(200)
+                .body("name", equalTo("cache-eu-1"))
+                .body("port", equalTo(redis.port()))
+                .body("redisVersion", equalTo("7.0.15"))
+                .body("status", equalTo("Running"))
+                .body("password", nullValue())
+                .body(not(containsString(redis.password())));
+        given().when().get("/api/v1/instances")
+                .then().statusCode(200)
+                .body("id", hasItem(id))
+                .body(not(containsString(redis.password())));
+
+        Instance stored = Instance.findById(UUID.fromString(id));
+        assertFalse(stored.passwordSealed.contains(redis.password()));
+        assertEquals(redis.password(), cipher.open(new SealedSecret(stored.passwordSealed)));
+    }
+
+    @Test
+    void refusesAnInstanceThatCannotBeReached() throws Exception {
+        int nothingThere;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nothingThere = socket.getLocalPort();
+        }
+        registering(Map.of("name", "gone", "host", "127.0.0.1", "port", nothingThere, "password", "x"))
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("INSTANCE_UNREACHABLE"))
+                .body("status", equalTo(422));
+    }
+
+    @Test
+    void refusesAWrongPassword() {
+        registering(Map.of("name", "wrong", "host", redis.host(), "port", redis.port(), "password", "not-it"))
+                .then().statusCode(422)
+                .body("code", equalTo("INSTANCE_AUTH_FAILED"))
+                .body(not(containsString("not-it")));
+    }
+
+    @Test
+    void refusesAServerThatIsNotRedis() {
+        registering(Map.of("name", "http", "host", "127.0.0.1", "port", ownPort, "password", "x"))
+                .then().statusCode(422)
+                .body("code", equalTo("NOT_A_REDIS_SERVER"));
+    }
+
+    @Test
+    void namesEveryInvalidFieldAtOnce() {
+        registering(Map.of("name", " ", "port", 70000, "username", "u"))
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("INVALID_REQUEST"))
+                .body("errors.field", hasItems("name", "host", "port", "password"))
+                .body(not(containsString("java.")));
+    }
+
+    @Test
+    void refusesABodyThatIsNotJsonOrHasTheWrongTypes() {
+        given().contentType(ContentType.JSON).body("{\"name\": ").when().post("/api/v1/instances")
+                .then().statusCode(400).body("code", equalTo("INVALID_REQUEST")).body("errors.field", hasItem("body"));
+        registering(Map.of("name", "n", "host", "h", "port", "six", "password", "p"))
+                .then().statusCode(400).body("errors.field", hasItem("port"));
+        given().contentType(ContentType.JSON).when().post("/api/v1/instances")
+                .then().statusCode(400).body("code", equalTo("INVALID_REQUEST"));
+    }
+
+    @Test
+    void answersUnknownIdsWithNotFound() {
+        given().when().get("/api/v1/instances/" + UUID.randomUUID())
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("INSTANCE_NOT_FOUND"));
+        given().when().get("/api/v1/instances/not-a-uuid").then().statusCode(404);
+        given().when().delete("/api/v1/instances/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void changesAnInstanceAndKeepsThePasswordWhenNoneIsGiven() {
+        String id = register(redis, "before");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "after", "host", redis.host(), "port", redis.port()))
+                .when().put("/api/v1/instances/" + id)
+                .then().statusCode(200)
+                .body("name", equalTo("after"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "after", "host", redis.host(), "port", redis.port(), "password", "wrong"))
+                .when().put("/api/v1/instances/" + id)
+                .then().statusCode(422);
+        given().when().get("/api/v1/instances/" + id).then().body("name", equalTo("after"));
+    }
+
+    @Test
+    void refusesToRemoveAnInstanceWhileABackupIsUnderWay() {
+        String id = register(redis, "busy");
+        given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + id + "/backups")
+                .then().statusCode(202);
+        given().when().delete("/api/v1/instances/" + id)
+                .then().statusCode(409)
+                .body("code", equalTo("INSTANCE_BUSY"));
+    }
+
+    @Test
+    void saysSoWhenTheTaskCenterCannotBeAskedBeforeARemoval() {
+        String id = register(redis, "idle");
+        given().when().delete("/api/v1/instances/" + id)
+                .then().statusCode(503)
+                .body("code", equalTo("TASK_CENTER_UNAVAILABLE"));
+    }
+
+    private static io.restassured.response.Response registering(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/api/v1/instances");
+    }
+}
