@@ -54,7 +54,23 @@ public final class RedisServer implements AutoCloseable {
      * {@code "--maxmemory-policy", "allkeys-lfu"}.
      */
     public static RedisServer startWithPassword(String password, String... extraConfig) {
+        return startWithPassword(password, null, extraConfig);
+    }
+
+    /** A server that loads {@code rdbFile} as it starts, as Redis does with its own dump file. */
+    public static RedisServer startFromRdb(Path rdbFile, String... extraConfig) {
+        return startWithPassword("pw-" + UUID.randomUUID(), rdbFile, extraConfig);
+    }
+
+    private static RedisServer startWithPassword(String password, Path rdbFile, String... extraConfig) {
         Path dir = createDir();
+        if (rdbFile != null) {
+            try {
+                Files.copy(rdbFile, dir.resolve("dump.rdb"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         String lastFailure = "";
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             int port = freePort();
@@ -84,6 +100,11 @@ public final class RedisServer implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** {@code DEBUG DIGEST}: one hash of the whole dataset (keys, values, types, expiries), to compare servers. */
+    public String digest() {
+        return callString("DEBUG", "DIGEST");
     }
 
     /** Runs one command on a shared authenticated connection. */
@@ -159,7 +180,9 @@ public final class RedisServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("redis-server",
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--requirepass", password,
-                "--save", "", "--appendonly", "no",
+                "--save", "", "--appendonly", "no", "--dbfilename", "dump.rdb",
+                // DEBUG DIGEST, the tests' oracle, from this machine only
+                "--enable-debug-command", "local",
                 // a replica-style snapshot starts at once instead of after the default 5 s
                 "--repl-diskless-sync-delay", "0",
                 "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));

@@ -1,0 +1,26 @@
+package io.redisbackup.backupworker.snapshot;
+
+/** Why a snapshot could not be taken, with a stable code for the task's error. */
+public class SnapshotFailure extends Exception {
+
+    public static final String UNREACHABLE = "INSTANCE_UNREACHABLE";
+    public static final String AUTH_FAILED = "INSTANCE_AUTH_FAILED";
+    public static final String TRANSFER_FAILED = "SNAPSHOT_TRANSFER_FAILED";
+    public static final String CORRUPT = "SNAPSHOT_CHECKSUM_MISMATCH";
+    public static final String STORAGE = "STORAGE_ERROR";
+
+    private final String code;
+
+    public SnapshotFailure(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public SnapshotFailure(String code, String message) {
+        this(code, message, null);
+    }
+
+    public String code() {
+        return code;
+    }
+}

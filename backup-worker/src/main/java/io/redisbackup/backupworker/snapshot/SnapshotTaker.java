@@ -1,0 +1,188 @@
+package io.redisbackup.backupworker.snapshot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+import com.moilioncircle.redis.replicator.Configuration;
+import com.moilioncircle.redis.replicator.RedisSocketReplicator;
+import com.moilioncircle.redis.replicator.Replicator;
+import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
+import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
+
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Takes a consistent point-in-time snapshot the way a replica does ({@code PSYNC}, full resynchronisation),
+ * keeps the RDB bytes exactly as received and writes the key index beside them, in one pass. Memory stays flat:
+ * bytes go straight to the outputs, values are skipped without being decoded. Knows nothing of Kafka or tasks.
+ */
+public class SnapshotTaker {
+
+    private final Duration timeout;
+
+    public SnapshotTaker(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param progress told the bytes received so far, at most every {@code progressEvery}
+     */
+    public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, Duration progressEvery,
+            LongConsumer progress) throws SnapshotFailure {
+        String redisVersion = redisVersion(source);
+
+        Replicator replicator = new RedisSocketReplicator(source.host(), source.port(), configuration(source));
+        IndexingRdbVisitor visitor = new IndexingRdbVisitor(replicator);
+        replicator.setRdbVisitor(visitor);
+        RdbTee tee = new RdbTee(rdbOut);
+        KeyIndexWriter index = new KeyIndexWriter(indexOut);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        boolean[] complete = { false };
+        long[] lastReport = { System.nanoTime() };
+
+        replicator.addEventListener((r, event) -> {
+            try {
+                if (event instanceof PreRdbSyncEvent) {
+                    r.addRawByteListener(bytes -> {
+                        tee.handle(bytes);
+                        long now = System.nanoTime();
+                        if (now - lastReport[0] >= progressEvery.toNanos()) {
+                            lastReport[0] = now;
+                            progress.accept(tee.bytes());
+                        }
+                    });
+                } else if (event instanceof DumpKeyValuePair entry) {
+                    // the end offset must be read here, on the parsing thread, before the next record is read
+                    index.add(visitor.rdbVersion(), (int) entry.getDb().getDbNumber(), entry.getKey(),
+                            visitor.recordStart(), visitor.currentOffset(), entry.getValueRdbType(), expireAtMs(entry));
+                } else if (event instanceof PostRdbSyncEvent) {
+                    complete[0] = true;
+                    close(r);
+                }
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+                close(r);
+            }
+        });
+        replicator.addExceptionListener((r, error, event) -> {
+            failure.compareAndSet(null, error);
+            close(r);
+        });
+
+        try {
+            replicator.open();
+        } catch (AssertionError e) {
+            // how the library reports a refused AUTH
+            throw new SnapshotFailure(SnapshotFailure.AUTH_FAILED, source + " refused the user name or password.");
+        } catch (IOException | RuntimeException e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            close(replicator);
+        }
+        Throwable error = failure.get();
+        if (error instanceof UncheckedIOException io) {
+            throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the backup: " + io.getCause().getMessage(), io);
+        }
+        if (error != null || !complete[0]) {
+            throw new SnapshotFailure(SnapshotFailure.TRANSFER_FAILED, "The snapshot from " + source
+                    + " did not arrive whole" + (error == null ? "" : ": " + error.getMessage()), error);
+        }
+        try {
+            index.finish(visitor.rdbVersion());
+        } catch (IOException e) {
+            throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
+        }
+        return verified(tee, index, visitor.rdbVersion(), redisVersion, source);
+    }
+
+    private static Snapshot verified(RdbTee tee, KeyIndexWriter index, int rdbVersion, String redisVersion,
+            SnapshotSource source) throws SnapshotFailure {
+        long trailer = tee.trailerCrc();
+        // a server with rdbchecksum off writes 0: there is nothing to compare with
+        if (trailer != 0 && trailer != tee.computedCrc()) {
+            throw new SnapshotFailure(SnapshotFailure.CORRUPT, "The snapshot from " + source
+                    + " does not match its own checksum: it was damaged on the way.");
+        }
+        return new Snapshot(redisVersion, rdbVersion, tee.bytes(), tee.sha256(), String.format("%016x", trailer),
+                index.bytes(), index.sha256(), index.keys(), index.keysPerDatabase());
+    }
+
+    private Configuration configuration(SnapshotSource source) {
+        Configuration configuration = Configuration.defaultSetting()
+                .setRetries(0)
+                .setConnectionTimeout((int) timeout.toMillis())
+                .setReadTimeout((int) timeout.toMillis())
+                .setSsl(source.tls())
+                .setUseDefaultExceptionListener(false);
+        if (source.username() != null) {
+            configuration.setAuthUser(source.username());
+        }
+        if (source.password() != null) {
+            configuration.setAuthPassword(source.password());
+        }
+        return configuration;
+    }
+
+    /** Logs in once and reads the version, so that an unreachable instance or a refused login says so plainly. */
+    private String redisVersion(SnapshotSource source) throws SnapshotFailure {
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+                .user(source.username()).password(source.password()).ssl(source.tls())
+                .connectionTimeoutMillis((int) timeout.toMillis()).socketTimeoutMillis((int) timeout.toMillis())
+                .build();
+        try (Jedis jedis = new Jedis(new HostAndPort(source.host(), source.port()), config)) {
+            return jedis.info("server").lines().filter(line -> line.startsWith("redis_version:"))
+                    .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("unknown");
+        } catch (JedisDataException e) {
+            throw new SnapshotFailure(SnapshotFailure.AUTH_FAILED, source + " refused the user name or password.", e);
+        } catch (JedisConnectionException e) {
+            throw new SnapshotFailure(SnapshotFailure.UNREACHABLE, "Cannot connect to " + source
+                    + (isNetwork(e) ? "." : ": " + e.getMessage()), e);
+        }
+    }
+
+    private static boolean isNetwork(Throwable e) {
+        if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof UnknownHostException
+                || e instanceof NoRouteToHostException) {
+            return true;
+        }
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (isNetwork(suppressed)) {
+                return true;
+            }
+        }
+        return e.getCause() != null && e.getCause() != e && isNetwork(e.getCause());
+    }
+
+    private static long expireAtMs(DumpKeyValuePair entry) {
+        ExpiredType type = entry.getExpiredType();
+        if (type == ExpiredType.MS) {
+            return entry.getExpiredValue();
+        }
+        if (type == ExpiredType.SECOND) {
+            return entry.getExpiredValue() * 1000;
+        }
+        return -1;
+    }
+
+    private static void close(Replicator replicator) {
+        try {
+            replicator.close();
+        } catch (IOException ignored) {
+            // closing after the end or after a failure: nothing more to learn
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.redisbackup.backupworker.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import com.moilioncircle.redis.replicator.util.CRC64;
+
+class RdbTeeTest {
+
+    private final Random random = new Random(42);
+
+    @RepeatedTest(20)
+    void checksumsAllButTheTrailerHoweverTheBytesArriveInPieces() throws Exception {
+        byte[] body = new byte[1 + random.nextInt(5000)];
+        random.nextBytes(body);
+        long crc = CRC64.crc64(body, 0, body.length, 0);
+        byte[] file = Arrays.copyOf(body, body.length + 8);
+        for (int i = 0; i < 8; i++) {
+            file[body.length + i] = (byte) (crc >>> (8 * i));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RdbTee tee = new RdbTee(out);
+
+        for (int at = 0; at < file.length;) {
+            int piece = Math.min(file.length - at, random.nextBoolean() ? 1 : 1 + random.nextInt(20));
+            tee.handle(Arrays.copyOfRange(file, at, at + piece));
+            at += piece;
+        }
+
+        assertArrayEquals(file, out.toByteArray());
+        assertEquals(file.length, tee.bytes());
+        assertEquals(crc, tee.computedCrc());
+        assertEquals(crc, tee.trailerCrc());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)), tee.sha256());
+    }
+
+    @Test
+    void saysWhenFewerThanEightBytesArrived() {
+        RdbTee tee = new RdbTee(new ByteArrayOutputStream());
+        tee.handle(new byte[] { 1, 2, 3 });
+        assertEquals(-1, tee.trailerCrc());
+    }
+}
