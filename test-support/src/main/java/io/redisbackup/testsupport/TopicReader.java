@@ -1,7 +1,14 @@
 package io.redisbackup.testsupport;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +22,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 public final class TopicReader implements AutoCloseable {
 
     private final KafkaCompanion kafka;
+    private final String bootstrapServers;
 
     public TopicReader() {
         this(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
@@ -22,6 +30,7 @@ public final class TopicReader implements AutoCloseable {
 
     public TopicReader(String bootstrapServers) {
         this.kafka = new KafkaCompanion(bootstrapServers);
+        this.bootstrapServers = bootstrapServers;
     }
 
     /** Waits for {@code count} records keyed {@code key} on {@code topic}, from its beginning, and returns their values. */
@@ -36,13 +45,33 @@ public final class TopicReader implements AutoCloseable {
         }
     }
 
-    /** Everything keyed {@code key} on {@code topic} so far: reads until the topic's current end. */
+    /** Everything keyed {@code key} on {@code topic} so far: reads each partition up to its current end. */
     public List<String> readAll(String topic, String key) {
-        ConsumerTask<String, String> task = kafka.consumeStrings()
-                .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
-                .fromTopics(topic, Duration.ofSeconds(3));
-        return task.awaitCompletion(Duration.ofSeconds(30)).getRecords().stream()
-                .filter(r -> key.equals(r.key())).map(ConsumerRecord::value).toList();
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end");
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        values.add(record.value());
+                    }
+                }
+            }
+            return values;
+        }
     }
 
     public void send(String topic, String key, String value) {

@@ -1,0 +1,71 @@
+package io.redisbackup.backupworker.service;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import io.redisbackup.backupworker.messaging.EventPublisher;
+import io.redisbackup.contracts.Progress;
+import io.redisbackup.contracts.TaskError;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskType;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.Trigger;
+
+/**
+ * Reports one attempt at one task on the task-status topic. Its events are numbered {@code attempt * 1,000,000 + n}:
+ * above the gateway's PENDING (1) and above every event of an earlier attempt, so the task center keeps only the
+ * newest news.
+ */
+final class TaskReporter {
+
+    private static final Logger LOG = Logger.getLogger(TaskReporter.class);
+    private static final long ATTEMPT_STRIDE = 1_000_000;
+
+    private final EventPublisher events;
+    private final Clock clock;
+    private final UUID taskId;
+    private final UUID instanceId;
+    private final UUID backupId;
+    private final TaskType type;
+    private final Trigger trigger;
+    private long sequence;
+
+    TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
+            Trigger trigger, int attempt) {
+        this.events = events;
+        this.clock = clock;
+        this.taskId = taskId;
+        this.instanceId = instanceId;
+        this.backupId = backupId;
+        this.type = type;
+        this.trigger = trigger;
+        this.sequence = attempt * ATTEMPT_STRIDE;
+    }
+
+    void running(String message) {
+        LOG.infof("Task %s (%s, instance %s) is RUNNING: %s", taskId, type, instanceId, message);
+        events.publish(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message));
+    }
+
+    void progress(Progress progress, String message) {
+        events.publishSoon(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withProgress(progress).withMessage(message));
+    }
+
+    void succeeded(Progress progress, Map<String, Object> result) {
+        LOG.infof("Task %s (%s, instance %s) SUCCEEDED", taskId, type, instanceId);
+        events.publish(Topics.TASK_STATUS, next(TaskStatus.SUCCEEDED).withProgress(progress).withResult(result));
+    }
+
+    void failed(TaskError error) {
+        LOG.infof("Task %s (%s, instance %s) FAILED: %s", taskId, type, instanceId, error.code());
+        events.publish(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error).withMessage(error.message()));
+    }
+
+    private synchronized TaskStatusChanged next(TaskStatus status) {
+        return TaskStatusChanged.of(taskId, instanceId, ++sequence, type, backupId, trigger, status, clock.instant());
+    }
+}

@@ -1,0 +1,197 @@
+package io.redisbackup.backupworker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupEvent;
+import io.redisbackup.contracts.BackupFailed;
+import io.redisbackup.contracts.BackupType;
+import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.TakeBackupCommand;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.Trigger;
+import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.KafkaBrokerResource;
+import io.redisbackup.testsupport.PostgresDatabaseResource;
+import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TopicReader;
+import jakarta.inject.Inject;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+class BackupCommandsTest {
+
+    static RedisServer source;
+
+    @Inject
+    SecretCipher cipher;
+    @Inject
+    BackupStore store;
+
+    TopicReader kafka;
+    final UUID instanceId = UUID.randomUUID();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void fill() {
+        source = RedisServer.start();
+        Datasets.everyType(source);
+    }
+
+    @AfterAll
+    static void stop() {
+        source.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        kafka = new TopicReader();
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void takesABackupThatLoadsBackToTheSameDataset() throws IOException {
+        TakeBackupCommand command = command(source.port(), source.password());
+        send(command);
+
+        BackupCompleted completed = (BackupCompleted) awaitBackupEvent(command, BackupCompleted.class);
+        Manifest manifest = store.manifest(instanceId, command.backupId()).orElseThrow();
+        assertEquals(completed.sha256(), manifest.file(BackupStore.RDB).sha256());
+        assertEquals(manifest.keyCount(), completed.keyCount());
+        Path rdb = dir.resolve("downloaded.rdb");
+        try (InputStream in = store.open(instanceId, command.backupId(), BackupStore.RDB)) {
+            Files.copy(in, rdb);
+        }
+        try (RedisServer restored = RedisServer.startFromRdb(rdb)) {
+            assertEquals(source.digest(), restored.digest());
+        }
+
+        List<TaskStatusChanged> statuses = statuses(command, 2);
+        assertEquals(TaskStatus.RUNNING, statuses.get(0).status());
+        assertEquals(TaskStatus.SUCCEEDED, statuses.get(statuses.size() - 1).status());
+        for (int i = 1; i < statuses.size(); i++) {
+            assertTrue(statuses.get(i).sequence() > statuses.get(i - 1).sequence(), "sequences grow");
+        }
+        assertTrue(statuses.get(0).sequence() > 1, "above the gateway's PENDING");
+    }
+
+    @Test
+    void theSameCommandTwiceMakesOneBackup() {
+        TakeBackupCommand command = command(source.port(), source.password());
+        send(command);
+        send(command);
+        TakeBackupCommand after = command(source.port(), source.password());
+        send(after);
+        // same instance, same partition: once the later command is done, both copies of the first were handled
+        awaitBackupEvent(after, BackupCompleted.class);
+
+        long completions = kafka.readAll(Topics.BACKUP_EVENTS, instanceId.toString()).stream()
+                .map(json -> MessageCodec.fromJson(json, BackupEvent.class))
+                .filter(e -> e instanceof BackupCompleted && e.backupId().equals(command.backupId())).count();
+        assertEquals(1, completions);
+        long successes = kafka.readAll(Topics.TASK_STATUS, instanceId.toString()).stream()
+                .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                .filter(s -> s.taskId().equals(command.taskId()) && s.status() == TaskStatus.SUCCEEDED).count();
+        assertEquals(1, successes);
+    }
+
+    @Test
+    void failsWithAPlainCodeAndStoresNothingWhenTheInstanceIsUnreachable() throws IOException {
+        int nothingThere;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nothingThere = socket.getLocalPort();
+        }
+        TakeBackupCommand command = command(nothingThere, "whatever");
+        send(command);
+
+        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        assertEquals("INSTANCE_UNREACHABLE", failed.error().code());
+        TaskStatusChanged last = statuses(command, 2).get(1);
+        assertEquals(TaskStatus.FAILED, last.status());
+        assertEquals("INSTANCE_UNREACHABLE", last.error().code());
+        assertTrue(store.manifest(instanceId, command.backupId()).isEmpty());
+        try (var staging = Files.list(Path.of("target/backups/staging"))) {
+            assertFalse(staging.anyMatch(p -> p.getFileName().toString().startsWith(command.backupId().toString())));
+        }
+    }
+
+    @Test
+    void setsAsideAMessageItCannotRead() {
+        kafka.send(Topics.BACKUP_COMMANDS, instanceId.toString(), "{\"messageType\":\"TakeBackupCommand\"");
+        assertEquals(1, kafka.await("backup-commands-dlq", instanceId.toString(), 1, Duration.ofSeconds(30)).size());
+    }
+
+    @Test
+    void neverWritesTheInstancePasswordToATopicOrTheLog() throws IOException {
+        TakeBackupCommand command = command(source.port(), source.password());
+        send(command);
+        awaitBackupEvent(command, BackupCompleted.class);
+        for (String topic : List.of(Topics.BACKUP_EVENTS, Topics.TASK_STATUS, Topics.BACKUP_COMMANDS)) {
+            for (String value : kafka.readAll(topic, instanceId.toString())) {
+                assertFalse(value.contains(source.password()), topic + ": " + value);
+            }
+        }
+        assertFalse(Files.readString(Path.of("target/test-service.log")).contains(source.password()));
+    }
+
+    private TakeBackupCommand command(int port, String password) {
+        return TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(), BackupType.MANUAL, Trigger.MANUAL,
+                new RedisEndpoint("127.0.0.1", port, null, cipher.seal(password), false), Instant.now());
+    }
+
+    private void send(TakeBackupCommand command) {
+        kafka.send(Topics.BACKUP_COMMANDS, instanceId.toString(), MessageCodec.toJson(command));
+    }
+
+    private BackupEvent awaitBackupEvent(TakeBackupCommand command, Class<? extends BackupEvent> kind) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(
+                () -> kafka.readAll(Topics.BACKUP_EVENTS, instanceId.toString()).stream()
+                        .map(json -> MessageCodec.fromJson(json, BackupEvent.class))
+                        .filter(e -> e.backupId().equals(command.backupId()) && kind.isInstance(e))
+                        .findFirst().orElse(null),
+                java.util.Objects::nonNull);
+    }
+
+    private List<TaskStatusChanged> statuses(TakeBackupCommand command, int atLeast) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(
+                () -> kafka.readAll(Topics.TASK_STATUS, instanceId.toString()).stream()
+                        .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                        .filter(s -> s.taskId().equals(command.taskId())).toList(),
+                list -> list.size() >= atLeast && list.get(list.size() - 1).status().isTerminal());
+    }
+}
