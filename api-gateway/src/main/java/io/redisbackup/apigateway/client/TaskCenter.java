@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import io.redisbackup.apigateway.rest.ApiProblem;
+import io.redisbackup.problems.ApiProblem;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;

@@ -15,6 +15,7 @@ import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.problems.ApiProblem;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.Instance;
-import io.redisbackup.apigateway.rest.ApiProblem;
+import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupDeleted;
 import io.redisbackup.contracts.BackupEvent;

@@ -12,7 +12,7 @@ import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.InstanceStatus;
 import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
-import io.redisbackup.apigateway.rest.ApiProblem;
+import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;

@@ -1,4 +1,4 @@
-package io.redisbackup.apigateway.rest;
+package io.redisbackup.problems;
 
 import java.util.List;
 
