@@ -1,0 +1,39 @@
+package io.redisbackup.taskcenter;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import io.redisbackup.contracts.TaskStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** One status a task went through. */
+@Entity
+@Table(name = "task_status_change")
+public class TaskStatusChange extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    public long sequence;
+    @Enumerated(EnumType.STRING)
+    public TaskStatus status;
+    @Column(name = "occurred_at")
+    public Instant occurredAt;
+    public String message;
+
+    public static List<TaskStatusChange> of(UUID taskId) {
+        return list("taskId", Sort.ascending("sequence"), taskId);
+    }
+}

@@ -1,0 +1,21 @@
+package io.redisbackup.taskcenter.service;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Looks for tasks left RUNNING by a worker that died, so that none stays RUNNING forever. */
+@ApplicationScoped
+public class StalledTaskWatchdog {
+
+    private final TaskRecorder recorder;
+
+    public StalledTaskWatchdog(TaskRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    @Scheduled(every = "${task-center.watchdog-interval:30s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        recorder.failStalledTasks();
+    }
+}

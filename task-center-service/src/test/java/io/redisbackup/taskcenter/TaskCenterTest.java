@@ -1,0 +1,175 @@
+package io.redisbackup.taskcenter;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.Progress;
+import io.redisbackup.contracts.TaskError;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskType;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.Trigger;
+import io.redisbackup.testsupport.KafkaBrokerResource;
+import io.redisbackup.testsupport.PostgresDatabaseResource;
+import io.redisbackup.testsupport.TopicReader;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+class TaskCenterTest {
+
+    TopicReader kafka;
+    final UUID instance = UUID.randomUUID();
+
+    @BeforeEach
+    void connect() {
+        kafka = new TopicReader();
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void buildsATaskFromItsStatusEvents() {
+        UUID task = UUID.randomUUID();
+        send(event(task, 1, TaskStatus.PENDING));
+        send(event(task, 1_000_001, TaskStatus.RUNNING).withProgress(Progress.ofBytes(10, 40)));
+        send(event(task, 1_000_002, TaskStatus.SUCCEEDED).withResult(Map.of("keyCount", 12)));
+
+        awaitStatus(task, "SUCCEEDED");
+        given().when().get("/tasks/" + task)
+                .then().statusCode(200)
+                .body("type", equalTo("BACKUP"))
+                .body("instanceId", equalTo(instance.toString()))
+                .body("trigger", equalTo("MANUAL"))
+                .body("progress.bytesDone", equalTo(10))
+                .body("result.keyCount", equalTo(12))
+                .body("startedAt", notNullValue())
+                .body("finishedAt", notNullValue())
+                .body("history.status", contains("PENDING", "RUNNING", "SUCCEEDED"));
+    }
+
+    @Test
+    void dropsDuplicatesLateEventsAndMovesBackwards() {
+        UUID task = UUID.randomUUID();
+        send(event(task, 1, TaskStatus.PENDING));
+        send(event(task, 1_000_001, TaskStatus.RUNNING));
+        send(event(task, 1_000_002, TaskStatus.FAILED).withError(new TaskError("INSTANCE_UNREACHABLE", "gone")));
+        send(event(task, 1_000_001, TaskStatus.RUNNING));
+        send(event(task, 2_000_001, TaskStatus.RUNNING));
+        UUID marker = UUID.randomUUID();
+        send(event(marker, 1, TaskStatus.PENDING));
+
+        // same instance, same partition: once the marker is recorded, every event before it was handled
+        awaitStatus(marker, "PENDING");
+        given().when().get("/tasks/" + task)
+                .then().body("status", equalTo("FAILED"))
+                .body("error.code", equalTo("INSTANCE_UNREACHABLE"))
+                .body("history.status", contains("PENDING", "RUNNING", "FAILED"));
+    }
+
+    @Test
+    void filtersAndPagesNewestFirst() {
+        UUID other = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID deletion = UUID.randomUUID();
+        send(event(first, 1, TaskStatus.PENDING, Instant.parse("2026-11-20T01:00:00Z")));
+        send(event(second, 1, TaskStatus.PENDING, Instant.parse("2026-11-21T01:00:00Z")));
+        send(new TaskStatusChanged(1, UUID.randomUUID(), deletion, instance, Instant.parse("2026-11-22T01:00:00Z"), 1,
+                TaskType.DELETE_BACKUP, null, Trigger.MANUAL, TaskStatus.PENDING, null, null, null, null));
+        kafka.send(Topics.TASK_STATUS, other.toString(),
+                MessageCodec.toJson(TaskStatusChanged.of(UUID.randomUUID(), other, 1, TaskType.BACKUP, null,
+                        Trigger.SCHEDULED, TaskStatus.PENDING, Instant.now())));
+        awaitStatus(deletion, "PENDING");
+
+        given().queryParam("instanceId", instance.toString()).when().get("/tasks")
+                .then().statusCode(200)
+                .body("total", equalTo(3))
+                .body("items.id", contains(deletion.toString(), second.toString(), first.toString()));
+        given().queryParam("instanceId", instance.toString()).queryParam("type", "BACKUP")
+                .queryParam("size", 1).queryParam("page", 1).when().get("/tasks")
+                .then().body("total", equalTo(2)).body("size", equalTo(1))
+                .body("items.id", contains(first.toString()));
+        given().queryParam("instanceId", instance.toString()).queryParam("since", "2026-11-21T00:00:00Z")
+                .queryParam("until", "2026-11-22T00:00:00Z").when().get("/tasks")
+                .then().body("items.id", contains(second.toString()));
+        given().queryParam("instanceId", instance.toString()).queryParam("type", "BACKUP,DELETE_BACKUP")
+                .queryParam("status", "PENDING").when().get("/tasks")
+                .then().body("items.id", containsInAnyOrder(first.toString(), second.toString(), deletion.toString()));
+    }
+
+    @Test
+    void namesEveryInvalidQueryParameter() {
+        given().queryParam("instanceId", "x").queryParam("type", "NAP").queryParam("status", "DONE")
+                .queryParam("since", "yesterday").queryParam("page", "-1").queryParam("size", "500")
+                .when().get("/tasks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("INVALID_REQUEST"))
+                .body("errors.field", hasItems("instanceId", "type", "status", "since", "page", "size"));
+    }
+
+    @Test
+    void answersAnUnknownTaskWithNotFound() {
+        given().when().get("/tasks/" + UUID.randomUUID()).then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
+        given().when().get("/tasks/nope").then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
+    }
+
+    @Test
+    void failsATaskWhoseWorkerStoppedReporting() {
+        UUID task = UUID.randomUUID();
+        send(event(task, 1, TaskStatus.PENDING));
+        send(event(task, 1_000_001, TaskStatus.RUNNING));
+
+        awaitStatus(task, "FAILED");
+        given().when().get("/tasks/" + task)
+                .then().body("error.code", equalTo("WORKER_LOST"))
+                .body("history.status", contains("PENDING", "RUNNING", "FAILED"));
+
+        send(event(task, 1_000_002, TaskStatus.SUCCEEDED));
+        UUID marker = UUID.randomUUID();
+        send(event(marker, 1, TaskStatus.PENDING));
+        awaitStatus(marker, "PENDING");
+        given().when().get("/tasks/" + task).then().body("status", equalTo("FAILED"));
+    }
+
+    private TaskStatusChanged event(UUID task, long sequence, TaskStatus status) {
+        return event(task, sequence, status, Instant.now());
+    }
+
+    private TaskStatusChanged event(UUID task, long sequence, TaskStatus status, Instant at) {
+        return TaskStatusChanged.of(task, instance, sequence, TaskType.BACKUP, UUID.randomUUID(), Trigger.MANUAL,
+                status, at);
+    }
+
+    private void send(TaskStatusChanged event) {
+        kafka.send(Topics.TASK_STATUS, instance.toString(), MessageCodec.toJson(event));
+    }
+
+    private static void awaitStatus(UUID task, String status) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/tasks/" + task)
+                .then().statusCode(200).body("status", equalTo(status)));
+    }
+}
