@@ -22,13 +22,18 @@ public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public Map<String, String> start() {
+        return database(DATABASE);
+    }
+
+    /** The settings of a database of this name on the test server, created when it is missing. */
+    public static Map<String, String> database(String name) {
         String server = "jdbc:postgresql://%s:%s/".formatted(env("TEST_POSTGRES_HOST", "127.0.0.1"),
                 env("TEST_POSTGRES_PORT", "5432"));
         String user = env("TEST_POSTGRES_USER", "postgres");
         String password = env("TEST_POSTGRES_PASSWORD", "");
-        createDatabaseIfMissing(server + "postgres", user, password);
+        createDatabaseIfMissing(server + "postgres", user, password, name);
         return Map.of(
-                "quarkus.datasource.jdbc.url", server + DATABASE,
+                "quarkus.datasource.jdbc.url", server + name,
                 "quarkus.datasource.username", user,
                 "quarkus.datasource.password", password);
     }
@@ -38,13 +43,13 @@ public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleMan
         // the database stays: each run cleans the schemas it migrates
     }
 
-    private static void createDatabaseIfMissing(String url, String user, String password) {
+    private static void createDatabaseIfMissing(String url, String user, String password, String database) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 PreparedStatement exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
-            exists.setString(1, DATABASE);
+            exists.setString(1, database);
             if (!exists.executeQuery().next()) {
                 try (Statement create = connection.createStatement()) {
-                    create.execute("create database " + DATABASE);
+                    create.execute("create database " + database);
                 }
             }
         } catch (SQLException e) {

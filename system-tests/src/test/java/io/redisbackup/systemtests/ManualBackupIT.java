@@ -1,0 +1,185 @@
+package io.redisbackup.systemtests;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TopicReader;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+/** Issue 3 end to end: register an instance, back it up on demand, follow the task, download the backup. */
+class ManualBackupIT {
+
+    static Platform platform;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPlatform() {
+        platform = Platform.get();
+        RestAssured.baseURI = platform.gateway();
+    }
+
+    @Test
+    void backsUpEveryKindOfDataAndTheDownloadLoadsIntoTheSameDataset() throws Exception {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            String instanceId = register(source);
+
+            ExtractableResponse<Response> accepted = backUp(instanceId);
+            String taskId = accepted.path("taskId");
+            String backupId = accepted.path("backupId");
+            awaitTask(taskId, "SUCCEEDED");
+
+            given().when().get("/api/v1/tasks/" + taskId)
+                    .then().body("type", equalTo("BACKUP"))
+                    .body("trigger", equalTo("MANUAL"))
+                    .body("backupId", equalTo(backupId))
+                    .body("history.status", contains("PENDING", "RUNNING", "SUCCEEDED"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+                    .get("/api/v1/instances/" + instanceId + "/backups")
+                    .then().body("[0].id", equalTo(backupId)).body("[0].status", equalTo("SUCCEEDED")));
+
+            Response download = given().when().get("/api/v1/backups/" + backupId + "/rdb");
+            download.then().statusCode(200);
+            byte[] rdb = download.asByteArray();
+            assertEquals(Long.parseLong(download.header("Content-Length")), rdb.length);
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rdb)),
+                    download.header("X-Backup-SHA256"));
+            Path file = dir.resolve("backup.rdb");
+            Files.write(file, rdb);
+            try (RedisServer restored = RedisServer.startFromRdb(file)) {
+                assertEquals(source.digest(), restored.digest());
+            }
+        }
+    }
+
+    @Test
+    void failsTheTaskWithAClearCodeWhenTheInstanceHasGoneAway() {
+        String instanceId;
+        try (RedisServer source = RedisServer.start()) {
+            instanceId = register(source);
+        }
+        ExtractableResponse<Response> accepted = backUp(instanceId);
+        String taskId = accepted.path("taskId");
+        String backupId = accepted.path("backupId");
+
+        awaitTask(taskId, "FAILED");
+        given().when().get("/api/v1/tasks/" + taskId)
+                .then().body("error.code", equalTo("INSTANCE_UNREACHABLE"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().body("status", equalTo("FAILED")).body("error.code", equalTo("INSTANCE_UNREACHABLE")));
+        given().when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(409).body("code", equalTo("BACKUP_NOT_AVAILABLE"));
+    }
+
+    @Test
+    void deletesABackupByATaskAndThenTheIdleInstance() {
+        try (RedisServer source = RedisServer.start()) {
+            source.call("SET", "k", "v");
+            String instanceId = register(source);
+            ExtractableResponse<Response> accepted = backUp(instanceId);
+            awaitTask(accepted.path("taskId"), "SUCCEEDED");
+            String backupId = accepted.path("backupId");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                    .then().body("status", equalTo("SUCCEEDED")));
+
+            String deleteTask = given().when().delete("/api/v1/backups/" + backupId)
+                    .then().statusCode(202).extract().path("taskId");
+            awaitTask(deleteTask, "SUCCEEDED");
+            given().when().get("/api/v1/tasks/" + deleteTask).then().body("type", equalTo("DELETE_BACKUP"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                    .then().statusCode(404));
+
+            given().when().delete("/api/v1/instances/" + instanceId).then().statusCode(204);
+            given().when().get("/api/v1/instances/" + instanceId).then().statusCode(404);
+        }
+    }
+
+    @Test
+    void listsTasksThroughTheGatewayAndPassesTheTaskCentersErrorsOn() {
+        try (RedisServer source = RedisServer.start()) {
+            String instanceId = register(source);
+            String taskId = backUp(instanceId).path("taskId");
+            awaitTask(taskId, "SUCCEEDED");
+
+            given().queryParam("instanceId", instanceId).queryParam("type", "BACKUP").when().get("/api/v1/tasks")
+                    .then().statusCode(200).body("items.id", hasItem(taskId)).body("total", equalTo(1));
+            given().queryParam("status", "NOPE").when().get("/api/v1/tasks")
+                    .then().statusCode(400).body("errors.field", hasItem("status"));
+            given().when().get("/api/v1/tasks/" + java.util.UUID.randomUUID())
+                    .then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
+        }
+    }
+
+    @Test
+    void keepsTheInstancePasswordOutOfAnswersTasksTopicsAndLogs() throws IOException {
+        try (RedisServer source = RedisServer.start()) {
+            source.call("SET", "k", "v");
+            String instanceId = register(source);
+            String taskId = backUp(instanceId).path("taskId");
+            awaitTask(taskId, "SUCCEEDED");
+            String password = source.password();
+
+            for (String answer : new String[] {
+                    given().get("/api/v1/instances/" + instanceId).asString(),
+                    given().get("/api/v1/instances").asString(),
+                    given().get("/api/v1/tasks/" + taskId).asString(),
+                    given().get("/api/v1/instances/" + instanceId + "/backups").asString() }) {
+                assertFalse(answer.contains(password), answer);
+            }
+            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+                for (String topic : Topics.ALL) {
+                    for (String value : kafka.readAll(topic, instanceId)) {
+                        assertFalse(value.contains(password), topic + ": " + value);
+                    }
+                }
+            }
+            for (String service : Platform.SERVICES) {
+                assertFalse(Files.readString(platform.log(service)).contains(password), service + "'s log");
+            }
+        }
+    }
+
+    private static String register(RedisServer redis) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", "it-" + redis.port(), "host", redis.host(), "port", redis.port(),
+                        "password", redis.password()))
+                .when().post("/api/v1/instances")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    private static ExtractableResponse<Response> backUp(String instanceId) {
+        return given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract();
+    }
+
+    private static void awaitTask(String taskId, String status) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> given()
+                .when().get("/api/v1/tasks/" + taskId)
+                .then().statusCode(200).body("status", equalTo(status)));
+    }
+}

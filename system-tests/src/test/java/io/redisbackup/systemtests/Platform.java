@@ -1,0 +1,161 @@
+package io.redisbackup.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.redisbackup.testsupport.KafkaBrokerResource;
+import io.redisbackup.testsupport.PostgresDatabaseResource;
+
+/**
+ * The platform as it runs for real, once per test JVM: a Kafka broker, a database of its own, and the packaged
+ * services as separate processes with their own logs, sharing one backup folder and one secret key.
+ */
+final class Platform {
+
+    static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "backup-worker");
+    static final String SECRET_KEY = "c3lzdGVtLXRlc3RzLWtleS0zMi1ieXRlcy1sb25nISE=";
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path WORK = ROOT.resolve("system-tests/target/platform");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private static Platform running;
+
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final KafkaBrokerResource kafka = new KafkaBrokerResource();
+    private String bootstrapServers;
+
+    static synchronized Platform get() {
+        if (running == null) {
+            running = new Platform();
+            running.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "stop-platform"));
+        }
+        return running;
+    }
+
+    String gateway() {
+        return "http://127.0.0.1:" + ports.get("api-gateway");
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    Path log(String service) {
+        return WORK.resolve(service + ".log");
+    }
+
+    private void start() {
+        try {
+            Files.createDirectories(WORK.resolve("backups"));
+            bootstrapServers = kafka.start().get("kafka.bootstrap.servers");
+            Map<String, String> database = PostgresDatabaseResource.database("redis_backup_system_test");
+            for (String service : SERVICES) {
+                ports.put(service, freePort());
+            }
+            for (String service : SERVICES) {
+                processes.add(launch(service, database));
+            }
+            for (String service : SERVICES) {
+                awaitReady(service);
+            }
+        } catch (IOException e) {
+            stop();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private Process launch(String service, Map<String, String> database) throws IOException {
+        Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the services are packaged before the system tests");
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log(service).toFile());
+        Map<String, String> env = builder.environment();
+        env.putAll(environment(service, database));
+        return builder.start();
+    }
+
+    private Map<String, String> environment(String service, Map<String, String> database) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", ports.get(service).toString());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.get("quarkus.datasource.jdbc.url"));
+        env.put("QUARKUS_DATASOURCE_USERNAME", database.get("quarkus.datasource.username"));
+        env.put("QUARKUS_DATASOURCE_PASSWORD", database.get("quarkus.datasource.password"));
+        env.put("REDIS_BACKUP_SECRET_KEY", SECRET_KEY);
+        env.put("REDIS_BACKUP_DIRECTORY", WORK.resolve("backups").toString());
+        env.put("QUARKUS_REST_CLIENT_TASK_CENTER_URL", "http://127.0.0.1:" + ports.get("task-center-service"));
+        env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");
+        return env;
+    }
+
+    private void awaitReady(String service) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        URI ready = URI.create("http://127.0.0.1:" + ports.get(service) + "/q/health/ready");
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpURLConnection connection = (HttpURLConnection) ready.toURL().openConnection();
+                connection.setConnectTimeout(1000);
+                connection.setReadTimeout(5000);
+                if (connection.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException(service + " did not become ready; see " + log(service));
+    }
+
+    private void stop() {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        kafka.stop();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
