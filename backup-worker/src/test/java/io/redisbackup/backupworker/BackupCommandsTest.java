@@ -38,6 +38,7 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
@@ -56,6 +57,8 @@ class BackupCommandsTest {
     SecretCipher cipher;
     @Inject
     BackupStore store;
+    @Inject
+    InstanceLeases leases;
 
     TopicReader kafka;
     final UUID instanceId = UUID.randomUUID();
@@ -148,6 +151,27 @@ class BackupCommandsTest {
         try (var staging = Files.list(Path.of("target/backups/staging"))) {
             assertFalse(staging.anyMatch(p -> p.getFileName().toString().startsWith(command.backupId().toString())));
         }
+    }
+
+    @Test
+    void waitsAsDelayedWhileAnotherTaskHoldsTheInstanceThenRuns() throws Exception {
+        TakeBackupCommand command = command(source.port(), source.password());
+        try (InstanceLeases.Lease recovery = leases.tryAcquire(instanceId).orElseThrow()) {
+            send(command);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                    () -> kafka.readAll(Topics.TASK_STATUS, instanceId.toString()).stream()
+                            .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                            .anyMatch(s -> s.taskId().equals(command.taskId()) && s.status() == TaskStatus.DELAYED));
+            Thread.sleep(1500);
+            assertTrue(store.manifest(instanceId, command.backupId()).isEmpty(), "nothing happens while it waits");
+        }
+
+        awaitBackupEvent(command, BackupCompleted.class);
+        List<TaskStatusChanged> statuses = statuses(command, 3);
+        assertEquals(List.of(TaskStatus.DELAYED, TaskStatus.RUNNING),
+                statuses.stream().map(TaskStatusChanged::status).distinct().limit(2).toList());
+        String started = statuses.stream().filter(s -> s.status() == TaskStatus.RUNNING).findFirst().orElseThrow().message();
+        assertTrue(started.startsWith("Delayed by "), started);
     }
 
     @Test

@@ -3,10 +3,12 @@ package io.redisbackup.backupworker.config;
 import java.io.IOException;
 import java.time.Clock;
 
+import io.agroal.api.AgroalDataSource;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instancelease.InstanceLeases;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -29,6 +31,12 @@ public class BackupWorkerBeans {
     @ApplicationScoped
     SnapshotTaker snapshotTaker(BackupWorkerConfig config) {
         return new SnapshotTaker(config.snapshotTimeout());
+    }
+
+    @Produces
+    @ApplicationScoped
+    InstanceLeases instanceLeases(AgroalDataSource dataSource) {
+        return new InstanceLeases(dataSource);
     }
 
     @Produces

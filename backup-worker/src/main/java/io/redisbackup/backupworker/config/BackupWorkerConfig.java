@@ -24,6 +24,14 @@ public interface BackupWorkerConfig {
     @WithDefault("1s")
     Duration progressInterval();
 
+    /** How often a backup that waits for another task on its instance tries again. */
+    @WithDefault("1s")
+    Duration leaseRetryInterval();
+
+    /** How often a waiting backup says it is still waiting. */
+    @WithDefault("30s")
+    Duration delayReportInterval();
+
     /** How often one command is taken up again after its worker died, before the task is failed. */
     @WithDefault("3")
     int maxAttempts();

@@ -2,7 +2,9 @@ package io.redisbackup.backupworker.service;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,12 +36,14 @@ import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instancelease.InstanceLeases;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Carries out backup commands: takes the snapshot into a staged backup, publishes it whole with its manifest, and
  * reports every step. A command runs once per task, however often it is delivered; an attempt cut short by a dead
- * worker is run again from the start (its staged files are never visible), up to a limit.
+ * worker is run again from the start (its staged files are never visible), up to a limit. Only one task changes
+ * or reads an instance at a time: a backup that finds another task on its instance waits as DELAYED.
  */
 @ApplicationScoped
 public class BackupRunner {
@@ -52,16 +56,18 @@ public class BackupRunner {
     private final SecretCipher cipher;
     private final EventPublisher events;
     private final BackupWorkerConfig config;
+    private final InstanceLeases leases;
     private final Clock clock;
 
     public BackupRunner(Executions executions, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
-            EventPublisher events, BackupWorkerConfig config, Clock clock) {
+            EventPublisher events, BackupWorkerConfig config, InstanceLeases leases, Clock clock) {
         this.executions = executions;
         this.taker = taker;
         this.store = store;
         this.cipher = cipher;
         this.events = events;
         this.config = config;
+        this.leases = leases;
         this.clock = clock;
     }
 
@@ -85,7 +91,20 @@ public class BackupRunner {
             return;
         }
 
-        task.running("connecting to the instance");
+        InstanceLeases.Lease lease;
+        try {
+            lease = awaitLease(command, task);
+        } catch (SQLException e) {
+            fail(command, task, new TaskError("DATABASE_UNAVAILABLE",
+                    "Cannot check whether another task is changing the instance: " + e.getMessage()));
+            return;
+        }
+        try (lease) {
+            backUp(command, task);
+        }
+    }
+
+    private void backUp(TakeBackupCommand command, TaskReporter task) {
         events.publish(Topics.BACKUP_EVENTS, BackupStarted.of(command.taskId(), command.instanceId(),
                 command.backupId(), clock.instant()));
         Instant startedAt = clock.instant();
@@ -106,6 +125,46 @@ public class BackupRunner {
                     "The instance password cannot be opened: the services do not share the same secret key."));
         } catch (IOException e) {
             fail(command, task, new TaskError(SnapshotFailure.STORAGE, "Cannot store the backup: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * The instance's lease, once no other task holds it. Until then the task is DELAYED, saying so now and then;
+     * when it starts, it says how long it waited.
+     */
+    private InstanceLeases.Lease awaitLease(TakeBackupCommand command, TaskReporter task) throws SQLException {
+        Optional<InstanceLeases.Lease> lease = leases.tryAcquire(command.instanceId());
+        if (lease.isPresent()) {
+            task.running("connecting to the instance");
+            return lease.get();
+        }
+        Instant since = clock.instant();
+        Instant lastReport = since;
+        task.delayed("Another task is changing this instance; the backup starts as soon as it ends.");
+        while (lease.isEmpty()) {
+            sleep(config.leaseRetryInterval());
+            lease = leases.tryAcquire(command.instanceId());
+            Instant now = clock.instant();
+            if (lease.isEmpty() && Duration.between(lastReport, now).compareTo(config.delayReportInterval()) >= 0) {
+                lastReport = now;
+                task.delayed("Still waiting for another task on this instance (" + seconds(since, now) + " s so far).");
+            }
+        }
+        task.running("Delayed by " + seconds(since, clock.instant()) + " s while another task changed the instance;"
+                + " connecting to the instance");
+        return lease.get();
+    }
+
+    private static long seconds(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toSeconds());
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the instance", e);
         }
     }
 

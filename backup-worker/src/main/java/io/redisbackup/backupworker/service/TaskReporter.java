@@ -51,6 +51,11 @@ final class TaskReporter {
         events.publish(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message));
     }
 
+    void delayed(String message) {
+        LOG.infof("Task %s (%s, instance %s) is DELAYED: %s", taskId, type, instanceId, message);
+        events.publish(Topics.TASK_STATUS, next(TaskStatus.DELAYED).withMessage(message));
+    }
+
     void progress(Progress progress, String message) {
         events.publishSoon(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withProgress(progress).withMessage(message));
     }
