@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Backups in a directory: {@code <root>/instances/<instanceId>/<backupId>/} holds {@code dump.rdb},
  * {@code keys.idx} and {@code manifest.json}. A backup is written under {@code <root>/staging/} and moved into
- * place in one rename, so a reader sees all of it or nothing; staging folders left by a crash are never read.
+ * place in one rename, so a reader sees all of it or nothing; staging folders left by a crash are never read, and
+ * are removed when the same backup is staged again.
  */
 public final class LocalDirectoryBackupStore implements BackupStore {
 
@@ -34,6 +35,12 @@ public final class LocalDirectoryBackupStore implements BackupStore {
 
     @Override
     public StagedBackup stage(UUID instanceId, UUID backupId) throws IOException {
+        // what an earlier attempt at this backup left when its worker died; one attempt runs at a time
+        try (Stream<Path> leftovers = Files.list(root.resolve("staging"))) {
+            for (Path leftover : leftovers.filter(p -> p.getFileName().toString().startsWith(backupId + "-")).toList()) {
+                deleteTree(leftover);
+            }
+        }
         Path staging = Files.createTempDirectory(root.resolve("staging"), backupId + "-");
         return new LocalStagedBackup(staging, backupDir(instanceId, backupId));
     }

@@ -59,6 +59,25 @@ class LocalDirectoryBackupStoreTest {
     }
 
     @Test
+    void stagingTheSameBackupAgainClearsWhatACrashedAttemptLeft() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        StagedBackup crashed = store.stage(instance, backup);
+        write(crashed, BackupStore.RDB, rdb); // its worker dies here: never published, never discarded
+
+        try (StagedBackup retried = store.stage(instance, backup)) {
+            try (Stream<Path> staging = Files.list(root.resolve("staging"))) {
+                assertEquals(1, staging.count(), "only the retry's folder");
+            }
+            write(retried, BackupStore.RDB, rdb);
+            write(retried, BackupStore.KEY_INDEX, new byte[3]);
+            retried.publish(manifest(rdb.length, 3));
+        }
+        try (Stream<Path> staging = Files.list(root.resolve("staging"))) {
+            assertEquals(0, staging.count());
+        }
+    }
+
+    @Test
     void refusesAManifestThatDisagreesWithTheFiles() throws IOException {
         BackupStore store = new LocalDirectoryBackupStore(root);
         try (StagedBackup staged = store.stage(instance, backup)) {

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,8 @@ final class Platform {
     private static Platform running;
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private Map<String, String> database;
     private final KafkaBrokerResource kafka = new KafkaBrokerResource();
     private String bootstrapServers;
 
@@ -53,6 +53,10 @@ final class Platform {
         return bootstrapServers;
     }
 
+    Path backupDirectory() {
+        return WORK.resolve("backups");
+    }
+
     Path log(String service) {
         return WORK.resolve(service + ".log");
     }
@@ -60,13 +64,16 @@ final class Platform {
     private void start() {
         try {
             Files.createDirectories(WORK.resolve("backups"));
+            for (String service : SERVICES) {
+                Files.deleteIfExists(log(service));
+            }
             bootstrapServers = kafka.start().get("kafka.bootstrap.servers");
-            Map<String, String> database = PostgresDatabaseResource.database("redis_backup_system_test");
+            database = PostgresDatabaseResource.database("redis_backup_system_test");
             for (String service : SERVICES) {
                 ports.put(service, freePort());
             }
             for (String service : SERVICES) {
-                processes.add(launch(service, database));
+                processes.put(service, launch(service));
             }
             for (String service : SERVICES) {
                 awaitReady(service);
@@ -80,7 +87,18 @@ final class Platform {
         }
     }
 
-    private Process launch(String service, Map<String, String> database) throws IOException {
+    /** Kills a service the hard way (SIGKILL), as a crash or a pulled plug would. */
+    void kill(String service) throws InterruptedException {
+        processes.remove(service).destroyForcibly().waitFor();
+    }
+
+    /** Starts a service again and waits until it is ready. */
+    void start(String service) throws IOException {
+        processes.put(service, launch(service));
+        awaitReady(service);
+    }
+
+    private Process launch(String service) throws IOException {
         Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the services are packaged before the system tests");
@@ -88,13 +106,13 @@ final class Platform {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(log(service).toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
         Map<String, String> env = builder.environment();
-        env.putAll(environment(service, database));
+        env.putAll(environment(service));
         return builder.start();
     }
 
-    private Map<String, String> environment(String service, Map<String, String> database) {
+    private Map<String, String> environment(String service) {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", ports.get(service).toString());
@@ -129,10 +147,10 @@ final class Platform {
     }
 
     private void stop() {
-        for (Process process : processes) {
+        for (Process process : processes.values()) {
             process.destroy();
         }
-        for (Process process : processes) {
+        for (Process process : processes.values()) {
             try {
                 if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                     process.destroyForcibly();
