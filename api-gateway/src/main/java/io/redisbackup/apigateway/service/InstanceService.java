@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.Instance;
@@ -65,14 +66,14 @@ public class InstanceService {
         return instance;
     }
 
-    @Transactional
+    /** Not one transaction: the task center is asked first, and no transaction may span a call to another service. */
     public void remove(UUID id) {
         Instance instance = find(id);
         if (instance.status != InstanceStatus.RUNNING || Backup.anyInProgress(id) || taskCenter.hasActiveTask(id)) {
             throw ApiProblem.conflict("INSTANCE_BUSY",
                     "A task is running on instance " + id + "; delete it when the task has ended.");
         }
-        instance.delete();
+        QuarkusTransaction.requiringNew().run(() -> Instance.deleteById(id));
         LOG.infof("Instance %s removed", id);
     }
 
