@@ -1,8 +1,7 @@
-package io.redisbackup.apigateway.service;
+package io.redisbackup.outbox;
 
 import java.time.Clock;
 
-import io.redisbackup.apigateway.OutboxMessage;
 import io.redisbackup.contracts.Message;
 import io.redisbackup.contracts.MessageCodec;
 import jakarta.enterprise.context.ApplicationScoped;

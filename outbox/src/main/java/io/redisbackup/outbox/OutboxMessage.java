@@ -1,4 +1,4 @@
-package io.redisbackup.apigateway;
+package io.redisbackup.outbox;
 
 import java.time.Instant;
 

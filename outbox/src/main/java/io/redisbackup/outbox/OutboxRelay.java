@@ -1,4 +1,4 @@
-package io.redisbackup.apigateway.service;
+package io.redisbackup.outbox;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +15,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.redisbackup.apigateway.OutboxMessage;
-import io.redisbackup.apigateway.config.GatewayConfig;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -37,11 +35,11 @@ public class OutboxRelay {
     private static final int BATCH = 100;
 
     private final Emitter<String> kafka;
-    private final GatewayConfig config;
+    private final OutboxConfig config;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean queued = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("outbox") Emitter<String> kafka, GatewayConfig config) {
+    public OutboxRelay(@Channel("outbox") Emitter<String> kafka, OutboxConfig config) {
         this.kafka = kafka;
         this.config = config;
     }
@@ -50,7 +48,7 @@ public class OutboxRelay {
         relaySoon();
     }
 
-    @Scheduled(every = "${gateway.outbox.sweep-interval:1s}", delayed = "2s",
+    @Scheduled(every = "${outbox.sweep-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         relaySoon();
@@ -61,6 +59,9 @@ public class OutboxRelay {
     }
 
     private void relaySoon() {
+        if (worker.isShutdown()) {
+            return; // the application is stopping; what is left is sent after the next start
+        }
         if (queued.compareAndSet(false, true)) {
             worker.execute(() -> {
                 queued.set(false);
@@ -102,9 +103,9 @@ public class OutboxRelay {
                     return CompletableFuture.completedFuture(null);
                 }));
         try {
-            acked.get(config.outbox().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            acked.get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Kafka did not take outbox message " + row.id + " for " + row.topic, e);
-        } 
+        }
     }
 }

@@ -19,16 +19,4 @@ public interface GatewayConfig {
 
     /** The folder of the backup store the backup worker writes (downloads are served from it). */
     Path backupDirectory();
-
-    Outbox outbox();
-
-    interface Outbox {
-        /** How often unsent outbox messages are looked for (a commit also triggers a relay at once). */
-        @WithDefault("1s")
-        Duration sweepInterval();
-
-        /** How long a Kafka send may take before the relay tries again later. */
-        @WithDefault("10s")
-        Duration sendTimeout();
-    }
 }

@@ -24,6 +24,7 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
+import io.redisbackup.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
