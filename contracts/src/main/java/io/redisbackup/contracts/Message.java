@@ -18,7 +18,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(BackupStarted.class),
         @JsonSubTypes.Type(BackupCompleted.class),
         @JsonSubTypes.Type(BackupFailed.class),
-        @JsonSubTypes.Type(BackupDeleted.class) })
+        @JsonSubTypes.Type(BackupDeleted.class),
+        @JsonSubTypes.Type(BackupScheduled.class),
+        @JsonSubTypes.Type(BackupPolicyChanged.class) })
 public interface Message {
 
     /** The version of the message schemas in this module; a consumer refuses a message of a newer one. */
@@ -29,10 +31,16 @@ public interface Message {
     /** Unique per message; a consumer may use it to drop a message it has seen. */
     UUID eventId();
 
+    /** The task the message is about; none for a message that belongs to no task (see {@link #belongsToTask}). */
     UUID taskId();
 
     /** Also the record key: the messages of one instance stay in order. */
     UUID instanceId();
 
     Instant occurredAt();
+
+    /** Whether the message is about a task, and so must name it; only a policy change is not. */
+    default boolean belongsToTask() {
+        return true;
+    }
 }

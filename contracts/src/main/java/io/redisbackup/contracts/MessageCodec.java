@@ -50,8 +50,8 @@ public final class MessageCodec {
             throw new InvalidMessageException("schema version " + message.schemaVersion() + " is not supported (1.."
                     + Message.SCHEMA_VERSION + ")");
         }
-        if (message.eventId() == null || message.taskId() == null || message.instanceId() == null
-                || message.occurredAt() == null) {
+        if (message.eventId() == null || message.instanceId() == null || message.occurredAt() == null
+                || (message.belongsToTask() && message.taskId() == null)) {
             throw new InvalidMessageException("eventId, taskId, instanceId and occurredAt are required");
         }
         return kind.cast(message);

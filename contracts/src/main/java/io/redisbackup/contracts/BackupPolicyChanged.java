@@ -1,0 +1,24 @@
+package io.redisbackup.contracts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An instance's backup policy and where to reach the instance, on the compacted {@link Topics#BACKUP_POLICIES}: the
+ * latest record per instance is the one that counts, and a record without a value (a tombstone) means the
+ * instance is gone. {@code revision} grows with every change of one instance. It belongs to no task.
+ */
+public record BackupPolicyChanged(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId, Instant occurredAt,
+        long revision, BackupPolicy policy, RedisEndpoint endpoint) implements Message {
+
+    public static BackupPolicyChanged of(UUID instanceId, long revision, BackupPolicy policy, RedisEndpoint endpoint,
+            Instant now) {
+        return new BackupPolicyChanged(SCHEMA_VERSION, UUID.randomUUID(), null, instanceId, now, revision, policy,
+                endpoint);
+    }
+
+    @Override
+    public boolean belongsToTask() {
+        return false;
+    }
+}
