@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.secret.SealedSecret;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -34,4 +36,9 @@ public class Instance extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** Where the workers connect, with the password sealed. */
+    public RedisEndpoint endpoint() {
+        return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+    }
 }

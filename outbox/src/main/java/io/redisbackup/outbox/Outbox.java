@@ -26,10 +26,20 @@ public class Outbox {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(String topic, Message message) {
+        write(topic, message.instanceId().toString(), MessageCodec.toJson(message));
+    }
+
+    /** A record with the instance as key and no value: on a compacted topic, the instance is gone. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendTombstone(String topic, java.util.UUID instanceId) {
+        write(topic, instanceId.toString(), null);
+    }
+
+    private void write(String topic, String key, String payload) {
         OutboxMessage row = new OutboxMessage();
         row.topic = topic;
-        row.messageKey = message.instanceId().toString();
-        row.payload = MessageCodec.toJson(message);
+        row.messageKey = key;
+        row.payload = payload;
         row.createdAt = clock.instant();
         row.persist();
         appended.fire(new Appended());

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,12 +35,12 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
 
-    private final Emitter<String> kafka;
+    private final Emitter<Record<String, String>> kafka;
     private final OutboxConfig config;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean queued = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("outbox") Emitter<String> kafka, OutboxConfig config) {
+    public OutboxRelay(@Channel("outbox") Emitter<Record<String, String>> kafka, OutboxConfig config) {
         this.kafka = kafka;
         this.config = config;
     }
@@ -92,8 +93,8 @@ public class OutboxRelay {
 
     private void send(OutboxMessage row) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        kafka.send(Message.of(row.payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(row.topic).withKey(row.messageKey).build())
+        kafka.send(Message.of(Record.of(row.messageKey, row.payload))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(row.topic).build())
                 .withAck(() -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

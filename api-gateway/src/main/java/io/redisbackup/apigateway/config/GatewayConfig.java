@@ -19,4 +19,22 @@ public interface GatewayConfig {
 
     /** The folder of the backup store the backup worker writes (downloads are served from it). */
     Path backupDirectory();
+
+    /** The backup policy a new instance gets: every day, in this period and time zone, kept this long. */
+    DefaultPolicy defaultPolicy();
+
+    /** How often expired backups are looked for. */
+    @WithDefault("1m")
+    Duration retentionInterval();
+
+    interface DefaultPolicy {
+        @WithDefault("02:00-03:00")
+        String timePeriod();
+
+        @WithDefault("UTC")
+        String timezone();
+
+        @WithDefault("7")
+        int retentionDays();
+    }
 }

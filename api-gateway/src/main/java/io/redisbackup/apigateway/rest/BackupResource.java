@@ -15,6 +15,7 @@ import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.contracts.Trigger;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -78,6 +79,6 @@ public class BackupResource {
     @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
     @APIResponse(responseCode = "409", description = "The backup is still being taken or deleted")
     public Response delete(@PathParam("id") UUID id) {
-        return new TaskAccepted(backups.requestDeletion(id), id).asResponse();
+        return new TaskAccepted(backups.requestDeletion(id, Trigger.MANUAL), id).asResponse();
     }
 }

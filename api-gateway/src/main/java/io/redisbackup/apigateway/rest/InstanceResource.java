@@ -9,8 +9,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.service.BackupPolicyService;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.apigateway.service.InstanceService;
+import io.redisbackup.problems.ApiProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.ConvertGroup;
 import jakarta.validation.constraints.Max;
@@ -35,10 +37,12 @@ public class InstanceResource {
 
     private final InstanceService instances;
     private final BackupService backups;
+    private final BackupPolicyService policies;
 
-    public InstanceResource(InstanceService instances, BackupService backups) {
+    public InstanceResource(InstanceService instances, BackupService backups, BackupPolicyService policies) {
         this.instances = instances;
         this.backups = backups;
+        this.policies = policies;
     }
 
     @POST
@@ -99,6 +103,27 @@ public class InstanceResource {
     public List<BackupView> backups(@PathParam("id") UUID id) {
         instances.find(id);
         return Backup.ofInstance(id).stream().map(BackupView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}/backup-policy")
+    @Operation(summary = "Get the instance's backup policy")
+    public BackupPolicyView policy(@PathParam("id") UUID id) {
+        return BackupPolicyView.of(policies.find(id));
+    }
+
+    @PUT
+    @Path("/{id}/backup-policy")
+    @Operation(summary = "Set the instance's backup policy", description = "Automatic backups run at most once a day, "
+            + "on the chosen weekdays, starting inside the time period (one hour on the hour) in the time zone, and "
+            + "are kept retentionDays after they finish.")
+    @APIResponse(responseCode = "400", description = "Invalid fields, all named")
+    public BackupPolicyView setPolicy(@PathParam("id") UUID id, BackupPolicyRequest body) {
+        if (body == null) {
+            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "The body is missing.",
+                    List.of(new ApiProblem.FieldError("body", "is missing")));
+        }
+        return BackupPolicyView.of(policies.change(id, body.toPolicy()));
     }
 
     /** Options of a manual backup. */

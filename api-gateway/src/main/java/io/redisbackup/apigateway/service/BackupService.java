@@ -15,6 +15,7 @@ import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupDeleted;
 import io.redisbackup.contracts.BackupEvent;
 import io.redisbackup.contracts.BackupFailed;
+import io.redisbackup.contracts.BackupScheduled;
 import io.redisbackup.contracts.BackupStarted;
 import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.DeleteBackupCommand;
@@ -67,13 +68,13 @@ public class BackupService {
         outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.taskId, instance.id, ACCEPTED_SEQUENCE,
                 TaskType.BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now));
         outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(backup.taskId, instance.id, backup.id,
-                BackupType.MANUAL, Trigger.MANUAL, instances.endpoint(instance), now));
+                BackupType.MANUAL, Trigger.MANUAL, instance.endpoint(), now));
         LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
         return backup;
     }
 
     @Transactional
-    public UUID requestDeletion(UUID backupId) {
+    public UUID requestDeletion(UUID backupId, Trigger trigger) {
         Backup backup = find(backupId);
         if (backup.status.inProgress()) {
             throw ApiProblem.conflict("BACKUP_BUSY", "Backup " + backupId + " is " + backup.status
@@ -83,11 +84,25 @@ public class BackupService {
         backup.status = BackupStatus.DELETING;
         backup.deleteTaskId = UUID.randomUUID();
         outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.deleteTaskId, backup.instanceId,
-                ACCEPTED_SEQUENCE, TaskType.DELETE_BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now));
+                ACCEPTED_SEQUENCE, TaskType.DELETE_BACKUP, backup.id, trigger, TaskStatus.PENDING, now));
         outbox.append(Topics.BACKUP_COMMANDS, DeleteBackupCommand.of(backup.deleteTaskId, backup.instanceId,
-                backup.id, Trigger.MANUAL, now));
+                backup.id, trigger, now));
         LOG.infof("Deletion of backup %s requested (task %s)", backup.id, backup.deleteTaskId);
         return backup.deleteTaskId;
+    }
+
+    private void addScheduled(BackupScheduled scheduled) {
+        Backup backup = new Backup();
+        backup.id = scheduled.backupId();
+        backup.taskId = scheduled.taskId();
+        backup.instanceId = scheduled.instanceId();
+        backup.type = BackupType.AUTOMATIC;
+        backup.trigger = Trigger.SCHEDULED;
+        backup.status = BackupStatus.PENDING;
+        backup.retentionDays = scheduled.retentionDays();
+        backup.createdAt = scheduled.occurredAt();
+        backup.persist();
+        LOG.infof("Automatic backup %s of instance %s scheduled (task %s)", backup.id, backup.instanceId, backup.taskId);
     }
 
     public Backup find(UUID backupId) {
@@ -102,11 +117,18 @@ public class BackupService {
     @Transactional
     public void apply(BackupEvent event) {
         Backup backup = Backup.findById(event.backupId());
+        if (event instanceof BackupScheduled scheduled) {
+            if (backup == null) {
+                addScheduled(scheduled);
+            }
+            return;
+        }
         if (backup == null) {
             LOG.debugf("Event for unknown backup %s ignored", event.backupId());
             return;
         }
         switch (event) {
+            case BackupScheduled scheduled -> throw new IllegalStateException("handled above");
             case BackupStarted started -> {
                 if (backup.status == BackupStatus.PENDING) {
                     backup.status = BackupStatus.RUNNING;

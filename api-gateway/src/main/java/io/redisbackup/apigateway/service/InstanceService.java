@@ -14,7 +14,6 @@ import io.redisbackup.apigateway.InstanceStatus;
 import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
 import io.redisbackup.problems.ApiProblem;
-import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,12 +28,15 @@ public class InstanceService {
     private final RedisProbe probe;
     private final SecretCipher cipher;
     private final TaskCenter taskCenter;
+    private final BackupPolicyService policies;
     private final Clock clock;
 
-    public InstanceService(RedisProbe probe, SecretCipher cipher, TaskCenter taskCenter, Clock clock) {
+    public InstanceService(RedisProbe probe, SecretCipher cipher, TaskCenter taskCenter, BackupPolicyService policies,
+            Clock clock) {
         this.probe = probe;
         this.cipher = cipher;
         this.taskCenter = taskCenter;
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -51,6 +53,7 @@ public class InstanceService {
         instance.createdAt = clock.instant();
         apply(instance, connection, connection.password(), version);
         instance.persist();
+        policies.create(instance);
         LOG.infof("Instance %s registered (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
         return instance;
     }
@@ -62,6 +65,7 @@ public class InstanceService {
                 : cipher.open(new SealedSecret(instance.passwordSealed));
         String version = check(connection, password);
         apply(instance, connection, password, version);
+        policies.instanceChanged(instance);
         LOG.infof("Instance %s changed (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
         return instance;
     }
@@ -73,7 +77,10 @@ public class InstanceService {
             throw ApiProblem.conflict("INSTANCE_BUSY",
                     "A task is running on instance " + id + "; delete it when the task has ended.");
         }
-        QuarkusTransaction.requiringNew().run(() -> Instance.deleteById(id));
+        QuarkusTransaction.requiringNew().run(() -> {
+            Instance.deleteById(id);
+            policies.instanceRemoved(id);
+        });
         LOG.infof("Instance %s removed", id);
     }
 
@@ -87,12 +94,6 @@ public class InstanceService {
 
     public List<Instance> all() {
         return Instance.listAll(Sort.ascending("name").and("id"));
-    }
-
-    /** Where the workers connect, with the password sealed. */
-    public RedisEndpoint endpoint(Instance instance) {
-        return new RedisEndpoint(instance.host, instance.port, instance.username,
-                new SealedSecret(instance.passwordSealed), instance.tls);
     }
 
     private String check(Connection connection, String password) {

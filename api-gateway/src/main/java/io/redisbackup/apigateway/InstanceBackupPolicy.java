@@ -1,0 +1,55 @@
+package io.redisbackup.apigateway;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.redisbackup.contracts.BackupPolicy;
+import io.redisbackup.contracts.TimePeriod;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** An instance's backup policy as stored; {@link #policy()} is its value. */
+@Entity
+@Table(name = "backup_policy")
+public class InstanceBackupPolicy extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "instance_id")
+    public UUID instanceId;
+    public boolean enabled;
+    /** Comma-separated, e.g. {@code MONDAY,FRIDAY}. */
+    public String weekdays;
+    @Column(name = "start_hour")
+    public int startHour;
+    public String timezone;
+    @Column(name = "retention_days")
+    public int retentionDays;
+    public long revision;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public BackupPolicy policy() {
+        EnumSet<DayOfWeek> days = weekdays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class)
+                : Arrays.stream(weekdays.split(",")).map(DayOfWeek::valueOf)
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(DayOfWeek.class)));
+        return new BackupPolicy(enabled, days, new TimePeriod(startHour), ZoneId.of(timezone), retentionDays);
+    }
+
+    public void set(BackupPolicy policy, Instant now) {
+        enabled = policy.enabled();
+        weekdays = policy.weekdays().stream().map(DayOfWeek::name).collect(Collectors.joining(","));
+        startHour = policy.timePeriod().startHour();
+        timezone = policy.timezone().getId();
+        retentionDays = policy.retentionDays();
+        revision++;
+        updatedAt = now;
+    }
+}

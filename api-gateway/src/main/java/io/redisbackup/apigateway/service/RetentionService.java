@@ -1,0 +1,71 @@
+package io.redisbackup.apigateway.service;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.panache.common.Sort;
+import io.quarkus.scheduler.Scheduled;
+import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.BackupStatus;
+import io.redisbackup.apigateway.InstanceBackupPolicy;
+import io.redisbackup.contracts.Trigger;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Deletes expired backups, data and catalogue entry, each by a DELETE_BACKUP task. The newest good backup of an
+ * instance whose automatic backups are still enabled is kept whatever its age: retention alone never leaves such
+ * an instance without a backup.
+ */
+@ApplicationScoped
+public class RetentionService {
+
+    private static final Logger LOG = Logger.getLogger(RetentionService.class);
+
+    private final BackupService backups;
+    private final Clock clock;
+
+    public RetentionService(BackupService backups, Clock clock) {
+        this.backups = backups;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${gateway.retention-interval:1m}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        deleteExpired();
+    }
+
+    /** Asks for the deletion of every expired backup that may go; returns how many. */
+    public int deleteExpired() {
+        List<Backup> expired = Backup.list("status = ?1 and expiresAt < ?2", Sort.ascending("expiresAt"),
+                BackupStatus.SUCCEEDED, clock.instant());
+        int deleted = 0;
+        for (Backup backup : expired) {
+            if (isNewestGoodOfAScheduledInstance(backup)) {
+                continue;
+            }
+            try {
+                backups.requestDeletion(backup.id, Trigger.SCHEDULED);
+                deleted++;
+                LOG.infof("Backup %s of instance %s expired at %s; deleting it", backup.id, backup.instanceId,
+                        backup.expiresAt);
+            } catch (RuntimeException e) {
+                LOG.warnf("Expired backup %s was not deleted now (%s); next sweep", backup.id, e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    private static boolean isNewestGoodOfAScheduledInstance(Backup backup) {
+        InstanceBackupPolicy policy = InstanceBackupPolicy.findById(backup.instanceId);
+        if (policy == null || !policy.enabled) {
+            return false;
+        }
+        Backup newest = Backup.find("instanceId = ?1 and status = ?2", Sort.descending("finishedAt").and("id"),
+                backup.instanceId, BackupStatus.SUCCEEDED).firstResult();
+        return newest != null && newest.id.equals(backup.id);
+    }
+
+}
