@@ -1,0 +1,74 @@
+package io.redisbackup.scheduler;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.redisbackup.contracts.BackupPolicy;
+import io.redisbackup.contracts.BackupPolicyChanged;
+import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.TimePeriod;
+import io.redisbackup.contracts.secret.SealedSecret;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** The scheduler's copy of one instance's backup policy, and where to reach the instance. */
+@Entity
+@Table(name = "policy")
+public class ScheduledPolicy extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "instance_id")
+    public UUID instanceId;
+    public long revision;
+    public boolean enabled;
+    public String weekdays;
+    @Column(name = "start_hour")
+    public int startHour;
+    public String timezone;
+    @Column(name = "retention_days")
+    public int retentionDays;
+    public String host;
+    public int port;
+    public String username;
+    @Column(name = "password_sealed")
+    public String passwordSealed;
+    public boolean tls;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public BackupPolicy policy() {
+        EnumSet<DayOfWeek> days = weekdays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class)
+                : Arrays.stream(weekdays.split(",")).map(DayOfWeek::valueOf)
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(DayOfWeek.class)));
+        return new BackupPolicy(enabled, days, new TimePeriod(startHour), ZoneId.of(timezone), retentionDays);
+    }
+
+    public RedisEndpoint endpoint() {
+        return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+    }
+
+    public void set(BackupPolicyChanged changed, Instant now) {
+        BackupPolicy policy = changed.policy();
+        revision = changed.revision();
+        enabled = policy.enabled();
+        weekdays = policy.weekdays().stream().map(DayOfWeek::name).collect(Collectors.joining(","));
+        startHour = policy.timePeriod().startHour();
+        timezone = policy.timezone().getId();
+        retentionDays = policy.retentionDays();
+        RedisEndpoint endpoint = changed.endpoint();
+        host = endpoint.host();
+        port = endpoint.port();
+        username = endpoint.username();
+        passwordSealed = endpoint.password().value();
+        tls = endpoint.tls();
+        updatedAt = now;
+    }
+}
