@@ -22,7 +22,9 @@ import io.redisbackup.testsupport.PostgresDatabaseResource;
  */
 final class Platform {
 
-    static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "backup-worker");
+    /** The processes: a service's module, and "#2" for a second replica of it. */
+    static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "backup-worker",
+            "scheduler-service", "scheduler-service#2");
     static final String SECRET_KEY = "c3lzdGVtLXRlc3RzLWtleS0zMi1ieXRlcy1sb25nISE=";
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("system-tests/target/platform");
@@ -58,7 +60,7 @@ final class Platform {
     }
 
     Path log(String service) {
-        return WORK.resolve(service + ".log");
+        return WORK.resolve(service.replace('#', '-') + ".log");
     }
 
     private void start() {
@@ -99,7 +101,7 @@ final class Platform {
     }
 
     private Process launch(String service) throws IOException {
-        Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = ROOT.resolve(service.split("#")[0]).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the services are packaged before the system tests");
         }
@@ -124,6 +126,9 @@ final class Platform {
         env.put("REDIS_BACKUP_DIRECTORY", WORK.resolve("backups").toString());
         env.put("QUARKUS_REST_CLIENT_TASK_CENTER_URL", "http://127.0.0.1:" + ports.get("task-center-service"));
         env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");
+        // the scheduler looks every second and starts a backup at the start of its hour
+        env.put("SCHEDULER_TICK_INTERVAL", "1s");
+        env.put("SCHEDULER_MAX_SPREAD", "0s");
         return env;
     }
 
