@@ -22,6 +22,9 @@ public interface BackupStore {
     /** The manifest of a published backup; empty while it is staged, after it is deleted, or if it never was. */
     Optional<Manifest> manifest(UUID instanceId, UUID backupId) throws IOException;
 
+    /** The manifest of the instance's most recent published backup, if it has one. */
+    Optional<Manifest> latestManifest(UUID instanceId) throws IOException;
+
     /** Reads one file of a published backup ({@link #RDB} or {@link #KEY_INDEX}). */
     InputStream open(UUID instanceId, UUID backupId, String file) throws IOException;
 

@@ -55,6 +55,29 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     }
 
     @Override
+    public Optional<Manifest> latestManifest(UUID instanceId) throws IOException {
+        Path dir = root.resolve("instances").resolve(instanceId.toString());
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        Manifest latest = null;
+        try (Stream<Path> backups = Files.list(dir)) {
+            for (Path backup : backups.toList()) {
+                Optional<Manifest> manifest;
+                try {
+                    manifest = manifest(instanceId, UUID.fromString(backup.getFileName().toString()));
+                } catch (IllegalArgumentException notABackup) {
+                    continue;
+                }
+                if (manifest.isPresent() && (latest == null || manifest.get().finishedAt().isAfter(latest.finishedAt()))) {
+                    latest = manifest.get();
+                }
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    @Override
     public InputStream open(UUID instanceId, UUID backupId, String file) throws IOException {
         requireKnownFile(file);
         if (manifest(instanceId, backupId).isEmpty()) {

@@ -105,6 +105,24 @@ class LocalDirectoryBackupStoreTest {
     }
 
     @Test
+    void findsTheInstancesMostRecentBackup() throws IOException {
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        assertTrue(store.latestManifest(instance).isEmpty());
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        for (UUID id : new UUID[] { first, second }) {
+            try (StagedBackup staged = store.stage(instance, id)) {
+                write(staged, BackupStore.RDB, rdb);
+                write(staged, BackupStore.KEY_INDEX, new byte[3]);
+                staged.publish(new Manifest(Manifest.FORMAT_VERSION, instance, id, Instant.now(), Instant.now(),
+                        "7.0.15", 10, "0", 7, Map.of(0, 7L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, "x"),
+                                new Manifest.FileEntry(BackupStore.KEY_INDEX, 3, "y"))));
+            }
+        }
+        assertEquals(second, store.latestManifest(instance).orElseThrow().backupId());
+    }
+
+    @Test
     void deletesDataAndManifest() throws IOException {
         BackupStore store = new LocalDirectoryBackupStore(root);
         try (StagedBackup staged = store.stage(instance, backup)) {

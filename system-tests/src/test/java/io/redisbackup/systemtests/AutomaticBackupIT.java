@@ -37,7 +37,7 @@ class AutomaticBackupIT {
     }
 
     @Test
-    void aPeriodHoldingNowOnTodayYieldsOneScheduledBackupAcrossTwoSchedulers() {
+    void aPeriodHoldingNowOnTodayYieldsOneScheduledBackupAcrossTwoSchedulersAndARestart() throws Exception {
         try (RedisServer source = RedisServer.start()) {
             source.call("SET", "k", "v");
             String instanceId = register(source);
@@ -55,7 +55,9 @@ class AutomaticBackupIT {
                     .then().body("[0].type", equalTo("AUTOMATIC")).body("[0].status", equalTo("SUCCEEDED"))
                     .body("[0].taskId", equalTo(taskId)).body("[0].expiresAt", notNullValue()));
 
-            // both schedulers keep ticking through the period: still one
+            // both schedulers keep ticking through the period, one of them restarted in the middle: still one
+            platform.kill("scheduler-service#2");
+            platform.start("scheduler-service#2");
             sleep(Duration.ofSeconds(4));
             given().queryParam("instanceId", instanceId).when().get("/api/v1/tasks").then().body("total", equalTo(1));
             String finished = given().when().get("/api/v1/instances/" + instanceId + "/backups").path("[0].finishedAt");

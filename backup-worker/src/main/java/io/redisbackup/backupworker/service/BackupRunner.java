@@ -110,10 +110,14 @@ public class BackupRunner {
         Instant startedAt = clock.instant();
         Snapshot snapshot;
         try (StagedBackup staged = store.stage(command.instanceId(), command.backupId())) {
+            // a diskless sync does not say how long the snapshot is: the last backup's size is the best guess
+            long expected = store.latestManifest(command.instanceId())
+                    .map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
             try (OutputStream rdb = staged.create(BackupStore.RDB);
                     OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
                 snapshot = taker.take(source(command.endpoint()), rdb, index, config.progressInterval(),
-                        bytes -> task.progress(Progress.ofBytes(bytes, 0), "receiving the snapshot"));
+                        bytes -> task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
+                                "receiving the snapshot"));
             }
             Manifest manifest = manifest(command, snapshot, startedAt);
             staged.publish(manifest);
