@@ -19,6 +19,7 @@ import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 
+import io.redisbackup.backupstore.RdbChecksum;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -62,7 +63,7 @@ public class SnapshotTaker {
                         long now = System.nanoTime();
                         if (now - lastReport[0] >= progressEvery.toNanos()) {
                             lastReport[0] = now;
-                            progress.accept(tee.bytes());
+                            progress.accept(tee.checksum().bytes());
                         }
                     });
                 } else if (event instanceof DumpKeyValuePair entry) {
@@ -111,14 +112,14 @@ public class SnapshotTaker {
 
     private static Snapshot verified(RdbTee tee, KeyIndexWriter index, int rdbVersion, String redisVersion,
             SnapshotSource source) throws SnapshotFailure {
-        long trailer = tee.trailerCrc();
-        // a server with rdbchecksum off writes 0: there is nothing to compare with
-        if (trailer != 0 && trailer != tee.computedCrc()) {
+        RdbChecksum checksum = tee.checksum();
+        if (!checksum.matchesTrailer()) {
             throw new SnapshotFailure(SnapshotFailure.CORRUPT, "The snapshot from " + source
                     + " does not match its own checksum: it was damaged on the way.");
         }
-        return new Snapshot(redisVersion, rdbVersion, tee.bytes(), tee.sha256(), String.format("%016x", trailer),
-                index.bytes(), index.sha256(), index.keys(), index.keysPerDatabase());
+        return new Snapshot(redisVersion, rdbVersion, checksum.bytes(), checksum.sha256(),
+                String.format("%016x", checksum.trailerCrc()), index.bytes(), index.sha256(), index.keys(),
+                index.keysPerDatabase());
     }
 
     private Configuration configuration(SnapshotSource source) {

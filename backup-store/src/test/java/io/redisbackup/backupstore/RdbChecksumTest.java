@@ -1,9 +1,9 @@
-package io.redisbackup.backupworker.snapshot;
+package io.redisbackup.backupstore;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.moilioncircle.redis.replicator.util.CRC64;
 
-class RdbTeeTest {
+class RdbChecksumTest {
 
     private final Random random = new Random(42);
 
@@ -27,16 +27,17 @@ class RdbTeeTest {
         for (int i = 0; i < 8; i++) {
             file[body.length + i] = (byte) (crc >>> (8 * i));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RdbTee tee = new RdbTee(out);
+        RdbChecksum tee = new RdbChecksum();
 
         for (int at = 0; at < file.length;) {
             int piece = Math.min(file.length - at, random.nextBoolean() ? 1 : 1 + random.nextInt(20));
-            tee.handle(Arrays.copyOfRange(file, at, at + piece));
+            byte[] padded = new byte[piece + 6];
+            System.arraycopy(file, at, padded, 3, piece);
+            tee.update(padded, 3, piece);
             at += piece;
         }
 
-        assertArrayEquals(file, out.toByteArray());
+        assertTrue(tee.matchesTrailer());
         assertEquals(file.length, tee.bytes());
         assertEquals(crc, tee.computedCrc());
         assertEquals(crc, tee.trailerCrc());
@@ -45,8 +46,23 @@ class RdbTeeTest {
 
     @Test
     void saysWhenFewerThanEightBytesArrived() {
-        RdbTee tee = new RdbTee(new ByteArrayOutputStream());
-        tee.handle(new byte[] { 1, 2, 3 });
+        RdbChecksum tee = new RdbChecksum();
+        tee.update(new byte[] { 1, 2, 3 }, 0, 3);
         assertEquals(-1, tee.trailerCrc());
+    }
+
+    @Test
+    void noticesOneFlippedByte() {
+        byte[] body = new byte[1000];
+        random.nextBytes(body);
+        long crc = CRC64.crc64(body, 0, body.length, 0);
+        byte[] file = Arrays.copyOf(body, body.length + 8);
+        for (int i = 0; i < 8; i++) {
+            file[body.length + i] = (byte) (crc >>> (8 * i));
+        }
+        file[500] ^= 0x01;
+        RdbChecksum checksum = new RdbChecksum();
+        checksum.update(file, 0, file.length);
+        assertFalse(checksum.matchesTrailer());
     }
 }
