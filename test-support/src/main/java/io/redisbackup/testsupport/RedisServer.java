@@ -107,6 +107,16 @@ public final class RedisServer implements AutoCloseable {
         return callString("DEBUG", "DIGEST");
     }
 
+    /** The server's dataset as an RDB file at {@code target}, written by the server itself ({@code SAVE}). */
+    public Path saveRdb(Path target) {
+        call("SAVE");
+        try {
+            return Files.copy(dir.resolve("dump.rdb"), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs one command on a shared authenticated connection. */
     public synchronized Object call(Object... args) {
         if (connection == null) {

@@ -1,0 +1,27 @@
+package io.redisbackup.restoreworker.recovery;
+
+/** Why a recovery could not be done, with a stable code for the task's error. */
+public class RecoveryFailure extends Exception {
+
+    public static final String BACKUP_MISSING = "BACKUP_NOT_AVAILABLE";
+    public static final String BACKUP_CORRUPT = "BACKUP_CHECKSUM_MISMATCH";
+    public static final String TARGET_TOO_OLD = "TARGET_REDIS_TOO_OLD";
+    public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
+    public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
+    public static final String LOAD_FAILED = "RECOVERY_LOAD_FAILED";
+
+    private final String code;
+
+    public RecoveryFailure(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public RecoveryFailure(String code, String message) {
+        this(code, message, null);
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,148 @@
+package io.redisbackup.restoreworker.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisServer;
+import redis.clients.jedis.Jedis;
+
+/** The recovery engine against real redis-server processes. */
+class RecoveryEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private final InstanceLoader loader = new InstanceLoader(Clock.systemUTC());
+
+    @Test
+    void replacesTheWholeDatasetWithTheBackupsExactly() throws Exception {
+        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+            Datasets.everyType(source);
+            target.call("SET", "only-on-the-target", "goes away");
+            target.call("SELECT", "7");
+            target.call("SET", "in-another-database", "goes away too");
+            BackupStore store = new LocalDirectoryBackupStore(dir.resolve("store"));
+            Manifest manifest = store(store, source.saveRdb(dir.resolve("source.rdb")));
+
+            new BackupVerifier(store).verify(manifest);
+            InstanceLoader.Loaded loaded;
+            try (InputStream rdb = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB);
+                    Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
+                loaded = loader.replaceAll(rdb, jedis, keys -> { });
+            }
+
+            assertEquals(source.digest(), target.digest());
+            assertEquals("x", target.callString("FCALL", "echo_first", "0", "x"));
+            assertEquals(1, loaded.functions());
+            assertEquals(0, loaded.expired());
+        }
+    }
+
+    @Test
+    void leavesOutKeysWhoseExpiryHasPassed() throws Exception {
+        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+            source.call("SET", "stays", "1");
+            source.call("SET", "expires-soon", "1", "PX", "1500");
+            Path rdb = source.saveRdb(dir.resolve("ttl.rdb"));
+            Thread.sleep(2000);
+
+            InstanceLoader.Loaded loaded;
+            try (InputStream in = Files.newInputStream(rdb); Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
+                loaded = loader.replaceAll(in, jedis, keys -> { });
+            }
+            assertEquals(1, loaded.restored());
+            assertEquals(1, loaded.expired());
+            assertNull(target.call("GET", "expires-soon"));
+            assertEquals("1", target.callString("GET", "stays"));
+        }
+    }
+
+    @Test
+    void refusesABackupWithOneFlippedByte() throws Exception {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            BackupStore store = new LocalDirectoryBackupStore(dir.resolve("store"));
+            Manifest manifest = store(store, source.saveRdb(dir.resolve("source.rdb")));
+            Path stored = dir.resolve("store/instances").resolve(manifest.instanceId().toString())
+                    .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
+            try (RandomAccessFile file = new RandomAccessFile(stored.toFile(), "rw")) {
+                file.seek(file.length() / 2);
+                int b = file.read();
+                file.seek(file.length() / 2);
+                file.write(b ^ 0x10);
+            }
+
+            RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(manifest));
+            assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
+        }
+    }
+
+    @Test
+    void saysPlainlyWhenTheTargetRefusesThePassword() {
+        try (RedisServer target = RedisServer.start()) {
+            RecoveryFailure refused = assertThrows(RecoveryFailure.class,
+                    () -> new RecoveryTarget(target.host(), target.port(), null, "wrong", false).connect(Duration.ofSeconds(5)));
+            assertEquals(RecoveryFailure.TARGET_AUTH_FAILED, refused.code());
+        }
+    }
+
+    @Test
+    void knowsWhichRdbVersionsAServerLoads() {
+        assertEquals(10, RedisVersions.maxRdbVersion("7.0.15"));
+        assertEquals(11, RedisVersions.maxRdbVersion("7.2.4"));
+        assertEquals(12, RedisVersions.maxRdbVersion("7.4.0"));
+        assertEquals(12, RedisVersions.maxRdbVersion("8.0.1"));
+        assertEquals(9, RedisVersions.maxRdbVersion("6.2.14"));
+        assertEquals(9, RedisVersions.maxRdbVersion("5.0.0"));
+        assertEquals(0, RedisVersions.maxRdbVersion("unknown"));
+    }
+
+    private static RecoveryTarget target(RedisServer redis) {
+        return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false);
+    }
+
+    /** Stores an RDB file as a published backup, the way the backup worker does. */
+    private static Manifest store(BackupStore store, Path rdb) throws IOException, Exception {
+        UUID instance = UUID.randomUUID();
+        UUID backup = UUID.randomUUID();
+        byte[] bytes = Files.readAllBytes(rdb);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
+                "7.0.15", 10, "0", 0, Map.of(), List.of(new Manifest.FileEntry(BackupStore.RDB, bytes.length, sha256),
+                        new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, "")));
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            try (OutputStream out = staged.create(BackupStore.RDB)) {
+                out.write(bytes);
+            }
+            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
+                out.flush();
+            }
+            staged.publish(manifest);
+        }
+        return manifest;
+    }
+}
