@@ -16,9 +16,7 @@ import org.jboss.logging.Logger;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
-import io.redisbackup.backupworker.TaskExecution;
 import io.redisbackup.backupworker.config.BackupWorkerConfig;
-import io.redisbackup.backupworker.messaging.EventPublisher;
 import io.redisbackup.backupworker.snapshot.Snapshot;
 import io.redisbackup.backupworker.snapshot.SnapshotFailure;
 import io.redisbackup.backupworker.snapshot.SnapshotSource;
@@ -37,6 +35,10 @@ import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
+import io.redisbackup.taskexecution.EventPublisher;
+import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.TaskExecution;
+import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,4 +1,4 @@
-package io.redisbackup.backupworker.messaging;
+package io.redisbackup.taskexecution;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

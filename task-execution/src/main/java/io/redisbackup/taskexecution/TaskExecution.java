@@ -1,4 +1,4 @@
-package io.redisbackup.backupworker;
+package io.redisbackup.taskexecution;
 
 import java.time.Instant;
 import java.util.UUID;

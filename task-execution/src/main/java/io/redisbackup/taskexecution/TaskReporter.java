@@ -1,4 +1,4 @@
-package io.redisbackup.backupworker.service;
+package io.redisbackup.taskexecution;
 
 import java.time.Clock;
 import java.util.Map;
@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
-import io.redisbackup.backupworker.messaging.EventPublisher;
 import io.redisbackup.contracts.Progress;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskStatus;
@@ -20,7 +19,7 @@ import io.redisbackup.contracts.Trigger;
  * above the gateway's PENDING (1) and above every event of an earlier attempt, so the task center keeps only the
  * newest news.
  */
-final class TaskReporter {
+public final class TaskReporter {
 
     private static final Logger LOG = Logger.getLogger(TaskReporter.class);
     private static final long ATTEMPT_STRIDE = 1_000_000;
@@ -34,7 +33,7 @@ final class TaskReporter {
     private final Trigger trigger;
     private long sequence;
 
-    TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
+    public TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
             Trigger trigger, int attempt) {
         this.events = events;
         this.clock = clock;
@@ -46,26 +45,26 @@ final class TaskReporter {
         this.sequence = attempt * ATTEMPT_STRIDE;
     }
 
-    void running(String message) {
+    public void running(String message) {
         LOG.infof("Task %s (%s, instance %s) is RUNNING: %s", taskId, type, instanceId, message);
         events.publish(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message));
     }
 
-    void delayed(String message) {
+    public void delayed(String message) {
         LOG.infof("Task %s (%s, instance %s) is DELAYED: %s", taskId, type, instanceId, message);
         events.publish(Topics.TASK_STATUS, next(TaskStatus.DELAYED).withMessage(message));
     }
 
-    void progress(Progress progress, String message) {
+    public void progress(Progress progress, String message) {
         events.publishSoon(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withProgress(progress).withMessage(message));
     }
 
-    void succeeded(Progress progress, Map<String, Object> result) {
+    public void succeeded(Progress progress, Map<String, Object> result) {
         LOG.infof("Task %s (%s, instance %s) SUCCEEDED", taskId, type, instanceId);
         events.publish(Topics.TASK_STATUS, next(TaskStatus.SUCCEEDED).withProgress(progress).withResult(result));
     }
 
-    void failed(TaskError error) {
+    public void failed(TaskError error) {
         LOG.infof("Task %s (%s, instance %s) FAILED: %s", taskId, type, instanceId, error.code());
         events.publish(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error).withMessage(error.message()));
     }

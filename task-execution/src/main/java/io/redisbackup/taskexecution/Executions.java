@@ -1,10 +1,9 @@
-package io.redisbackup.backupworker.service;
+package io.redisbackup.taskexecution;
 
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.redisbackup.backupworker.TaskExecution;
 import io.redisbackup.contracts.BackupWorkerCommand;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
