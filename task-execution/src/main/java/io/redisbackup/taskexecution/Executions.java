@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.redisbackup.contracts.BackupWorkerCommand;
+import io.redisbackup.contracts.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -24,7 +24,7 @@ public class Executions {
      * must not run again.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<Integer> begin(BackupWorkerCommand command, UUID backupId) {
+    public Optional<Integer> begin(Message command, UUID backupId) {
         TaskExecution execution = TaskExecution.findById(command.taskId(), LockModeType.PESSIMISTIC_WRITE);
         if (execution == null) {
             execution = new TaskExecution();

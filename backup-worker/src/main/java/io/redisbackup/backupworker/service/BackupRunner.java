@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +36,7 @@ import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.LeaseWaiter;
 import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,7 +58,7 @@ public class BackupRunner {
     private final SecretCipher cipher;
     private final EventPublisher events;
     private final BackupWorkerConfig config;
-    private final InstanceLeases leases;
+    private final LeaseWaiter leaseWaiter;
     private final Clock clock;
 
     public BackupRunner(Executions executions, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
@@ -69,7 +69,7 @@ public class BackupRunner {
         this.cipher = cipher;
         this.events = events;
         this.config = config;
-        this.leases = leases;
+        this.leaseWaiter = new LeaseWaiter(leases, clock, config.leaseRetryInterval(), config.delayReportInterval());
         this.clock = clock;
     }
 
@@ -95,7 +95,7 @@ public class BackupRunner {
 
         InstanceLeases.Lease lease;
         try {
-            lease = awaitLease(command, task);
+            lease = leaseWaiter.await(command.instanceId(), task, "connecting to the instance");
         } catch (SQLException e) {
             fail(command, task, new TaskError("DATABASE_UNAVAILABLE",
                     "Cannot check whether another task is changing the instance: " + e.getMessage()));
@@ -131,46 +131,6 @@ public class BackupRunner {
                     "The instance password cannot be opened: the services do not share the same secret key."));
         } catch (IOException e) {
             fail(command, task, new TaskError(SnapshotFailure.STORAGE, "Cannot store the backup: " + e.getMessage()));
-        }
-    }
-
-    /**
-     * The instance's lease, once no other task holds it. Until then the task is DELAYED, saying so now and then;
-     * when it starts, it says how long it waited.
-     */
-    private InstanceLeases.Lease awaitLease(TakeBackupCommand command, TaskReporter task) throws SQLException {
-        Optional<InstanceLeases.Lease> lease = leases.tryAcquire(command.instanceId());
-        if (lease.isPresent()) {
-            task.running("connecting to the instance");
-            return lease.get();
-        }
-        Instant since = clock.instant();
-        Instant lastReport = since;
-        task.delayed("Another task is changing this instance; the backup starts as soon as it ends.");
-        while (lease.isEmpty()) {
-            sleep(config.leaseRetryInterval());
-            lease = leases.tryAcquire(command.instanceId());
-            Instant now = clock.instant();
-            if (lease.isEmpty() && Duration.between(lastReport, now).compareTo(config.delayReportInterval()) >= 0) {
-                lastReport = now;
-                task.delayed("Still waiting for another task on this instance (" + seconds(since, now) + " s so far).");
-            }
-        }
-        task.running("Delayed by " + seconds(since, clock.instant()) + " s while another task changed the instance;"
-                + " connecting to the instance");
-        return lease.get();
-    }
-
-    private static long seconds(Instant from, Instant to) {
-        return Math.max(0, Duration.between(from, to).toSeconds());
-    }
-
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the instance", e);
         }
     }
 
