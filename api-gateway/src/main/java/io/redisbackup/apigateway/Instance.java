@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.secret.SealedSecret;
 import jakarta.persistence.Column;

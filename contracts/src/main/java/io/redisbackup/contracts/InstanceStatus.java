@@ -1,8 +1,9 @@
-package io.redisbackup.apigateway;
+package io.redisbackup.contracts;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
-/** What an instance is doing, shown by its display name. */
+/**
+ * What an instance is doing. On topics it travels as the constant ({@code RECOVERING_BY_BACKUP_ID}); people see its
+ * display name ({@code Recovering Backup by Backup ID}).
+ */
 public enum InstanceStatus {
     RUNNING("Running"),
     RECOVERING_BY_BACKUP_ID("Recovering Backup by Backup ID"),
@@ -14,7 +15,6 @@ public enum InstanceStatus {
         this.displayName = displayName;
     }
 
-    @JsonValue
     public String displayName() {
         return displayName;
     }

@@ -20,7 +20,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(BackupFailed.class),
         @JsonSubTypes.Type(BackupDeleted.class),
         @JsonSubTypes.Type(BackupScheduled.class),
-        @JsonSubTypes.Type(BackupPolicyChanged.class) })
+        @JsonSubTypes.Type(BackupPolicyChanged.class),
+        @JsonSubTypes.Type(RecoverInstanceCommand.class),
+        @JsonSubTypes.Type(InstanceStatusChanged.class) })
 public interface Message {
 
     /** The version of the message schemas in this module; a consumer refuses a message of a newer one. */

@@ -4,14 +4,13 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.redisbackup.apigateway.Instance;
-import io.redisbackup.apigateway.InstanceStatus;
 
-/** An instance as the API shows it: everything but the password. */
+/** An instance as the API shows it: everything but the password; its status by display name. */
 public record InstanceView(UUID id, String name, String host, int port, String username, boolean tls,
-        String redisVersion, InstanceStatus status, Instant createdAt, Instant updatedAt) {
+        String redisVersion, String status, Instant createdAt, Instant updatedAt) {
 
     static InstanceView of(Instance instance) {
         return new InstanceView(instance.id, instance.name, instance.host, instance.port, instance.username,
-                instance.tls, instance.redisVersion, instance.status, instance.createdAt, instance.updatedAt);
+                instance.tls, instance.redisVersion, instance.status.displayName(), instance.createdAt, instance.updatedAt);
     }
 }

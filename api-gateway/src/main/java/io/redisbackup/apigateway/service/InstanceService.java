@@ -10,7 +10,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.Instance;
-import io.redisbackup.apigateway.InstanceStatus;
+import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
 import io.redisbackup.problems.ApiProblem;

@@ -1,0 +1,19 @@
+package io.redisbackup.contracts;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Replace the whole dataset of the target instance ({@code instanceId}) with the backup's: every database emptied,
+ * every key of the backup loaded. Idempotent by task id.
+ */
+public record RecoverInstanceCommand(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId,
+        Instant occurredAt, UUID backupId, UUID sourceInstanceId, RedisEndpoint target, Trigger trigger)
+        implements RestoreWorkerCommand {
+
+    public static RecoverInstanceCommand of(UUID taskId, UUID targetInstanceId, UUID backupId, UUID sourceInstanceId,
+            RedisEndpoint target, Instant now) {
+        return new RecoverInstanceCommand(SCHEMA_VERSION, UUID.randomUUID(), taskId, targetInstanceId, now, backupId,
+                sourceInstanceId, target, Trigger.MANUAL);
+    }
+}
