@@ -4,19 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -25,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.restoreworker.StoredBackups;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 import redis.clients.jedis.Jedis;
@@ -46,7 +38,7 @@ class RecoveryEngineTest {
             target.call("SELECT", "7");
             target.call("SET", "in-another-database", "goes away too");
             BackupStore store = new LocalDirectoryBackupStore(dir.resolve("store"));
-            Manifest manifest = store(store, source.saveRdb(dir.resolve("source.rdb")));
+            Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("source.rdb")), 10);
 
             new BackupVerifier(store).verify(manifest);
             InstanceLoader.Loaded loaded;
@@ -86,15 +78,8 @@ class RecoveryEngineTest {
         try (RedisServer source = RedisServer.start()) {
             Datasets.everyType(source);
             BackupStore store = new LocalDirectoryBackupStore(dir.resolve("store"));
-            Manifest manifest = store(store, source.saveRdb(dir.resolve("source.rdb")));
-            Path stored = dir.resolve("store/instances").resolve(manifest.instanceId().toString())
-                    .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
-            try (RandomAccessFile file = new RandomAccessFile(stored.toFile(), "rw")) {
-                file.seek(file.length() / 2);
-                int b = file.read();
-                file.seek(file.length() / 2);
-                file.write(b ^ 0x10);
-            }
+            Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("source.rdb")), 10);
+            StoredBackups.damage(dir.resolve("store"), manifest);
 
             RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(manifest));
             assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
@@ -123,26 +108,5 @@ class RecoveryEngineTest {
 
     private static RecoveryTarget target(RedisServer redis) {
         return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false);
-    }
-
-    /** Stores an RDB file as a published backup, the way the backup worker does. */
-    private static Manifest store(BackupStore store, Path rdb) throws IOException, Exception {
-        UUID instance = UUID.randomUUID();
-        UUID backup = UUID.randomUUID();
-        byte[] bytes = Files.readAllBytes(rdb);
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                "7.0.15", 10, "0", 0, Map.of(), List.of(new Manifest.FileEntry(BackupStore.RDB, bytes.length, sha256),
-                        new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, "")));
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            try (OutputStream out = staged.create(BackupStore.RDB)) {
-                out.write(bytes);
-            }
-            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
-                out.flush();
-            }
-            staged.publish(manifest);
-        }
-        return manifest;
     }
 }

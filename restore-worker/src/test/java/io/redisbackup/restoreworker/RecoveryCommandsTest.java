@@ -1,0 +1,156 @@
+package io.redisbackup.restoreworker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.contracts.InstanceStatus;
+import io.redisbackup.contracts.InstanceStatusChanged;
+import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.RecoverInstanceCommand;
+import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instancelease.InstanceLeases;
+import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.KafkaBrokerResource;
+import io.redisbackup.testsupport.PostgresDatabaseResource;
+import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TopicReader;
+import jakarta.inject.Inject;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+class RecoveryCommandsTest {
+
+    @Inject
+    SecretCipher cipher;
+    @Inject
+    BackupStore store;
+    @Inject
+    InstanceLeases leases;
+
+    @TempDir
+    Path dir;
+
+    TopicReader kafka;
+    RedisServer source;
+    RedisServer target;
+    final UUID targetId = UUID.randomUUID();
+
+    @BeforeEach
+    void start() {
+        kafka = new TopicReader();
+        source = RedisServer.start();
+        target = RedisServer.start();
+        Datasets.everyType(source);
+        target.call("SET", "only-on-the-target", "before");
+    }
+
+    @AfterEach
+    void stop() {
+        kafka.close();
+        source.close();
+        target.close();
+    }
+
+    @Test
+    void replacesTheInstancesDatasetAndShowsItRecoveringMeanwhile() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        RecoverInstanceCommand command = command(backup);
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(TaskStatus.SUCCEEDED, last.status(), String.valueOf(last.error()));
+        assertEquals(source.digest(), target.digest());
+        assertEquals(List.of(InstanceStatus.RECOVERING_BY_BACKUP_ID, InstanceStatus.RUNNING), instanceStatuses());
+        assertEquals(0, ((Number) last.result().get("keysExpired")).intValue());
+    }
+
+    @Test
+    void refusesADamagedBackupBeforeTheInstanceChanges() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        StoredBackups.damage(Path.of("target/backups"), backup);
+        String before = target.digest();
+        RecoverInstanceCommand command = command(backup);
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(TaskStatus.FAILED, last.status());
+        assertEquals("BACKUP_CHECKSUM_MISMATCH", last.error().code());
+        assertEquals(before, target.digest());
+        assertEquals(List.of(InstanceStatus.RUNNING), instanceStatuses());
+    }
+
+    @Test
+    void refusesABackupTheTargetsRedisCannotLoad() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 12);
+        String before = target.digest();
+        RecoverInstanceCommand command = command(backup);
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals("TARGET_REDIS_TOO_OLD", last.error().code());
+        assertEquals(before, target.digest());
+    }
+
+    @Test
+    void waitsAsDelayedWhileAnotherTaskHoldsTheInstance() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        RecoverInstanceCommand command = command(backup);
+        try (InstanceLeases.Lease backupRunning = leases.tryAcquire(targetId).orElseThrow()) {
+            send(command);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> statuses(command).stream()
+                    .anyMatch(s -> s.status() == TaskStatus.DELAYED));
+            assertEquals("before", target.callString("GET", "only-on-the-target"), "nothing changes while it waits");
+        }
+        assertEquals(TaskStatus.SUCCEEDED, awaitEnd(command).status());
+        assertTrue(statuses(command).stream().anyMatch(s -> s.status() == TaskStatus.RUNNING
+                && s.message() != null && s.message().startsWith("Delayed by ")));
+    }
+
+    private RecoverInstanceCommand command(Manifest backup) {
+        return RecoverInstanceCommand.of(UUID.randomUUID(), targetId, backup.backupId(), backup.instanceId(),
+                new RedisEndpoint(target.host(), target.port(), null, cipher.seal(target.password()), false), Instant.now());
+    }
+
+    private void send(RecoverInstanceCommand command) {
+        kafka.send(Topics.RESTORE_COMMANDS, targetId.toString(), MessageCodec.toJson(command));
+    }
+
+    private List<TaskStatusChanged> statuses(RecoverInstanceCommand command) {
+        return kafka.readAll(Topics.TASK_STATUS, targetId.toString()).stream()
+                .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                .filter(s -> s.taskId().equals(command.taskId())).toList();
+    }
+
+    private TaskStatusChanged awaitEnd(RecoverInstanceCommand command) {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> statuses(command).stream()
+                .filter(s -> s.status().isTerminal()).findFirst().orElse(null), Objects::nonNull);
+    }
+
+    private List<InstanceStatus> instanceStatuses() {
+        return kafka.readAll(Topics.INSTANCE_STATUS, targetId.toString()).stream()
+                .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
+    }
+}
