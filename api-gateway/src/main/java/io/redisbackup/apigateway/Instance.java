@@ -37,6 +37,9 @@ public class Instance extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** The recovery accepted for this instance and not yet ended, if any. */
+    @Column(name = "active_recovery_task_id")
+    public UUID activeRecoveryTaskId;
 
     /** Where the workers connect, with the password sealed. */
     public RedisEndpoint endpoint() {

@@ -50,6 +50,11 @@ public class ApiProblem extends RuntimeException {
         return errors;
     }
 
+    /** Headers the answer carries besides the problem document (e.g. {@code Retry-After}). */
+    public java.util.Map<String, String> headers() {
+        return java.util.Map.of();
+    }
+
     private static String capitalized(String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }

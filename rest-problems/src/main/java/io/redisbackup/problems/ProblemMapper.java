@@ -80,7 +80,9 @@ public class ProblemMapper {
     private static Response respond(ApiProblem problem, UriInfo uri) {
         Problem body = new Problem("urn:redis-backup:problem:" + problem.code().toLowerCase().replace('_', '-'),
                 problem.title(), problem.status(), problem.getMessage(), uri.getPath(), problem.code(), problem.errors());
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
+        problem.headers().forEach(response::header);
+        return response.build();
     }
 
     /** The request field a violation is about: the last node of its path, or "body" for the body itself. */

@@ -27,6 +27,17 @@ public interface GatewayConfig {
     @WithDefault("1m")
     Duration retentionInterval();
 
+    /** How many wrong recovery passwords an instance takes in a window before further tries are refused (429). */
+    PasswordAttempts passwordAttempts();
+
+    interface PasswordAttempts {
+        @WithDefault("5")
+        int max();
+
+        @WithDefault("15m")
+        Duration window();
+    }
+
     interface DefaultPolicy {
         @WithDefault("02:00-03:00")
         String timePeriod();

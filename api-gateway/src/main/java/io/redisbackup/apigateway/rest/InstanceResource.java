@@ -12,6 +12,7 @@ import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.service.BackupPolicyService;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.apigateway.service.InstanceService;
+import io.redisbackup.apigateway.service.RecoveryService;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.ConvertGroup;
@@ -38,11 +39,14 @@ public class InstanceResource {
     private final InstanceService instances;
     private final BackupService backups;
     private final BackupPolicyService policies;
+    private final RecoveryService recoveries;
 
-    public InstanceResource(InstanceService instances, BackupService backups, BackupPolicyService policies) {
+    public InstanceResource(InstanceService instances, BackupService backups, BackupPolicyService policies,
+            RecoveryService recoveries) {
         this.instances = instances;
         this.backups = backups;
         this.policies = policies;
+        this.recoveries = recoveries;
     }
 
     @POST
@@ -124,6 +128,31 @@ public class InstanceResource {
                     List.of(new ApiProblem.FieldError("body", "is missing")));
         }
         return BackupPolicyView.of(policies.change(id, body.toPolicy()));
+    }
+
+    @POST
+    @Path("/{id}/recoveries")
+    @Operation(summary = "Recover from one of the instance's backups", description = "INSTANCE replaces the whole "
+            + "dataset (of this instance, or of targetInstanceId) and interrupts the service while it runs. Confirm "
+            + "with the password of the instance whose data is replaced. Answers at once with the task to follow.")
+    @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
+    @APIResponse(responseCode = "403", description = "Wrong password; nothing was done")
+    @APIResponse(responseCode = "409", description = "A recovery runs on the instance, or the backup is not SUCCEEDED")
+    @APIResponse(responseCode = "422", description = "The backup is of another instance")
+    @APIResponse(responseCode = "429", description = "Too many wrong passwords; Retry-After says when to try again")
+    public Response recover(@PathParam("id") UUID id, RecoveryRequest body) {
+        if (body == null) {
+            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "The body is missing.",
+                    List.of(new ApiProblem.FieldError("body", "is missing")));
+        }
+        RecoveryRequest.Checked request = body.check();
+        if (request.mode() == RecoveryRequest.Mode.KEYS) {
+            throw new ApiProblem(501, "NOT_IMPLEMENTED", "Not implemented",
+                    "Recovering chosen keys is not available yet; recover the whole instance with mode INSTANCE.");
+        }
+        UUID target = request.targetInstanceId() == null ? id : request.targetInstanceId();
+        UUID taskId = recoveries.recoverInstance(id, request.backupId(), request.password(), target);
+        return new TaskAccepted(taskId, request.backupId()).asResponse();
     }
 
     /** Options of a manual backup. */

@@ -11,6 +11,7 @@ import io.quarkus.panache.common.Sort;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.contracts.InstanceStatus;
+import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
 import io.redisbackup.problems.ApiProblem;
@@ -73,7 +74,8 @@ public class InstanceService {
     /** Not one transaction: the task center is asked first, and no transaction may span a call to another service. */
     public void remove(UUID id) {
         Instance instance = find(id);
-        if (instance.status != InstanceStatus.RUNNING || Backup.anyInProgress(id) || taskCenter.hasActiveTask(id)) {
+        if (instance.status != InstanceStatus.RUNNING || instance.activeRecoveryTaskId != null
+                || Backup.anyInProgress(id) || taskCenter.hasActiveTask(id)) {
             throw ApiProblem.conflict("INSTANCE_BUSY",
                     "A task is running on instance " + id + "; delete it when the task has ended.");
         }
@@ -82,6 +84,22 @@ public class InstanceService {
             policies.instanceRemoved(id);
         });
         LOG.infof("Instance %s removed", id);
+    }
+
+    /** What the restore worker reports: the instance's status, and the end of its recovery. */
+    @Transactional
+    public void apply(InstanceStatusChanged event) {
+        Instance instance = Instance.findById(event.instanceId());
+        if (instance == null) {
+            return;
+        }
+        if (instance.status != event.status()) {
+            LOG.infof("Instance %s is %s", instance.id, event.status().displayName());
+        }
+        instance.status = event.status();
+        if (event.status() == InstanceStatus.RUNNING && event.taskId().equals(instance.activeRecoveryTaskId)) {
+            instance.activeRecoveryTaskId = null;
+        }
     }
 
     public Instance find(UUID id) {
