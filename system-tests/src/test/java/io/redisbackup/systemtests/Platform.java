@@ -24,7 +24,7 @@ final class Platform {
 
     /** The processes: a service's module, and "#2" for a second replica of it. */
     static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "backup-worker",
-            "scheduler-service", "scheduler-service#2");
+            "restore-worker", "scheduler-service", "scheduler-service#2");
     static final String SECRET_KEY = "c3lzdGVtLXRlc3RzLWtleS0zMi1ieXRlcy1sb25nISE=";
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("system-tests/target/platform");

@@ -1,0 +1,185 @@
+package io.redisbackup.systemtests;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.redisbackup.contracts.InstanceStatus;
+import io.redisbackup.contracts.InstanceStatusChanged;
+import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.Topics;
+import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TopicReader;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+/**
+ * Whole-instance recovery end to end (issue 5, INSTANCE mode), and issue 4's backup asked for while a recovery
+ * runs.
+ */
+class RecoveryIT {
+
+    static Platform platform;
+
+    @BeforeAll
+    static void startPlatform() {
+        platform = Platform.get();
+        RestAssured.baseURI = platform.gateway();
+    }
+
+    @Test
+    void recoversTheDatasetAsItWasAtBackupTimeShowingRecoveringMeanwhile() {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            String digestAtBackup = source.digest();
+            String instanceId = register(source);
+            String backupId = backedUp(instanceId);
+
+            source.call("DEL", "string:small", "hash:big");
+            source.call("SET", "string:int", "changed");
+            source.call("SET", "new:key", "added after the backup");
+            source.call("SELECT", "9");
+            source.call("SET", "in:db9", "added after the backup");
+            assertNotEquals(digestAtBackup, source.digest());
+
+            String taskId = recover(instanceId, backupId, source.password(), null).statusCode(202).extract().path("taskId");
+            awaitTask(taskId, "SUCCEEDED");
+
+            assertEquals(digestAtBackup, source.digest());
+            given().get("/api/v1/tasks/" + taskId).then().body("type", equalTo("RECOVER_INSTANCE"))
+                    .body("result.keysExpired", equalTo(0));
+            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+                List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, instanceId).stream()
+                        .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
+                assertEquals(List.of(InstanceStatus.RECOVERING_BY_BACKUP_ID, InstanceStatus.RUNNING), statuses);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/instances/" + instanceId)
+                    .then().body("status", equalTo("Running")));
+        }
+    }
+
+    @Test
+    void refusesADamagedBackupBeforeTheInstanceChanges() throws Exception {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            String instanceId = register(source);
+            String backupId = backedUp(instanceId);
+            source.call("SET", "changed:after", "backup");
+            String before = source.digest();
+
+            Path rdb = platform.backupDirectory().resolve("instances").resolve(instanceId).resolve(backupId).resolve("dump.rdb");
+            try (RandomAccessFile file = new RandomAccessFile(rdb.toFile(), "rw")) {
+                file.seek(file.length() / 2);
+                int b = file.read();
+                file.seek(file.length() / 2);
+                file.write(b ^ 0x01);
+            }
+            String taskId = recover(instanceId, backupId, source.password(), null).statusCode(202).extract().path("taskId");
+            awaitTask(taskId, "FAILED");
+
+            given().get("/api/v1/tasks/" + taskId).then().body("error.code", equalTo("BACKUP_CHECKSUM_MISMATCH"));
+            assertEquals(before, source.digest());
+        }
+    }
+
+    @Test
+    void refusesAWrongPasswordAndASecondRecoveryAtTheSameTime() {
+        try (RedisServer source = RedisServer.start()) {
+            source.call("DEBUG", "POPULATE", "300000", "k", "100");
+            String instanceId = register(source);
+            String backupId = backedUp(instanceId);
+
+            recover(instanceId, backupId, "not-the-password", null).statusCode(403);
+            String first = recover(instanceId, backupId, source.password(), null).statusCode(202).extract().path("taskId");
+            recover(instanceId, backupId, source.password(), null).statusCode(409).body("code", equalTo("RECOVERY_IN_PROGRESS"));
+            awaitTask(first, "SUCCEEDED");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                    () -> recover(instanceId, backupId, source.password(), null).statusCode(202));
+        }
+    }
+
+    @Test
+    void recoversIntoASecondInstance() {
+        try (RedisServer source = RedisServer.start(); RedisServer copy = RedisServer.start()) {
+            Datasets.everyType(source);
+            copy.call("SET", "replaced", "by the clone");
+            String sourceId = register(source);
+            String copyId = register(copy);
+            String backupId = backedUp(sourceId);
+
+            String taskId = recover(sourceId, backupId, copy.password(), copyId).statusCode(202).extract().path("taskId");
+            awaitTask(taskId, "SUCCEEDED");
+            assertEquals(source.digest(), copy.digest());
+        }
+    }
+
+    @Test
+    void aBackupAskedForWhileARecoveryRunsIsDelayedThenSucceeds() {
+        try (RedisServer source = RedisServer.start()) {
+            source.call("DEBUG", "POPULATE", "1000000", "k", "100");
+            String instanceId = register(source);
+            String backupId = backedUp(instanceId);
+
+            String recovery = recover(instanceId, backupId, source.password(), null).statusCode(202).extract().path("taskId");
+            awaitTask(recovery, "RUNNING");
+            String backupTask = given().contentType(ContentType.JSON).post("/api/v1/instances/" + instanceId + "/backups")
+                    .then().statusCode(202).extract().path("taskId");
+
+            awaitTask(backupTask, "SUCCEEDED");
+            List<String> history = given().get("/api/v1/tasks/" + backupTask).then().extract().path("history.status");
+            assertTrue(history.contains("DELAYED"), history.toString());
+            assertTrue(history.indexOf("DELAYED") < history.indexOf("RUNNING"), history.toString());
+            String recoveryFinished = given().get("/api/v1/tasks/" + recovery).then().body("status", equalTo("SUCCEEDED"))
+                    .extract().path("finishedAt");
+            String backupStarted = given().get("/api/v1/tasks/" + backupTask).path("startedAt");
+            assertTrue(!Instant.parse(backupStarted).isBefore(Instant.parse(recoveryFinished)),
+                    "the backup started " + backupStarted + ", after the recovery finished " + recoveryFinished);
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse recover(String instanceId, String backupId,
+            String password, String target) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("backupId", backupId, "password", password, "mode", "INSTANCE"));
+        if (target != null) {
+            body.put("targetInstanceId", target);
+        }
+        return given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then();
+    }
+
+    private static String backedUp(String instanceId) {
+        var accepted = given().contentType(ContentType.JSON).post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract();
+        awaitTask(accepted.path("taskId"), "SUCCEEDED");
+        String backupId = accepted.path("backupId");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/" + backupId)
+                .then().body("status", equalTo("SUCCEEDED")));
+        return backupId;
+    }
+
+    private static String register(RedisServer redis) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", "recovery-" + redis.port(), "host", redis.host(), "port", redis.port(),
+                        "password", redis.password()))
+                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+    }
+
+    private static void awaitTask(String taskId, String status) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> given()
+                .when().get("/api/v1/tasks/" + taskId).then().statusCode(200).body("status", equalTo(status)));
+    }
+}
