@@ -20,6 +20,7 @@ import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 
 import io.redisbackup.backupstore.RdbChecksum;
+import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -28,10 +29,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Takes a consistent point-in-time snapshot the way a replica does ({@code PSYNC}, full resynchronisation),
- * keeps the RDB bytes exactly as received and writes the key index beside them, in one pass. Memory stays flat:
- * bytes go straight to the outputs, values are skipped without being decoded. Knows nothing of Kafka or tasks.
+ * keeps the RDB bytes exactly as received and builds the key index in the same pass (sorted with bounded memory,
+ * see {@link KeyIndexWriter}). Memory stays flat: bytes go straight to the output, values are skipped without
+ * being decoded. Knows nothing of Kafka or tasks.
  */
 public class SnapshotTaker {
+
+    /** How much index data is held in memory before a sorted run of it goes to disk. */
+    private static final long INDEX_RUN_BYTES = 32L << 20;
 
     private final Duration timeout;
 
@@ -50,7 +55,16 @@ public class SnapshotTaker {
         IndexingRdbVisitor visitor = new IndexingRdbVisitor(replicator);
         replicator.setRdbVisitor(visitor);
         RdbTee tee = new RdbTee(rdbOut);
-        KeyIndexWriter index = new KeyIndexWriter(indexOut);
+        try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
+            return take(source, replicator, visitor, tee, index, indexOut, redisVersion, progressEvery, progress);
+        } catch (IOException e) {
+            throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
+        }
+    }
+
+    private Snapshot take(SnapshotSource source, Replicator replicator, IndexingRdbVisitor visitor, RdbTee tee,
+            KeyIndexWriter index, OutputStream indexOut, String redisVersion, Duration progressEvery,
+            LongConsumer progress) throws SnapshotFailure {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         boolean[] complete = { false };
         long[] lastReport = { System.nanoTime() };
@@ -68,8 +82,8 @@ public class SnapshotTaker {
                     });
                 } else if (event instanceof DumpKeyValuePair entry) {
                     // the end offset must be read here, on the parsing thread, before the next record is read
-                    index.add(visitor.rdbVersion(), (int) entry.getDb().getDbNumber(), entry.getKey(),
-                            visitor.recordStart(), visitor.currentOffset(), entry.getValueRdbType(), expireAtMs(entry));
+                    index.add((int) entry.getDb().getDbNumber(), entry.getKey(), visitor.recordStart(),
+                            visitor.currentOffset(), entry.getValueRdbType(), expireAtMs(entry));
                 } else if (event instanceof PostRdbSyncEvent) {
                     complete[0] = true;
                     close(r);
@@ -103,7 +117,7 @@ public class SnapshotTaker {
                     + " did not arrive whole" + (error == null ? "" : ": " + error.getMessage()), error);
         }
         try {
-            index.finish(visitor.rdbVersion());
+            index.finish(visitor.rdbVersion(), indexOut);
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }

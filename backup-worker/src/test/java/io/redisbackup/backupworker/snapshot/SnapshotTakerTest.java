@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisbackup.backupstore.keyindex.IndexEntry;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 
@@ -71,22 +70,28 @@ class SnapshotTakerTest {
     }
 
     @Test
-    void indexesWhereEachKeysEntryLiesInTheRdb() throws Exception {
+    void indexesWhereEachKeysEntryLiesInTheRdbFindableWithoutReadingItAll() throws Exception {
         Snapshot snapshot = take(source(source.password()));
         byte[] rdb = Files.readAllBytes(dir.resolve("dump.rdb"));
-        List<Entry> entries = readIndex(dir.resolve("keys.idx"));
-
-        assertEquals(snapshot.keyCount(), entries.size());
         assertEquals(Files.size(dir.resolve("keys.idx")), snapshot.indexBytes());
-        for (Entry entry : entries) {
-            assertTrue(0 < entry.start && entry.start < entry.end && entry.end <= rdb.length, entry.toString());
+
+        try (KeyIndexReader index = KeyIndexReader.open(dir.resolve("keys.idx"))) {
+            assertEquals(snapshot.keyCount(), index.entries());
+            assertEquals(10, index.rdbVersion());
+            List<IndexEntry> small = index.find("string:small".getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of(0, 1), small.stream().map(IndexEntry::db).toList(), "the same name in db 0 and db 1");
+            String slice = new String(Arrays.copyOfRange(rdb, (int) small.get(0).start(), (int) small.get(0).end()),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(slice.contains("string:small") && slice.endsWith("hello"), slice);
+
+            IndexEntry ttl = index.find("string:ttl".getBytes(StandardCharsets.UTF_8)).get(0);
+            assertTrue(ttl.expireAtMs() > System.currentTimeMillis(), "the expiry is kept");
+            assertEquals(0xFC, rdb[(int) ttl.start()] & 0xff, "an entry with an expiry starts at its expiry opcode");
+
+            IndexEntry binary = index.find(Datasets.BINARY_KEY).get(0);
+            assertTrue(0 < binary.start() && binary.start() < binary.end() && binary.end() <= rdb.length);
+            assertEquals(List.of(), index.find("not:in:the:backup".getBytes(StandardCharsets.UTF_8)));
         }
-        Entry small = entries.stream().filter(e -> e.db == 0 && e.key.equals("string:small")).findFirst().orElseThrow();
-        String slice = new String(Arrays.copyOfRange(rdb, (int) small.start, (int) small.end), StandardCharsets.ISO_8859_1);
-        assertTrue(slice.contains("string:small") && slice.endsWith("hello"), slice);
-        Entry ttl = entries.stream().filter(e -> e.key.equals("string:ttl")).findFirst().orElseThrow();
-        assertTrue(ttl.expireAtMs > System.currentTimeMillis(), "the expiry is kept");
-        assertEquals(0xFC, rdb[(int) ttl.start] & 0xff, "an entry with an expiry starts at its expiry opcode");
     }
 
     @Test
@@ -115,24 +120,5 @@ class SnapshotTakerTest {
 
     private static SnapshotSource source(String password) {
         return new SnapshotSource(source.host(), source.port(), null, password, false);
-    }
-
-    record Entry(int db, String key, long start, long end, int type, long expireAtMs) {
-    }
-
-    private static List<Entry> readIndex(Path file) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
-            assertEquals("RBKI", new String(in.readNBytes(4), StandardCharsets.US_ASCII));
-            assertEquals(1, in.readUnsignedShort());
-            in.readUnsignedShort();
-            while (in.available() > 0) {
-                int db = in.readInt();
-                byte[] key = in.readNBytes(in.readInt());
-                entries.add(new Entry(db, new String(key, StandardCharsets.ISO_8859_1), in.readLong(), in.readLong(),
-                        in.readUnsignedByte(), in.readLong()));
-            }
-        }
-        return entries;
     }
 }

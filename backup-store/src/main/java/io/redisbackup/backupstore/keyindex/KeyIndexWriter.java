@@ -1,0 +1,221 @@
+package io.redisbackup.backupstore.keyindex;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+/**
+ * Builds a backup's key index from entries that come in RDB order, with bounded memory: entries are kept until
+ * {@code runBytes} of them are held, sorted and written to a run file in a scratch folder; at the end the runs are
+ * merged into the index ({@link KeyIndexFormat}). A 100-million-key backup needs disk for its runs, not heap.
+ */
+public final class KeyIndexWriter implements AutoCloseable {
+
+    private static final Comparator<IndexEntry> ORDER = (a, b) -> IndexEntry.compare(a.key(), a.db(), b.key(), b.db());
+
+    private final long runBytes;
+    private final Path scratch;
+    private final List<IndexEntry> held = new ArrayList<>();
+    private final List<Path> runs = new ArrayList<>();
+    private final Map<Integer, Long> keysPerDatabase = new TreeMap<>();
+    private long heldBytes;
+    private long keys;
+    private long bytes;
+    private String sha256;
+
+    /** @param runBytes how much entry data to hold in memory before a sorted run goes to disk */
+    public KeyIndexWriter(long runBytes) {
+        this.runBytes = runBytes;
+        try {
+            this.scratch = Files.createTempDirectory("key-index-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void add(int db, byte[] key, long start, long end, int type, long expireAtMs) throws IOException {
+        held.add(new IndexEntry(db, key, start, end, type, expireAtMs));
+        heldBytes += key.length + 64;
+        keys++;
+        keysPerDatabase.merge(db, 1L, Long::sum);
+        if (heldBytes >= runBytes) {
+            spill();
+        }
+    }
+
+    /** Writes the whole index, sorted, to {@code target}. */
+    public void finish(int rdbVersion, OutputStream target) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new DigestOutputStream(target, digest), 1 << 16));
+        out.write(KeyIndexFormat.MAGIC);
+        out.writeShort(KeyIndexFormat.FORMAT);
+        out.writeShort(rdbVersion);
+        long offset = KeyIndexFormat.HEADER_BYTES;
+        List<byte[]> sparseKeys = new ArrayList<>();
+        List<Long> sparseOffsets = new ArrayList<>();
+        long written = 0;
+        try (Merge merge = new Merge()) {
+            for (IndexEntry entry = merge.next(); entry != null; entry = merge.next()) {
+                if (written % KeyIndexFormat.BLOCK == 0) {
+                    sparseKeys.add(entry.key());
+                    sparseOffsets.add(offset);
+                }
+                offset += KeyIndexFormat.write(out, entry);
+                written++;
+            }
+        }
+        long sparseOffset = offset;
+        for (int i = 0; i < sparseKeys.size(); i++) {
+            out.writeInt(sparseKeys.get(i).length);
+            out.write(sparseKeys.get(i));
+            out.writeLong(sparseOffsets.get(i));
+            offset += 4 + sparseKeys.get(i).length + 8;
+        }
+        out.writeLong(sparseOffset);
+        out.writeInt(sparseKeys.size());
+        out.writeLong(written);
+        out.write(KeyIndexFormat.FOOTER_MAGIC);
+        out.flush();
+        bytes = offset + KeyIndexFormat.FOOTER_BYTES;
+        sha256 = HexFormat.of().formatHex(digest.digest());
+    }
+
+    public long keys() {
+        return keys;
+    }
+
+    public Map<Integer, Long> keysPerDatabase() {
+        return keysPerDatabase;
+    }
+
+    /** The size of the written index; after {@link #finish}. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** The SHA-256 of the written index; after {@link #finish}. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** How many sorted runs went to disk: 0 when the whole index fitted in memory. */
+    public int runs() {
+        return runs.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Path run : runs) {
+            Files.deleteIfExists(run);
+        }
+        Files.deleteIfExists(scratch);
+    }
+
+    private void spill() throws IOException {
+        held.sort(ORDER);
+        Path run = scratch.resolve("run-" + runs.size());
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+            for (IndexEntry entry : held) {
+                KeyIndexFormat.write(out, entry);
+            }
+        }
+        runs.add(run);
+        held.clear();
+        heldBytes = 0;
+    }
+
+    /** The entries of every run and of what is still held, in index order. */
+    private final class Merge implements AutoCloseable {
+        private final PriorityQueue<Source> queue = new PriorityQueue<>((a, b) -> ORDER.compare(a.head, b.head));
+        private final List<DataInputStream> open = new ArrayList<>();
+
+        Merge() throws IOException {
+            held.sort(ORDER);
+            Source memory = new Source(held.iterator()::next, held.size());
+            memory.advance();
+            if (memory.head != null) {
+                queue.add(memory);
+            }
+            for (Path run : runs) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+                open.add(in);
+                Source source = new Source(() -> KeyIndexFormat.read(in), -1);
+                source.advance();
+                if (source.head != null) {
+                    queue.add(source);
+                }
+            }
+        }
+
+        IndexEntry next() throws IOException {
+            Source source = queue.poll();
+            if (source == null) {
+                return null;
+            }
+            IndexEntry entry = source.head;
+            source.advance();
+            if (source.head != null) {
+                queue.add(source);
+            }
+            return entry;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (DataInputStream in : open) {
+                in.close();
+            }
+        }
+    }
+
+    private interface Reader {
+        IndexEntry read() throws IOException;
+    }
+
+    /** One sorted source of entries, with its next entry at hand. */
+    private static final class Source {
+        private final Reader reader;
+        private long remaining;
+        IndexEntry head;
+
+        Source(Reader reader, long count) {
+            this.reader = reader;
+            this.remaining = count;
+        }
+
+        void advance() throws IOException {
+            if (remaining == 0) {
+                head = null;
+                return;
+            }
+            try {
+                head = reader.read();
+                remaining--;
+            } catch (EOFException end) {
+                head = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.redisbackup.backupstore.keyindex;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyIndexTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void findsEveryKeyInEveryDatabaseAfterSortingInManyRunsOnDisk() throws IOException {
+        Random random = new Random(7);
+        List<IndexEntry> added = new ArrayList<>();
+        Path file = dir.resolve("keys.idx");
+        int runs;
+        try (KeyIndexWriter writer = new KeyIndexWriter(16 << 10); OutputStream out = Files.newOutputStream(file)) {
+            long offset = 9;
+            for (int i = 0; i < 20_000; i++) {
+                byte[] key = random.nextInt(10) == 0 ? binaryKey(random) : ("key:" + random.nextInt(15_000)).getBytes();
+                int db = random.nextInt(3);
+                if (added.stream().anyMatch(e -> e.db() == db && java.util.Arrays.equals(e.key(), key))) {
+                    continue; // one key per database, as in Redis
+                }
+                long end = offset + 10 + random.nextInt(100);
+                IndexEntry entry = new IndexEntry(db, key, offset, end, random.nextInt(20), random.nextBoolean() ? -1 : end);
+                writer.add(entry.db(), entry.key(), entry.start(), entry.end(), entry.type(), entry.expireAtMs());
+                added.add(entry);
+                offset = end;
+            }
+            writer.finish(10, out);
+            runs = writer.runs();
+            assertEquals(added.size(), writer.keys());
+            assertEquals(Files.size(file), writer.bytes());
+        }
+        assertTrue(runs > 5, "the entries went to disk in runs: " + runs);
+
+        Map<String, List<IndexEntry>> byKey = new TreeMap<>();
+        added.forEach(e -> byKey.computeIfAbsent(new String(e.key(), StandardCharsets.ISO_8859_1), k -> new ArrayList<>()).add(e));
+        try (KeyIndexReader reader = KeyIndexReader.open(file)) {
+            assertEquals(10, reader.rdbVersion());
+            assertEquals(added.size(), reader.entries());
+            for (List<IndexEntry> expected : byKey.values()) {
+                List<IndexEntry> found = reader.find(expected.get(0).key());
+                assertEquals(expected.stream().sorted((a, b) -> Integer.compare(a.db(), b.db())).toList(), found);
+            }
+            assertEquals(List.of(), reader.find("not:there".getBytes()));
+            assertEquals(List.of(), reader.find(new byte[0]));
+            assertEquals(List.of(), reader.find(new byte[] { (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff }));
+        }
+    }
+
+    @Test
+    void findsAKeyHeldInManyDatabasesAcrossABlockBoundary() throws IOException {
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 120; i++) {
+                writer.add(0, String.format("a:%03d", i).getBytes(), i, i + 1, 0, -1);
+            }
+            for (int db = 0; db < 16; db++) {
+                writer.add(db, "shared".getBytes(), 1000 + db, 1001 + db, 0, -1);
+            }
+            writer.finish(10, out);
+        }
+        try (KeyIndexReader reader = KeyIndexReader.open(file)) {
+            List<IndexEntry> shared = reader.find("shared".getBytes());
+            assertEquals(16, shared.size());
+            assertArrayEquals("shared".getBytes(), shared.get(15).key());
+            assertEquals(15, shared.get(15).db());
+        }
+    }
+
+    @Test
+    void anEmptyBackupHasAnEmptyIndex() throws IOException {
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            writer.finish(10, out);
+        }
+        try (KeyIndexReader reader = KeyIndexReader.open(file)) {
+            assertEquals(0, reader.entries());
+            assertEquals(List.of(), reader.find("any".getBytes()));
+        }
+    }
+
+    @Test
+    void refusesAFileThatIsNotAnIndexOrIsCutShort() throws IOException {
+        Path junk = dir.resolve("junk");
+        Files.write(junk, "REDIS0010 this is an rdb".getBytes());
+        assertThrows(IOException.class, () -> KeyIndexReader.open(junk));
+
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            writer.add(0, "k".getBytes(), 9, 20, 0, -1);
+            writer.finish(10, out);
+        }
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 3));
+        assertThrows(IOException.class, () -> KeyIndexReader.open(file));
+    }
+
+    private static byte[] binaryKey(Random random) {
+        byte[] key = new byte[1 + random.nextInt(12)];
+        random.nextBytes(key);
+        return key;
+    }
+}
