@@ -1,12 +1,8 @@
 package io.redisbackup.scheduler;
 
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.redisbackup.contracts.BackupPolicy;
@@ -45,10 +41,8 @@ public class ScheduledPolicy extends PanacheEntityBase {
     public Instant updatedAt;
 
     public BackupPolicy policy() {
-        EnumSet<DayOfWeek> days = weekdays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class)
-                : Arrays.stream(weekdays.split(",")).map(DayOfWeek::valueOf)
-                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(DayOfWeek.class)));
-        return new BackupPolicy(enabled, days, new TimePeriod(startHour), ZoneId.of(timezone), retentionDays);
+        return new BackupPolicy(enabled, BackupPolicy.weekdaysOf(weekdays), new TimePeriod(startHour),
+                ZoneId.of(timezone), retentionDays);
     }
 
     public RedisEndpoint endpoint() {
@@ -59,7 +53,7 @@ public class ScheduledPolicy extends PanacheEntityBase {
         BackupPolicy policy = changed.policy();
         revision = changed.revision();
         enabled = policy.enabled();
-        weekdays = policy.weekdays().stream().map(DayOfWeek::name).collect(Collectors.joining(","));
+        weekdays = policy.weekdaysText();
         startHour = policy.timePeriod().startHour();
         timezone = policy.timezone().getId();
         retentionDays = policy.retentionDays();

@@ -16,10 +16,10 @@ import com.moilioncircle.redis.replicator.RedisSocketReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
-import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 
 import io.redisbackup.backupstore.RdbChecksum;
+import io.redisbackup.backupstore.RdbExpiry;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -83,7 +83,7 @@ public class SnapshotTaker {
                 } else if (event instanceof DumpKeyValuePair entry) {
                     // the end offset must be read here, on the parsing thread, before the next record is read
                     index.add((int) entry.getDb().getDbNumber(), entry.getKey(), visitor.recordStart(),
-                            visitor.currentOffset(), entry.getValueRdbType(), expireAtMs(entry));
+                            visitor.currentOffset(), entry.getValueRdbType(), RdbExpiry.expireAtMs(entry));
                 } else if (event instanceof PostRdbSyncEvent) {
                     complete[0] = true;
                     close(r);
@@ -180,17 +180,6 @@ public class SnapshotTaker {
             }
         }
         return e.getCause() != null && e.getCause() != e && isNetwork(e.getCause());
-    }
-
-    private static long expireAtMs(DumpKeyValuePair entry) {
-        ExpiredType type = entry.getExpiredType();
-        if (type == ExpiredType.MS) {
-            return entry.getExpiredValue();
-        }
-        if (type == ExpiredType.SECOND) {
-            return entry.getExpiredValue() * 1000;
-        }
-        return -1;
     }
 
     private static void close(Replicator replicator) {

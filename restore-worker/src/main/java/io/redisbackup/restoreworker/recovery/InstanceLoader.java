@@ -10,11 +10,11 @@ import java.util.function.LongConsumer;
 import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.RedisRdbReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
-import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 
+import io.redisbackup.backupstore.RdbExpiry;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.args.FunctionRestorePolicy;
@@ -62,7 +62,7 @@ public final class InstanceLoader {
             }
             try {
                 if (event instanceof DumpKeyValuePair entry) {
-                    long expireAt = expireAtMs(entry);
+                    long expireAt = RdbExpiry.expireAtMs(entry);
                     if (expireAt >= 0 && expireAt <= now) {
                         counts[1]++;
                         return;
@@ -160,17 +160,6 @@ public final class InstanceLoader {
             queued = 0;
             queuedBytes = 0;
         }
-    }
-
-    private static long expireAtMs(DumpKeyValuePair entry) {
-        ExpiredType type = entry.getExpiredType();
-        if (type == ExpiredType.MS) {
-            return entry.getExpiredValue();
-        }
-        if (type == ExpiredType.SECOND) {
-            return entry.getExpiredValue() * 1000;
-        }
-        return -1;
     }
 
     private static void close(Replicator replicator) {
