@@ -38,6 +38,20 @@ public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleMan
                 "quarkus.datasource.password", password);
     }
 
+    /** Like {@link #database}, but dropped and created anew first: nothing of an earlier run is left in it. */
+    public static Map<String, String> freshDatabase(String name) {
+        Map<String, String> settings = database(name);
+        String admin = settings.get("quarkus.datasource.jdbc.url").replaceAll("/[^/]+$", "/postgres");
+        try (Connection connection = DriverManager.getConnection(admin, settings.get("quarkus.datasource.username"),
+                settings.get("quarkus.datasource.password")); Statement statement = connection.createStatement()) {
+            statement.execute("drop database if exists " + name + " with (force)");
+            statement.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create a fresh database " + name + ": " + e.getMessage(), e);
+        }
+        return settings;
+    }
+
     @Override
     public void stop() {
         // the database stays: each run cleans the schemas it migrates

@@ -39,6 +39,10 @@ public interface GatewayConfig {
     }
 
     interface DefaultPolicy {
+        /** Whether a new instance is backed up automatically until its owner says otherwise. */
+        @WithDefault("true")
+        boolean enabled();
+
         @WithDefault("02:00-03:00")
         String timePeriod();
 

@@ -41,7 +41,7 @@ public class BackupPolicyService {
 
     public BackupPolicy defaultPolicy() {
         GatewayConfig.DefaultPolicy defaults = config.defaultPolicy();
-        return new BackupPolicy(true, EnumSet.allOf(DayOfWeek.class), TimePeriod.parse(defaults.timePeriod()),
+        return new BackupPolicy(defaults.enabled(), EnumSet.allOf(DayOfWeek.class), TimePeriod.parse(defaults.timePeriod()),
                 ZoneId.of(defaults.timezone()), defaults.retentionDays());
     }
 
