@@ -28,7 +28,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /**
- * Whole-instance recovery end to end (issue 5, INSTANCE mode), and issue 4's backup asked for while a recovery
+ * Whole-instance recovery end to end (issue 5, INSTANCE mode), and issue 4's backup scheduled while a recovery
  * runs.
  */
 class RecoveryIT {
@@ -128,7 +128,7 @@ class RecoveryIT {
     }
 
     @Test
-    void aBackupAskedForWhileARecoveryRunsIsDelayedThenSucceeds() {
+    void aBackupScheduledWhileARecoveryRunsIsDelayedThenSucceeds() {
         try (RedisServer source = RedisServer.start()) {
             source.call("DEBUG", "POPULATE", "1000000", "k", "100");
             String instanceId = register(source);
@@ -136,16 +136,33 @@ class RecoveryIT {
 
             String recovery = recover(instanceId, backupId, source.password(), null).statusCode(202).extract().path("taskId");
             awaitTask(recovery, "RUNNING");
-            String backupTask = given().contentType(ContentType.JSON).post("/api/v1/instances/" + instanceId + "/backups")
-                    .then().statusCode(202).extract().path("taskId");
+            // the recovery's writes wait until the scheduled backup has been seen waiting: no race with the clock
+            source.call("CLIENT", "PAUSE", "50000", "WRITE");
+            String scheduled;
+            try {
+                given().get("/api/v1/tasks/" + recovery).then().body("status", equalTo("RUNNING"));
+                AutomaticBackupIT.Now now = AutomaticBackupIT.Now.withRoomInTheHour();
+                given().contentType(ContentType.JSON)
+                        .body(Map.of("enabled", true, "weekdays", List.of(now.weekday().name()), "timePeriod", now.period(),
+                                "timezone", now.zone().getId(), "retentionDays", 3))
+                        .when().put("/api/v1/instances/" + instanceId + "/backup-policy").then().statusCode(200);
+                scheduled = await().atMost(Duration.ofSeconds(40)).until(() -> given()
+                        .queryParam("instanceId", instanceId).queryParam("type", "BACKUP").when().get("/api/v1/tasks")
+                        .then().extract().<List<Map<String, Object>>>path("items").stream()
+                        .filter(task -> "SCHEDULED".equals(task.get("trigger"))).map(task -> (String) task.get("id"))
+                        .findFirst().orElse(null), java.util.Objects::nonNull);
+                awaitTask(scheduled, "DELAYED");
+            } finally {
+                source.call("CLIENT", "UNPAUSE");
+            }
+            awaitTask(scheduled, "SUCCEEDED");
 
-            awaitTask(backupTask, "SUCCEEDED");
-            List<String> history = given().get("/api/v1/tasks/" + backupTask).then().extract().path("history.status");
+            List<String> history = given().get("/api/v1/tasks/" + scheduled).then().extract().path("history.status");
             assertTrue(history.contains("DELAYED"), history.toString());
             assertTrue(history.indexOf("DELAYED") < history.indexOf("RUNNING"), history.toString());
             String recoveryFinished = given().get("/api/v1/tasks/" + recovery).then().body("status", equalTo("SUCCEEDED"))
                     .extract().path("finishedAt");
-            String backupStarted = given().get("/api/v1/tasks/" + backupTask).path("startedAt");
+            String backupStarted = given().get("/api/v1/tasks/" + scheduled).path("startedAt");
             assertTrue(!Instant.parse(backupStarted).isBefore(Instant.parse(recoveryFinished)),
                     "the backup started " + backupStarted + ", after the recovery finished " + recoveryFinished);
         }
