@@ -2,6 +2,7 @@ package io.redisbackup.backupstore;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +28,12 @@ public interface BackupStore {
 
     /** Reads one file of a published backup ({@link #RDB} or {@link #KEY_INDEX}). */
     InputStream open(UUID instanceId, UUID backupId, String file) throws IOException;
+
+    /**
+     * Reads parts of one file of a published backup, wherever they lie: what recovering a few keys needs of a large
+     * backup (the key index's blocks and those keys' entries in the RDB).
+     */
+    SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException;
 
     /** Removes a published backup; removing one that is not there does nothing. */
     void delete(UUID instanceId, UUID backupId) throws IOException;

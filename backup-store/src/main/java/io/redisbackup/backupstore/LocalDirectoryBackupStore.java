@@ -4,11 +4,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
@@ -84,6 +86,15 @@ public final class LocalDirectoryBackupStore implements BackupStore {
             throw new NoSuchFileException("backup " + backupId + " of instance " + instanceId);
         }
         return Files.newInputStream(backupDir(instanceId, backupId).resolve(file));
+    }
+
+    @Override
+    public SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException {
+        requireKnownFile(file);
+        if (manifest(instanceId, backupId).isEmpty()) {
+            throw new NoSuchFileException("backup " + backupId + " of instance " + instanceId);
+        }
+        return Files.newByteChannel(backupDir(instanceId, backupId).resolve(file), StandardOpenOption.READ);
     }
 
     @Override

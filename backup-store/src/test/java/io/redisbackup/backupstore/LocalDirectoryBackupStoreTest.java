@@ -37,12 +37,18 @@ class LocalDirectoryBackupStoreTest {
             write(staged, BackupStore.KEY_INDEX, new byte[3]);
             assertTrue(store.manifest(instance, backup).isEmpty());
             assertThrows(NoSuchFileException.class, () -> store.open(instance, backup, BackupStore.RDB));
+            assertThrows(NoSuchFileException.class, () -> store.openChannel(instance, backup, BackupStore.RDB));
 
             staged.publish(manifest(rdb.length, 3));
         }
         assertEquals(7, store.manifest(instance, backup).orElseThrow().keyCount());
         try (InputStream in = store.open(instance, backup, BackupStore.RDB)) {
             assertArrayEquals(rdb, in.readAllBytes());
+        }
+        try (java.nio.channels.SeekableByteChannel channel = store.openChannel(instance, backup, BackupStore.RDB)) {
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(6);
+            channel.position(rdb.length - 6).read(tail);
+            assertArrayEquals("really".getBytes(), tail.array());
         }
     }
 
@@ -140,6 +146,7 @@ class LocalDirectoryBackupStoreTest {
     void opensOnlyTheFilesOfABackup() throws IOException {
         BackupStore store = new LocalDirectoryBackupStore(root);
         assertThrows(IllegalArgumentException.class, () -> store.open(instance, backup, "../../etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> store.openChannel(instance, backup, "../../etc/passwd"));
         try (StagedBackup staged = store.stage(instance, backup)) {
             assertThrows(IllegalArgumentException.class, () -> staged.create("manifest.json"));
         }

@@ -107,6 +107,27 @@ public final class RedisServer implements AutoCloseable {
         return callString("DEBUG", "DIGEST");
     }
 
+    /**
+     * {@code DEBUG DIGEST-VALUE} (value and expiry) of every key of the databases, by {@link #keyName}: to tell
+     * which keys changed.
+     */
+    public synchronized java.util.Map<String, String> valueDigests(int... databases) {
+        java.util.Map<String, String> digests = new java.util.TreeMap<>();
+        for (int db : databases) {
+            call("SELECT", Integer.toString(db));
+            for (Object key : (java.util.List<?>) call("KEYS", "*")) {
+                digests.put(keyName(db, (byte[]) key), callString("DEBUG", "DIGEST-VALUE", key));
+            }
+        }
+        call("SELECT", "0");
+        return digests;
+    }
+
+    /** A key of a database as {@link #valueDigests} names it: {@code db/key}, the key's bytes as ISO-8859-1. */
+    public static String keyName(int db, byte[] key) {
+        return db + "/" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** The server's dataset as an RDB file at {@code target}, written by the server itself ({@code SAVE}). */
     public Path saveRdb(Path target) {
         call("SAVE");

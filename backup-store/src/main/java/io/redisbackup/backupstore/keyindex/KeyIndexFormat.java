@@ -5,20 +5,29 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * The key index file, format 2, big-endian: a header ({@code "RBKI"}, u16 format, u16 RDB version); the entries
- * sorted by key (unsigned bytes) then database, each {@code u32 db, u32 keyLength, key, u64 start, u64 end, u8 type,
- * i64 expireAtMs}; a sparse index of every {@value #BLOCK}th entry ({@code u32 keyLength, key, u64 offset}); and a
- * footer ({@code u64 sparseOffset, u32 sparseCount, u64 entryCount, "RBKX"}). Finding a key reads the footer and
- * the sparse index once, then at most one block of entries, whatever the size of the backup.
+ * The key index file, format 3, big-endian:
+ * <ul>
+ * <li>a header: {@code "RBKI"}, u16 format, u16 RDB version;</li>
+ * <li>the entries sorted by key (unsigned bytes) then database, in blocks of {@value #BLOCK}, each entry
+ * {@code u32 db, u32 keyLength, key, u64 start, u64 end, u8 type, i64 expireAtMs, u32 crc32c} (the CRC32C of
+ * the entry's bytes in the RDB);</li>
+ * <li>a sparse index, one line per block: {@code u32 keyLength, key (the block's first), u64 offset,
+ * u32 blockLength, u32 blockCrc32c};</li>
+ * <li>a footer: {@code u64 sparseOffset, u32 sparseCount, u64 entryCount, u32 sparseCrc32c, "RBKX"}.</li>
+ * </ul>
+ * Finding a key reads the footer and the sparse index once, then one block (rarely two) whatever the size of the
+ * backup; every byte read is checked against a CRC before it is believed.
  */
 final class KeyIndexFormat {
 
     static final byte[] MAGIC = { 'R', 'B', 'K', 'I' };
     static final byte[] FOOTER_MAGIC = { 'R', 'B', 'K', 'X' };
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
     static final int HEADER_BYTES = 8;
-    static final int FOOTER_BYTES = 8 + 4 + 8 + 4;
+    static final int FOOTER_BYTES = 8 + 4 + 8 + 4 + 4;
     static final int BLOCK = 128;
+    /** No key in Redis is longer. */
+    static final int MAX_KEY_BYTES = 512 << 20;
 
     private KeyIndexFormat() {
     }
@@ -31,17 +40,21 @@ final class KeyIndexFormat {
         out.writeLong(e.end());
         out.writeByte(e.type());
         out.writeLong(e.expireAtMs());
-        return 4 + 4 + e.key().length + 8 + 8 + 1 + 8;
+        out.writeInt(e.crc32c());
+        return 4 + 4 + e.key().length + 8 + 8 + 1 + 8 + 4;
     }
 
     static IndexEntry read(DataInput in) throws IOException {
         int db = in.readInt();
-        int length = in.readInt();
-        if (length < 0 || length > 512 << 20) {
-            throw new IOException("Not a key index entry: key length " + length);
-        }
-        byte[] key = new byte[length];
+        byte[] key = new byte[keyLength(in.readInt())];
         in.readFully(key);
-        return new IndexEntry(db, key, in.readLong(), in.readLong(), in.readUnsignedByte(), in.readLong());
+        return new IndexEntry(db, key, in.readLong(), in.readLong(), in.readUnsignedByte(), in.readLong(), in.readInt());
+    }
+
+    static int keyLength(int length) throws IOException {
+        if (length < 0 || length > MAX_KEY_BYTES) {
+            throw new DamagedBackupException("Not a key index entry: key length " + length);
+        }
+        return length;
     }
 }

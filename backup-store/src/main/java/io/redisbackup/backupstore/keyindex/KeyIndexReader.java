@@ -1,12 +1,11 @@
 package io.redisbackup.backupstore.keyindex;
 
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,56 +15,82 @@ import java.util.List;
 /**
  * Finds keys in a backup's key index ({@link KeyIndexFormat}) without reading it all: it keeps the sparse index
  * (one key in every {@value KeyIndexFormat#BLOCK}) in memory and reads one block of entries per key looked up.
+ * Every block is checked against its CRC32C before it is believed: a damaged index is an {@link IOException},
+ * never a wrong answer.
  */
 public final class KeyIndexReader implements AutoCloseable {
 
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final int rdbVersion;
     private final long entries;
-    private final long sparseOffset;
-    private final byte[][] sparseKeys;
-    private final long[] sparseOffsets;
+    private final byte[][] blockKeys;
+    private final long[] blockOffsets;
+    private final int[] blockLengths;
+    private final int[] blockCrcs;
 
-    private KeyIndexReader(FileChannel channel, int rdbVersion, long entries, long sparseOffset, byte[][] sparseKeys,
-            long[] sparseOffsets) {
+    private KeyIndexReader(SeekableByteChannel channel, int rdbVersion, long entries, byte[][] blockKeys,
+            long[] blockOffsets, int[] blockLengths, int[] blockCrcs) {
         this.channel = channel;
         this.rdbVersion = rdbVersion;
         this.entries = entries;
-        this.sparseOffset = sparseOffset;
-        this.sparseKeys = sparseKeys;
-        this.sparseOffsets = sparseOffsets;
+        this.blockKeys = blockKeys;
+        this.blockOffsets = blockOffsets;
+        this.blockLengths = blockLengths;
+        this.blockCrcs = blockCrcs;
     }
 
     public static KeyIndexReader open(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return open(Files.newByteChannel(file, StandardOpenOption.READ));
+    }
+
+    /** Reads the index from {@code channel}, which it closes when it is closed (or when it cannot be read). */
+    public static KeyIndexReader open(SeekableByteChannel channel) throws IOException {
         try {
+            long size = channel.size();
+            if (size < KeyIndexFormat.HEADER_BYTES + KeyIndexFormat.FOOTER_BYTES) {
+                throw new DamagedBackupException("The key index is cut short: " + size + " bytes");
+            }
             ByteBuffer header = read(channel, 0, KeyIndexFormat.HEADER_BYTES);
             byte[] magic = new byte[4];
             header.get(magic);
             int format = header.getShort() & 0xffff;
             int rdbVersion = header.getShort() & 0xffff;
             if (!Arrays.equals(magic, KeyIndexFormat.MAGIC) || format != KeyIndexFormat.FORMAT) {
-                throw new IOException("Not a key index of format " + KeyIndexFormat.FORMAT + ": " + file);
+                throw new DamagedBackupException("Not a key index of format " + KeyIndexFormat.FORMAT);
             }
-            ByteBuffer footer = read(channel, channel.size() - KeyIndexFormat.FOOTER_BYTES, KeyIndexFormat.FOOTER_BYTES);
+            long sparseEnd = size - KeyIndexFormat.FOOTER_BYTES;
+            ByteBuffer footer = read(channel, sparseEnd, KeyIndexFormat.FOOTER_BYTES);
             long sparseOffset = footer.getLong();
             int sparseCount = footer.getInt();
             long entries = footer.getLong();
+            int sparseCrc = footer.getInt();
             byte[] footerMagic = new byte[4];
             footer.get(footerMagic);
-            if (!Arrays.equals(footerMagic, KeyIndexFormat.FOOTER_MAGIC) || sparseCount < 0) {
-                throw new IOException("The key index is cut short or damaged: " + file);
+            if (!Arrays.equals(footerMagic, KeyIndexFormat.FOOTER_MAGIC) || sparseCount < 0 || entries < 0
+                    || sparseOffset < KeyIndexFormat.HEADER_BYTES || sparseOffset > sparseEnd
+                    || sparseEnd - sparseOffset > Integer.MAX_VALUE) {
+                throw new DamagedBackupException("The key index is cut short or damaged");
+            }
+            byte[] sparse = read(channel, sparseOffset, (int) (sparseEnd - sparseOffset)).array();
+            if (KeyIndexWriter.crc32c(sparse) != sparseCrc) {
+                throw new DamagedBackupException("The key index is damaged: its sparse index fails its checksum");
             }
             byte[][] keys = new byte[sparseCount][];
             long[] offsets = new long[sparseCount];
-            try (DataInputStream in = stream(channel, sparseOffset)) {
-                for (int i = 0; i < sparseCount; i++) {
-                    keys[i] = new byte[in.readInt()];
-                    in.readFully(keys[i]);
-                    offsets[i] = in.readLong();
+            int[] lengths = new int[sparseCount];
+            int[] crcs = new int[sparseCount];
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(sparse));
+            for (int i = 0; i < sparseCount; i++) {
+                keys[i] = new byte[KeyIndexFormat.keyLength(in.readInt())];
+                in.readFully(keys[i]);
+                offsets[i] = in.readLong();
+                lengths[i] = in.readInt();
+                crcs[i] = in.readInt();
+                if (offsets[i] < KeyIndexFormat.HEADER_BYTES || lengths[i] < 0 || offsets[i] + lengths[i] > sparseOffset) {
+                    throw new DamagedBackupException("The key index is damaged: block " + i + " lies outside it");
                 }
             }
-            return new KeyIndexReader(channel, rdbVersion, entries, sparseOffset, keys, offsets);
+            return new KeyIndexReader(channel, rdbVersion, entries, keys, offsets, lengths, crcs);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -84,22 +109,20 @@ public final class KeyIndexReader implements AutoCloseable {
     /** Every entry of {@code key}, one per database that holds it; empty when the backup does not have the key. */
     public synchronized List<IndexEntry> find(byte[] key) throws IOException {
         List<IndexEntry> found = new ArrayList<>();
-        if (sparseKeys.length == 0) {
-            return found;
-        }
-        // a key held in several databases may start in the block before the first block key that is not below it
-        int firstNotBelow = firstSparseKeyNotBelow(key);
-        int block = Math.max(0, firstNotBelow - 1);
-        long offset = sparseOffsets[block];
-        try (DataInputStream in = stream(channel, offset)) {
-            while (offset < sparseOffset) {
+        // a key held in several databases may start in the block before the first block key that is not below it,
+        // and go on into the blocks after
+        for (int block = Math.max(0, firstBlockKeyNotBelow(key) - 1); block < blockKeys.length; block++) {
+            if (block > 0 && Arrays.compareUnsigned(blockKeys[block], key) > 0) {
+                break;
+            }
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block(block)));
+            while (in.available() > 0) {
                 IndexEntry entry = KeyIndexFormat.read(in);
-                offset += 4 + 4 + entry.key().length + 8 + 8 + 1 + 8;
                 int order = Arrays.compareUnsigned(entry.key(), key);
                 if (order == 0) {
                     found.add(entry);
                 } else if (order > 0) {
-                    break;
+                    return found;
                 }
             }
         }
@@ -111,12 +134,20 @@ public final class KeyIndexReader implements AutoCloseable {
         channel.close();
     }
 
-    private int firstSparseKeyNotBelow(byte[] key) {
+    private byte[] block(int block) throws IOException {
+        byte[] bytes = read(channel, blockOffsets[block], blockLengths[block]).array();
+        if (KeyIndexWriter.crc32c(bytes) != blockCrcs[block]) {
+            throw new DamagedBackupException("The key index is damaged: block " + block + " fails its checksum");
+        }
+        return bytes;
+    }
+
+    private int firstBlockKeyNotBelow(byte[] key) {
         int low = 0;
-        int high = sparseKeys.length;
+        int high = blockKeys.length;
         while (low < high) {
             int middle = (low + high) >>> 1;
-            if (Arrays.compareUnsigned(sparseKeys[middle], key) < 0) {
+            if (Arrays.compareUnsigned(blockKeys[middle], key) < 0) {
                 low = middle + 1;
             } else {
                 high = middle;
@@ -125,41 +156,14 @@ public final class KeyIndexReader implements AutoCloseable {
         return low;
     }
 
-    private static ByteBuffer read(FileChannel channel, long position, int length) throws IOException {
+    static ByteBuffer read(SeekableByteChannel channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
+        channel.position(position);
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException("The key index is cut short");
+            if (channel.read(buffer) < 0) {
+                throw new DamagedBackupException("The file is cut short: " + length + " bytes wanted at " + position);
             }
         }
         return buffer.flip();
-    }
-
-    /** Reads from {@code position} without moving the channel (positional reads), buffered. */
-    private static DataInputStream stream(FileChannel channel, long position) {
-        InputStream positional = new InputStream() {
-            private long at = position;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] bytes, int offset, int length) throws IOException {
-                int n = channel.read(ByteBuffer.wrap(bytes, offset, length), at);
-                if (n > 0) {
-                    at += n;
-                }
-                return n;
-            }
-
-            @Override
-            public void close() {
-                // the channel belongs to the reader
-            }
-        };
-        return new DataInputStream(new BufferedInputStream(positional, 16 << 10));
     }
 }

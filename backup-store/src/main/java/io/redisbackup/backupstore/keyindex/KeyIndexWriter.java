@@ -2,6 +2,7 @@ package io.redisbackup.backupstore.keyindex;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Builds a backup's key index from entries that come in RDB order, with bounded memory: entries are kept until
@@ -50,8 +52,10 @@ public final class KeyIndexWriter implements AutoCloseable {
         }
     }
 
-    public void add(int db, byte[] key, long start, long end, int type, long expireAtMs) throws IOException {
-        held.add(new IndexEntry(db, key, start, end, type, expireAtMs));
+    public void add(IndexEntry entry) throws IOException {
+        held.add(entry);
+        byte[] key = entry.key();
+        int db = entry.db();
         heldBytes += key.length + 64;
         keys++;
         keysPerDatabase.merge(db, 1L, Long::sum);
@@ -73,33 +77,62 @@ public final class KeyIndexWriter implements AutoCloseable {
         out.writeShort(KeyIndexFormat.FORMAT);
         out.writeShort(rdbVersion);
         long offset = KeyIndexFormat.HEADER_BYTES;
-        List<byte[]> sparseKeys = new ArrayList<>();
-        List<Long> sparseOffsets = new ArrayList<>();
+        ByteArrayOutputStream sparse = new ByteArrayOutputStream();
+        DataOutputStream sparseOut = new DataOutputStream(sparse);
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        DataOutputStream blockOut = new DataOutputStream(block);
+        byte[] blockKey = null;
+        int sparseCount = 0;
         long written = 0;
         try (Merge merge = new Merge()) {
             for (IndexEntry entry = merge.next(); entry != null; entry = merge.next()) {
-                if (written % KeyIndexFormat.BLOCK == 0) {
-                    sparseKeys.add(entry.key());
-                    sparseOffsets.add(offset);
+                if (blockKey == null) {
+                    blockKey = entry.key();
                 }
-                offset += KeyIndexFormat.write(out, entry);
+                KeyIndexFormat.write(blockOut, entry);
                 written++;
+                if (written % KeyIndexFormat.BLOCK == 0) {
+                    offset += endBlock(out, block, blockKey, offset, sparseOut);
+                    sparseCount++;
+                    blockKey = null;
+                }
             }
         }
-        long sparseOffset = offset;
-        for (int i = 0; i < sparseKeys.size(); i++) {
-            out.writeInt(sparseKeys.get(i).length);
-            out.write(sparseKeys.get(i));
-            out.writeLong(sparseOffsets.get(i));
-            offset += 4 + sparseKeys.get(i).length + 8;
+        if (blockKey != null) {
+            offset += endBlock(out, block, blockKey, offset, sparseOut);
+            sparseCount++;
         }
+        long sparseOffset = offset;
+        sparse.writeTo(out);
+        offset += sparse.size();
         out.writeLong(sparseOffset);
-        out.writeInt(sparseKeys.size());
+        out.writeInt(sparseCount);
         out.writeLong(written);
+        out.writeInt(crc32c(sparse.toByteArray()));
         out.write(KeyIndexFormat.FOOTER_MAGIC);
         out.flush();
         bytes = offset + KeyIndexFormat.FOOTER_BYTES;
         sha256 = HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Writes a block of entries and its line of the sparse index; the block's length. */
+    private static long endBlock(OutputStream out, ByteArrayOutputStream block, byte[] firstKey, long offset,
+            DataOutputStream sparse) throws IOException {
+        byte[] bytes = block.toByteArray();
+        out.write(bytes);
+        sparse.writeInt(firstKey.length);
+        sparse.write(firstKey);
+        sparse.writeLong(offset);
+        sparse.writeInt(bytes.length);
+        sparse.writeInt(crc32c(bytes));
+        block.reset();
+        return bytes.length;
+    }
+
+    static int crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
     }
 
     public long keys() {

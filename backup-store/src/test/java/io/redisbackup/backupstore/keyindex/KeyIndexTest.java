@@ -39,8 +39,9 @@ class KeyIndexTest {
                     continue; // one key per database, as in Redis
                 }
                 long end = offset + 10 + random.nextInt(100);
-                IndexEntry entry = new IndexEntry(db, key, offset, end, random.nextInt(20), random.nextBoolean() ? -1 : end);
-                writer.add(entry.db(), entry.key(), entry.start(), entry.end(), entry.type(), entry.expireAtMs());
+                IndexEntry entry = new IndexEntry(db, key, offset, end, random.nextInt(20), random.nextBoolean() ? -1 : end,
+                        random.nextInt());
+                writer.add(entry);
                 added.add(entry);
                 offset = end;
             }
@@ -71,10 +72,10 @@ class KeyIndexTest {
         Path file = dir.resolve("keys.idx");
         try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
             for (int i = 0; i < 120; i++) {
-                writer.add(0, String.format("a:%03d", i).getBytes(), i, i + 1, 0, -1);
+                writer.add(new IndexEntry(0, String.format("a:%03d", i).getBytes(), i, i + 1, 0, -1, i));
             }
             for (int db = 0; db < 16; db++) {
-                writer.add(db, "shared".getBytes(), 1000 + db, 1001 + db, 0, -1);
+                writer.add(new IndexEntry(db, "shared".getBytes(), 1000 + db, 1001 + db, 0, -1, db));
             }
             writer.finish(10, out);
         }
@@ -106,12 +107,45 @@ class KeyIndexTest {
 
         Path file = dir.resolve("keys.idx");
         try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
-            writer.add(0, "k".getBytes(), 9, 20, 0, -1);
+            writer.add(new IndexEntry(0, "k".getBytes(), 9, 20, 0, -1, 0));
             writer.finish(10, out);
         }
         byte[] whole = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 3));
         assertThrows(IOException.class, () -> KeyIndexReader.open(file));
+    }
+
+    @Test
+    void aFlippedByteAnywhereInTheIndexIsDamageNotAWrongAnswer() throws IOException {
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 300; i++) {
+                writer.add(new IndexEntry(i % 3, String.format("key:%03d", i).getBytes(), i * 10L, i * 10L + 10, 0, -1, i));
+            }
+            writer.finish(10, out);
+        }
+        byte[] whole = Files.readAllBytes(file);
+        // every byte of the entries and the sparse index: the lookup sees the damage, or finds the key as written
+        for (int at = KeyIndexFormat.HEADER_BYTES; at < whole.length - KeyIndexFormat.FOOTER_BYTES; at += 7) {
+            byte[] damaged = whole.clone();
+            damaged[at] ^= 0x04;
+            Path copy = dir.resolve("damaged.idx");
+            Files.write(copy, damaged);
+            try (KeyIndexReader reader = KeyIndexReader.open(copy)) {
+                for (int i = 0; i < 300; i += 37) {
+                    byte[] key = String.format("key:%03d", i).getBytes();
+                    try {
+                        List<IndexEntry> found = reader.find(key);
+                        assertEquals(List.of(new IndexEntry(i % 3, key, i * 10L, i * 10L + 10, 0, -1, i)), found,
+                                "flipped byte " + at);
+                    } catch (DamagedBackupException expected) {
+                        // the block with the flipped byte
+                    }
+                }
+            } catch (DamagedBackupException expected) {
+                // the sparse index with the flipped byte
+            }
+        }
     }
 
     private static byte[] binaryKey(Random random) {

@@ -19,8 +19,8 @@ import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 
 import io.redisbackup.backupstore.RdbChecksum;
-import io.redisbackup.backupstore.RdbExpiry;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
+import io.redisbackup.backupstore.keyindex.RdbIndexing;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -52,8 +52,7 @@ public class SnapshotTaker {
         String redisVersion = redisVersion(source);
 
         Replicator replicator = new RedisSocketReplicator(source.host(), source.port(), configuration(source));
-        IndexingRdbVisitor visitor = new IndexingRdbVisitor(replicator);
-        replicator.setRdbVisitor(visitor);
+        RdbIndexing visitor = RdbIndexing.attach(replicator);
         RdbTee tee = new RdbTee(rdbOut);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
             return take(source, replicator, visitor, tee, index, indexOut, redisVersion, progressEvery, progress);
@@ -62,7 +61,7 @@ public class SnapshotTaker {
         }
     }
 
-    private Snapshot take(SnapshotSource source, Replicator replicator, IndexingRdbVisitor visitor, RdbTee tee,
+    private Snapshot take(SnapshotSource source, Replicator replicator, RdbIndexing visitor, RdbTee tee,
             KeyIndexWriter index, OutputStream indexOut, String redisVersion, Duration progressEvery,
             LongConsumer progress) throws SnapshotFailure {
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -82,8 +81,7 @@ public class SnapshotTaker {
                     });
                 } else if (event instanceof DumpKeyValuePair entry) {
                     // the end offset must be read here, on the parsing thread, before the next record is read
-                    index.add((int) entry.getDb().getDbNumber(), entry.getKey(), visitor.recordStart(),
-                            visitor.currentOffset(), entry.getValueRdbType(), RdbExpiry.expireAtMs(entry));
+                    index.add(visitor.entry(entry));
                 } else if (event instanceof PostRdbSyncEvent) {
                     complete[0] = true;
                     close(r);
