@@ -2,6 +2,7 @@ package io.redisbackup.apigateway;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,7 +23,9 @@ import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.KeyList;
 import io.redisbackup.contracts.RecoverInstanceCommand;
+import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.contracts.RestoreWorkerCommand;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.RedisServer;
@@ -96,15 +100,51 @@ class RecoveryResourceTest extends GatewayTest {
     }
 
     @Test
-    void namesEveryInvalidFieldAndSaysKeysModeIsNotThereYet() {
+    void namesEveryInvalidField() {
         String instanceId = register(redis, "fields");
         given().contentType(ContentType.JSON).body(Map.of("backupId", "x", "mode", "SOME"))
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries")
                 .then().statusCode(400).body("errors.field", hasItems("backupId", "password", "mode"));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("backupId", UUID.randomUUID().toString(), "mode", "KEYS", "password", "p", "keys", "a;b"))
-                .when().post("/api/v1/instances/" + instanceId + "/recoveries")
-                .then().statusCode(501).body("code", equalTo("NOT_IMPLEMENTED"));
+        String backup = UUID.randomUUID().toString();
+        keys(instanceId, Map.of("backupId", backup, "mode", "KEYS", "password", "p"))
+                .statusCode(400).body("errors.field", hasItems("keys"));
+        keys(instanceId, Map.of("backupId", backup, "mode", "KEYS", "password", "p", "keys", " ; ;"))
+                .statusCode(400).body("errors[0].message", containsString("names no key"));
+        keys(instanceId, Map.of("backupId", backup, "mode", "KEYS", "password", "p", "keys", "a\\n"))
+                .statusCode(400).body("errors[0].field", equalTo("keys"));
+        keys(instanceId, Map.of("backupId", backup, "mode", "KEYS", "password", "p", "keys", "a", "keyList", List.of("b")))
+                .statusCode(400).body("errors[0].message", containsString("one way"));
+        keys(instanceId, Map.of("backupId", backup, "mode", "KEYS", "password", "p", "keyListBase64", List.of("%%")))
+                .statusCode(400).body("errors[0].field", equalTo("keyListBase64"));
+        keys(instanceId, Map.of("backupId", backup, "mode", "KEYS", "password", "p",
+                "keyList", java.util.stream.IntStream.range(0, 1001).mapToObj(i -> "k" + i).toList()))
+                .statusCode(400).body("errors[0].message", containsString("at most 1000"));
+        keys(instanceId, Map.of("backupId", backup, "mode", "INSTANCE", "password", "p", "keys", "a"))
+                .statusCode(400).body("errors[0].field", equalTo("keys"));
+    }
+
+    @Test
+    void acceptsAKeysRecoveryAsBytesWhicheverWayTheKeysAreWritten() {
+        String instanceId = register(redis, "keys");
+        String backupId = succeededBackup(instanceId);
+        String taskId = keys(instanceId, Map.of("backupId", backupId, "mode", "KEYS", "password", redis.password(),
+                "keys", "user:1;a\\;b;bin\\x00\\xff; spaced ;user:1")).statusCode(202).extract().path("taskId");
+        try (TopicReader kafka = new TopicReader()) {
+            RecoverKeysCommand command = (RecoverKeysCommand) MessageCodec.fromJson(
+                    kafka.await(Topics.RESTORE_COMMANDS, instanceId, 1, Duration.ofSeconds(30)).get(0),
+                    RestoreWorkerCommand.class);
+            assertEquals(taskId, command.taskId().toString());
+            assertEquals(List.of("user:1", "a\\;b", "bin\\x00\\xff", " spaced "),
+                    command.keys().stream().map(KeyList::format).toList());
+            given().get("/api/v1/instances/" + instanceId).then().statusCode(200);
+            keys(instanceId, Map.of("backupId", backupId, "mode", "KEYS", "password", redis.password(),
+                    "keyListBase64", List.of("AP8="))).statusCode(409).body("code", equalTo("RECOVERY_IN_PROGRESS"));
+        }
+    }
+
+    private static ValidatableResponse keys(String instanceId, Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then();
     }
 
     private static ValidatableResponse recover(String instanceId, String backupId, String password) {

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(BackupScheduled.class),
         @JsonSubTypes.Type(BackupPolicyChanged.class),
         @JsonSubTypes.Type(RecoverInstanceCommand.class),
+        @JsonSubTypes.Type(RecoverKeysCommand.class),
         @JsonSubTypes.Type(InstanceStatusChanged.class) })
 public interface Message {
 

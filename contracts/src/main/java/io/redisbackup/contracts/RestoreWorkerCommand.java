@@ -3,7 +3,7 @@ package io.redisbackup.contracts;
 import java.util.UUID;
 
 /** What the restore worker is asked to do, on {@link Topics#RESTORE_COMMANDS}; keyed by the target instance. */
-public sealed interface RestoreWorkerCommand extends Message permits RecoverInstanceCommand {
+public sealed interface RestoreWorkerCommand extends Message permits RecoverInstanceCommand, RecoverKeysCommand {
 
     /** The backup to recover from. */
     UUID backupId();
@@ -13,4 +13,7 @@ public sealed interface RestoreWorkerCommand extends Message permits RecoverInst
 
     /** Where to recover into, with the password sealed. */
     RedisEndpoint target();
+
+    /** Who asked for the recovery. */
+    Trigger trigger();
 }

@@ -1,4 +1,4 @@
-package io.redisbackup.apigateway;
+package io.redisbackup.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,8 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
-import io.redisbackup.apigateway.service.KeyList;
 
 class KeyListTest {
 
@@ -44,6 +42,34 @@ class KeyListTest {
         assertThrows(IllegalArgumentException.class, () -> KeyList.parse("a\\n"));
         assertThrows(IllegalArgumentException.class, () -> KeyList.parse("a\\x4"));
         assertThrows(IllegalArgumentException.class, () -> KeyList.parse("a\\xZZ"));
+    }
+
+    @Test
+    void takesExactBytesFromBase64() {
+        List<byte[]> keys = KeyList.ofBase64(Arrays.asList("AP8=", "", "ICA=", "AP8=", null));
+        assertEquals(2, keys.size());
+        assertArrayEquals(new byte[] { 0, (byte) 0xff }, keys.get(0));
+        assertArrayEquals("  ".getBytes(), keys.get(1));
+        assertThrows(IllegalArgumentException.class, () -> KeyList.ofBase64(List.of("not base64!")));
+    }
+
+    @Test
+    void writesKeysSoThatTheyAreReadBackTheSame() {
+        assertEquals("user:1", KeyList.format("user:1".getBytes()));
+        assertEquals("a\\;b c\\\\d", KeyList.format("a;b c\\d".getBytes()));
+        assertEquals("caf\u00e9", KeyList.format("caf\u00e9".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("bin\\x00\\xff\\xfe", KeyList.format(new byte[] { 'b', 'i', 'n', 0, (byte) 0xff, (byte) 0xfe }));
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 2000; i++) {
+            byte[] key = new byte[1 + random.nextInt(20)];
+            random.nextBytes(key);
+            if (new String(key, StandardCharsets.ISO_8859_1).isBlank()) {
+                continue;
+            }
+            List<byte[]> back = KeyList.parse(KeyList.format(key));
+            assertEquals(1, back.size(), KeyList.format(key));
+            assertArrayEquals(key, back.get(0), KeyList.format(key));
+        }
     }
 
     private static List<String> texts(List<byte[]> keys) {

@@ -24,7 +24,11 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.KeyList;
 import io.redisbackup.contracts.RecoverInstanceCommand;
+import io.redisbackup.contracts.RecoverKeysCommand;
+import io.redisbackup.contracts.RestoreWorkerCommand;
+import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -129,22 +133,49 @@ class RecoveryCommandsTest {
                 && s.message() != null && s.message().startsWith("Delayed by ")));
     }
 
+    @Test
+    void rewritesChosenKeysOnlyShowingRecoveringByKeyMeanwhile() throws Exception {
+        target.call("SET", "string:small", "on the target");
+        target.call("SET", "list:small", "on the target");
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
+                backup.instanceId(), endpoint(), List.of("string:small".getBytes(), Datasets.BINARY_KEY,
+                        "not:in:backup".getBytes()), Instant.now());
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(TaskStatus.SUCCEEDED, last.status(), String.valueOf(last.error()));
+        assertEquals(TaskType.RECOVER_KEYS, last.taskType());
+        assertEquals(List.of("string:small", KeyList.format(Datasets.BINARY_KEY)), last.result().get("restored"));
+        assertEquals(List.of("not:in:backup"), last.result().get("notInBackup"));
+        assertEquals("hello", target.callString("GET", "string:small"));
+        assertEquals("on the target", target.callString("GET", "list:small"));
+        assertEquals("before", target.callString("GET", "only-on-the-target"));
+        target.call("SELECT", "1");
+        assertEquals("the same name, in database 1", target.callString("GET", "string:small"));
+        assertEquals(List.of(InstanceStatus.RECOVERING_BY_KEY, InstanceStatus.RUNNING), instanceStatuses());
+    }
+
+    private RedisEndpoint endpoint() {
+        return new RedisEndpoint(target.host(), target.port(), null, cipher.seal(target.password()), false);
+    }
+
     private RecoverInstanceCommand command(Manifest backup) {
         return RecoverInstanceCommand.of(UUID.randomUUID(), targetId, backup.backupId(), backup.instanceId(),
                 new RedisEndpoint(target.host(), target.port(), null, cipher.seal(target.password()), false), Instant.now());
     }
 
-    private void send(RecoverInstanceCommand command) {
+    private void send(RestoreWorkerCommand command) {
         kafka.send(Topics.RESTORE_COMMANDS, targetId.toString(), MessageCodec.toJson(command));
     }
 
-    private List<TaskStatusChanged> statuses(RecoverInstanceCommand command) {
+    private List<TaskStatusChanged> statuses(RestoreWorkerCommand command) {
         return kafka.readAll(Topics.TASK_STATUS, targetId.toString()).stream()
                 .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
                 .filter(s -> s.taskId().equals(command.taskId())).toList();
     }
 
-    private TaskStatusChanged awaitEnd(RecoverInstanceCommand command) {
+    private TaskStatusChanged awaitEnd(RestoreWorkerCommand command) {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> statuses(command).stream()
                 .filter(s -> s.status().isTerminal()).findFirst().orElse(null), Objects::nonNull);
     }

@@ -1,5 +1,7 @@
 package io.redisbackup.restoreworker;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -16,6 +18,8 @@ import java.util.UUID;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
+import io.redisbackup.backupstore.keyindex.RdbIndexing;
 
 /** Backups put into a store the way the backup worker publishes them, from an RDB file a real server wrote. */
 public final class StoredBackups {
@@ -26,14 +30,22 @@ public final class StoredBackups {
     public static Manifest store(BackupStore store, UUID instance, Path rdb, int rdbVersion) throws IOException {
         UUID backup = UUID.randomUUID();
         byte[] bytes = Files.readAllBytes(rdb);
+        ByteArrayOutputStream index = new ByteArrayOutputStream();
+        long keys;
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
+            writer.finish(RdbIndexing.indexFile(new ByteArrayInputStream(bytes), writer), index);
+            keys = writer.keys();
+        }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                "7.0.15", rdbVersion, "0", 0, Map.of(), List.of(new Manifest.FileEntry(BackupStore.RDB, bytes.length,
-                        sha256(bytes)), new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, sha256(new byte[0]))));
+                "7.0.15", rdbVersion, "0", keys, Map.of(), List.of(new Manifest.FileEntry(BackupStore.RDB, bytes.length,
+                        sha256(bytes)), new Manifest.FileEntry(BackupStore.KEY_INDEX, index.size(), sha256(index.toByteArray()))));
         try (StagedBackup staged = store.stage(instance, backup)) {
             try (OutputStream out = staged.create(BackupStore.RDB)) {
                 out.write(bytes);
             }
-            staged.create(BackupStore.KEY_INDEX).close();
+            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
+                index.writeTo(out);
+            }
             staged.publish(manifest);
         }
         return manifest;
@@ -41,15 +53,24 @@ public final class StoredBackups {
 
     /** Flips one bit in the middle of a stored backup's RDB, as a failing disk would. */
     public static void damage(Path storeRoot, Manifest manifest) throws IOException {
-        Path file = storeRoot.resolve("instances").resolve(manifest.instanceId().toString())
-                .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            long middle = raf.length() / 2;
-            raf.seek(middle);
+        try (RandomAccessFile raf = new RandomAccessFile(rdbFile(storeRoot, manifest).toFile(), "r")) {
+            damage(storeRoot, manifest, raf.length() / 2);
+        }
+    }
+
+    /** Flips one bit at {@code offset} of a stored backup's RDB. */
+    public static void damage(Path storeRoot, Manifest manifest, long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(rdbFile(storeRoot, manifest).toFile(), "rw")) {
+            raf.seek(offset);
             int b = raf.read();
-            raf.seek(middle);
+            raf.seek(offset);
             raf.write(b ^ 0x10);
         }
+    }
+
+    private static Path rdbFile(Path storeRoot, Manifest manifest) {
+        return storeRoot.resolve("instances").resolve(manifest.instanceId().toString())
+                .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
     }
 
     private static String sha256(byte[] bytes) {

@@ -73,6 +73,61 @@ class RecoveryIT {
     }
 
     @Test
+    void recoversChosenKeysOnlyWithTheirBackedUpValuesAndTtls() {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            source.call("SET", "semi;colon key", "backed up");
+            source.call("SET", "with space", "backed up", "EX", "5000");
+            Map<String, String> atBackup = source.valueDigests(0, 1, 5);
+            String instanceId = register(source);
+            String backupId = backedUp(instanceId);
+
+            source.call("DEL", "string:small", "semi;colon key");
+            source.call("SET", "with space", "changed, and without its TTL");
+            source.call("SET", Datasets.BINARY_KEY, "changed");
+            source.call("HSET", "hash:small", "f1", "changed");
+            source.call("SET", "string:int", "changed, not chosen");
+            source.call("SET", "new:key", "added after the backup");
+            source.call("SELECT", "1");
+            source.call("SET", "string:small", "changed in database 1 too");
+            source.call("SELECT", "0");
+            List<byte[]> chosen = List.of("string:small".getBytes(), "semi;colon key".getBytes(), "with space".getBytes(),
+                    Datasets.BINARY_KEY, "hash:small".getBytes());
+            Map<String, String> untouched = source.valueDigests(0, 1, 5);
+            chosen.forEach(key -> List.of(0, 1, 5).forEach(db -> untouched.remove(RedisServer.keyName(db, key))));
+
+            // typed as in a console: \; for a semicolon in a key, \xHH for a byte that is not text
+            String keys = "string:small;semi\\;colon key;with space;bin\\x00\\xff\\xfe\\; k;hash:small;not:in:backup";
+            String taskId = given().contentType(ContentType.JSON)
+                    .body(Map.of("backupId", backupId, "password", source.password(), "mode", "KEYS", "keys", keys))
+                    .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                    .extract().path("taskId");
+            awaitTask(taskId, "SUCCEEDED");
+
+            given().get("/api/v1/tasks/" + taskId).then().body("type", equalTo("RECOVER_KEYS"))
+                    .body("result.restored", equalTo(List.of("string:small", "semi\\;colon key", "with space",
+                            "bin\\x00\\xff\\xfe\\; k", "hash:small")))
+                    .body("result.notInBackup", equalTo(List.of("not:in:backup")))
+                    .body("result.expired", equalTo(List.of()));
+            Map<String, String> now = source.valueDigests(0, 1, 5);
+            for (byte[] key : chosen) {
+                for (int db : List.of(0, 1)) {
+                    String name = RedisServer.keyName(db, key);
+                    assertEquals(atBackup.get(name), now.get(name), name);
+                }
+            }
+            untouched.forEach((name, digest) -> assertEquals(digest, now.get(name), name));
+            long ttl = (Long) source.call("PTTL", "with space");
+            assertTrue(ttl > 4_000_000 && ttl <= 5_000_000, "the key keeps its remaining TTL: " + ttl);
+            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+                List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, instanceId).stream()
+                        .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
+                assertEquals(List.of(InstanceStatus.RECOVERING_BY_KEY, InstanceStatus.RUNNING), statuses);
+            }
+        }
+    }
+
+    @Test
     void refusesADamagedBackupBeforeTheInstanceChanges() throws Exception {
         try (RedisServer source = RedisServer.start()) {
             Datasets.everyType(source);

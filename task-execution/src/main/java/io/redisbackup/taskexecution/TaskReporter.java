@@ -65,8 +65,14 @@ public final class TaskReporter {
     }
 
     public void failed(TaskError error) {
+        failed(error, null);
+    }
+
+    /** Failed, with what was done before it failed ({@code result}, may be null). */
+    public void failed(TaskError error, Map<String, Object> result) {
         LOG.infof("Task %s (%s, instance %s) FAILED: %s", taskId, type, instanceId, error.code());
-        events.publish(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error).withMessage(error.message()));
+        events.publish(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error).withMessage(error.message())
+                .withResult(result));
     }
 
     private synchronized TaskStatusChanged next(TaskStatus status) {

@@ -133,8 +133,12 @@ public class InstanceResource {
     @POST
     @Path("/{id}/recoveries")
     @Operation(summary = "Recover from one of the instance's backups", description = "INSTANCE replaces the whole "
-            + "dataset (of this instance, or of targetInstanceId) and interrupts the service while it runs. Confirm "
-            + "with the password of the instance whose data is replaced. Answers at once with the task to follow.")
+            + "dataset (of this instance, or of targetInstanceId) and interrupts the service while it runs. KEYS "
+            + "rewrites only the keys named (at most 1000, 64 KiB of names), in every database the backup holds them "
+            + "in, keeping their remaining TTL; no other key is touched. Keys in `keys` are separated by ';'; write "
+            + "a ';' in a key as '\\;', a backslash as '\\\\', any byte as '\\xHH'; blank keys and repeats are left "
+            + "out. Confirm with the password of the instance whose data is replaced. Answers at once with the task "
+            + "to follow; its result lists the keys restored, notInBackup and expired.")
     @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
     @APIResponse(responseCode = "403", description = "Wrong password; nothing was done")
     @APIResponse(responseCode = "409", description = "A recovery runs on the instance, or the backup is not SUCCEEDED")
@@ -146,12 +150,8 @@ public class InstanceResource {
                     List.of(new ApiProblem.FieldError("body", "is missing")));
         }
         RecoveryRequest.Checked request = body.check();
-        if (request.mode() == RecoveryRequest.Mode.KEYS) {
-            throw new ApiProblem(501, "NOT_IMPLEMENTED", "Not implemented",
-                    "Recovering chosen keys is not available yet; recover the whole instance with mode INSTANCE.");
-        }
         UUID target = request.targetInstanceId() == null ? id : request.targetInstanceId();
-        UUID taskId = recoveries.recoverInstance(id, request.backupId(), request.password(), target);
+        UUID taskId = recoveries.recover(id, request.backupId(), request.password(), target, request.keys());
         return new TaskAccepted(taskId, request.backupId()).asResponse();
     }
 

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -13,6 +14,7 @@ import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.contracts.RecoverInstanceCommand;
+import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
@@ -48,9 +50,12 @@ public class RecoveryService {
         this.clock = clock;
     }
 
-    /** The task that recovers the whole of {@code targetId} (by default the instance itself) from the backup. */
+    /**
+     * The task that recovers {@code targetId} (by default the instance itself) from the backup: the whole dataset
+     * when {@code keys} is null, else only those keys.
+     */
     @Transactional
-    public UUID recoverInstance(UUID instanceId, UUID backupId, String password, UUID targetId) {
+    public UUID recover(UUID instanceId, UUID backupId, String password, UUID targetId, List<byte[]> keys) {
         Instance instance = Instance.findById(instanceId);
         if (instance == null) {
             throw ApiProblem.notFound("instance", instanceId);
@@ -80,11 +85,14 @@ public class RecoveryService {
         Instant now = clock.instant();
         UUID taskId = UUID.randomUUID();
         target.activeRecoveryTaskId = taskId;
-        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(taskId, targetId, ACCEPTED_SEQUENCE,
-                TaskType.RECOVER_INSTANCE, backupId, Trigger.MANUAL, TaskStatus.PENDING, now));
-        outbox.append(Topics.RESTORE_COMMANDS, RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId,
-                target.endpoint(), now));
-        LOG.infof("Recovery of instance %s from backup %s requested (task %s)", targetId, backupId, taskId);
+        TaskType type = keys == null ? TaskType.RECOVER_INSTANCE : TaskType.RECOVER_KEYS;
+        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(taskId, targetId, ACCEPTED_SEQUENCE, type, backupId,
+                Trigger.MANUAL, TaskStatus.PENDING, now));
+        outbox.append(Topics.RESTORE_COMMANDS, keys == null
+                ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
+                : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), keys, now));
+        LOG.infof("Recovery of %s of instance %s from backup %s requested (task %s)",
+                keys == null ? "every key" : keys.size() + " keys", targetId, backupId, taskId);
         return taskId;
     }
 

@@ -10,6 +10,7 @@ import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
+import io.redisbackup.restoreworker.recovery.KeysLoader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -38,6 +39,12 @@ public class RestoreWorkerBeans {
     @ApplicationScoped
     InstanceLoader instanceLoader(Clock clock) {
         return new InstanceLoader(clock);
+    }
+
+    @Produces
+    @ApplicationScoped
+    KeysLoader keysLoader(Clock clock) {
+        return new KeysLoader(clock);
     }
 
     @Produces

@@ -3,7 +3,6 @@ package io.redisbackup.restoreworker.messaging;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.redisbackup.contracts.MessageCodec;
-import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RestoreWorkerCommand;
 import io.redisbackup.restoreworker.service.RecoveryRunner;
 import io.smallrye.common.annotation.Blocking;
@@ -25,9 +24,6 @@ public class RestoreCommandConsumer {
     @Incoming("restore-commands")
     @Blocking
     public void consume(String payload) {
-        RestoreWorkerCommand command = MessageCodec.fromJson(payload, RestoreWorkerCommand.class);
-        switch (command) {
-            case RecoverInstanceCommand instance -> runner.recoverInstance(instance);
-        }
+        runner.recover(MessageCodec.fromJson(payload, RestoreWorkerCommand.class));
     }
 }

@@ -2,9 +2,11 @@ package io.redisbackup.restoreworker.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,10 +14,14 @@ import org.jboss.logging.Logger;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
+import io.redisbackup.contracts.KeyList;
 import io.redisbackup.contracts.Progress;
-import io.redisbackup.contracts.RecoverInstanceCommand;
+import io.redisbackup.contracts.RecoverKeysCommand;
+import io.redisbackup.contracts.RestoreWorkerCommand;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
@@ -24,6 +30,7 @@ import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
+import io.redisbackup.restoreworker.recovery.KeysLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.restoreworker.recovery.RecoveryTarget;
 import io.redisbackup.restoreworker.recovery.RedisVersions;
@@ -36,10 +43,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import redis.clients.jedis.Jedis;
 
 /**
- * Carries out recovery commands. Nothing on the target changes until the backup is verified (size, SHA-256, its
- * own CRC64), the instance's lease is held and the target's Redis is known to load the backup's RDB version. The
- * instance shows {@code Recovering Backup by Backup ID} while its data is replaced, and {@code Running} again when
- * the recovery ends, whether it succeeded or not; a failure says how far the loading got.
+ * Carries out recovery commands. Nothing on the target changes until the backup is checked (for a whole instance:
+ * size, SHA-256 and its own CRC64, read end to end; for chosen keys: the CRCs of the index blocks and of every entry
+ * to be written), the instance's lease is held and the target's Redis is known to load the backup's RDB version.
+ * The instance shows {@code Recovering Backup by Backup ID} or {@code Recovering Backup by Key} while its data is
+ * rewritten, and {@code Running} again when the recovery ends, whether it succeeded or not; a failure says how far
+ * the recovery got.
  */
 @ApplicationScoped
 public class RecoveryRunner {
@@ -50,6 +59,7 @@ public class RecoveryRunner {
     private final BackupStore store;
     private final BackupVerifier verifier;
     private final InstanceLoader loader;
+    private final KeysLoader keysLoader;
     private final SecretCipher cipher;
     private final EventPublisher events;
     private final LeaseWaiter leaseWaiter;
@@ -57,11 +67,13 @@ public class RecoveryRunner {
     private final Clock clock;
 
     public RecoveryRunner(Executions executions, BackupStore store, BackupVerifier verifier, InstanceLoader loader,
-            SecretCipher cipher, EventPublisher events, InstanceLeases leases, RestoreWorkerConfig config, Clock clock) {
+            KeysLoader keysLoader, SecretCipher cipher, EventPublisher events, InstanceLeases leases,
+            RestoreWorkerConfig config, Clock clock) {
         this.executions = executions;
         this.store = store;
         this.verifier = verifier;
         this.loader = loader;
+        this.keysLoader = keysLoader;
         this.cipher = cipher;
         this.events = events;
         this.leaseWaiter = new LeaseWaiter(leases, clock, config.leaseRetryInterval(), config.delayReportInterval());
@@ -69,14 +81,15 @@ public class RecoveryRunner {
         this.clock = clock;
     }
 
-    public void recoverInstance(RecoverInstanceCommand command) {
+    public void recover(RestoreWorkerCommand command) {
         Optional<Integer> attempt = executions.begin(command, command.backupId());
         if (attempt.isEmpty()) {
             LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
             return;
         }
+        TaskType type = command instanceof RecoverKeysCommand ? TaskType.RECOVER_KEYS : TaskType.RECOVER_INSTANCE;
         TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
-                TaskType.RECOVER_INSTANCE, command.trigger(), attempt.get());
+                type, command.trigger(), attempt.get());
         try {
             if (attempt.get() > config.maxAttempts()) {
                 throw new RecoveryFailure("WORKER_LOST", "The recovery was started " + config.maxAttempts()
@@ -85,67 +98,147 @@ public class RecoveryRunner {
             Manifest manifest = store.manifest(command.sourceInstanceId(), command.backupId())
                     .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
                             "Backup " + command.backupId() + " is not in storage."));
-            verifier.verify(manifest);
+            List<byte[]> keys = command instanceof RecoverKeysCommand asked ? keysOf(asked) : null;
+            if (keys == null) {
+                verifier.verify(manifest);
+            }
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
-                    "checking the target instance")) {
-                Map<String, Object> result = replaceDataset(command, manifest, task);
+                    "checking the target instance");
+                    Jedis target = connect(command, manifest)) {
+                Finished finished = keys == null ? replaceDataset(command, manifest, target, task)
+                        : rewriteKeys(command, keys, manifest, target, task);
                 instanceStatus(command, InstanceStatus.RUNNING);
-                task.succeeded(Progress.ofKeys(manifest.keyCount(), manifest.keyCount()), result);
+                task.succeeded(finished.progress(), finished.result());
             }
             executions.finish(command.taskId(), TaskExecution.Status.SUCCEEDED);
+        } catch (KeysLoader.Stopped stopped) {
+            List<byte[]> asked = ((RecoverKeysCommand) command).keys();
+            fail(command, task, new TaskError(stopped.code(), stopped.getMessage()), keysResult(command,
+                    stopped.done().restored(), List.of(), stopped.done().expired(), notRestored(asked, stopped)));
         } catch (RecoveryFailure failure) {
-            fail(command, task, new TaskError(failure.code(), failure.getMessage()));
+            fail(command, task, new TaskError(failure.code(), failure.getMessage()), null);
         } catch (SecretCipher.InvalidSecretException e) {
             fail(command, task, new TaskError("SECRET_UNREADABLE",
-                    "The instance password cannot be opened: the services do not share the same secret key."));
+                    "The instance password cannot be opened: the services do not share the same secret key."), null);
         } catch (IOException | SQLException e) {
-            fail(command, task, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: " + e.getMessage()));
+            fail(command, task, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: " + e.getMessage()),
+                    null);
         }
     }
 
-    private Map<String, Object> replaceDataset(RecoverInstanceCommand command, Manifest manifest, TaskReporter task)
-            throws RecoveryFailure, IOException {
+    /** The target, reachable, and able to load the backup's RDB version. */
+    private Jedis connect(RestoreWorkerCommand command, Manifest manifest) throws RecoveryFailure {
         RecoveryTarget target = new RecoveryTarget(command.target().host(), command.target().port(),
                 command.target().username(), cipher.open(command.target().password()), command.target().tls());
-        try (Jedis jedis = target.connect(config.targetTimeout())) {
+        Jedis jedis = target.connect(config.targetTimeout());
+        try {
             String version = target.redisVersion(jedis);
             if (RedisVersions.maxRdbVersion(version) < manifest.rdbVersion()) {
                 throw new RecoveryFailure(RecoveryFailure.TARGET_TOO_OLD, "The instance runs Redis " + version
                         + ", which cannot load this backup (RDB version " + manifest.rdbVersion() + ", from Redis "
                         + manifest.redisVersion() + "). Nothing was changed on the instance.");
             }
-            instanceStatus(command, InstanceStatus.RECOVERING_BY_BACKUP_ID);
-            task.progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
-                    + manifest.keyCount() + " keys");
-            long[] loaded = { 0 };
-            try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
-                InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, keys -> {
-                    loaded[0] = keys;
-                    task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys");
-                });
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("backupId", command.backupId().toString());
-                result.put("keysRestored", done.restored());
-                result.put("keysExpired", done.expired());
-                result.put("functionLibraries", done.functions());
-                LOG.infof("Instance %s recovered from backup %s: %d keys, %d expired left out", command.instanceId(),
-                        command.backupId(), done.restored(), done.expired());
-                return result;
-            } catch (RecoveryFailure failure) {
-                throw new RecoveryFailure(failure.code(), "The instance was emptied and " + loaded[0] + " of "
-                        + manifest.keyCount() + " keys were loaded before the recovery stopped: " + failure.getMessage(),
-                        failure);
-            }
+            return jedis;
+        } catch (RecoveryFailure | RuntimeException e) {
+            jedis.close();
+            throw e;
         }
     }
 
-    private void fail(RecoverInstanceCommand command, TaskReporter task, TaskError error) {
-        task.failed(error);
+    /** What a recovery that succeeded reports. */
+    private record Finished(Progress progress, Map<String, Object> result) {
+    }
+
+    private static List<byte[]> keysOf(RecoverKeysCommand command) throws RecoveryFailure {
+        try {
+            return command.keys();
+        } catch (IllegalArgumentException e) {
+            throw new RecoveryFailure("INVALID_COMMAND", "The command names a key that is not Base64; nothing was done.");
+        }
+    }
+
+    private Finished replaceDataset(RestoreWorkerCommand command, Manifest manifest, Jedis jedis, TaskReporter task)
+            throws RecoveryFailure, IOException {
+        instanceStatus(command, InstanceStatus.RECOVERING_BY_BACKUP_ID);
+        task.progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
+                + manifest.keyCount() + " keys");
+        long[] loaded = { 0 };
+        try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
+            InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, keys -> {
+                loaded[0] = keys;
+                task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys");
+            });
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("backupId", command.backupId().toString());
+            result.put("keysRestored", done.restored());
+            result.put("keysExpired", done.expired());
+            result.put("functionLibraries", done.functions());
+            LOG.infof("Instance %s recovered from backup %s: %d keys, %d expired left out", command.instanceId(),
+                    command.backupId(), done.restored(), done.expired());
+            return new Finished(Progress.ofKeys(manifest.keyCount(), manifest.keyCount()), result);
+        } catch (RecoveryFailure failure) {
+            throw new RecoveryFailure(failure.code(), "The instance was emptied and " + loaded[0] + " of "
+                    + manifest.keyCount() + " keys were loaded before the recovery stopped: " + failure.getMessage(),
+                    failure);
+        }
+    }
+
+    private Finished rewriteKeys(RestoreWorkerCommand command, List<byte[]> keys, Manifest manifest, Jedis jedis,
+            TaskReporter task) throws RecoveryFailure, IOException {
+        try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(command.sourceInstanceId(),
+                command.backupId(), BackupStore.KEY_INDEX));
+                SeekableByteChannel rdb = store.openChannel(command.sourceInstanceId(), command.backupId(),
+                        BackupStore.RDB)) {
+            KeysLoader.Plan plan = keysLoader.plan(index, rdb, keys);
+            instanceStatus(command, InstanceStatus.RECOVERING_BY_KEY);
+            int total = plan.found().size();
+            task.progress(Progress.ofKeys(0, total), "rewriting " + total + " of the " + keys.size() + " keys asked for");
+            KeysLoader.Restored done = keysLoader.restore(plan, rdb, manifest.rdbVersion(), jedis,
+                    written -> task.progress(Progress.ofKeys(written, total), "rewriting keys"));
+            List<byte[]> expired = new java.util.ArrayList<>(plan.expired());
+            expired.addAll(done.expired());
+            LOG.infof("Instance %s: %d keys rewritten from backup %s, %d not in it, %d expired", command.instanceId(),
+                    done.restored().size(), command.backupId(), plan.notInBackup().size(), expired.size());
+            return new Finished(Progress.ofKeys(done.restored().size(), total),
+                    keysResult(command, done.restored(), plan.notInBackup(), expired, null));
+        } catch (DamagedBackupException e) {
+            throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "The backup's key index is damaged: "
+                    + e.getMessage() + ". Nothing was changed on the instance.", e);
+        }
+    }
+
+    /** The keys asked for that a stopped recovery did not write. */
+    private static List<byte[]> notRestored(List<byte[]> asked, KeysLoader.Stopped stopped) {
+        List<byte[]> rest = new java.util.ArrayList<>(asked);
+        rest.removeIf(key -> stopped.done().restored().stream().anyMatch(done -> java.util.Arrays.equals(done, key))
+                || stopped.done().expired().stream().anyMatch(done -> java.util.Arrays.equals(done, key)));
+        return rest;
+    }
+
+    /** Keys as people type them ({@link KeyList#format}), so that a list can be pasted into the next request. */
+    private static Map<String, Object> keysResult(RestoreWorkerCommand command, List<byte[]> restored,
+            List<byte[]> notInBackup, List<byte[]> expired, List<byte[]> notRestored) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("backupId", command.backupId().toString());
+        result.put("keysRestored", restored.size());
+        result.put("keysNotInBackup", notInBackup.size());
+        result.put("keysExpired", expired.size());
+        result.put("restored", restored.stream().map(KeyList::format).toList());
+        result.put("notInBackup", notInBackup.stream().map(KeyList::format).toList());
+        result.put("expired", expired.stream().map(KeyList::format).toList());
+        if (notRestored != null) {
+            result.put("notRestored", notRestored.stream().map(KeyList::format).toList());
+        }
+        return result;
+    }
+
+    private void fail(RestoreWorkerCommand command, TaskReporter task, TaskError error, Map<String, Object> result) {
+        task.failed(error, result);
         executions.finish(command.taskId(), TaskExecution.Status.FAILED);
         instanceStatus(command, InstanceStatus.RUNNING);
     }
 
-    private void instanceStatus(RecoverInstanceCommand command, InstanceStatus status) {
+    private void instanceStatus(RestoreWorkerCommand command, InstanceStatus status) {
         events.publish(Topics.INSTANCE_STATUS, InstanceStatusChanged.of(command.taskId(), command.instanceId(), status,
                 clock.instant()));
     }

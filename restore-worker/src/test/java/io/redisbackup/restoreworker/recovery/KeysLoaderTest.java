@@ -1,0 +1,169 @@
+package io.redisbackup.restoreworker.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.contracts.KeyList;
+import io.redisbackup.restoreworker.StoredBackups;
+import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisServer;
+import redis.clients.jedis.Jedis;
+
+/** Recovering chosen keys, against real redis-server processes. */
+class KeysLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final KeysLoader loader = new KeysLoader(Clock.systemUTC());
+
+    @Test
+    void rewritesOnlyTheChosenKeysWithTheirBackedUpValuesAndExpiries() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            Datasets.everyType(redis);
+            List<byte[]> chosen = List.of(bytes("string:small"), bytes("hash:small"), Datasets.BINARY_KEY,
+                    bytes("stream:orders"), bytes("never:there"));
+            Map<String, String> atBackup = redis.valueDigests(0, 1);
+            Manifest backup = store(redis);
+
+            redis.call("DEL", "string:small", "stream:orders");
+            redis.call("SET", "hash:small", "now a string, without a TTL");
+            redis.call("SET", Datasets.BINARY_KEY, "changed");
+            redis.call("SET", "string:int", "changed, not chosen");
+            redis.call("SET", "new:key", "added after the backup");
+            redis.call("SELECT", "1");
+            redis.call("SET", "string:small", "changed in database 1 too");
+            redis.call("SELECT", "0");
+            Map<String, String> untouchedBefore = redis.valueDigests(0, 1, 5);
+            for (byte[] key : chosen) {
+                for (int db : List.of(0, 1, 5)) {
+                    untouchedBefore.remove(RedisServer.keyName(db, key));
+                }
+            }
+
+            KeysLoader.Plan plan;
+            KeysLoader.Restored restored;
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup);
+                    Jedis target = connect(redis)) {
+                plan = loader.plan(index, rdb, chosen);
+                restored = loader.restore(plan, rdb, index.rdbVersion(), target, keys -> { });
+            }
+
+            assertEquals(List.of("string:small", "hash:small", KeyList.format(Datasets.BINARY_KEY), "stream:orders"),
+                    restored.restored().stream().map(KeyList::format).toList());
+            assertEquals(List.of("never:there"), plan.notInBackup().stream().map(KeyList::format).toList());
+            Map<String, String> now = redis.valueDigests(0, 1, 5);
+            for (String key : List.of("0/string:small", "1/string:small", "0/hash:small", "0/stream:orders",
+                    RedisServer.keyName(0, Datasets.BINARY_KEY))) {
+                assertEquals(atBackup.get(key), now.get(key), key);
+            }
+            long ttl = (Long) redis.call("PTTL", "hash:small");
+            assertTrue(ttl > 7_000_000 && ttl <= 7_200_000, "the remaining TTL is kept: " + ttl);
+            untouchedBefore.forEach((key, digest) -> assertEquals(digest, now.get(key), key));
+            assertEquals("changed, not chosen", redis.callString("GET", "string:int"));
+            assertNull(redis.call("GET", "never:there"));
+        }
+    }
+
+    @Test
+    void reportsKeysWhoseExpiryHasPassedAndLeavesThemAsTheyAre() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.call("SET", "short-lived", "in the backup", "PX", "1500");
+            Manifest backup = store(redis);
+            Thread.sleep(2000);
+            redis.call("SET", "short-lived", "written later");
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup);
+                    Jedis target = connect(redis)) {
+                KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("short-lived")));
+                assertEquals(1, plan.expired().size());
+                assertEquals(List.of(), loader.restore(plan, rdb, index.rdbVersion(), target, keys -> { }).restored());
+            }
+            assertEquals("written later", redis.callString("GET", "short-lived"));
+        }
+    }
+
+    @Test
+    void aDamagedEntryOfAChosenKeyIsRefusedBeforeAnythingChanges() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.call("SET", "chosen", "v".repeat(50) + "at backup time");
+            redis.call("SET", "bystander", "b".repeat(50));
+            Manifest backup = store(redis);
+            redis.call("SET", "chosen", "now");
+            long chosenAt;
+            try (KeyIndexReader index = index(backup)) {
+                chosenAt = index.find(bytes("chosen")).get(0).start();
+            }
+            StoredBackups.damage(dir.resolve("store"), backup, chosenAt + 12);
+
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
+                RecoveryFailure refused = assertThrows(RecoveryFailure.class,
+                        () -> loader.plan(index, rdb, List.of(bytes("bystander"), bytes("chosen"))));
+                assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
+                assertEquals(1, loader.plan(index, rdb, List.of(bytes("bystander"))).found().size());
+            }
+            assertEquals("now", redis.callString("GET", "chosen"));
+        }
+    }
+
+    @Test
+    void aKeyTheTargetRefusesStopsTheRecoveryAndSaysWhatWasWritten() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.call("SET", "a:1", "backed up");
+            redis.call("SET", "b:1", "backed up");
+            redis.call("SET", "a:2", "backed up");
+            Manifest backup = store(redis);
+            redis.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup);
+                    Jedis target = new RecoveryTarget(redis.host(), redis.port(), "limited", "limited-pw", false)
+                            .connect(Duration.ofSeconds(5))) {
+                KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("a:1"), bytes("b:1"), bytes("a:2")));
+                KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class,
+                        () -> loader.restore(plan, rdb, index.rdbVersion(), target, keys -> { }));
+                assertEquals(List.of("a:1", "a:2"), stopped.done().restored().stream().map(KeyList::format).toList());
+                assertTrue(stopped.getMessage().contains("NOPERM"), stopped.getMessage());
+            }
+        }
+    }
+
+    private Manifest store(RedisServer redis) throws IOException {
+        return StoredBackups.store(new LocalDirectoryBackupStore(dir.resolve("store")), UUID.randomUUID(),
+                redis.saveRdb(dir.resolve("backup-" + UUID.randomUUID() + ".rdb")), 10);
+    }
+
+    private KeyIndexReader index(Manifest backup) throws IOException {
+        return KeyIndexReader.open(new LocalDirectoryBackupStore(dir.resolve("store"))
+                .openChannel(backup.instanceId(), backup.backupId(), BackupStore.KEY_INDEX));
+    }
+
+    private SeekableByteChannel rdb(Manifest backup) throws IOException {
+        return new LocalDirectoryBackupStore(dir.resolve("store")).openChannel(backup.instanceId(), backup.backupId(),
+                BackupStore.RDB);
+    }
+
+    private static Jedis connect(RedisServer redis) throws RecoveryFailure {
+        return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false).connect(Duration.ofSeconds(5));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
