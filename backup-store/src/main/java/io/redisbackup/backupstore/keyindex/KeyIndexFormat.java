@@ -3,6 +3,7 @@ package io.redisbackup.backupstore.keyindex;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The key index file, format 3, big-endian:
@@ -41,7 +42,37 @@ final class KeyIndexFormat {
         out.writeByte(e.type());
         out.writeLong(e.expireAtMs());
         out.writeInt(e.crc32c());
-        return 4 + 4 + e.key().length + 8 + 8 + 1 + 8 + 4;
+        return size(e);
+    }
+
+    /** The bytes of an entry with a key of {@code keyLength} bytes. */
+    static int size(int keyLength) {
+        return 4 + 4 + keyLength + 8 + 8 + 1 + 8 + 4;
+    }
+
+    static int size(IndexEntry e) {
+        return size(e.key().length);
+    }
+
+    static void write(ByteBuffer out, IndexEntry e) {
+        out.putInt(e.db());
+        out.putInt(e.key().length);
+        out.put(e.key());
+        out.putLong(e.start());
+        out.putLong(e.end());
+        out.put((byte) e.type());
+        out.putLong(e.expireAtMs());
+        out.putInt(e.crc32c());
+    }
+
+    /** The entry written at {@code offset} of {@code in}. */
+    static IndexEntry read(ByteBuffer in, int offset) {
+        int length = in.getInt(offset + 4);
+        byte[] key = new byte[length];
+        in.get(offset + 8, key);
+        int at = offset + 8 + length;
+        return new IndexEntry(in.getInt(offset), key, in.getLong(at), in.getLong(at + 8), in.get(at + 16) & 0xff,
+                in.getLong(at + 17), in.getInt(at + 25));
     }
 
     static IndexEntry read(DataInput in) throws IOException {

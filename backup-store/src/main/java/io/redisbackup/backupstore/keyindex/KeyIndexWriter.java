@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -24,27 +25,31 @@ import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * Builds a backup's key index from entries that come in RDB order, with bounded memory: entries are kept until
- * {@code runBytes} of them are held, sorted and written to a run file in a scratch folder; at the end the runs are
- * merged into the index ({@link KeyIndexFormat}). A 100-million-key backup needs disk for its runs, not heap.
+ * Builds a backup's key index from entries that come in RDB order, with bounded memory: entries are written, in
+ * their index form, into one buffer of {@code runBytes}; when it is full its entries are sorted (an array of their
+ * offsets) and written to a run file in a scratch folder; at the end the runs are merged into the index
+ * ({@link KeyIndexFormat}). A 100-million-key backup needs disk for its runs, not heap; and no object per key
+ * outlives the key's event, so the garbage collector has nothing to promote.
  */
 public final class KeyIndexWriter implements AutoCloseable {
 
     private static final Comparator<IndexEntry> ORDER = (a, b) -> IndexEntry.compare(a.key(), a.db(), b.key(), b.db());
 
-    private final long runBytes;
+    private final byte[] held;
+    private final ByteBuffer heldBuffer;
+    private int[] heldOffsets = new int[1024];
+    private int heldCount;
     private final Path scratch;
-    private final List<IndexEntry> held = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
     private final Map<Integer, Long> keysPerDatabase = new TreeMap<>();
-    private long heldBytes;
     private long keys;
     private long bytes;
     private String sha256;
 
     /** @param runBytes how much entry data to hold in memory before a sorted run goes to disk */
     public KeyIndexWriter(long runBytes) {
-        this.runBytes = runBytes;
+        this.held = new byte[Math.toIntExact(runBytes)];
+        this.heldBuffer = ByteBuffer.wrap(held);
         try {
             this.scratch = Files.createTempDirectory("key-index-");
         } catch (IOException e) {
@@ -53,15 +58,24 @@ public final class KeyIndexWriter implements AutoCloseable {
     }
 
     public void add(IndexEntry entry) throws IOException {
-        held.add(entry);
-        byte[] key = entry.key();
-        int db = entry.db();
-        heldBytes += key.length + 64;
         keys++;
-        keysPerDatabase.merge(db, 1L, Long::sum);
-        if (heldBytes >= runBytes) {
+        keysPerDatabase.merge(entry.db(), 1L, Long::sum);
+        int size = KeyIndexFormat.size(entry);
+        if (heldBuffer.position() + size > held.length) {
             spill();
         }
+        if (size > held.length) {
+            // a key longer than the buffer: a run of its own
+            try (DataOutputStream out = newRun()) {
+                KeyIndexFormat.write(out, entry);
+            }
+            return;
+        }
+        if (heldCount == heldOffsets.length) {
+            heldOffsets = java.util.Arrays.copyOf(heldOffsets, heldCount * 2);
+        }
+        heldOffsets[heldCount++] = heldBuffer.position();
+        KeyIndexFormat.write(heldBuffer, entry);
     }
 
     /** Writes the whole index, sorted, to {@code target}. */
@@ -167,16 +181,57 @@ public final class KeyIndexWriter implements AutoCloseable {
     }
 
     private void spill() throws IOException {
-        held.sort(ORDER);
-        Path run = scratch.resolve("run-" + runs.size());
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
-            for (IndexEntry entry : held) {
-                KeyIndexFormat.write(out, entry);
+        if (heldCount == 0) {
+            return;
+        }
+        sortHeld();
+        try (DataOutputStream out = newRun()) {
+            for (int i = 0; i < heldCount; i++) {
+                int offset = heldOffsets[i];
+                out.write(held, offset, KeyIndexFormat.size(heldBuffer.getInt(offset + 4)));
             }
         }
+        heldCount = 0;
+        heldBuffer.clear();
+    }
+
+    private DataOutputStream newRun() throws IOException {
+        Path run = scratch.resolve("run-" + runs.size());
         runs.add(run);
-        held.clear();
-        heldBytes = 0;
+        return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16));
+    }
+
+    /** Sorts the offsets of the held entries into index order (a merge sort: no boxing, no object per entry). */
+    private void sortHeld() {
+        int[] scratchOffsets = new int[heldCount];
+        mergeSort(heldOffsets, scratchOffsets, 0, heldCount);
+    }
+
+    private void mergeSort(int[] a, int[] tmp, int from, int to) {
+        if (to - from < 2) {
+            return;
+        }
+        int middle = (from + to) >>> 1;
+        mergeSort(a, tmp, from, middle);
+        mergeSort(a, tmp, middle, to);
+        if (compareHeld(a[middle - 1], a[middle]) <= 0) {
+            return;
+        }
+        System.arraycopy(a, from, tmp, from, to - from);
+        for (int i = from, left = from, right = middle; i < to; i++) {
+            if (right >= to || (left < middle && compareHeld(tmp[left], tmp[right]) <= 0)) {
+                a[i] = tmp[left++];
+            } else {
+                a[i] = tmp[right++];
+            }
+        }
+    }
+
+    private int compareHeld(int a, int b) {
+        int lengthA = heldBuffer.getInt(a + 4);
+        int lengthB = heldBuffer.getInt(b + 4);
+        int byKey = java.util.Arrays.compareUnsigned(held, a + 8, a + 8 + lengthA, held, b + 8, b + 8 + lengthB);
+        return byKey != 0 ? byKey : Integer.compare(heldBuffer.getInt(a), heldBuffer.getInt(b));
     }
 
     /** The entries of every run and of what is still held, in index order. */
@@ -185,8 +240,9 @@ public final class KeyIndexWriter implements AutoCloseable {
         private final List<DataInputStream> open = new ArrayList<>();
 
         Merge() throws IOException {
-            held.sort(ORDER);
-            Source memory = new Source(held.iterator()::next, held.size());
+            sortHeld();
+            int[] next = { 0 };
+            Source memory = new Source(() -> KeyIndexFormat.read(heldBuffer, heldOffsets[next[0]++]), heldCount);
             memory.advance();
             if (memory.head != null) {
                 queue.add(memory);

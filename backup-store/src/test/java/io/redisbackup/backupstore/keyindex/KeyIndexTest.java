@@ -88,6 +88,26 @@ class KeyIndexTest {
     }
 
     @Test
+    void aKeyLongerThanTheBufferIsARunOfItsOwn() throws IOException {
+        Path file = dir.resolve("keys.idx");
+        byte[] longKey = "L".repeat(5000).getBytes();
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 10); OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 50; i++) {
+                writer.add(new IndexEntry(0, ("k" + i).getBytes(), i, i + 1, 0, -1, i));
+                if (i == 25) {
+                    writer.add(new IndexEntry(2, longKey, 100, 200, 0, -1, 7));
+                }
+            }
+            writer.finish(10, out);
+            assertEquals(51, writer.keys());
+        }
+        try (KeyIndexReader reader = KeyIndexReader.open(file)) {
+            assertEquals(List.of(new IndexEntry(2, longKey, 100, 200, 0, -1, 7)), reader.find(longKey));
+            assertEquals(1, reader.find("k49".getBytes()).size());
+        }
+    }
+
+    @Test
     void anEmptyBackupHasAnEmptyIndex() throws IOException {
         Path file = dir.resolve("keys.idx");
         try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {

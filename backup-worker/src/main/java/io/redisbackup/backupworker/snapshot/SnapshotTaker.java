@@ -36,7 +36,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 public class SnapshotTaker {
 
     /** How much index data is held in memory before a sorted run of it goes to disk. */
-    private static final long INDEX_RUN_BYTES = 32L << 20;
+    private static final long INDEX_RUN_BYTES = 16L << 20;
 
     private final Duration timeout;
 
