@@ -1,0 +1,126 @@
+package io.redisbackup.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The gateway's REST API, as a user's program calls it. */
+final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    Api(String base) {
+        this.base = base;
+    }
+
+    /** A task as the task center shows it: when it was accepted, started and ended. */
+    record Task(String id, String status, Instant createdAt, Instant startedAt, Instant finishedAt, JsonNode json) {
+
+        /** The worker's time: from RUNNING to the end. */
+        Duration workerTime() {
+            return Duration.between(startedAt, finishedAt);
+        }
+
+        Duration acceptToRunning() {
+            return Duration.between(createdAt, startedAt);
+        }
+    }
+
+    String url(String path) {
+        return base + path;
+    }
+
+    String register(String name, RedisProcess redis) throws IOException, InterruptedException {
+        return call("POST", "/instances", Map.of("name", name, "host", "127.0.0.1", "port", redis.port,
+                "password", redis.password), 201).get("id").asText();
+    }
+
+    /** Switches the instance's automatic backups off: the benchmark decides when backups run. */
+    void noAutomaticBackups(String instanceId) throws IOException, InterruptedException {
+        call("PUT", "/instances/" + instanceId + "/backup-policy", Map.of("enabled", false, "weekdays",
+                java.util.List.of("MONDAY"), "timePeriod", "02:00-03:00", "timezone", "UTC", "retentionDays", 7), 200);
+    }
+
+    JsonNode backup(String instanceId) throws IOException, InterruptedException {
+        return call("POST", "/instances/" + instanceId + "/backups", null, 202);
+    }
+
+    JsonNode recover(String instanceId, Map<String, Object> body) throws IOException, InterruptedException {
+        return call("POST", "/instances/" + instanceId + "/recoveries", body, 202);
+    }
+
+    void deleteBackup(String backupId) throws IOException, InterruptedException {
+        call("DELETE", "/backups/" + backupId, null, 202);
+    }
+
+    JsonNode tasks() throws IOException, InterruptedException {
+        return call("GET", "/tasks?size=20", null, 200);
+    }
+
+    /** Waits until the task has ended; fails if it did not succeed. */
+    Task awaitTask(String taskId) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode task = call("GET", "/tasks/" + taskId, null, 0);
+            String status = task.path("status").asText("");
+            if (status.equals("SUCCEEDED") && !task.path("finishedAt").isMissingNode()) {
+                return new Task(taskId, status, instant(task, "createdAt"), instant(task, "startedAt"),
+                        instant(task, "finishedAt"), task);
+            }
+            if (status.equals("FAILED")) {
+                throw new IllegalStateException("Task " + taskId + " FAILED: " + task.path("error"));
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("Task " + taskId + " did not end in 30 minutes");
+    }
+
+    /** Waits until the backup is published (SUCCEEDED in the catalogue). */
+    void awaitBackup(String backupId) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String status = call("GET", "/backups/" + backupId, null, 200).path("status").asText();
+            if (status.equals("SUCCEEDED")) {
+                return;
+            }
+            if (status.equals("FAILED")) {
+                throw new IllegalStateException("Backup " + backupId + " FAILED");
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("Backup " + backupId + " was not published in 30 minutes");
+    }
+
+    private static Instant instant(JsonNode task, String field) {
+        return Instant.parse(task.path(field).asText());
+    }
+
+    /** @param expected the status wanted; 0: any status below 300, or 404 while the task center has not seen it */
+    JsonNode call(String method, String path, Object body, int expected) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        int status = response.statusCode();
+        if (expected == 0 ? (status >= 300 && status != 404) : status != expected) {
+            throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body());
+        }
+        return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+}

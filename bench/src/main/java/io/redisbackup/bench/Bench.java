@@ -1,0 +1,390 @@
+package io.redisbackup.bench;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The benchmark: our backup and recovery, through the running stack's API, side by side with Redis's own tools on
+ * the same data, the same machine and the same repetitions. See bench/run and the README.
+ *
+ * <pre>
+ * Bench --api URL --work DIR --out FILE --backup-worker-pid PID --restore-worker-pid PID [--keys N] [--small N] [--reps R]
+ * </pre>
+ */
+public final class Bench {
+
+    private final Api api;
+    private final Path work;
+    private final int keys;
+    private final int small;
+    private final int reps;
+    private final long backupWorkerPid;
+    private final long restoreWorkerPid;
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, Object> memory = new LinkedHashMap<>();
+    private final Map<String, Object> apiFigures = new LinkedHashMap<>();
+
+    /** One line of the table: our figure, the floor's (if there is one), and the goal. */
+    record Row(String measure, Stats ours, Stats floor, String target) {
+        Double ratio() {
+            return floor == null || floor.isEmpty() ? null : Stats.round(ours.median() / floor.median() * 100) / 100;
+        }
+    }
+
+    private Bench(Map<String, String> options) {
+        this.api = new Api(options.get("api"));
+        this.work = Path.of(options.get("work"));
+        this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
+        this.small = Integer.parseInt(options.getOrDefault("small", Integer.toString(Math.min(100_000, keys))));
+        this.reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+        this.backupWorkerPid = Long.parseLong(options.get("backup-worker-pid"));
+        this.restoreWorkerPid = Long.parseLong(options.get("restore-worker-pid"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Bench bench = new Bench(options);
+        Instant started = Instant.now();
+        bench.run();
+        bench.report(started, Path.of(options.get("out")));
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(work);
+        try (RedisProcess source = RedisProcess.start(work, "source"); RedisProcess smallSource = RedisProcess.start(work, "small");
+                RedisProcess target = RedisProcess.start(work, "target"); RedisProcess tiny = RedisProcess.start(work, "tiny")) {
+            for (RedisProcess redis : List.of(source, smallSource, tiny)) {
+                try (Jedis jedis = redis.connect()) {
+                    jedis.configSet("repl-diskless-sync-delay", "0");
+                }
+            }
+            say("loading " + small + " keys and " + keys + " keys (reproducible dataset) ...");
+            try (Jedis jedis = smallSource.connect()) {
+                Dataset.load(jedis, small);
+            }
+            try (Jedis jedis = source.connect()) {
+                Dataset.load(jedis, keys);
+                say("source: " + jedis.dbSize() + " keys, " + jedis.info("memory").lines()
+                        .filter(l -> l.startsWith("used_memory_human")).findFirst().orElse(""));
+            }
+            try (Jedis jedis = tiny.connect()) {
+                Dataset.load(jedis, 100);
+            }
+            String sourceId = register("bench-source", source);
+            String smallId = register("bench-small", smallSource);
+            String targetId = register("bench-target", target);
+            String tinyId = register("bench-tiny", tiny);
+
+            say("backups and recoveries of " + small + " keys");
+            String smallBackup = null;
+            Stats smallSnapshot = new Stats();
+            for (int i = 0; i < reps; i++) {
+                smallBackup = timedBackup(smallId, smallSnapshot, null);
+            }
+            rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
+            recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
+            keysRecoveries(smallId, smallBackup, small, targetId, target);
+            memory.put("afterSmall", workerMemory());
+
+            say("snapshots of " + keys + " keys: redis-cli --rdb vs ours");
+            String backup = null;
+            for (int delay : new int[] { 0, 5 }) {
+                try (Jedis jedis = source.connect()) {
+                    jedis.configSet("repl-diskless-sync-delay", Integer.toString(delay));
+                }
+                Stats floor = new Stats();
+                Stats ours = new Stats();
+                Stats worker = new Stats();
+                for (int i = 0; i < reps; i++) {
+                    floor.add(timedProcess(source.cli("--rdb", work.resolve("floor.rdb").toString()), null));
+                    backup = timedBackup(sourceId, ours, worker);
+                }
+                String defaultNote = delay == 5 ? " (the server's default)" : "";
+                rows.add(new Row("snapshot, " + keys + " keys, repl-diskless-sync-delay " + delay + defaultNote + " (ms)",
+                        ours, floor, "<= 1.2 x redis-cli --rdb"));
+                if (delay == 0) {
+                    rows.add(new Row("  of which the backup worker (ms)", worker, floor, ""));
+                }
+            }
+            Files.deleteIfExists(work.resolve("floor.rdb"));
+
+            say("full recovery of " + keys + " keys: redis-cli --pipe of RESTORE vs ours");
+            Path restores = restoreCommands(source, work.resolve("restores.resp"));
+            Stats floor = new Stats();
+            Stats ours = new Stats();
+            Stats worker = new Stats();
+            for (int i = 0; i < reps; i++) {
+                try (Jedis jedis = target.connect()) {
+                    jedis.flushAll();
+                }
+                floor.add(timedProcess(target.cli("--pipe"), restores));
+                try (Jedis jedis = target.connect()) {
+                    jedis.flushAll();
+                }
+                recoverInstance(sourceId, backup, targetId, target, ours, worker);
+            }
+            Files.deleteIfExists(restores);
+            rows.add(new Row("full recovery, " + keys + " keys (ms)", ours, floor, "<= 1.2 x redis-cli --pipe"));
+            rows.add(new Row("  of which the restore worker (ms)", worker, floor, ""));
+
+            keysRecoveries(sourceId, backup, keys, targetId, target);
+            memory.put("afterFull", workerMemory());
+
+            apiLatency(tinyId);
+        }
+    }
+
+    private String register(String name, RedisProcess redis) throws Exception {
+        String id = api.register(name, redis);
+        api.noAutomaticBackups(id);
+        return id;
+    }
+
+    /** A manual backup, timed from the request to the backup being published; the backup's id. */
+    private String timedBackup(String instanceId, Stats wall, Stats worker) throws Exception {
+        long start = System.nanoTime();
+        JsonNode accepted = api.backup(instanceId);
+        String backupId = accepted.get("backupId").asText();
+        api.awaitBackup(backupId);
+        wall.add((System.nanoTime() - start) / 1e6);
+        Api.Task task = api.awaitTask(accepted.get("taskId").asText());
+        if (worker != null) {
+            worker.add(task.workerTime().toNanos() / 1e6);
+        }
+        return backupId;
+    }
+
+    private void recoverInstance(String instanceId, String backupId, String targetId, RedisProcess target, Stats wall,
+            Stats worker) throws Exception {
+        long start = System.nanoTime();
+        JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
+                "mode", "INSTANCE", "targetInstanceId", targetId));
+        Api.Task task = api.awaitTask(accepted.get("taskId").asText());
+        wall.add((System.nanoTime() - start) / 1e6);
+        worker.add(task.workerTime().toNanos() / 1e6);
+    }
+
+    /** 1, 100 and 1000 keys of the backup recovered into the target: the worker's time. */
+    private void keysRecoveries(String instanceId, String backupId, int datasetKeys, String targetId,
+            RedisProcess target) throws Exception {
+        Random random = new Random(7);
+        int ordinary = datasetKeys >= 10_000 ? datasetKeys - 4 : datasetKeys;
+        for (int count : new int[] { 1, 100, 1000 }) {
+            Stats worker = new Stats();
+            for (int i = 0; i < reps; i++) {
+                List<String> chosen = new ArrayList<>();
+                while (chosen.size() < Math.min(count, ordinary)) {
+                    String key = Dataset.key(random.nextInt(ordinary));
+                    if (!chosen.contains(key)) {
+                        chosen.add(key);
+                    }
+                }
+                JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
+                        "mode", "KEYS", "keyList", chosen, "targetInstanceId", targetId));
+                Api.Task task = api.awaitTask(accepted.get("taskId").asText());
+                int restored = task.json().path("result").path("keysRestored").asInt();
+                if (restored != chosen.size()) {
+                    throw new IllegalStateException("A keys recovery restored " + restored + " of " + chosen.size()
+                            + " keys: " + task.json());
+                }
+                worker.add(task.workerTime().toNanos() / 1e6);
+            }
+            rows.add(new Row(count + "-key recovery from a backup of " + datasetKeys + " keys, worker time (ms)",
+                    worker, null, count == 100 ? "< 100 ms, same for 100k and 1M" : ""));
+        }
+    }
+
+    /** POST .../backups and GET /tasks while a second process keeps asking for the task list. */
+    private void apiLatency(String tinyId) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        int seconds = 600;
+        Process load = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LoadGenerator.class.getName(), api.url("/tasks?size=20"), "4", "25", Integer.toString(seconds))
+                .redirectErrorStream(true).redirectOutput(work.resolve("load.out").toFile()).start();
+        say("API latency under a steady 100 GET /tasks per second from a second process");
+        try {
+            Thread.sleep(2000);
+            Stats accept = new Stats();
+            Stats toRunning = new Stats();
+            int posts = Math.max(5, reps * 7);
+            for (int i = 0; i < posts; i++) {
+                long start = System.nanoTime();
+                JsonNode accepted = api.backup(tinyId);
+                accept.add((System.nanoTime() - start) / 1e6);
+                toRunning.add(api.awaitTask(accepted.get("taskId").asText()).acceptToRunning().toNanos() / 1e6);
+            }
+            Stats list = new Stats();
+            for (int i = 0; i < posts * 10; i++) {
+                long start = System.nanoTime();
+                api.tasks();
+                list.add((System.nanoTime() - start) / 1e6);
+                Thread.sleep(10);
+            }
+            apiFigures.put("postBackupsMs", percentiles(accept));
+            apiFigures.put("getTasksMs", percentiles(list));
+            apiFigures.put("acceptToRunningMs", percentiles(toRunning));
+            rows.add(new Row("API: POST .../backups accepted, p50 (ms)", single(accept.percentile(50)), null, ""));
+            rows.add(new Row("API: POST .../backups accepted, p99 (ms)", single(accept.percentile(99)), null, ""));
+            rows.add(new Row("API: GET /tasks, p50 (ms)", single(list.percentile(50)), null, ""));
+            rows.add(new Row("API: GET /tasks, p99 (ms)", single(list.percentile(99)), null, ""));
+            rows.add(new Row("API: accepted to RUNNING, p50 (ms)", single(toRunning.percentile(50)), null, ""));
+            rows.add(new Row("API: accepted to RUNNING, p99 (ms)", single(toRunning.percentile(99)), null, ""));
+        } finally {
+            load.destroy();
+            load.waitFor();
+            String counts = Files.readString(work.resolve("load.out")).strip();
+            apiFigures.put("backgroundLoad", "GET /tasks from a second process, 4 clients x 25/s; done and failed: " + counts);
+        }
+    }
+
+    private static Map<String, Object> percentiles(Stats stats) {
+        return Map.of("p50", Stats.round(stats.percentile(50)), "p99", Stats.round(stats.percentile(99)),
+                "runs", stats.count());
+    }
+
+    private static Stats single(double value) {
+        Stats stats = new Stats();
+        stats.add(value);
+        return stats;
+    }
+
+    /** Peak resident memory (VmHWM) of the two workers so far, in MiB. */
+    private Map<String, Object> workerMemory() throws IOException {
+        return Map.of("backupWorkerPeakRssMiB", peakRssMiB(backupWorkerPid), "restoreWorkerPeakRssMiB",
+                peakRssMiB(restoreWorkerPid));
+    }
+
+    private static long peakRssMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        throw new IOException("No VmHWM for process " + pid);
+    }
+
+    /** The floor's input: {@code RESTORE key ttl payload REPLACE} for every key, as RESP, from {@code DUMP}. */
+    private static Path restoreCommands(RedisProcess source, Path file) throws IOException {
+        try (Jedis jedis = source.connect();
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<byte[]> page = jedis.scan(cursor.getBytes(), new ScanParams().count(1000));
+                cursor = page.getCursor();
+                Pipeline pipeline = jedis.pipelined();
+                List<Response<byte[]>> dumps = new ArrayList<>();
+                List<Response<Long>> ttls = new ArrayList<>();
+                for (byte[] key : page.getResult()) {
+                    dumps.add(pipeline.dump(key));
+                    ttls.add(pipeline.pttl(key));
+                }
+                pipeline.sync();
+                for (int i = 0; i < page.getResult().size(); i++) {
+                    long ttl = Math.max(0, ttls.get(i).get());
+                    resp(out, "RESTORE".getBytes(), page.getResult().get(i), Long.toString(ttl).getBytes(),
+                            dumps.get(i).get(), "REPLACE".getBytes());
+                }
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+        return file;
+    }
+
+    private static void resp(OutputStream out, byte[]... args) throws IOException {
+        out.write(("*" + args.length + "\r\n").getBytes());
+        for (byte[] arg : args) {
+            out.write(("$" + arg.length + "\r\n").getBytes());
+            out.write(arg);
+            out.write("\r\n".getBytes());
+        }
+    }
+
+    /** Runs a command to its end, its standard input from {@code input} if given; its wall time in ms. */
+    private static double timedProcess(List<String> command, Path input) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        long start = System.nanoTime();
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        int exit = process.waitFor();
+        double millis = (System.nanoTime() - start) / 1e6;
+        String text = new String(output, StandardCharsets.UTF_8);
+        if (exit != 0 || text.contains("ERR") || text.contains("errors: 1") || text.matches("(?s).*errors: [1-9].*")) {
+            throw new IllegalStateException(String.join(" ", command.subList(0, 1)) + " failed: " + text);
+        }
+        return millis;
+    }
+
+    private void report(Instant started, Path out) throws IOException {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format("%n%-72s %26s %26s %6s  %s%n", "measure", "ours min/median/max",
+                "floor min/median/max", "ratio", "target"));
+        for (Row row : rows) {
+            table.append(String.format("%-72s %26s %26s %6s  %s%n", row.measure(), figures(row.ours()),
+                    row.floor() == null ? "" : figures(row.floor()), row.ratio() == null ? "" : row.ratio(),
+                    row.target()));
+        }
+        table.append(String.format("%nworker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
+                memory.get("afterSmall"), keys, memory.get("afterFull")));
+        table.append("API load: ").append(apiFigures.get("backgroundLoad")).append('\n');
+        System.out.print(table);
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", started.toString());
+        json.put("finishedAt", Instant.now().toString());
+        json.put("keys", keys);
+        json.put("smallKeys", small);
+        json.put("repetitions", reps);
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        List<Map<String, Object>> jsonRows = new ArrayList<>();
+        for (Row row : rows) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("measure", row.measure());
+            line.put("ours", row.ours().json());
+            if (row.floor() != null) {
+                line.put("floor", row.floor().json());
+                line.put("ratio", row.ratio());
+            }
+            line.put("target", row.target());
+            jsonRows.add(line);
+        }
+        json.put("rows", jsonRows);
+        json.put("workerPeakRss", memory);
+        json.put("api", apiFigures);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        say("written to " + out);
+    }
+
+    private static String figures(Stats stats) {
+        return String.format("%.0f / %.0f / %.0f", stats.min(), stats.median(), stats.max());
+    }
+
+    private static void say(String text) {
+        System.out.println("bench: " + text);
+    }
+}
