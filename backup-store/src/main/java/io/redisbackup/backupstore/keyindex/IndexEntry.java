@@ -10,12 +10,6 @@ import java.util.Arrays;
  */
 public record IndexEntry(int db, byte[] key, long start, long end, int type, long expireAtMs, int crc32c) {
 
-    /** Keys in unsigned byte order, then databases: the order of the index. */
-    static int compare(byte[] keyA, int dbA, byte[] keyB, int dbB) {
-        int byKey = Arrays.compareUnsigned(keyA, keyB);
-        return byKey != 0 ? byKey : Integer.compare(dbA, dbB);
-    }
-
     /** The length of the entry in the RDB. */
     public long length() {
         return end - start;

@@ -1,12 +1,11 @@
 package io.redisbackup.backupstore.keyindex;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,11 +15,9 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
@@ -33,11 +30,11 @@ import java.util.zip.CRC32C;
  */
 public final class KeyIndexWriter implements AutoCloseable {
 
-    private static final Comparator<IndexEntry> ORDER = (a, b) -> IndexEntry.compare(a.key(), a.db(), b.key(), b.db());
-
     private final byte[] held;
     private final ByteBuffer heldBuffer;
     private int[] heldOffsets = new int[1024];
+    /** The first 16 bytes of each held key, zero-padded: most comparisons of the sort end here. */
+    private long[] heldPrefixes = new long[2048];
     private int heldCount;
     private final Path scratch;
     private final List<Path> runs = new ArrayList<>();
@@ -73,7 +70,10 @@ public final class KeyIndexWriter implements AutoCloseable {
         }
         if (heldCount == heldOffsets.length) {
             heldOffsets = java.util.Arrays.copyOf(heldOffsets, heldCount * 2);
+            heldPrefixes = java.util.Arrays.copyOf(heldPrefixes, heldCount * 4);
         }
+        heldPrefixes[2 * heldCount] = prefix(entry.key(), 0);
+        heldPrefixes[2 * heldCount + 1] = prefix(entry.key(), 8);
         heldOffsets[heldCount++] = heldBuffer.position();
         KeyIndexFormat.write(heldBuffer, entry);
     }
@@ -93,27 +93,21 @@ public final class KeyIndexWriter implements AutoCloseable {
         long offset = KeyIndexFormat.HEADER_BYTES;
         ByteArrayOutputStream sparse = new ByteArrayOutputStream();
         DataOutputStream sparseOut = new DataOutputStream(sparse);
-        ByteArrayOutputStream block = new ByteArrayOutputStream();
-        DataOutputStream blockOut = new DataOutputStream(block);
-        byte[] blockKey = null;
+        Block block = new Block();
         int sparseCount = 0;
         long written = 0;
         try (Merge merge = new Merge()) {
-            for (IndexEntry entry = merge.next(); entry != null; entry = merge.next()) {
-                if (blockKey == null) {
-                    blockKey = entry.key();
-                }
-                KeyIndexFormat.write(blockOut, entry);
+            for (Cursor entry = merge.next(); entry != null; entry = merge.next()) {
+                block.add(entry);
                 written++;
                 if (written % KeyIndexFormat.BLOCK == 0) {
-                    offset += endBlock(out, block, blockKey, offset, sparseOut);
+                    offset += block.end(out, offset, sparseOut);
                     sparseCount++;
-                    blockKey = null;
                 }
             }
         }
-        if (blockKey != null) {
-            offset += endBlock(out, block, blockKey, offset, sparseOut);
+        if (block.entries > 0) {
+            offset += block.end(out, offset, sparseOut);
             sparseCount++;
         }
         long sparseOffset = offset;
@@ -129,18 +123,43 @@ public final class KeyIndexWriter implements AutoCloseable {
         sha256 = HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Writes a block of entries and its line of the sparse index; the block's length. */
-    private static long endBlock(OutputStream out, ByteArrayOutputStream block, byte[] firstKey, long offset,
-            DataOutputStream sparse) throws IOException {
-        byte[] bytes = block.toByteArray();
-        out.write(bytes);
-        sparse.writeInt(firstKey.length);
-        sparse.write(firstKey);
-        sparse.writeLong(offset);
-        sparse.writeInt(bytes.length);
-        sparse.writeInt(crc32c(bytes));
-        block.reset();
-        return bytes.length;
+    /** The entries of one block, as their bytes, and its first key. */
+    private static final class Block {
+        private byte[] bytes = new byte[64 << 10];
+        private int length;
+        private int entries;
+        private int firstKeyAt;
+        private int firstKeyLength;
+
+        void add(Cursor entry) {
+            int size = entry.size();
+            if (length + size > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + size));
+            }
+            System.arraycopy(entry.buffer, entry.at, bytes, length, size);
+            if (entries == 0) {
+                firstKeyAt = length + 8;
+                firstKeyLength = entry.keyLength();
+            }
+            length += size;
+            entries++;
+        }
+
+        /** Writes the block and its line of the sparse index; the block's length. */
+        long end(OutputStream out, long offset, DataOutputStream sparse) throws IOException {
+            out.write(bytes, 0, length);
+            sparse.writeInt(firstKeyLength);
+            sparse.write(bytes, firstKeyAt, firstKeyLength);
+            sparse.writeLong(offset);
+            sparse.writeInt(length);
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, length);
+            sparse.writeInt((int) crc.getValue());
+            long written = length;
+            length = 0;
+            entries = 0;
+            return written;
+        }
     }
 
     static int crc32c(byte[] bytes) {
@@ -201,10 +220,18 @@ public final class KeyIndexWriter implements AutoCloseable {
         return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16));
     }
 
-    /** Sorts the offsets of the held entries into index order (a merge sort: no boxing, no object per entry). */
+    /** Sorts the held entries into index order: their offsets, by a merge sort with no object per entry. */
     private void sortHeld() {
-        int[] scratchOffsets = new int[heldCount];
-        mergeSort(heldOffsets, scratchOffsets, 0, heldCount);
+        int[] order = new int[heldCount];
+        for (int i = 0; i < heldCount; i++) {
+            order[i] = i;
+        }
+        mergeSort(order, new int[heldCount], 0, heldCount);
+        int[] sortedOffsets = new int[heldCount];
+        for (int i = 0; i < heldCount; i++) {
+            sortedOffsets[i] = heldOffsets[order[i]];
+        }
+        System.arraycopy(sortedOffsets, 0, heldOffsets, 0, heldCount);
     }
 
     private void mergeSort(int[] a, int[] tmp, int from, int to) {
@@ -227,83 +254,226 @@ public final class KeyIndexWriter implements AutoCloseable {
         }
     }
 
-    private int compareHeld(int a, int b) {
+    /** Held entries {@code i} and {@code j} in index order: key bytes unsigned, then database. */
+    private int compareHeld(int i, int j) {
+        int byPrefix = Long.compareUnsigned(heldPrefixes[2 * i], heldPrefixes[2 * j]);
+        if (byPrefix == 0) {
+            byPrefix = Long.compareUnsigned(heldPrefixes[2 * i + 1], heldPrefixes[2 * j + 1]);
+        }
+        if (byPrefix != 0) {
+            return byPrefix;
+        }
+        int a = heldOffsets[i];
+        int b = heldOffsets[j];
         int lengthA = heldBuffer.getInt(a + 4);
         int lengthB = heldBuffer.getInt(b + 4);
         int byKey = java.util.Arrays.compareUnsigned(held, a + 8, a + 8 + lengthA, held, b + 8, b + 8 + lengthB);
         return byKey != 0 ? byKey : Integer.compare(heldBuffer.getInt(a), heldBuffer.getInt(b));
     }
 
-    /** The entries of every run and of what is still held, in index order. */
-    private final class Merge implements AutoCloseable {
-        private final PriorityQueue<Source> queue = new PriorityQueue<>((a, b) -> ORDER.compare(a.head, b.head));
-        private final List<DataInputStream> open = new ArrayList<>();
+    /** Eight bytes of the key from {@code from}, big-endian, zero-padded: their unsigned order is the keys' order. */
+    private static long prefix(byte[] key, int from) {
+        long prefix = 0;
+        for (int i = from; i < from + 8; i++) {
+            prefix = (prefix << 8) | (i < key.length ? key[i] & 0xff : 0);
+        }
+        return prefix;
+    }
 
-        Merge() throws IOException {
-            sortHeld();
-            int[] next = { 0 };
-            Source memory = new Source(() -> KeyIndexFormat.read(heldBuffer, heldOffsets[next[0]++]), heldCount);
-            memory.advance();
-            if (memory.head != null) {
-                queue.add(memory);
-            }
-            for (Path run : runs) {
-                DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
-                open.add(in);
-                Source source = new Source(() -> KeyIndexFormat.read(in), -1);
-                source.advance();
-                if (source.head != null) {
-                    queue.add(source);
-                }
-            }
+    /** One entry in its index form, where it lies in a buffer. */
+    private static final class Cursor {
+        byte[] buffer;
+        int at;
+
+        int keyLength() {
+            return ByteBuffer.wrap(buffer).getInt(at + 4);
         }
 
-        IndexEntry next() throws IOException {
-            Source source = queue.poll();
-            if (source == null) {
+        int size() {
+            return KeyIndexFormat.size(keyLength());
+        }
+
+        /** Index order: key bytes unsigned, then database. */
+        int compareTo(Cursor other) {
+            int lengthA = keyLength();
+            int lengthB = other.keyLength();
+            int byKey = java.util.Arrays.compareUnsigned(buffer, at + 8, at + 8 + lengthA, other.buffer, other.at + 8,
+                    other.at + 8 + lengthB);
+            return byKey != 0 ? byKey
+                    : Integer.compare(ByteBuffer.wrap(buffer).getInt(at), ByteBuffer.wrap(other.buffer).getInt(other.at));
+        }
+    }
+
+    /** A sorted source of entries: a run on disk, or the sorted held entries. */
+    private interface Source extends AutoCloseable {
+        /** The next entry, valid until the next call; null at the end. */
+        Cursor next() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** The held entries, in the order {@link #sortHeld} left their offsets. */
+    private final class HeldSource implements Source {
+        private final Cursor cursor = new Cursor();
+        private int next;
+
+        HeldSource() {
+            cursor.buffer = held;
+        }
+
+        @Override
+        public Cursor next() {
+            if (next == heldCount) {
                 return null;
             }
-            IndexEntry entry = source.head;
-            source.advance();
-            if (source.head != null) {
-                queue.add(source);
+            cursor.at = heldOffsets[next++];
+            return cursor;
+        }
+
+        @Override
+        public void close() {
+            // memory only
+        }
+    }
+
+    /** A run file, read in large pieces; an entry is always whole in the buffer. */
+    private static final class RunSource implements Source {
+        private final InputStream in;
+        private final Cursor cursor = new Cursor();
+        private byte[] buffer = new byte[256 << 10];
+        private int position;
+        private int limit;
+
+        RunSource(Path run) throws IOException {
+            in = Files.newInputStream(run);
+            cursor.buffer = buffer;
+        }
+
+        @Override
+        public Cursor next() throws IOException {
+            if (!ensure(8)) {
+                return null;
             }
-            return entry;
+            int size = KeyIndexFormat.size(ByteBuffer.wrap(buffer).getInt(position + 4));
+            if (!ensure(size)) {
+                throw new EOFException("A run of the key index ends inside an entry");
+            }
+            cursor.buffer = buffer;
+            cursor.at = position;
+            position += size;
+            return cursor;
+        }
+
+        /** At least {@code bytes} unread bytes in the buffer, unless the run ends first. */
+        private boolean ensure(int bytes) throws IOException {
+            if (limit - position >= bytes) {
+                return true;
+            }
+            if (bytes > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, bytes);
+            }
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+            while (limit < bytes) {
+                int n = in.read(buffer, limit, buffer.length - limit);
+                if (n < 0) {
+                    return false;
+                }
+                limit += n;
+            }
+            return true;
         }
 
         @Override
         public void close() throws IOException {
-            for (DataInputStream in : open) {
-                in.close();
-            }
+            in.close();
         }
     }
 
-    private interface Reader {
-        IndexEntry read() throws IOException;
-    }
+    /** The entries of every run and of what is still held, in index order: a heap of sources by their next entry. */
+    private final class Merge implements AutoCloseable {
+        private final List<Source> sources = new ArrayList<>();
+        private final Cursor[] heads;
+        private final int[] heap;
+        private int size;
+        private int last = -1;
 
-    /** One sorted source of entries, with its next entry at hand. */
-    private static final class Source {
-        private final Reader reader;
-        private long remaining;
-        IndexEntry head;
-
-        Source(Reader reader, long count) {
-            this.reader = reader;
-            this.remaining = count;
+        Merge() throws IOException {
+            sortHeld();
+            sources.add(new HeldSource());
+            for (Path run : runs) {
+                sources.add(new RunSource(run));
+            }
+            heads = new Cursor[sources.size()];
+            heap = new int[sources.size()];
+            for (int i = 0; i < sources.size(); i++) {
+                heads[i] = sources.get(i).next();
+                if (heads[i] != null) {
+                    heap[size++] = i;
+                    up(size - 1);
+                }
+            }
         }
 
-        void advance() throws IOException {
-            if (remaining == 0) {
-                head = null;
-                return;
+        Cursor next() throws IOException {
+            if (last >= 0) {
+                // the entry handed out last time has been used: its source moves on
+                heads[last] = sources.get(last).next();
+                if (heads[last] == null) {
+                    heap[0] = heap[--size];
+                }
+                down(0);
+                last = -1;
             }
-            try {
-                head = reader.read();
-                remaining--;
-            } catch (EOFException end) {
-                head = null;
+            if (size == 0) {
+                return null;
+            }
+            last = heap[0];
+            return heads[last];
+        }
+
+        private boolean less(int a, int b) {
+            return heads[heap[a]].compareTo(heads[heap[b]]) < 0;
+        }
+
+        private void up(int i) {
+            while (i > 0 && less(i, (i - 1) / 2)) {
+                swap(i, (i - 1) / 2);
+                i = (i - 1) / 2;
+            }
+        }
+
+        private void down(int i) {
+            while (true) {
+                int smallest = i;
+                int left = 2 * i + 1;
+                int right = left + 1;
+                if (left < size && less(left, smallest)) {
+                    smallest = left;
+                }
+                if (right < size && less(right, smallest)) {
+                    smallest = right;
+                }
+                if (smallest == i) {
+                    return;
+                }
+                swap(i, smallest);
+                i = smallest;
+            }
+        }
+
+        private void swap(int a, int b) {
+            int t = heap[a];
+            heap[a] = heap[b];
+            heap[b] = t;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Source source : sources) {
+                source.close();
             }
         }
     }

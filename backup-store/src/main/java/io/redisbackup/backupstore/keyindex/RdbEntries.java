@@ -41,9 +41,22 @@ public final class RdbEntries {
 
     /** What {@code DUMP} gives for the key whose RDB entry is {@code entry}, for a file of {@code rdbVersion}. */
     public static byte[] dumpPayload(byte[] entry, int rdbVersion) throws DamagedBackupException {
+        return dumpPayload(entry, entry.length, rdbVersion);
+    }
+
+    /** What {@code FUNCTION DUMP} gives for the function library whose RDB record is {@code record[0, length)}. */
+    public static byte[] functionPayload(byte[] record, int length, int rdbVersion) {
+        return withVersionAndCrc(record, 0, length, rdbVersion);
+    }
+
+    /** {@link #dumpPayload(byte[], int)} for the entry in {@code entry[0, length)}. */
+    public static byte[] dumpPayload(byte[] entry, int length, int rdbVersion) throws DamagedBackupException {
         try {
             int p = 0;
             for (;;) {
+                if (p >= length) {
+                    throw new DamagedBackupException("A key's entry in the backup ends too soon");
+                }
                 int opcode = entry[p] & 0xff;
                 if (opcode == EXPIRETIME_MS) {
                     p += 9;
@@ -59,23 +72,36 @@ public final class RdbEntries {
             }
             int typeAt = p;
             int valueAt = afterString(entry, typeAt + 1);
-            int valueLength = entry.length - valueAt;
-            if (valueLength <= 0) {
+            int valueLength = length - valueAt;
+            if (valueLength <= 0 || valueAt <= typeAt) {
                 throw new DamagedBackupException("A key's entry in the backup has no value");
             }
+            // type byte, then the value: the key between them is left out
             byte[] payload = new byte[1 + valueLength + 2 + 8];
             payload[0] = entry[typeAt];
             System.arraycopy(entry, valueAt, payload, 1, valueLength);
-            payload[1 + valueLength] = (byte) rdbVersion;
-            payload[2 + valueLength] = (byte) (rdbVersion >>> 8);
-            long crc = CRC64.crc64(payload, 0, 3 + valueLength);
-            for (int i = 0; i < 8; i++) {
-                payload[3 + valueLength + i] = (byte) (crc >>> (8 * i));
-            }
-            return payload;
+            return sealed(payload, 1 + valueLength, rdbVersion);
         } catch (ArrayIndexOutOfBoundsException | ArithmeticException e) {
             throw new DamagedBackupException("A key's entry in the backup ends too soon");
         }
+    }
+
+    /** {@code bytes[from, from + length)}, then the RDB version and the CRC64 of it all. */
+    private static byte[] withVersionAndCrc(byte[] bytes, int from, int length, int rdbVersion) {
+        byte[] payload = new byte[length + 2 + 8];
+        System.arraycopy(bytes, from, payload, 0, length);
+        return sealed(payload, length, rdbVersion);
+    }
+
+    /** Writes the RDB version (2 bytes) and the CRC64 (8 bytes), little-endian, after {@code payload[0, length)}. */
+    private static byte[] sealed(byte[] payload, int length, int rdbVersion) {
+        payload[length] = (byte) rdbVersion;
+        payload[length + 1] = (byte) (rdbVersion >>> 8);
+        long crc = CRC64.crc64(payload, 0, length + 2);
+        for (int i = 0; i < 8; i++) {
+            payload[length + 2 + i] = (byte) (crc >>> (8 * i));
+        }
+        return payload;
     }
 
     /** The position after the RDB length encoded at {@code p}. */

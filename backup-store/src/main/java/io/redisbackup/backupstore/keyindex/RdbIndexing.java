@@ -8,8 +8,10 @@ import java.util.zip.CRC32C;
 import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.RedisRdbReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
+import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.io.RawByteListener;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
+import com.moilioncircle.redis.replicator.rdb.datatype.Function;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbValueVisitor;
@@ -34,19 +36,35 @@ public final class RdbIndexing extends DumpRdbVisitor implements RawByteListener
     private static final int FREQ = 0xF9;
 
     private final CRC32C entryCrc = new CRC32C();
+    private final boolean capture;
+    private byte[] record = new byte[0];
+    private int recordLength;
     private RedisInputStream in;
     private long base;
     private long recordStart;
     private boolean inPrefix;
     private int rdbVersion;
 
-    private RdbIndexing(Replicator replicator) {
+    private RdbIndexing(Replicator replicator, boolean capture) {
         super(replicator, new SkipRdbValueVisitor(replicator));
+        this.capture = capture;
     }
 
     /** Makes {@code replicator} parse without decoding values, and index what it parses. */
     public static RdbIndexing attach(Replicator replicator) {
-        RdbIndexing indexing = new RdbIndexing(replicator);
+        return attach(replicator, false);
+    }
+
+    /**
+     * Like {@link #attach}, and keeps the bytes of the record just parsed ({@link #record()}): what a whole-instance
+     * recovery sends on, without decoding or copying values more than once. Memory: the largest record.
+     */
+    public static RdbIndexing attachCapturing(Replicator replicator) {
+        return attach(replicator, true);
+    }
+
+    private static RdbIndexing attach(Replicator replicator, boolean capture) {
+        RdbIndexing indexing = new RdbIndexing(replicator, capture);
         replicator.setRdbVisitor(indexing);
         replicator.addRawByteListener(indexing);
         return indexing;
@@ -89,9 +107,29 @@ public final class RdbIndexing extends DumpRdbVisitor implements RawByteListener
         return rdbVersion;
     }
 
+    /** The bytes of the record just parsed (a key's entry, or a function library), when capturing. */
+    public byte[] record() {
+        return record;
+    }
+
+    public int recordLength() {
+        return recordLength;
+    }
+
     @Override
     public void handle(byte... bytes) {
-        entryCrc.update(bytes, 0, bytes.length);
+        if (bytes.length == 1) {
+            entryCrc.update(bytes[0]);
+        } else {
+            entryCrc.update(bytes, 0, bytes.length);
+        }
+        if (capture) {
+            if (recordLength + bytes.length > record.length) {
+                record = java.util.Arrays.copyOf(record, Math.max(recordLength + bytes.length, 2 * record.length + 64));
+            }
+            System.arraycopy(bytes, 0, record, recordLength, bytes.length);
+            recordLength += bytes.length;
+        }
     }
 
     @Override
@@ -115,10 +153,21 @@ public final class RdbIndexing extends DumpRdbVisitor implements RawByteListener
         if (!inPrefix) {
             recordStart = offset;
             entryCrc.reset();
+            recordLength = 0;
         }
         int type = in.read();
         inPrefix = type == EXPIRETIME_MS || type == EXPIRETIME || type == IDLE || type == FREQ;
         return type;
+    }
+
+    /**
+     * A function library: skipped like a value, and told as a {@link Function} event without its fields, so that
+     * a listener knows {@link #record()} holds the library's record.
+     */
+    @Override
+    public Event applyFunction2(RedisInputStream in, int version) throws IOException {
+        Event event = super.applyFunction2(in, version);
+        return event != null ? event : new Function();
     }
 
     private static long position(RedisInputStream in) {

@@ -10,12 +10,18 @@ import io.redisbackup.backupstore.RdbChecksum;
 
 /**
  * Takes the RDB bytes exactly as the server sends them: writes them to the backup file and checksums them on the
- * way ({@link RdbChecksum}).
+ * way ({@link RdbChecksum}). The parser hands bytes over as it consumes them, often one at a time; they are gathered
+ * into a buffer first, so that the file and the checksums see large pieces. {@link #flush} before reading the
+ * checksum.
  */
 final class RdbTee implements RawByteListener {
 
+    private static final int BUFFER = 1 << 16;
+
     private final OutputStream out;
     private final RdbChecksum checksum = new RdbChecksum();
+    private final byte[] buffer = new byte[BUFFER];
+    private int buffered;
 
     RdbTee(OutputStream out) {
         this.out = out;
@@ -23,15 +29,41 @@ final class RdbTee implements RawByteListener {
 
     @Override
     public void handle(byte... chunk) {
-        try {
-            out.write(chunk);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (chunk.length > BUFFER - buffered) {
+            flush();
         }
-        checksum.update(chunk, 0, chunk.length);
+        if (chunk.length >= BUFFER) {
+            pass(chunk, chunk.length);
+        } else {
+            System.arraycopy(chunk, 0, buffer, buffered, chunk.length);
+            buffered += chunk.length;
+        }
+    }
+
+    /** Everything handed over so far goes to the file and the checksums. */
+    void flush() {
+        if (buffered > 0) {
+            pass(buffer, buffered);
+            buffered = 0;
+        }
+    }
+
+    /** The bytes handed over so far, buffered or not. */
+    long bytes() {
+        return checksum.bytes() + buffered;
     }
 
     RdbChecksum checksum() {
+        flush();
         return checksum;
+    }
+
+    private void pass(byte[] bytes, int length) {
+        try {
+            out.write(bytes, 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        checksum.update(bytes, 0, length);
     }
 }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
+import org.jboss.logging.Logger;
+
 import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.RedisSocketReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
@@ -34,6 +36,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * being decoded. Knows nothing of Kafka or tasks.
  */
 public class SnapshotTaker {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotTaker.class);
 
     /** How much index data is held in memory before a sorted run of it goes to disk. */
     private static final long INDEX_RUN_BYTES = 16L << 20;
@@ -66,17 +70,17 @@ public class SnapshotTaker {
             LongConsumer progress) throws SnapshotFailure {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         boolean[] complete = { false };
-        long[] lastReport = { System.nanoTime() };
+        long[] lastReport = { System.nanoTime(), 0 };
 
         replicator.addEventListener((r, event) -> {
             try {
                 if (event instanceof PreRdbSyncEvent) {
                     r.addRawByteListener(bytes -> {
                         tee.handle(bytes);
-                        long now = System.nanoTime();
-                        if (now - lastReport[0] >= progressEvery.toNanos()) {
-                            lastReport[0] = now;
-                            progress.accept(tee.checksum().bytes());
+                        // the parser hands bytes over a few at a time: look at the clock now and then only
+                        if (++lastReport[1] % 4096 == 0 && System.nanoTime() - lastReport[0] >= progressEvery.toNanos()) {
+                            lastReport[0] = System.nanoTime();
+                            progress.accept(tee.bytes());
                         }
                     });
                 } else if (event instanceof DumpKeyValuePair entry) {
@@ -96,6 +100,7 @@ public class SnapshotTaker {
             close(r);
         });
 
+        long started = System.nanoTime();
         try {
             replicator.open();
         } catch (AssertionError e) {
@@ -115,7 +120,11 @@ public class SnapshotTaker {
                     + " did not arrive whole" + (error == null ? "" : ": " + error.getMessage()), error);
         }
         try {
+            long transferred = System.nanoTime();
             index.finish(visitor.rdbVersion(), indexOut);
+            LOG.infof("Snapshot of %s: %d bytes, %d keys; the transfer took %d ms, the rest of the index %d ms",
+                    source, tee.bytes(), index.keys(), (transferred - started) / 1_000_000,
+                    (System.nanoTime() - transferred) / 1_000_000);
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
