@@ -128,8 +128,7 @@ public class RecoveryRunner {
 
     /** The target, reachable, and able to load the backup's RDB version. */
     private Jedis connect(RestoreWorkerCommand command, Manifest manifest) throws RecoveryFailure {
-        RecoveryTarget target = new RecoveryTarget(command.target().host(), command.target().port(),
-                command.target().username(), cipher.open(command.target().password()), command.target().tls());
+        RecoveryTarget target = target(command);
         Jedis jedis = target.connect(config.targetTimeout());
         try {
             String version = target.redisVersion(jedis);
@@ -143,6 +142,11 @@ public class RecoveryRunner {
             jedis.close();
             throw e;
         }
+    }
+
+    private RecoveryTarget target(RestoreWorkerCommand command) {
+        return new RecoveryTarget(command.target().host(), command.target().port(), command.target().username(),
+                cipher.open(command.target().password()), command.target().tls());
     }
 
     /** What a recovery that succeeded reports. */
@@ -164,7 +168,7 @@ public class RecoveryRunner {
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
         try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
-            InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, keys -> {
+            InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, target(command), config.targetTimeout(), keys -> {
                 loaded[0] = keys;
                 task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys");
             });

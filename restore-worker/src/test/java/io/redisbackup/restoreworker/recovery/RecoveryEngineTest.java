@@ -44,7 +44,7 @@ class RecoveryEngineTest {
             InstanceLoader.Loaded loaded;
             try (InputStream rdb = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB);
                     Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
-                loaded = loader.replaceAll(rdb, jedis, keys -> { });
+                loaded = loader.replaceAll(rdb, jedis, target(target), Duration.ofSeconds(5), keys -> { });
             }
 
             assertEquals(source.digest(), target.digest());
@@ -64,7 +64,7 @@ class RecoveryEngineTest {
 
             InstanceLoader.Loaded loaded;
             try (InputStream in = Files.newInputStream(rdb); Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
-                loaded = loader.replaceAll(in, jedis, keys -> { });
+                loaded = loader.replaceAll(in, jedis, target(target), Duration.ofSeconds(5), keys -> { });
             }
             assertEquals(1, loaded.restored());
             assertEquals(1, loaded.expired());
@@ -83,6 +83,25 @@ class RecoveryEngineTest {
 
             RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(manifest));
             assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
+        }
+    }
+
+    @Test
+    void aKeyTheTargetRefusesStopsTheLoadAndSaysSo() throws Exception {
+        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+            for (int i = 0; i < 500; i++) {
+                source.call("SET", "a:" + i, "v");
+            }
+            source.call("SET", "b:1", "refused");
+            Path rdb = source.saveRdb(dir.resolve("refused.rdb"));
+            target.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
+            RecoveryTarget limited = new RecoveryTarget(target.host(), target.port(), "limited", "limited-pw", false);
+            try (InputStream in = Files.newInputStream(rdb); Jedis jedis = limited.connect(Duration.ofSeconds(5))) {
+                RecoveryFailure refused = assertThrows(RecoveryFailure.class,
+                        () -> loader.replaceAll(in, jedis, limited, Duration.ofSeconds(5), keys -> { }));
+                assertEquals(RecoveryFailure.LOAD_FAILED, refused.code());
+                org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("NOPERM"), refused.getMessage());
+            }
         }
     }
 
