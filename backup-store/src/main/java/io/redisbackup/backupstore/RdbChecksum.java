@@ -4,8 +4,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import com.moilioncircle.redis.replicator.util.CRC64;
-
 /**
  * The checksums of an RDB file, computed as its bytes stream by: its length, its SHA-256, and Redis's CRC64 over
  * all but the last 8 bytes, which are the CRC64 the server wrote (0 when it does not checksum). Keeps nothing in
@@ -38,11 +36,11 @@ public final class RdbChecksum {
         int ready = Math.max(0, total - TRAILER);
         int fromLag = Math.min(ready, lagged);
         if (fromLag > 0) {
-            crc = CRC64.crc64(lag, 0, fromLag, crc);
+            crc = Crc64.update(crc, lag, 0, fromLag);
         }
         int fromChunk = ready - fromLag;
         if (fromChunk > 0) {
-            crc = CRC64.crc64(chunk, offset, fromChunk, crc);
+            crc = Crc64.update(crc, chunk, offset, fromChunk);
         }
         int keep = total - ready;
         int keptFromLag = lagged - fromLag;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.zip.CRC32C;
 
-import com.moilioncircle.redis.replicator.util.CRC64;
+import io.redisbackup.backupstore.Crc64;
 
 /**
  * One key's entry read straight from a stored RDB at the place its {@link IndexEntry} gives, checked against the
@@ -97,7 +97,7 @@ public final class RdbEntries {
     private static byte[] sealed(byte[] payload, int length, int rdbVersion) {
         payload[length] = (byte) rdbVersion;
         payload[length + 1] = (byte) (rdbVersion >>> 8);
-        long crc = CRC64.crc64(payload, 0, length + 2);
+        long crc = Crc64.update(0, payload, 0, length + 2);
         for (int i = 0; i < 8; i++) {
             payload[length + 2 + i] = (byte) (crc >>> (8 * i));
         }
