@@ -43,6 +43,7 @@ public final class Bench {
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> apiFigures = new LinkedHashMap<>();
+    private long rdbBytes;
 
     /** One line of the table: our figure, the floor's (if there is one), and the goal. */
     record Row(String measure, Stats ours, Stats floor, String target) {
@@ -130,6 +131,7 @@ public final class Bench {
                 }
             }
             Files.deleteIfExists(work.resolve("floor.rdb"));
+            rdbBytes = api.call("GET", "/backups/" + backup, null, 200).path("sizeBytes").asLong();
 
             say("full recovery of " + keys + " keys: redis-cli --pipe of RESTORE vs ours");
             Path restores = restoreCommands(source, work.resolve("restores.resp"));
@@ -348,7 +350,8 @@ public final class Bench {
                     row.floor() == null ? "" : figures(row.floor()), row.ratio() == null ? "" : row.ratio(),
                     row.target()));
         }
-        table.append(String.format("%nworker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
+        table.append(String.format("%nthe backup of %d keys: an RDB of %.1f MB%n", keys, rdbBytes / 1e6));
+        table.append(String.format("worker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
                 memory.get("afterSmall"), keys, memory.get("afterFull")));
         table.append("API load: ").append(apiFigures.get("backgroundLoad")).append('\n');
         System.out.print(table);
@@ -357,6 +360,7 @@ public final class Bench {
         json.put("startedAt", started.toString());
         json.put("finishedAt", Instant.now().toString());
         json.put("keys", keys);
+        json.put("rdbBytes", rdbBytes);
         json.put("smallKeys", small);
         json.put("repetitions", reps);
         json.put("cores", Runtime.getRuntime().availableProcessors());
