@@ -1,16 +1,18 @@
 package io.redisbackup.restoreworker.recovery;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -18,28 +20,31 @@ import javax.net.ssl.SSLSocketFactory;
  * Commands streamed to a Redis server the way {@code redis-cli --pipe} does: one thread writes, another reads the
  * replies as they come, so that the server never waits for the writer to look at its answers. Every reply must be
  * {@code +...}; the first error stops the stream. At most {@value #IN_FLIGHT} commands are unanswered at a time,
- * so memory stays bounded whatever the dataset.
+ * so memory stays bounded whatever the dataset. The two threads share two counters and nothing else: the writer
+ * waits (parks) only when too many commands are unanswered.
  */
 final class RespPipe implements AutoCloseable {
 
     private static final int IN_FLIGHT = 20_000;
-    private static final byte[] CRLF = { '\r', '\n' };
+    private static final int BUFFER = 1 << 16;
 
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
     private final Thread reader;
-    private final Object lock = new Object();
-    private long sent;
-    private long answered;
+    private final byte[] buffer = new byte[BUFFER];
+    private int buffered;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong answered = new AtomicLong();
+    private volatile Thread waiting;
     private volatile String error;
     /** The commands, by number, that were not key writes (SELECT, FUNCTION RESTORE): to count keys confirmed. */
     private final List<Long> otherCommands = new ArrayList<>();
 
     private RespPipe(Socket socket) throws IOException {
         this.socket = socket;
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-        this.in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
         this.reader = new Thread(this::readReplies, "resp-pipe-replies");
         this.reader.setDaemon(true);
     }
@@ -71,7 +76,7 @@ final class RespPipe implements AutoCloseable {
         } else {
             write(bytes("AUTH"), bytes(target.password()));
         }
-        out.flush();
+        flush();
         String reply = line();
         if (!reply.startsWith("+")) {
             throw new RecoveryFailure(RecoveryFailure.TARGET_AUTH_FAILED, target + " refused the user name or password.");
@@ -90,38 +95,37 @@ final class RespPipe implements AutoCloseable {
 
     private void send(boolean other, byte[]... args) throws IOException, RecoveryFailure {
         failIfRefused();
-        synchronized (lock) {
-            if (sent - answered >= IN_FLIGHT) {
-                out.flush();
-                while (sent - answered >= IN_FLIGHT / 2 && error == null) {
-                    await();
-                }
+        long number = sent.get();
+        if (number - answered.get() >= IN_FLIGHT) {
+            flush();
+            while (number - answered.get() >= IN_FLIGHT / 2 && error == null) {
+                park();
             }
-            if (other) {
-                otherCommands.add(sent);
-            }
-            sent++;
+            failIfRefused();
+        }
+        if (other) {
+            otherCommands.add(number);
         }
         write(args);
+        sent.lazySet(number + 1);
     }
 
     /** Waits for every reply; fails with the first error. */
     void finish() throws IOException, RecoveryFailure {
-        out.flush();
-        synchronized (lock) {
-            while (answered < sent && error == null) {
-                await();
-            }
+        flush();
+        while (answered.get() < sent.get() && error == null && reader.isAlive()) {
+            park();
         }
         failIfRefused();
+        if (answered.get() < sent.get()) {
+            throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "The instance stopped answering");
+        }
     }
 
-    /** How many key writes the server has confirmed. */
+    /** How many key writes the server has confirmed; on the writing thread. */
     long keysConfirmed() {
-        synchronized (lock) {
-            long others = otherCommands.stream().filter(n -> n < answered).count();
-            return answered - others;
-        }
+        long confirmed = answered.get();
+        return confirmed - otherCommands.stream().filter(n -> n < confirmed).count();
     }
 
     private void failIfRefused() throws RecoveryFailure {
@@ -130,49 +134,63 @@ final class RespPipe implements AutoCloseable {
         }
     }
 
-    private void await() throws RecoveryFailure {
-        try {
-            lock.wait(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void park() throws RecoveryFailure {
+        waiting = Thread.currentThread();
+        LockSupport.parkNanos(this, 10_000_000);
+        waiting = null;
+        if (Thread.interrupted()) {
             throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Interrupted while the instance was loading");
         }
     }
 
     private void readReplies() {
         while (true) {
-            String reply;
+            int first;
             try {
-                reply = line();
-            } catch (java.net.SocketTimeoutException quiet) {
-                synchronized (lock) {
-                    if (answered == sent) {
-                        continue; // nothing asked: the writer is busy reading the backup
+                first = in.read();
+                if (first == '+') {
+                    skipLine();
+                    answered.lazySet(answered.get() + 1);
+                    Thread writer = waiting;
+                    if (writer != null) {
+                        LockSupport.unpark(writer);
                     }
-                    error = "The instance did not answer for " + quiet.getMessage();
-                    lock.notifyAll();
-                    return;
+                    continue;
                 }
+                if (first < 0) {
+                    throw new IOException("the connection was closed");
+                }
+                String rest = line();
+                stop(first == '-' ? "The instance refused a key: " + rest
+                        : "The instance gave an unexpected reply: " + (char) first + rest);
+                return;
+            } catch (SocketTimeoutException quiet) {
+                if (answered.get() == sent.get()) {
+                    continue; // nothing asked: the writer is busy reading the backup
+                }
+                stop("The instance did not answer for " + quiet.getMessage());
+                return;
             } catch (IOException e) {
-                synchronized (lock) {
-                    if (error == null && answered < sent) {
-                        error = "The instance stopped answering: " + e.getMessage();
-                    }
-                    lock.notifyAll();
-                    return;
+                if (answered.get() < sent.get()) {
+                    stop("The instance stopped answering: " + e.getMessage());
                 }
+                return;
             }
-            synchronized (lock) {
-                if (!reply.startsWith("+")) {
-                    error = reply.startsWith("-") ? "The instance refused a key: " + reply.substring(1)
-                            : "The instance gave an unexpected reply: " + reply;
-                } else {
-                    answered++;
-                }
-                lock.notifyAll();
-                if (error != null) {
-                    return;
-                }
+        }
+    }
+
+    private void stop(String why) {
+        error = why;
+        Thread writer = waiting;
+        if (writer != null) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private void skipLine() throws IOException {
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("the connection was closed");
             }
         }
     }
@@ -193,13 +211,53 @@ final class RespPipe implements AutoCloseable {
     }
 
     private void write(byte[]... args) throws IOException {
-        out.write(('*' + Integer.toString(args.length)).getBytes(StandardCharsets.US_ASCII));
-        out.write(CRLF);
+        header('*', args.length);
         for (byte[] arg : args) {
-            out.write(('$' + Integer.toString(arg.length)).getBytes(StandardCharsets.US_ASCII));
-            out.write(CRLF);
-            out.write(arg);
-            out.write(CRLF);
+            header('$', arg.length);
+            put(arg, 0, arg.length);
+            crlf();
+        }
+    }
+
+    /** {@code *n\r\n} or {@code $n\r\n}. */
+    private void header(char kind, int n) throws IOException {
+        if (buffered + 16 > BUFFER) {
+            flush();
+        }
+        buffer[buffered++] = (byte) kind;
+        int digits = n == 0 ? 1 : (int) Math.log10(n) + 1;
+        for (int i = digits - 1, value = n; i >= 0; i--, value /= 10) {
+            buffer[buffered + i] = (byte) ('0' + value % 10);
+        }
+        buffered += digits;
+        buffer[buffered++] = '\r';
+        buffer[buffered++] = '\n';
+    }
+
+    private void crlf() throws IOException {
+        if (buffered + 2 > BUFFER) {
+            flush();
+        }
+        buffer[buffered++] = '\r';
+        buffer[buffered++] = '\n';
+    }
+
+    private void put(byte[] bytes, int offset, int length) throws IOException {
+        if (length > BUFFER - buffered) {
+            flush();
+            if (length >= BUFFER) {
+                out.write(bytes, offset, length);
+                return;
+            }
+        }
+        System.arraycopy(bytes, offset, buffer, buffered, length);
+        buffered += length;
+    }
+
+    private void flush() throws IOException {
+        if (buffered > 0) {
+            out.write(buffer, 0, buffered);
+            buffered = 0;
         }
     }
 
