@@ -1,6 +1,5 @@
 package io.redisbackup.restoreworker.recovery;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +33,10 @@ final class RespPipe implements AutoCloseable {
     private final Thread reader;
     private final byte[] buffer = new byte[BUFFER];
     private int buffered;
+    /** The replies read ahead, and how far the reader has looked at them: the reader thread's own. */
+    private final byte[] replies = new byte[BUFFER];
+    private int repliesAt;
+    private int repliesEnd;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
     private volatile Thread waiting;
@@ -44,7 +47,7 @@ final class RespPipe implements AutoCloseable {
     private RespPipe(Socket socket) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
+        this.in = socket.getInputStream();
         this.reader = new Thread(this::readReplies, "resp-pipe-replies");
         this.reader.setDaemon(true);
     }
@@ -147,7 +150,7 @@ final class RespPipe implements AutoCloseable {
         while (true) {
             int first;
             try {
-                first = in.read();
+                first = read();
                 if (first == '+') {
                     skipLine();
                     answered.lazySet(answered.get() + 1);
@@ -187,8 +190,21 @@ final class RespPipe implements AutoCloseable {
         }
     }
 
+    /** One byte of the replies: read in large pieces, since the replies come many at a time. */
+    private int read() throws IOException {
+        if (repliesAt == repliesEnd) {
+            int n = in.read(replies, 0, replies.length);
+            if (n < 0) {
+                return -1;
+            }
+            repliesAt = 0;
+            repliesEnd = n;
+        }
+        return replies[repliesAt++] & 0xff;
+    }
+
     private void skipLine() throws IOException {
-        for (int c = in.read(); c != '\n'; c = in.read()) {
+        for (int c = read(); c != '\n'; c = read()) {
             if (c < 0) {
                 throw new IOException("the connection was closed");
             }
@@ -198,13 +214,13 @@ final class RespPipe implements AutoCloseable {
     /** One reply line, without its CRLF. */
     private String line() throws IOException {
         StringBuilder line = new StringBuilder();
-        for (int c = in.read(); c != '\r'; c = in.read()) {
+        for (int c = read(); c != '\r'; c = read()) {
             if (c < 0) {
                 throw new IOException("the connection was closed");
             }
             line.append((char) c);
         }
-        if (in.read() != '\n') {
+        if (read() != '\n') {
             throw new IOException("a reply line without LF");
         }
         return line.toString();
