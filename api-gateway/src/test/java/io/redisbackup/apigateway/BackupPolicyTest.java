@@ -20,32 +20,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.contracts.BackupPolicyChanged;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
 class BackupPolicyTest extends GatewayTest {
-
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Test
     void aNewInstanceIsBackedUpEveryDayByDefault() {

@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,25 +40,13 @@ import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
 class BackupResourceTest extends GatewayTest {
 
-    static RedisServer redis;
     TopicReader kafka;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @AfterEach
     void closeKafka() {

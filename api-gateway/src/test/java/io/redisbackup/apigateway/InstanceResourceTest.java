@@ -15,37 +15,22 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
-import io.redisbackup.testsupport.RedisServer;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 
 @QuarkusTest
 class InstanceResourceTest extends GatewayTest {
 
-    static RedisServer redis;
-
     @Inject
     SecretCipher cipher;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int ownPort;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Test
     void registersAReachableInstanceAndNeverShowsItsPassword() {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,25 +26,12 @@ import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.contracts.RestoreWorkerCommand;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 class RecoveryResourceTest extends GatewayTest {
-
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Test
     void acceptsARecoveryWithTheInstancePasswordAndOnlyOneAtATime() {

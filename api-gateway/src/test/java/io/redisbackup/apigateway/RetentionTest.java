@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,24 +20,11 @@ import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
-import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
 class RetentionTest extends GatewayTest {
-
-    static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Test
     void deletesExpiredBackupsButKeepsTheNewestGoodOneWhileTheInstanceIsBackedUp() {
