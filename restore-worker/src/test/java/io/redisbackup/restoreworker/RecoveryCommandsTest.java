@@ -156,6 +156,25 @@ class RecoveryCommandsTest {
         assertEquals(List.of(InstanceStatus.RECOVERING_BY_KEY, InstanceStatus.RUNNING), instanceStatuses());
     }
 
+    @Test
+    void aKeysRecoveryThatStopsPartWaySaysWhatWasWrittenAndWhatWasNot() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        target.call("ACL", "SETUSER", "strings-only", "on", ">strings-pw", "~string:*", "+@all");
+        RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
+                backup.instanceId(), new RedisEndpoint(target.host(), target.port(), "strings-only",
+                        cipher.seal("strings-pw"), false),
+                List.of("string:small".getBytes(), "list:small".getBytes(), "not:in:backup".getBytes()), Instant.now());
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(TaskStatus.FAILED, last.status());
+        assertEquals("RECOVERY_LOAD_FAILED", last.error().code());
+        assertEquals(List.of("string:small"), last.result().get("restored"));
+        assertEquals(List.of("list:small"), last.result().get("notRestored"));
+        assertEquals(List.of("not:in:backup"), last.result().get("notInBackup"));
+        assertEquals(List.of(InstanceStatus.RECOVERING_BY_KEY, InstanceStatus.RUNNING), instanceStatuses());
+    }
+
     private RedisEndpoint endpoint() {
         return new RedisEndpoint(target.host(), target.port(), null, cipher.seal(target.password()), false);
     }

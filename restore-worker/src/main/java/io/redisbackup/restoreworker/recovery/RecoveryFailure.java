@@ -11,6 +11,8 @@ public class RecoveryFailure extends Exception {
     public static final String LOAD_FAILED = "RECOVERY_LOAD_FAILED";
 
     private final String code;
+    /** What was done before the failure, for the task's result; null when nothing was. */
+    private transient java.util.Map<String, Object> result;
 
     public RecoveryFailure(String code, String message, Throwable cause) {
         super(message, cause);
@@ -23,5 +25,15 @@ public class RecoveryFailure extends Exception {
 
     public String code() {
         return code;
+    }
+
+    public java.util.Map<String, Object> result() {
+        return result;
+    }
+
+    /** This failure, saying what was done before it. */
+    public RecoveryFailure withResult(java.util.Map<String, Object> done) {
+        this.result = done;
+        return this;
     }
 }

@@ -111,12 +111,8 @@ public class RecoveryRunner {
                 task.succeeded(finished.progress(), finished.result());
             }
             executions.finish(command.taskId(), TaskExecution.Status.SUCCEEDED);
-        } catch (KeysLoader.Stopped stopped) {
-            List<byte[]> asked = ((RecoverKeysCommand) command).keys();
-            fail(command, task, new TaskError(stopped.code(), stopped.getMessage()), keysResult(command,
-                    stopped.done().restored(), List.of(), stopped.done().expired(), notRestored(asked, stopped)));
         } catch (RecoveryFailure failure) {
-            fail(command, task, new TaskError(failure.code(), failure.getMessage()), null);
+            fail(command, task, new TaskError(failure.code(), failure.getMessage()), failure.result());
         } catch (SecretCipher.InvalidSecretException e) {
             fail(command, task, new TaskError("SECRET_UNREADABLE",
                     "The instance password cannot be opened: the services do not share the same secret key."), null);
@@ -197,10 +193,15 @@ public class RecoveryRunner {
             instanceStatus(command, InstanceStatus.RECOVERING_BY_KEY);
             int total = plan.found().size();
             task.progress(Progress.ofKeys(0, total), "rewriting " + total + " of the " + keys.size() + " keys asked for");
-            KeysLoader.Restored done = keysLoader.restore(plan, rdb, manifest.rdbVersion(), jedis,
-                    written -> task.progress(Progress.ofKeys(written, total), "rewriting keys"));
-            List<byte[]> expired = new java.util.ArrayList<>(plan.expired());
-            expired.addAll(done.expired());
+            KeysLoader.Restored done;
+            try {
+                done = keysLoader.restore(plan, rdb, manifest.rdbVersion(), jedis,
+                        written -> task.progress(Progress.ofKeys(written, total), "rewriting keys"));
+            } catch (KeysLoader.Stopped stopped) {
+                throw stopped.withResult(keysResult(command, stopped.done().restored(), plan.notInBackup(),
+                        expired(plan, stopped.done()), notRestored(plan, stopped.done())));
+            }
+            List<byte[]> expired = expired(plan, done);
             LOG.infof("Instance %s: %d keys rewritten from backup %s, %d not in it, %d expired", command.instanceId(),
                     done.restored().size(), command.backupId(), plan.notInBackup().size(), expired.size());
             return new Finished(Progress.ofKeys(done.restored().size(), total),
@@ -211,11 +212,17 @@ public class RecoveryRunner {
         }
     }
 
-    /** The keys asked for that a stopped recovery did not write. */
-    private static List<byte[]> notRestored(List<byte[]> asked, KeysLoader.Stopped stopped) {
-        List<byte[]> rest = new java.util.ArrayList<>(asked);
-        rest.removeIf(key -> stopped.done().restored().stream().anyMatch(done -> java.util.Arrays.equals(done, key))
-                || stopped.done().expired().stream().anyMatch(done -> java.util.Arrays.equals(done, key)));
+    /** The keys whose expiry had passed: when the plan was made, or by the time they were to be written. */
+    private static List<byte[]> expired(KeysLoader.Plan plan, KeysLoader.Restored done) {
+        List<byte[]> expired = new java.util.ArrayList<>(plan.expired());
+        expired.addAll(done.expired());
+        return expired;
+    }
+
+    /** The keys the backup holds that a stopped recovery did not write (the loader hands back the plan's arrays). */
+    private static List<byte[]> notRestored(KeysLoader.Plan plan, KeysLoader.Restored done) {
+        List<byte[]> rest = new java.util.ArrayList<>(plan.found().stream().map(KeysLoader.Found::key).toList());
+        rest.removeIf(key -> done.restored().contains(key) || done.expired().contains(key));
         return rest;
     }
 
