@@ -3,7 +3,11 @@ package io.redisbackup.backupstore.keyindex;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The key index file, format 3, big-endian:
@@ -45,6 +49,24 @@ final class KeyIndexFormat {
         return size(e);
     }
 
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /** The u32 at {@code at} of {@code bytes}. */
+    static int intAt(byte[] bytes, int at) {
+        return (int) INT.get(bytes, at);
+    }
+
+    /** The size of the entry written at {@code at} of {@code bytes}. */
+    static int sizeAt(byte[] bytes, int at) {
+        return size(intAt(bytes, at + 4));
+    }
+
+    /** The index order of the entries written at {@code atA} of {@code a} and {@code atB} of {@code b}: key, then db. */
+    static int compareAt(byte[] a, int atA, byte[] b, int atB) {
+        int byKey = Arrays.compareUnsigned(a, atA + 8, atA + 8 + intAt(a, atA + 4), b, atB + 8, atB + 8 + intAt(b, atB + 4));
+        return byKey != 0 ? byKey : Integer.compare(intAt(a, atA), intAt(b, atB));
+    }
+
     /** The bytes of an entry with a key of {@code keyLength} bytes. */
     static int size(int keyLength) {
         return 4 + 4 + keyLength + 8 + 8 + 1 + 8 + 4;
@@ -63,16 +85,6 @@ final class KeyIndexFormat {
         out.put((byte) e.type());
         out.putLong(e.expireAtMs());
         out.putInt(e.crc32c());
-    }
-
-    /** The entry written at {@code offset} of {@code in}. */
-    static IndexEntry read(ByteBuffer in, int offset) {
-        int length = in.getInt(offset + 4);
-        byte[] key = new byte[length];
-        in.get(offset + 8, key);
-        int at = offset + 8 + length;
-        return new IndexEntry(in.getInt(offset), key, in.getLong(at), in.getLong(at + 8), in.get(at + 16) & 0xff,
-                in.getLong(at + 17), in.getInt(at + 25));
     }
 
     static IndexEntry read(DataInput in) throws IOException {

@@ -207,7 +207,7 @@ public final class KeyIndexWriter implements AutoCloseable {
         try (DataOutputStream out = newRun()) {
             for (int i = 0; i < heldCount; i++) {
                 int offset = heldOffsets[i];
-                out.write(held, offset, KeyIndexFormat.size(heldBuffer.getInt(offset + 4)));
+                out.write(held, offset, KeyIndexFormat.sizeAt(held, offset));
             }
         }
         heldCount = 0;
@@ -263,12 +263,7 @@ public final class KeyIndexWriter implements AutoCloseable {
         if (byPrefix != 0) {
             return byPrefix;
         }
-        int a = heldOffsets[i];
-        int b = heldOffsets[j];
-        int lengthA = heldBuffer.getInt(a + 4);
-        int lengthB = heldBuffer.getInt(b + 4);
-        int byKey = java.util.Arrays.compareUnsigned(held, a + 8, a + 8 + lengthA, held, b + 8, b + 8 + lengthB);
-        return byKey != 0 ? byKey : Integer.compare(heldBuffer.getInt(a), heldBuffer.getInt(b));
+        return KeyIndexFormat.compareAt(held, heldOffsets[i], held, heldOffsets[j]);
     }
 
     /** Eight bytes of the key from {@code from}, big-endian, zero-padded: their unsigned order is the keys' order. */
@@ -286,7 +281,7 @@ public final class KeyIndexWriter implements AutoCloseable {
         int at;
 
         int keyLength() {
-            return ByteBuffer.wrap(buffer).getInt(at + 4);
+            return KeyIndexFormat.intAt(buffer, at + 4);
         }
 
         int size() {
@@ -295,12 +290,7 @@ public final class KeyIndexWriter implements AutoCloseable {
 
         /** Index order: key bytes unsigned, then database. */
         int compareTo(Cursor other) {
-            int lengthA = keyLength();
-            int lengthB = other.keyLength();
-            int byKey = java.util.Arrays.compareUnsigned(buffer, at + 8, at + 8 + lengthA, other.buffer, other.at + 8,
-                    other.at + 8 + lengthB);
-            return byKey != 0 ? byKey
-                    : Integer.compare(ByteBuffer.wrap(buffer).getInt(at), ByteBuffer.wrap(other.buffer).getInt(other.at));
+            return KeyIndexFormat.compareAt(buffer, at, other.buffer, other.at);
         }
     }
 
@@ -355,7 +345,7 @@ public final class KeyIndexWriter implements AutoCloseable {
             if (!ensure(8)) {
                 return null;
             }
-            int size = KeyIndexFormat.size(ByteBuffer.wrap(buffer).getInt(position + 4));
+            int size = KeyIndexFormat.sizeAt(buffer, position);
             if (!ensure(size)) {
                 throw new EOFException("A run of the key index ends inside an entry");
             }

@@ -3,6 +3,7 @@ package io.redisbackup.backupworker.snapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.function.LongConsumer;
 
 import com.moilioncircle.redis.replicator.io.RawByteListener;
 
@@ -19,12 +20,15 @@ final class RdbTee implements RawByteListener {
     private static final int BUFFER = 1 << 16;
 
     private final OutputStream out;
+    private final LongConsumer passed;
     private final RdbChecksum checksum = new RdbChecksum();
     private final byte[] buffer = new byte[BUFFER];
     private int buffered;
 
-    RdbTee(OutputStream out) {
+    /** @param passed told the bytes passed on so far, after each piece */
+    RdbTee(OutputStream out, LongConsumer passed) {
         this.out = out;
+        this.passed = passed;
     }
 
     @Override
@@ -65,5 +69,6 @@ final class RdbTee implements RawByteListener {
             throw new UncheckedIOException(e);
         }
         checksum.update(bytes, 0, length);
+        passed.accept(checksum.bytes());
     }
 }

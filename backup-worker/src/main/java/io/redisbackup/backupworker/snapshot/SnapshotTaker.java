@@ -57,32 +57,29 @@ public class SnapshotTaker {
 
         Replicator replicator = new RedisSocketReplicator(source.host(), source.port(), configuration(source));
         RdbIndexing visitor = RdbIndexing.attach(replicator);
-        RdbTee tee = new RdbTee(rdbOut);
+        long[] lastReport = { System.nanoTime() };
+        RdbTee tee = new RdbTee(rdbOut, bytes -> {
+            if (System.nanoTime() - lastReport[0] >= progressEvery.toNanos()) {
+                lastReport[0] = System.nanoTime();
+                progress.accept(bytes);
+            }
+        });
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
-            return take(source, replicator, visitor, tee, index, indexOut, redisVersion, progressEvery, progress);
+            return take(source, replicator, visitor, tee, index, indexOut, redisVersion);
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
     }
 
     private Snapshot take(SnapshotSource source, Replicator replicator, RdbIndexing visitor, RdbTee tee,
-            KeyIndexWriter index, OutputStream indexOut, String redisVersion, Duration progressEvery,
-            LongConsumer progress) throws SnapshotFailure {
+            KeyIndexWriter index, OutputStream indexOut, String redisVersion) throws SnapshotFailure {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         boolean[] complete = { false };
-        long[] lastReport = { System.nanoTime(), 0 };
 
         replicator.addEventListener((r, event) -> {
             try {
                 if (event instanceof PreRdbSyncEvent) {
-                    r.addRawByteListener(bytes -> {
-                        tee.handle(bytes);
-                        // the parser hands bytes over a few at a time: look at the clock now and then only
-                        if (++lastReport[1] % 4096 == 0 && System.nanoTime() - lastReport[0] >= progressEvery.toNanos()) {
-                            lastReport[0] = System.nanoTime();
-                            progress.accept(tee.bytes());
-                        }
-                    });
+                    r.addRawByteListener(tee);
                 } else if (event instanceof DumpKeyValuePair entry) {
                     // the end offset must be read here, on the parsing thread, before the next record is read
                     index.add(visitor.entry(entry));
