@@ -43,7 +43,7 @@ public record RecoveryRequest(
         } catch (IllegalArgumentException e) {
             errors.add(new ApiProblem.FieldError("mode", "must be INSTANCE or KEYS"));
         }
-        List<byte[]> keyBytes = parsed == Mode.KEYS ? keys(errors) : null;
+        List<byte[]> keyBytes = parsed == Mode.KEYS ? checkedKeys(errors) : null;
         if (parsed == Mode.INSTANCE && (keys != null || keyList != null || keyListBase64 != null)) {
             errors.add(new ApiProblem.FieldError("keys", "is for mode KEYS; mode INSTANCE recovers every key"));
         }
@@ -57,7 +57,7 @@ public record RecoveryRequest(
     record Checked(UUID backupId, String password, Mode mode, UUID targetInstanceId, List<byte[]> keys) {
     }
 
-    private List<byte[]> keys(List<ApiProblem.FieldError> errors) {
+    private List<byte[]> checkedKeys(List<ApiProblem.FieldError> errors) {
         int given = (keys != null ? 1 : 0) + (keyList != null ? 1 : 0) + (keyListBase64 != null ? 1 : 0);
         if (given != 1) {
             errors.add(new ApiProblem.FieldError("keys", given == 0 ? "is required in mode KEYS (or keyList, or "
