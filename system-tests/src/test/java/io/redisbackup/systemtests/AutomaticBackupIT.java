@@ -15,26 +15,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.redisbackup.testsupport.RedisServer;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /**
  * Issue 4 end to end, with the real scheduler running as two replicas: a policy whose period holds "now" on
  * today's weekday yields one automatic backup that succeeds; a policy without today yields none.
  */
-class AutomaticBackupIT {
-
-    static Platform platform;
-
-    @BeforeAll
-    static void startPlatform() {
-        platform = Platform.get();
-        RestAssured.baseURI = platform.gateway();
-    }
+class AutomaticBackupIT extends SystemTest {
 
     @Test
     void aPeriodHoldingNowOnTodayYieldsOneScheduledBackupAcrossTwoSchedulersAndARestart() throws Exception {
@@ -101,10 +91,7 @@ class AutomaticBackupIT {
     }
 
     private static String register(RedisServer redis) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", "auto-" + redis.port(), "host", redis.host(), "port", redis.port(),
-                        "password", redis.password()))
-                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+        return register(redis, "auto");
     }
 
     private static void sleep(Duration duration) {

@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,24 +22,15 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
 /** Issue 3 end to end: register an instance, back it up on demand, follow the task, download the backup. */
-class ManualBackupIT {
-
-    static Platform platform;
+class ManualBackupIT extends SystemTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPlatform() {
-        platform = Platform.get();
-        RestAssured.baseURI = platform.gateway();
-    }
 
     @Test
     void backsUpEveryKindOfDataAndTheDownloadLoadsIntoTheSameDataset() throws Exception {
@@ -165,11 +154,7 @@ class ManualBackupIT {
     }
 
     private static String register(RedisServer redis) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", "it-" + redis.port(), "host", redis.host(), "port", redis.port(),
-                        "password", redis.password()))
-                .when().post("/api/v1/instances")
-                .then().statusCode(201).extract().path("id");
+        return register(redis, "it");
     }
 
     private static ExtractableResponse<Response> backUp(String instanceId) {
@@ -178,8 +163,6 @@ class ManualBackupIT {
     }
 
     private static void awaitTask(String taskId, String status) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> given()
-                .when().get("/api/v1/tasks/" + taskId)
-                .then().statusCode(200).body("status", equalTo(status)));
+        awaitTask(taskId, status, Duration.ofSeconds(90));
     }
 }

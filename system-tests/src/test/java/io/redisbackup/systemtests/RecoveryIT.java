@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.redisbackup.contracts.InstanceStatus;
@@ -24,22 +23,13 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /**
  * Whole-instance recovery end to end (issue 5, INSTANCE mode), and issue 4's backup scheduled while a recovery
  * runs.
  */
-class RecoveryIT {
-
-    static Platform platform;
-
-    @BeforeAll
-    static void startPlatform() {
-        platform = Platform.get();
-        RestAssured.baseURI = platform.gateway();
-    }
+class RecoveryIT extends SystemTest {
 
     @Test
     void recoversTheDatasetAsItWasAtBackupTimeShowingRecoveringMeanwhile() {
@@ -244,14 +234,10 @@ class RecoveryIT {
     }
 
     private static String register(RedisServer redis) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", "recovery-" + redis.port(), "host", redis.host(), "port", redis.port(),
-                        "password", redis.password()))
-                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+        return register(redis, "recovery");
     }
 
     private static void awaitTask(String taskId, String status) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> given()
-                .when().get("/api/v1/tasks/" + taskId).then().statusCode(200).body("status", equalTo(status)));
+        awaitTask(taskId, status, Duration.ofSeconds(120));
     }
 }

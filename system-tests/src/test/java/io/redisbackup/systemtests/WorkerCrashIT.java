@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,31 +21,20 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 /** A backup worker killed in the middle of a backup: nothing half-done shows, and the backup is taken again. */
-class WorkerCrashIT {
-
-    static Platform platform;
+class WorkerCrashIT extends SystemTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startPlatform() {
-        platform = Platform.get();
-        RestAssured.baseURI = platform.gateway();
-    }
 
     @Test
     void aBackupWhoseWorkerDiesIsTakenAgainAndNothingHalfDoneShows() throws Exception {
         // Redis's default 5 s wait before a snapshot keeps the backup in flight long enough to kill its worker
         try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
             Datasets.everyType(source);
-            String instanceId = given().contentType(ContentType.JSON)
-                    .body(Map.of("name", "crash", "host", source.host(), "port", source.port(), "password", source.password()))
-                    .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+            String instanceId = register(source, "crash");
             var accepted = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
                     .then().statusCode(202).extract();
             String taskId = accepted.path("taskId");

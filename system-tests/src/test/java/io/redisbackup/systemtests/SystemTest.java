@@ -1,0 +1,40 @@
+package io.redisbackup.systemtests;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import io.redisbackup.testsupport.RedisServer;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+/** What the system tests share: the running platform, registering a redis-server, and following a task. */
+abstract class SystemTest {
+
+    static Platform platform;
+
+    @BeforeAll
+    static void startPlatform() {
+        platform = Platform.get();
+        RestAssured.baseURI = platform.gateway();
+    }
+
+    /** Registers the server as the instance {@code prefix-port}; its id. */
+    static String register(RedisServer redis, String prefix) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", prefix + "-" + redis.port(), "host", redis.host(), "port", redis.port(),
+                        "password", redis.password()))
+                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+    }
+
+    /** Waits, looking every 100 ms, until the task has {@code status}. */
+    static void awaitTask(String taskId, String status, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> given()
+                .when().get("/api/v1/tasks/" + taskId).then().statusCode(200).body("status", equalTo(status)));
+    }
+}
