@@ -4,24 +4,34 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-import com.moilioncircle.redis.replicator.util.CRC64;
-
 /**
- * Redis's CRC64 (Jones polynomial, reflected, no inversion: what RDB files and DUMP payloads carry), eight bytes at
- * a time ("slice-by-8"), several times faster than a byte at a time. Same results as the library's {@link CRC64},
- * whose table it starts from.
+ * Redis's CRC64 (Jones polynomial, reflected, no inversion: what RDB files and DUMP payloads carry), sixteen bytes
+ * at a time ("slice-by-16": sixteen independent table lookups per step instead of a chain of sixteen), about twice
+ * as fast as slice-by-8 and eight times a byte at a time. The check value of Redis's crc64.c is in the tests, and
+ * the results are compared there with redis-replicator's implementation.
  */
 public final class Crc64 {
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long[][] TABLES = new long[8][256];
+    private static final int SLICES = 16;
+    /** Table k (at {@code k * 256}) advances a byte that is followed by k more bytes; one array, one bounds check. */
+    private static final long[] TABLE = new long[SLICES * 256];
+
+    /** The Jones polynomial, bit-reflected. */
+    private static final long POLYNOMIAL = 0x95AC9329AC4BC9B5L;
 
     static {
-        TABLES[0] = CRC64.LOOKUP_TABLE.clone();
-        for (int k = 1; k < 8; k++) {
+        for (int n = 0; n < 256; n++) {
+            long crc = n;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ POLYNOMIAL : crc >>> 1;
+            }
+            TABLE[n] = crc;
+        }
+        for (int k = 1; k < SLICES; k++) {
             for (int n = 0; n < 256; n++) {
-                long previous = TABLES[k - 1][n];
-                TABLES[k][n] = (previous >>> 8) ^ TABLES[0][(int) (previous & 0xff)];
+                long previous = TABLE[(k - 1) * 256 + n];
+                TABLE[k * 256 + n] = (previous >>> 8) ^ TABLE[(int) (previous & 0xff)];
             }
         }
     }
@@ -31,24 +41,23 @@ public final class Crc64 {
 
     /** The CRC64 of {@code bytes[offset, offset + length)}, continuing from {@code crc} (0 to start). */
     public static long update(long crc, byte[] bytes, int offset, int length) {
-        long[] t0 = TABLES[0];
-        long[] t1 = TABLES[1];
-        long[] t2 = TABLES[2];
-        long[] t3 = TABLES[3];
-        long[] t4 = TABLES[4];
-        long[] t5 = TABLES[5];
-        long[] t6 = TABLES[6];
-        long[] t7 = TABLES[7];
+        long[] t = TABLE;
         int i = offset;
         int end = offset + length;
-        for (; i + 8 <= end; i += 8) {
-            crc ^= (long) LONG_LE.get(bytes, i);
-            crc = t7[(int) (crc & 0xff)] ^ t6[(int) ((crc >>> 8) & 0xff)] ^ t5[(int) ((crc >>> 16) & 0xff)]
-                    ^ t4[(int) ((crc >>> 24) & 0xff)] ^ t3[(int) ((crc >>> 32) & 0xff)]
-                    ^ t2[(int) ((crc >>> 40) & 0xff)] ^ t1[(int) ((crc >>> 48) & 0xff)] ^ t0[(int) (crc >>> 56)];
+        for (; i + 16 <= end; i += 16) {
+            long a = crc ^ (long) LONG_LE.get(bytes, i);
+            long b = (long) LONG_LE.get(bytes, i + 8);
+            crc = t[15 * 256 + (int) (a & 0xff)] ^ t[14 * 256 + (int) ((a >>> 8) & 0xff)]
+                    ^ t[13 * 256 + (int) ((a >>> 16) & 0xff)] ^ t[12 * 256 + (int) ((a >>> 24) & 0xff)]
+                    ^ t[11 * 256 + (int) ((a >>> 32) & 0xff)] ^ t[10 * 256 + (int) ((a >>> 40) & 0xff)]
+                    ^ t[9 * 256 + (int) ((a >>> 48) & 0xff)] ^ t[8 * 256 + (int) (a >>> 56)]
+                    ^ t[7 * 256 + (int) (b & 0xff)] ^ t[6 * 256 + (int) ((b >>> 8) & 0xff)]
+                    ^ t[5 * 256 + (int) ((b >>> 16) & 0xff)] ^ t[4 * 256 + (int) ((b >>> 24) & 0xff)]
+                    ^ t[3 * 256 + (int) ((b >>> 32) & 0xff)] ^ t[2 * 256 + (int) ((b >>> 40) & 0xff)]
+                    ^ t[256 + (int) ((b >>> 48) & 0xff)] ^ t[(int) (b >>> 56)];
         }
         for (; i < end; i++) {
-            crc = t0[(int) ((crc ^ bytes[i]) & 0xff)] ^ (crc >>> 8);
+            crc = t[(int) ((crc ^ bytes[i]) & 0xff)] ^ (crc >>> 8);
         }
         return crc;
     }
