@@ -7,7 +7,7 @@ import java.util.HexFormat;
 /**
  * The checksums of an RDB file, computed as its bytes stream by: its length, its SHA-256, and Redis's CRC64 over
  * all but the last 8 bytes, which are the CRC64 the server wrote (0 when it does not checksum). Keeps nothing in
- * memory but those 8 bytes; used when a backup is taken and again before one is recovered.
+ * memory but those 8 bytes; used when a backup is taken.
  */
 public final class RdbChecksum {
 

@@ -68,6 +68,18 @@ public final class StoredBackups {
         }
     }
 
+    /** Cuts the last byte off a stored backup's RDB. */
+    public static void truncate(Path storeRoot, Manifest manifest) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(rdbFile(storeRoot, manifest).toFile(), "rw")) {
+            raf.setLength(raf.length() - 1);
+        }
+    }
+
+    /** The size in bytes of a stored backup's RDB. */
+    public static long rdbSize(Path storeRoot, Manifest manifest) throws IOException {
+        return java.nio.file.Files.size(rdbFile(storeRoot, manifest));
+    }
+
     private static Path rdbFile(Path storeRoot, Manifest manifest) {
         return storeRoot.resolve("instances").resolve(manifest.instanceId().toString())
                 .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);

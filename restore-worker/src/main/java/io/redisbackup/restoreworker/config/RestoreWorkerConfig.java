@@ -20,6 +20,13 @@ public interface RestoreWorkerConfig {
     @WithDefault("60s")
     Duration targetTimeout();
 
+    /**
+     * How often a running recovery reports how many keys it has loaded. Each report is a Kafka event and a row
+     * update in the task center, taken from the same cores the recovery runs on.
+     */
+    @WithDefault("1s")
+    Duration progressInterval();
+
     /** How often a recovery that waits for another task on its instance tries again. */
     @WithDefault("1s")
     Duration leaseRetryInterval();

@@ -2,16 +2,22 @@ package io.redisbackup.restoreworker.recovery;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.backupstore.RdbChecksum;
 
 /**
  * Reads a stored backup's RDB once, end to end, before anything touches a target: it must have the size and
- * SHA-256 its manifest recorded and agree with its own CRC64 trailer.
+ * SHA-256 its manifest recorded, that is, be byte for byte the file that was stored. The RDB's own CRC64 trailer
+ * is not computed again: the backup worker checked it before it stored the file, and a file with the stored
+ * SHA-256 has the stored trailer (this saves a second pass at about 1 GB/s over every backup recovered).
  */
 public final class BackupVerifier {
+
+    private static final int BUFFER = 1 << 20;
 
     private final BackupStore store;
 
@@ -21,21 +27,30 @@ public final class BackupVerifier {
 
     public void verify(Manifest manifest) throws RecoveryFailure {
         Manifest.FileEntry expected = manifest.file(BackupStore.RDB);
-        RdbChecksum checksum = new RdbChecksum();
+        MessageDigest sha256 = sha256();
+        long size = 0;
         try (InputStream in = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB)) {
-            byte[] buffer = new byte[1 << 16];
+            byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                checksum.update(buffer, 0, n);
+                sha256.update(buffer, 0, n);
+                size += n;
             }
         } catch (IOException e) {
             throw new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "Backup " + manifest.backupId()
                     + " cannot be read from storage: " + e.getMessage(), e);
         }
-        if (checksum.bytes() != expected.sizeBytes() || !checksum.sha256().equals(expected.sha256())
-                || !checksum.matchesTrailer()) {
+        if (size != expected.sizeBytes() || !HexFormat.of().formatHex(sha256.digest()).equals(expected.sha256())) {
             throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "Backup " + manifest.backupId()
                     + " is damaged: its data no longer matches the checksums taken when it was stored. "
                     + "Nothing was changed on the instance.");
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -241,7 +241,10 @@ final class RespPipe implements AutoCloseable {
             flush();
         }
         buffer[buffered++] = (byte) kind;
-        int digits = n == 0 ? 1 : (int) Math.log10(n) + 1;
+        int digits = 1;
+        for (int rest = n / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
         for (int i = digits - 1, value = n; i >= 0; i--, value /= 10) {
             buffer[buffered + i] = (byte) ('0' + value % 10);
         }

@@ -87,6 +87,26 @@ class RecoveryEngineTest {
     }
 
     @Test
+    void refusesABackupWithAChangedTrailerOrALostLastByte() throws Exception {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            Path rdb = source.saveRdb(dir.resolve("source.rdb"));
+            Path root = dir.resolve("store");
+            BackupStore store = new LocalDirectoryBackupStore(root);
+            Manifest changedTrailer = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
+            StoredBackups.damage(root, changedTrailer, StoredBackups.rdbSize(root, changedTrailer) - 1);
+            Manifest shortened = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
+            StoredBackups.truncate(root, shortened);
+
+            for (Manifest manifest : new Manifest[] { changedTrailer, shortened }) {
+                RecoveryFailure refused = assertThrows(RecoveryFailure.class,
+                        () -> new BackupVerifier(store).verify(manifest));
+                assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
+            }
+        }
+    }
+
+    @Test
     void aKeyTheTargetRefusesStopsTheLoadAndSaysSo() throws Exception {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             for (int i = 0; i < 500; i++) {
