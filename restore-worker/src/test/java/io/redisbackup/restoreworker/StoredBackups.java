@@ -19,7 +19,7 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
-import io.redisbackup.backupstore.keyindex.RdbIndexing;
+import io.redisbackup.backupstore.keyindex.RdbScanner;
 
 /** Backups put into a store the way the backup worker publishes them, from an RDB file a real server wrote. */
 public final class StoredBackups {
@@ -33,7 +33,7 @@ public final class StoredBackups {
         ByteArrayOutputStream index = new ByteArrayOutputStream();
         long keys;
         try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
-            writer.finish(RdbIndexing.indexFile(new ByteArrayInputStream(bytes), writer), index);
+            writer.finish(RdbScanner.indexFile(new ByteArrayInputStream(bytes), writer), index);
             keys = writer.keys();
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),

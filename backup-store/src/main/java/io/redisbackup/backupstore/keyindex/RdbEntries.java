@@ -41,20 +41,24 @@ public final class RdbEntries {
 
     /** What {@code DUMP} gives for the key whose RDB entry is {@code entry}, for a file of {@code rdbVersion}. */
     public static byte[] dumpPayload(byte[] entry, int rdbVersion) throws DamagedBackupException {
-        return dumpPayload(entry, entry.length, rdbVersion);
+        return dumpPayload(entry, 0, entry.length, rdbVersion);
     }
 
-    /** What {@code FUNCTION DUMP} gives for the function library whose RDB record is {@code record[0, length)}. */
-    public static byte[] functionPayload(byte[] record, int length, int rdbVersion) {
-        return withVersionAndCrc(record, 0, length, rdbVersion);
+    /**
+     * What {@code FUNCTION DUMP} gives for the function library whose RDB record is {@code record[from, from +
+     * length)}.
+     */
+    public static byte[] functionPayload(byte[] record, int from, int length, int rdbVersion) {
+        return withVersionAndCrc(record, from, length, rdbVersion);
     }
 
-    /** {@link #dumpPayload(byte[], int)} for the entry in {@code entry[0, length)}. */
-    public static byte[] dumpPayload(byte[] entry, int length, int rdbVersion) throws DamagedBackupException {
+    /** {@link #dumpPayload(byte[], int)} for the entry in {@code entry[from, from + length)}. */
+    public static byte[] dumpPayload(byte[] entry, int from, int length, int rdbVersion) throws DamagedBackupException {
+        int end = from + length;
         try {
-            int p = 0;
+            int p = from;
             for (;;) {
-                if (p >= length) {
+                if (p >= end) {
                     throw new DamagedBackupException("A key's entry in the backup ends too soon");
                 }
                 int opcode = entry[p] & 0xff;
@@ -72,7 +76,7 @@ public final class RdbEntries {
             }
             int typeAt = p;
             int valueAt = afterString(entry, typeAt + 1);
-            int valueLength = length - valueAt;
+            int valueLength = end - valueAt;
             if (valueLength <= 0 || valueAt <= typeAt) {
                 throw new DamagedBackupException("A key's entry in the backup has no value");
             }

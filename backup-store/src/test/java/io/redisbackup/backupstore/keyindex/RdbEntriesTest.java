@@ -94,7 +94,7 @@ class RdbEntriesTest {
         Path index = dir.resolve("keys.idx");
         try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); InputStream in = Files.newInputStream(rdb);
                 OutputStream out = Files.newOutputStream(index)) {
-            writer.finish(RdbIndexing.indexFile(in, writer), out);
+            writer.finish(RdbScanner.indexFile(in, writer), out);
         }
         return index;
     }

@@ -5,25 +5,19 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.function.LongConsumer;
 
-import com.moilioncircle.redis.replicator.io.RawByteListener;
-
 import io.redisbackup.backupstore.RdbChecksum;
+import io.redisbackup.backupstore.keyindex.RdbScanner;
 
 /**
- * Takes the RDB bytes exactly as the server sends them: writes them to the backup file and checksums them on the
- * way ({@link RdbChecksum}). The parser hands bytes over as it consumes them, often one at a time; they are gathered
- * into a buffer first, so that the file and the checksums see large pieces. {@link #flush} before reading the
- * checksum.
+ * Takes the RDB bytes exactly as the server sends them, in the large pieces the scanner has consumed: writes them
+ * to the backup file and checksums them on the way ({@link RdbChecksum}). A failed write is an
+ * {@link UncheckedIOException}, so that it is not taken for a failed transfer.
  */
-final class RdbTee implements RawByteListener {
-
-    private static final int BUFFER = 1 << 16;
+final class RdbTee implements RdbScanner.Sink {
 
     private final OutputStream out;
     private final LongConsumer passed;
     private final RdbChecksum checksum = new RdbChecksum();
-    private final byte[] buffer = new byte[BUFFER];
-    private int buffered;
 
     /** @param passed told the bytes passed on so far, after each piece */
     RdbTee(OutputStream out, LongConsumer passed) {
@@ -32,43 +26,22 @@ final class RdbTee implements RawByteListener {
     }
 
     @Override
-    public void handle(byte... chunk) {
-        if (chunk.length > BUFFER - buffered) {
-            flush();
-        }
-        if (chunk.length >= BUFFER) {
-            pass(chunk, chunk.length);
-        } else {
-            System.arraycopy(chunk, 0, buffer, buffered, chunk.length);
-            buffered += chunk.length;
-        }
-    }
-
-    /** Everything handed over so far goes to the file and the checksums. */
-    void flush() {
-        if (buffered > 0) {
-            pass(buffer, buffered);
-            buffered = 0;
-        }
-    }
-
-    /** The bytes handed over so far, buffered or not. */
-    long bytes() {
-        return checksum.bytes() + buffered;
-    }
-
-    RdbChecksum checksum() {
-        flush();
-        return checksum;
-    }
-
-    private void pass(byte[] bytes, int length) {
+    public void accept(byte[] bytes, int offset, int length) {
         try {
-            out.write(bytes, 0, length);
+            out.write(bytes, offset, length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        checksum.update(bytes, 0, length);
+        checksum.update(bytes, offset, length);
         passed.accept(checksum.bytes());
+    }
+
+    /** The bytes passed on so far. */
+    long bytes() {
+        return checksum.bytes();
+    }
+
+    RdbChecksum checksum() {
+        return checksum;
     }
 }

@@ -95,6 +95,18 @@ class SnapshotTakerTest {
     }
 
     @Test
+    void takesTheSnapshotAServerWritesToDiskFirstAndSendsWithItsLength() throws Exception {
+        try (RedisServer disk = RedisServer.start("--repl-diskless-sync", "no")) {
+            Datasets.everyType(disk);
+            Snapshot snapshot = take(new SnapshotSource(disk.host(), disk.port(), null, disk.password(), false));
+            try (RedisServer restored = RedisServer.startFromRdb(dir.resolve("dump.rdb"))) {
+                assertEquals(disk.digest(), restored.digest());
+            }
+            assertEquals(Files.size(dir.resolve("dump.rdb")), snapshot.rdbBytes());
+        }
+    }
+
+    @Test
     void saysPlainlyWhenThePasswordIsWrong() {
         SnapshotFailure failure = assertThrows(SnapshotFailure.class, () -> take(source("wrong")));
         assertEquals(SnapshotFailure.AUTH_FAILED, failure.code());

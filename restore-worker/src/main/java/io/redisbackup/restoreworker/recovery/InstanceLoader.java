@@ -4,19 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
-import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisRdbReplicator;
-import com.moilioncircle.redis.replicator.Replicator;
-import com.moilioncircle.redis.replicator.rdb.datatype.Function;
-import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
-import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
-
-import io.redisbackup.backupstore.RdbExpiry;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
-import io.redisbackup.backupstore.keyindex.RdbIndexing;
+import io.redisbackup.backupstore.keyindex.RdbScanner;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -30,10 +21,14 @@ import redis.clients.jedis.Jedis;
 public final class InstanceLoader {
 
     private static final long PROGRESS_EVERY = 10_000;
+    /** The file is read in pieces this large. */
+    private static final int READ_BUFFER = 1 << 16;
     private static final byte[] RESTORE = RespPipe.bytes("RESTORE");
     private static final byte[] REPLACE = RespPipe.bytes("REPLACE");
     private static final byte[] ABSTTL = RespPipe.bytes("ABSTTL");
     private static final byte[] ZERO = RespPipe.bytes("0");
+    private static final byte[] SELECT = RespPipe.bytes("SELECT");
+    private static final byte[] FUNCTION = RespPipe.bytes("FUNCTION");
 
     private final Clock clock;
 
@@ -52,82 +47,50 @@ public final class InstanceLoader {
     public Loaded replaceAll(InputStream rdb, Jedis flush, RecoveryTarget target, Duration timeout,
             LongConsumer keysLoaded) throws RecoveryFailure {
         flush.flushAll();
-        Replicator replicator = new RedisRdbReplicator(rdb, Configuration.defaultSetting()
-                .setUseDefaultExceptionListener(false));
-        RdbIndexing records = RdbIndexing.attachCapturing(replicator);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        long[] counts = new long[3]; // restored, expired, functions
-        int[] selectedDb = { 0 };
+        RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
+        long restored = 0;
+        long expired = 0;
+        long functions = 0;
+        int selectedDb = 0;
         long now = clock.millis();
 
         try (RespPipe pipe = RespPipe.open(target, timeout)) {
-            replicator.addEventListener((r, event) -> {
-                if (failure.get() != null) {
-                    return;
-                }
-                try {
-                    if (event instanceof DumpKeyValuePair entry) {
-                        long expireAt = RdbExpiry.expireAtMs(entry);
-                        if (expireAt >= 0 && expireAt <= now) {
-                            counts[1]++;
-                            return;
-                        }
-                        int db = (int) entry.getDb().getDbNumber();
-                        if (db != selectedDb[0]) {
-                            pipe.other(RespPipe.bytes("SELECT"), RespPipe.bytes(Integer.toString(db)));
-                            selectedDb[0] = db;
-                        }
-                        byte[] payload = RdbEntries.dumpPayload(records.record(), records.recordLength(),
-                                records.rdbVersion());
-                        if (expireAt >= 0) {
-                            pipe.key(RESTORE, entry.getKey(), RespPipe.bytes(Long.toString(expireAt)), payload, REPLACE,
-                                    ABSTTL);
-                        } else {
-                            pipe.key(RESTORE, entry.getKey(), ZERO, payload, REPLACE);
-                        }
-                        if (++counts[0] % PROGRESS_EVERY == 0) {
-                            keysLoaded.accept(counts[0]);
-                        }
-                    } else if (event instanceof Function || event instanceof DumpFunction) {
-                        pipe.other(RespPipe.bytes("FUNCTION"), RespPipe.bytes("RESTORE"), RdbEntries.functionPayload(
-                                records.record(), records.recordLength(), records.rdbVersion()), REPLACE);
-                        counts[2]++;
-                    }
-                } catch (RecoveryFailure | IOException | RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                    close(r);
-                }
-            });
-            replicator.addExceptionListener((r, error, event) -> {
-                failure.compareAndSet(null, error);
-                close(r);
-            });
             try {
-                replicator.open();
-                if (failure.get() == null) {
-                    pipe.finish();
+                while (records.next()) {
+                    if (records.kind() == RdbScanner.Kind.FUNCTION) {
+                        pipe.other(FUNCTION, RESTORE, RdbEntries.functionPayload(records.recordBuffer(),
+                                records.recordOffset(), records.recordLength(), records.rdbVersion()), REPLACE);
+                        functions++;
+                        continue;
+                    }
+                    long expireAt = records.expireAtMs();
+                    if (expireAt >= 0 && expireAt <= now) {
+                        expired++;
+                        continue;
+                    }
+                    if (records.db() != selectedDb) {
+                        selectedDb = records.db();
+                        pipe.other(SELECT, RespPipe.bytes(Integer.toString(selectedDb)));
+                    }
+                    byte[] payload = RdbEntries.dumpPayload(records.recordBuffer(), records.recordOffset(),
+                            records.recordLength(), records.rdbVersion());
+                    if (expireAt >= 0) {
+                        pipe.key(RESTORE, records.key(), RespPipe.bytes(Long.toString(expireAt)), payload, REPLACE,
+                                ABSTTL);
+                    } else {
+                        pipe.key(RESTORE, records.key(), ZERO, payload, REPLACE);
+                    }
+                    if (++restored % PROGRESS_EVERY == 0) {
+                        keysLoaded.accept(restored);
+                    }
                 }
+                pipe.finish();
             } catch (IOException | RuntimeException | RecoveryFailure e) {
-                failure.compareAndSet(null, e);
-            } finally {
-                close(replicator);
-            }
-            Throwable error = failure.get();
-            if (error != null) {
-                long confirmed = pipe.keysConfirmed();
-                throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Loading stopped after " + confirmed
-                        + " keys were confirmed: " + error.getMessage(), error);
+                throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Loading stopped after " + pipe.keysConfirmed()
+                        + " keys were confirmed: " + e.getMessage(), e);
             }
         }
-        keysLoaded.accept(counts[0]);
-        return new Loaded(counts[0], counts[1], counts[2]);
-    }
-
-    private static void close(Replicator replicator) {
-        try {
-            replicator.close();
-        } catch (IOException ignored) {
-            // closing after the end of the file or after a failure: nothing more to learn
-        }
+        keysLoaded.accept(restored);
+        return new Loaded(restored, expired, functions);
     }
 }

@@ -1,0 +1,218 @@
+package io.redisbackup.backupworker.snapshot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One full synchronisation, the way {@code redis-cli --rdb} asks for it: log in, say that the end of a diskless
+ * transfer may be marked ({@code REPLCONF capa eof}) and that only the RDB is wanted ({@code REPLCONF rdb-only 1},
+ * Redis 7 and later, so that the server keeps no replication buffer for us), then {@code SYNC}. The server answers
+ * with {@code $<length>} and that many bytes, or with {@code $EOF:<40 bytes>}, the RDB and the same 40 bytes; before
+ * that it may send newlines while it prepares the snapshot. Every reply is checked: an error, or anything that is not
+ * one of those answers, is a {@link Refused} with the server's words.
+ */
+final class ReplicaSync implements AutoCloseable {
+
+    /** The server said no, or said something that is not part of the protocol. */
+    static final class Refused extends IOException {
+        private final boolean authentication;
+
+        Refused(String message, boolean authentication) {
+            super(message);
+            this.authentication = authentication;
+        }
+
+        boolean authentication() {
+            return authentication;
+        }
+    }
+
+    static final int EOF_MARK_LENGTH = 40;
+    private static final int MAX_LINE = 4096;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private byte[] eofMark;
+    private long length = -1;
+
+    private ReplicaSync(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects and logs in; the server has not been asked for anything yet. */
+    static ReplicaSync connect(SnapshotSource source, Duration timeout) throws IOException {
+        int millis = Math.toIntExact(timeout.toMillis());
+        Socket socket = source.tls() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+        try {
+            socket.setReceiveBufferSize(1 << 20);
+            socket.connect(new InetSocketAddress(source.host(), source.port()), millis);
+            socket.setSoTimeout(millis);
+            socket.setTcpNoDelay(true);
+            ReplicaSync sync = new ReplicaSync(socket);
+            if (source.password() != null) {
+                String reply = source.username() == null ? sync.call("AUTH", source.password())
+                        : sync.call("AUTH", source.username(), source.password());
+                if (reply.startsWith("-")) {
+                    throw new Refused(reply.substring(1), true);
+                }
+            }
+            return sync;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Asks for the snapshot; the RDB's bytes, from its magic. With an end mark, the stream goes on past the RDB:
+     * {@link #checkEnd} reads and checks the mark.
+     */
+    InputStream sync() throws IOException {
+        call("REPLCONF", "capa", "eof");
+        call("REPLCONF", "rdb-only", "1"); // older servers refuse it, and send the whole stream: no harm
+        send("SYNC");
+        String reply = readLine(true);
+        if (reply.startsWith("-")) {
+            throw new Refused(reply.substring(1), reply.startsWith("-NOAUTH") || reply.startsWith("-NOPERM"));
+        }
+        if (reply.startsWith("$EOF:") && reply.length() == 5 + EOF_MARK_LENGTH) {
+            eofMark = reply.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+            return in;
+        }
+        if (reply.startsWith("$")) {
+            try {
+                length = Long.parseLong(reply.substring(1));
+            } catch (NumberFormatException e) {
+                length = -1;
+            }
+            if (length > 0) {
+                return new Bounded(in, length);
+            }
+        }
+        throw new Refused("the server answered SYNC with \"" + printable(reply) + "\", not with a snapshot", false);
+    }
+
+    /**
+     * After the whole RDB was read: with an end mark, checks that the mark follows; {@code readAhead} are the bytes
+     * read past the RDB's end. With a length, checks that exactly that many bytes were the RDB.
+     */
+    void checkEnd(byte[] readAhead, long rdbBytes) throws IOException {
+        if (eofMark == null) {
+            if (rdbBytes != length) {
+                throw new Refused("the server announced " + length + " bytes and sent an RDB of " + rdbBytes, false);
+            }
+            return;
+        }
+        byte[] mark = Arrays.copyOf(readAhead, Math.max(EOF_MARK_LENGTH, readAhead.length));
+        for (int have = readAhead.length; have < EOF_MARK_LENGTH;) {
+            int n = in.read(mark, have, EOF_MARK_LENGTH - have);
+            if (n < 0) {
+                throw new EOFException("the connection closed before the end mark of the snapshot");
+            }
+            have += n;
+        }
+        if (!Arrays.equals(mark, 0, EOF_MARK_LENGTH, eofMark, 0, EOF_MARK_LENGTH)) {
+            throw new Refused("the snapshot is not followed by the end mark the server announced", false);
+        }
+    }
+
+    private String call(String... args) throws IOException {
+        send(args);
+        return readLine(false);
+    }
+
+    private void send(String... args) throws IOException {
+        ByteArrayOutputStream command = new ByteArrayOutputStream();
+        command.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            command.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            command.writeBytes(bytes);
+            command.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(command.toByteArray());
+        out.flush();
+    }
+
+    /** One reply line, without its CRLF; {@code skipNewlines}: the newlines a server sends while it waits first. */
+    private String readLine(boolean skipNewlines) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (;;) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the server closed the connection");
+            }
+            if (b == '\n') {
+                if (line.size() == 0 && skipNewlines) {
+                    continue;
+                }
+                break;
+            }
+            if (line.size() >= MAX_LINE) {
+                throw new Refused("the server sent a reply line longer than " + MAX_LINE + " bytes", false);
+            }
+            line.write(b);
+        }
+        byte[] bytes = line.toByteArray();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    private static String printable(String reply) {
+        String shown = reply.length() > 80 ? reply.substring(0, 80) + "..." : reply;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    /** The announced number of bytes, no more: what follows them is the replication stream, not the RDB. */
+    private static final class Bounded extends FilterInputStream {
+        private long left;
+
+        Bounded(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(bytes, offset, (int) Math.min(length, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+}
