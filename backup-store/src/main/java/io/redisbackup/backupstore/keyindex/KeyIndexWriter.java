@@ -23,12 +23,18 @@ import java.util.zip.CRC32C;
 
 /**
  * Builds a backup's key index from entries that come in RDB order, with bounded memory: entries are written, in
- * their index form, into one buffer of {@code runBytes}; when it is full its entries are sorted (an array of their
- * offsets) and written to a run file in a scratch folder; at the end the runs are merged into the index
- * ({@link KeyIndexFormat}). A 100-million-key backup needs disk for its runs, not heap; and no object per key
+ * their index form, into one buffer of {@code runBytes}; every {@value #CHUNK} entries are sorted as they come (an
+ * array of their offsets), so that the work is spread over the transfer; when the buffer is full its sorted chunks
+ * are merged into a run file in a scratch folder; at the end the runs and the chunks still held are merged into the
+ * index ({@link KeyIndexFormat}), and only the last chunk is left to sort. A 100-million-key backup needs disk for its runs, not heap; and no object per key
  * outlives the key's event, so the garbage collector has nothing to promote.
  */
 public final class KeyIndexWriter implements AutoCloseable {
+
+    /** How many held entries are sorted at a time. */
+    private static final int CHUNK = 1 << 15;
+
+    private final int chunk;
 
     private final byte[] held;
     private final ByteBuffer heldBuffer;
@@ -36,6 +42,12 @@ public final class KeyIndexWriter implements AutoCloseable {
     /** The first 16 bytes of each held key, zero-padded: most comparisons of the sort end here. */
     private long[] heldPrefixes = new long[2048];
     private int heldCount;
+    /** Held entries [0, sortedUpTo) are sorted, chunk by chunk; chunk k ends at chunkEnds[k]. */
+    private int sortedUpTo;
+    private int[] chunkEnds = new int[16];
+    private int chunks;
+    /** Where a sorted chunk is put together before it goes back in place. */
+    private byte[] gather = new byte[0];
     private final Path scratch;
     private final List<Path> runs = new ArrayList<>();
     private final Map<Integer, Long> keysPerDatabase = new TreeMap<>();
@@ -45,6 +57,12 @@ public final class KeyIndexWriter implements AutoCloseable {
 
     /** @param runBytes how much entry data to hold in memory before a sorted run goes to disk */
     public KeyIndexWriter(long runBytes) {
+        this(runBytes, CHUNK);
+    }
+
+    /** @param chunk how many held entries to sort at a time */
+    KeyIndexWriter(long runBytes, int chunk) {
+        this.chunk = chunk;
         this.held = new byte[Math.toIntExact(runBytes)];
         this.heldBuffer = ByteBuffer.wrap(held);
         try {
@@ -76,6 +94,9 @@ public final class KeyIndexWriter implements AutoCloseable {
         heldPrefixes[2 * heldCount + 1] = prefix(entry.key(), 8);
         heldOffsets[heldCount++] = heldBuffer.position();
         KeyIndexFormat.write(heldBuffer, entry);
+        if (heldCount - sortedUpTo >= chunk) {
+            sortChunk();
+        }
     }
 
     /** Writes the whole index, sorted, to {@code target}. */
@@ -96,7 +117,11 @@ public final class KeyIndexWriter implements AutoCloseable {
         Block block = new Block();
         int sparseCount = 0;
         long written = 0;
-        try (Merge merge = new Merge()) {
+        List<Source> sources = heldChunks();
+        for (Path run : runs) {
+            sources.add(new RunSource(run));
+        }
+        try (Merge merge = new Merge(sources)) {
             for (Cursor entry = merge.next(); entry != null; entry = merge.next()) {
                 block.add(entry);
                 written++;
@@ -203,15 +228,25 @@ public final class KeyIndexWriter implements AutoCloseable {
         if (heldCount == 0) {
             return;
         }
-        sortHeld();
-        try (DataOutputStream out = newRun()) {
-            for (int i = 0; i < heldCount; i++) {
-                int offset = heldOffsets[i];
-                out.write(held, offset, KeyIndexFormat.sizeAt(held, offset));
+        try (Merge merge = new Merge(heldChunks()); DataOutputStream out = newRun()) {
+            for (Cursor entry = merge.next(); entry != null; entry = merge.next()) {
+                out.write(entry.buffer, entry.at, KeyIndexFormat.sizeAt(entry.buffer, entry.at));
             }
         }
         heldCount = 0;
+        sortedUpTo = 0;
+        chunks = 0;
         heldBuffer.clear();
+    }
+
+    /** The held entries as sorted sources, one per chunk, the last one sorted now. */
+    private List<Source> heldChunks() {
+        sortChunk();
+        List<Source> sources = new ArrayList<>();
+        for (int k = 0; k < chunks; k++) {
+            sources.add(new HeldSource(k == 0 ? 0 : chunkEnds[k - 1], chunkEnds[k]));
+        }
+        return sources;
     }
 
     private DataOutputStream newRun() throws IOException {
@@ -220,18 +255,41 @@ public final class KeyIndexWriter implements AutoCloseable {
         return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16));
     }
 
-    /** Sorts the held entries into index order: their offsets, by a merge sort with no object per entry. */
-    private void sortHeld() {
-        int[] order = new int[heldCount];
-        for (int i = 0; i < heldCount; i++) {
-            order[i] = i;
+    /** Sorts the held entries not yet sorted into a chunk of their own. */
+    private void sortChunk() {
+        if (heldCount == sortedUpTo) {
+            return;
         }
-        mergeSort(order, new int[heldCount], 0, heldCount);
-        int[] sortedOffsets = new int[heldCount];
-        for (int i = 0; i < heldCount; i++) {
-            sortedOffsets[i] = heldOffsets[order[i]];
+        int from = sortedUpTo;
+        int count = heldCount - from;
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = from + i;
         }
-        System.arraycopy(sortedOffsets, 0, heldOffsets, 0, heldCount);
+        mergeSort(order, new int[count], 0, count);
+        // the chunk's entries are rewritten in their sorted order where they lay, while they are in the cache:
+        // the merges then read each chunk front to back
+        int regionStart = heldOffsets[from];
+        int regionLength = heldBuffer.position() - regionStart;
+        if (gather.length < regionLength) {
+            gather = new byte[Math.max(regionLength, 2 * gather.length)];
+        }
+        int[] sortedOffsets = new int[count];
+        for (int i = 0, at = 0; i < count; i++) {
+            int offset = heldOffsets[order[i]];
+            int size = KeyIndexFormat.sizeAt(held, offset);
+            System.arraycopy(held, offset, gather, at, size);
+            sortedOffsets[i] = regionStart + at;
+            at += size;
+        }
+        System.arraycopy(gather, 0, held, regionStart, regionLength);
+        // the prefixes keep their entries' first places: a sorted chunk is not compared again
+        System.arraycopy(sortedOffsets, 0, heldOffsets, from, count);
+        if (chunks == chunkEnds.length) {
+            chunkEnds = java.util.Arrays.copyOf(chunkEnds, 2 * chunks);
+        }
+        chunkEnds[chunks++] = heldCount;
+        sortedUpTo = heldCount;
     }
 
     private void mergeSort(int[] a, int[] tmp, int from, int to) {
@@ -268,9 +326,14 @@ public final class KeyIndexWriter implements AutoCloseable {
 
     /** Eight bytes of the key from {@code from}, big-endian, zero-padded: their unsigned order is the keys' order. */
     private static long prefix(byte[] key, int from) {
+        return prefix(key, from, key.length);
+    }
+
+    /** {@link #prefix(byte[], int)} of the key that ends at {@code end} of {@code bytes}. */
+    private static long prefix(byte[] bytes, int from, int end) {
         long prefix = 0;
         for (int i = from; i < from + 8; i++) {
-            prefix = (prefix << 8) | (i < key.length ? key[i] & 0xff : 0);
+            prefix = (prefix << 8) | (i < end ? bytes[i] & 0xff : 0);
         }
         return prefix;
     }
@@ -303,18 +366,21 @@ public final class KeyIndexWriter implements AutoCloseable {
         void close() throws IOException;
     }
 
-    /** The held entries, in the order {@link #sortHeld} left their offsets. */
+    /** One sorted chunk of the held entries, in the order {@link #sortChunk} left their offsets. */
     private final class HeldSource implements Source {
         private final Cursor cursor = new Cursor();
+        private final int end;
         private int next;
 
-        HeldSource() {
+        HeldSource(int from, int to) {
             cursor.buffer = held;
+            next = from;
+            end = to;
         }
 
         @Override
         public Cursor next() {
-            if (next == heldCount) {
+            if (next == end) {
                 return null;
             }
             cursor.at = heldOffsets[next++];
@@ -382,24 +448,23 @@ public final class KeyIndexWriter implements AutoCloseable {
         }
     }
 
-    /** The entries of every run and of what is still held, in index order: a heap of sources by their next entry. */
+    /** The entries of sorted sources, in index order: a heap of sources by their next entry. */
     private final class Merge implements AutoCloseable {
         private final List<Source> sources = new ArrayList<>();
         private final Cursor[] heads;
+        /** The first 16 key bytes of each source's head, as in {@link #prefix}: most comparisons end there. */
+        private final long[] headPrefixes;
         private final int[] heap;
         private int size;
         private int last = -1;
 
-        Merge() throws IOException {
-            sortHeld();
-            sources.add(new HeldSource());
-            for (Path run : runs) {
-                sources.add(new RunSource(run));
-            }
+        Merge(List<Source> from) throws IOException {
+            sources.addAll(from);
             heads = new Cursor[sources.size()];
+            headPrefixes = new long[2 * sources.size()];
             heap = new int[sources.size()];
             for (int i = 0; i < sources.size(); i++) {
-                heads[i] = sources.get(i).next();
+                advance(i);
                 if (heads[i] != null) {
                     heap[size++] = i;
                     up(size - 1);
@@ -410,7 +475,7 @@ public final class KeyIndexWriter implements AutoCloseable {
         Cursor next() throws IOException {
             if (last >= 0) {
                 // the entry handed out last time has been used: its source moves on
-                heads[last] = sources.get(last).next();
+                advance(last);
                 if (heads[last] == null) {
                     heap[0] = heap[--size];
                 }
@@ -424,8 +489,25 @@ public final class KeyIndexWriter implements AutoCloseable {
             return heads[last];
         }
 
+        private void advance(int source) throws IOException {
+            Cursor head = sources.get(source).next();
+            heads[source] = head;
+            if (head != null) {
+                int keyAt = head.at + 8;
+                int keyEnd = keyAt + head.keyLength();
+                headPrefixes[2 * source] = prefix(head.buffer, keyAt, keyEnd);
+                headPrefixes[2 * source + 1] = prefix(head.buffer, keyAt + 8, keyEnd);
+            }
+        }
+
         private boolean less(int a, int b) {
-            return heads[heap[a]].compareTo(heads[heap[b]]) < 0;
+            int sa = heap[a];
+            int sb = heap[b];
+            int byPrefix = Long.compareUnsigned(headPrefixes[2 * sa], headPrefixes[2 * sb]);
+            if (byPrefix == 0) {
+                byPrefix = Long.compareUnsigned(headPrefixes[2 * sa + 1], headPrefixes[2 * sb + 1]);
+            }
+            return (byPrefix != 0 ? byPrefix : heads[sa].compareTo(heads[sb])) < 0;
         }
 
         private void up(int i) {

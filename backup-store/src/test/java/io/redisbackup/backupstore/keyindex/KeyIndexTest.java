@@ -26,11 +26,22 @@ class KeyIndexTest {
 
     @Test
     void findsEveryKeyInEveryDatabaseAfterSortingInManyRunsOnDisk() throws IOException {
+        assertTrue(indexesEveryKey(16 << 10, 1 << 15) > 5, "the entries went to disk in runs");
+    }
+
+    @Test
+    void findsEveryKeyAfterSortingInChunksInRunsAndInMemory() throws IOException {
+        assertTrue(indexesEveryKey(16 << 10, 64) > 5, "the entries went to disk in runs of many chunks");
+        assertEquals(0, indexesEveryKey(1 << 20, 97), "the chunks stayed in memory");
+    }
+
+    /** Indexes 20,000 random entries and finds every one; how many runs went to disk. */
+    private int indexesEveryKey(long runBytes, int chunk) throws IOException {
         Random random = new Random(7);
         List<IndexEntry> added = new ArrayList<>();
         Path file = dir.resolve("keys.idx");
         int runs;
-        try (KeyIndexWriter writer = new KeyIndexWriter(16 << 10); OutputStream out = Files.newOutputStream(file)) {
+        try (KeyIndexWriter writer = new KeyIndexWriter(runBytes, chunk); OutputStream out = Files.newOutputStream(file)) {
             long offset = 9;
             for (int i = 0; i < 20_000; i++) {
                 byte[] key = random.nextInt(10) == 0 ? binaryKey(random) : ("key:" + random.nextInt(15_000)).getBytes();
@@ -50,7 +61,6 @@ class KeyIndexTest {
             assertEquals(added.size(), writer.keys());
             assertEquals(Files.size(file), writer.bytes());
         }
-        assertTrue(runs > 5, "the entries went to disk in runs: " + runs);
 
         Map<String, List<IndexEntry>> byKey = new TreeMap<>();
         added.forEach(e -> byKey.computeIfAbsent(new String(e.key(), StandardCharsets.ISO_8859_1), k -> new ArrayList<>()).add(e));
@@ -65,6 +75,7 @@ class KeyIndexTest {
             assertEquals(List.of(), reader.find(new byte[0]));
             assertEquals(List.of(), reader.find(new byte[] { (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff }));
         }
+        return runs;
     }
 
     @Test
