@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -154,13 +155,28 @@ public final class LocalDirectoryBackupStore implements BackupStore {
             try (OutputStream out = Files.newOutputStream(staging.resolve(Manifest.FILE_NAME))) {
                 manifest.writeTo(out);
             }
+            // on disk before it is published, and published on disk before anyone is told (as redis-cli --rdb fsyncs)
+            for (Manifest.FileEntry entry : manifest.files()) {
+                force(staging.resolve(entry.name()));
+            }
+            force(staging.resolve(Manifest.FILE_NAME));
+            force(staging);
             Files.createDirectories(target.getParent());
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {
                 throw new IOException("Backup " + target.getFileName() + " is already published", e);
             }
+            force(target.getParent());
             ended = true;
+        }
+
+        /** Writes a file's or a folder's data and metadata through to the disk. */
+        private static void force(Path path) throws IOException {
+            try (FileChannel channel = FileChannel.open(path, Files.isDirectory(path) ? StandardOpenOption.READ
+                    : StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
         }
 
         @Override
