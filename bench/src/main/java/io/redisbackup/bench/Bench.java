@@ -58,7 +58,7 @@ public final class Bench {
         this.work = Path.of(options.get("work"));
         this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
         this.small = Integer.parseInt(options.getOrDefault("small", Integer.toString(Math.min(100_000, keys))));
-        this.reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+        this.reps = Integer.parseInt(options.getOrDefault("reps", "5"));
         this.backupWorkerPid = Long.parseLong(options.get("backup-worker-pid"));
         this.restoreWorkerPid = Long.parseLong(options.get("restore-worker-pid"));
     }
