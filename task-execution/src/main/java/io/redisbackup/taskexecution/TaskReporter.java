@@ -1,6 +1,7 @@
 package io.redisbackup.taskexecution;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,6 +33,7 @@ public final class TaskReporter {
     private final TaskType type;
     private final Trigger trigger;
     private long sequence;
+    private long lastProgress = System.nanoTime();
 
     public TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
             Trigger trigger, int attempt) {
@@ -57,6 +59,18 @@ public final class TaskReporter {
 
     public void progress(Progress progress, String message) {
         events.publishSoon(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withProgress(progress).withMessage(message));
+    }
+
+    /**
+     * {@link #progress(Progress, String)}, unless the last progress went out (or the reporter was made) less than
+     * {@code atMostEvery} ago: each report is a Kafka event and a row update in the task center.
+     */
+    public void progress(Progress progress, String message, Duration atMostEvery) {
+        long now = System.nanoTime();
+        if (now - lastProgress >= atMostEvery.toNanos()) {
+            lastProgress = now;
+            progress(progress, message);
+        }
     }
 
     public void succeeded(Progress progress, Map<String, Object> result) {

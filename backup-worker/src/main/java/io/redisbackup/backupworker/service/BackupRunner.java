@@ -117,9 +117,9 @@ public class BackupRunner {
                     .map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
             try (OutputStream rdb = staged.create(BackupStore.RDB);
                     OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
-                snapshot = taker.take(source(command.endpoint()), rdb, index, config.progressInterval(),
+                snapshot = taker.take(source(command.endpoint()), rdb, index,
                         bytes -> task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
-                                "receiving the snapshot"));
+                                "receiving the snapshot", config.progressInterval()));
             }
             Manifest manifest = manifest(command, snapshot, startedAt);
             staged.publish(manifest);

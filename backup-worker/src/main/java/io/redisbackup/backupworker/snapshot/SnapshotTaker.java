@@ -43,18 +43,12 @@ public class SnapshotTaker {
     }
 
     /**
-     * @param progress told the bytes received so far, at most every {@code progressEvery}
+     * @param progress told the bytes received so far, after each piece (every 128 KiB or so)
      */
-    public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, Duration progressEvery,
-            LongConsumer progress) throws SnapshotFailure {
+    public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress)
+            throws SnapshotFailure {
         String redisVersion = redisVersion(source);
-        long[] lastReport = { System.nanoTime() };
-        RdbTee tee = new RdbTee(rdbOut, bytes -> {
-            if (System.nanoTime() - lastReport[0] >= progressEvery.toNanos()) {
-                lastReport[0] = System.nanoTime();
-                progress.accept(bytes);
-            }
-        });
+        RdbTee tee = new RdbTee(rdbOut, progress);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
             return take(source, tee, index, indexOut, redisVersion);
         } catch (IOException e) {

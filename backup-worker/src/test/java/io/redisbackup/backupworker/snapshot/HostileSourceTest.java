@@ -99,7 +99,7 @@ class HostileSourceTest {
                     OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
                 return new SnapshotTaker(Duration.ofSeconds(5)).take(
                         new SnapshotSource("127.0.0.1", server.getLocalPort(), null, "pw", false), out, index,
-                        Duration.ofSeconds(1), bytes -> { });
+                        bytes -> { });
             } finally {
                 server.close();
                 fake.join(5000);

@@ -126,7 +126,7 @@ class SnapshotTakerTest {
     private Snapshot take(SnapshotSource from) throws SnapshotFailure, IOException {
         try (OutputStream rdb = Files.newOutputStream(dir.resolve("dump.rdb"));
                 OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
-            return taker.take(from, rdb, index, Duration.ofMillis(10), bytes -> { });
+            return taker.take(from, rdb, index, bytes -> { });
         }
     }
 

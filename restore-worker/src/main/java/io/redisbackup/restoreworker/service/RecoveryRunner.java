@@ -163,14 +163,10 @@ public class RecoveryRunner {
         task.progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
-        long[] lastReport = { System.nanoTime() };
         try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
             InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, target(command), config.targetTimeout(), keys -> {
                 loaded[0] = keys;
-                if (System.nanoTime() - lastReport[0] >= config.progressInterval().toNanos()) {
-                    lastReport[0] = System.nanoTime();
-                    task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys");
-                }
+                task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys", config.progressInterval());
             });
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("backupId", command.backupId().toString());
