@@ -39,26 +39,15 @@ public final class RdbEntries {
         return bytes;
     }
 
-    /** What {@code DUMP} gives for the key whose RDB entry is {@code entry}, for a file of {@code rdbVersion}. */
-    public static byte[] dumpPayload(byte[] entry, int rdbVersion) throws DamagedBackupException {
-        return dumpPayload(entry, 0, entry.length, rdbVersion);
-    }
-
     /**
-     * What {@code FUNCTION DUMP} gives for the function library whose RDB record is {@code record[from, from +
-     * length)}.
+     * What {@code DUMP} gives for the key whose RDB entry is {@code entry} (its prefixes, type byte, key and value),
+     * for a file of {@code rdbVersion}.
      */
-    public static byte[] functionPayload(byte[] record, int from, int length, int rdbVersion) {
-        return withVersionAndCrc(record, from, length, rdbVersion);
-    }
-
-    /** {@link #dumpPayload(byte[], int)} for the entry in {@code entry[from, from + length)}. */
-    public static byte[] dumpPayload(byte[] entry, int from, int length, int rdbVersion) throws DamagedBackupException {
-        int end = from + length;
+    public static byte[] dumpPayload(byte[] entry, int rdbVersion) throws DamagedBackupException {
         try {
-            int p = from;
+            int p = 0;
             for (;;) {
-                if (p >= end) {
+                if (p >= entry.length) {
                     throw new DamagedBackupException("A key's entry in the backup ends too soon");
                 }
                 int opcode = entry[p] & 0xff;
@@ -76,18 +65,31 @@ public final class RdbEntries {
             }
             int typeAt = p;
             int valueAt = afterString(entry, typeAt + 1);
-            int valueLength = end - valueAt;
+            int valueLength = entry.length - valueAt;
             if (valueLength <= 0 || valueAt <= typeAt) {
                 throw new DamagedBackupException("A key's entry in the backup has no value");
             }
             // type byte, then the value: the key between them is left out
-            byte[] payload = new byte[1 + valueLength + 2 + 8];
-            payload[0] = entry[typeAt];
-            System.arraycopy(entry, valueAt, payload, 1, valueLength);
-            return sealed(payload, 1 + valueLength, rdbVersion);
+            return dumpPayload(entry[typeAt] & 0xff, entry, valueAt, valueLength, rdbVersion);
         } catch (ArrayIndexOutOfBoundsException | ArithmeticException e) {
             throw new DamagedBackupException("A key's entry in the backup ends too soon");
         }
+    }
+
+    /** What {@code DUMP} gives for a value of RDB type {@code type} stored as {@code value[from, from + length)}. */
+    public static byte[] dumpPayload(int type, byte[] value, int from, int length, int rdbVersion) {
+        byte[] payload = new byte[1 + length + 2 + 8];
+        payload[0] = (byte) type;
+        System.arraycopy(value, from, payload, 1, length);
+        return sealed(payload, 1 + length, rdbVersion);
+    }
+
+    /**
+     * What {@code FUNCTION DUMP} gives for the function library whose RDB record is {@code record[from, from +
+     * length)}.
+     */
+    public static byte[] functionPayload(byte[] record, int from, int length, int rdbVersion) {
+        return withVersionAndCrc(record, from, length, rdbVersion);
     }
 
     /** {@code bytes[from, from + length)}, then the RDB version and the CRC64 of it all. */

@@ -83,6 +83,7 @@ public final class RdbScanner {
     private int type;
     private long expireAtMs;
     private long start;
+    private long valueStart;
     private long end;
     private int crc32c;
 
@@ -185,6 +186,7 @@ public final class RdbScanner {
                 default -> {
                     type = opcode;
                     key = readKey();
+                    valueStart = position();
                     skipValue(opcode);
                     return endRecord(Kind.KEY);
                 }
@@ -256,6 +258,16 @@ public final class RdbScanner {
 
     public int recordLength() {
         return (int) (end - start);
+    }
+
+    /** Where the current key's value starts in {@link #recordBuffer}: after its prefixes, type byte and key. */
+    public int valueOffset() {
+        requireCapture();
+        return (int) (valueStart - base);
+    }
+
+    public int valueLength() {
+        return (int) (end - valueStart);
     }
 
     /** The bytes read after the RDB's end (after {@link #next} returned false), not passed to the sink. */

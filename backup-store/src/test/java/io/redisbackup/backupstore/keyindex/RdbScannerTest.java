@@ -75,6 +75,11 @@ class RdbScannerTest {
             byte[] record = Arrays.copyOfRange(scanner.recordBuffer(), scanner.recordOffset(),
                     scanner.recordOffset() + scanner.recordLength());
             assertArrayEquals(Arrays.copyOfRange(rdb, (int) scanner.start(), (int) scanner.end()), record);
+            if (scanner.kind() == RdbScanner.Kind.KEY) {
+                assertArrayEquals(RdbEntries.dumpPayload(record, scanner.rdbVersion()),
+                        RdbEntries.dumpPayload(scanner.valueType(), scanner.recordBuffer(), scanner.valueOffset(),
+                                scanner.valueLength(), scanner.rdbVersion()), "the value the scanner points at");
+            }
         }
     }
 

@@ -72,8 +72,8 @@ public final class InstanceLoader {
                         selectedDb = records.db();
                         pipe.other(SELECT, RespPipe.bytes(Integer.toString(selectedDb)));
                     }
-                    byte[] payload = RdbEntries.dumpPayload(records.recordBuffer(), records.recordOffset(),
-                            records.recordLength(), records.rdbVersion());
+                    byte[] payload = RdbEntries.dumpPayload(records.valueType(), records.recordBuffer(),
+                            records.valueOffset(), records.valueLength(), records.rdbVersion());
                     if (expireAt >= 0) {
                         pipe.key(RESTORE, records.key(), RespPipe.bytes(Long.toString(expireAt)), payload, REPLACE,
                                 ABSTTL);
