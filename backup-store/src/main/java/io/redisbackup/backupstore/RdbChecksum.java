@@ -1,8 +1,6 @@
 package io.redisbackup.backupstore;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The checksums of an RDB file, computed as its bytes stream by: its length, its SHA-256, and Redis's CRC64 over
@@ -13,20 +11,12 @@ public final class RdbChecksum {
 
     private static final int TRAILER = 8;
 
-    private final MessageDigest sha256;
+    private final MessageDigest sha256 = Sha256.digest();
     private final byte[] lag = new byte[TRAILER];
     private final byte[] kept = new byte[TRAILER];
     private int lagged;
     private long crc;
     private long bytes;
-
-    public RdbChecksum() {
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     public void update(byte[] chunk, int offset, int length) {
         sha256.update(chunk, offset, length);
@@ -56,7 +46,7 @@ public final class RdbChecksum {
 
     /** The SHA-256 of everything so far, hex; call once, at the end. */
     public String sha256() {
-        return HexFormat.of().formatHex(sha256.digest());
+        return Sha256.hex(sha256);
     }
 
     /** The CRC64 of everything before the trailer. */

@@ -13,21 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
+
+import io.redisbackup.backupstore.Sha256;
 
 /**
  * Builds a backup's key index from entries that come in RDB order, with bounded memory: entries are written, in
  * their index form, into one buffer of {@code runBytes}; every {@value #CHUNK} entries are sorted as they come (an
  * array of their offsets), so that the work is spread over the transfer; when the buffer is full its sorted chunks
  * are merged into a run file in a scratch folder; at the end the runs and the chunks still held are merged into the
- * index ({@link KeyIndexFormat}), and only the last chunk is left to sort. A 100-million-key backup needs disk for its runs, not heap; and no object per key
- * outlives the key's event, so the garbage collector has nothing to promote.
+ * index ({@link KeyIndexFormat}), and only the last chunk is left to sort. A 100-million-key backup needs disk for
+ * its runs, not heap; and no object per key outlives the key's event, so the garbage collector has nothing to
+ * promote.
  */
 public final class KeyIndexWriter implements AutoCloseable {
 
@@ -101,12 +102,7 @@ public final class KeyIndexWriter implements AutoCloseable {
 
     /** Writes the whole index, sorted, to {@code target}. */
     public void finish(int rdbVersion, OutputStream target) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.digest();
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new DigestOutputStream(target, digest), 1 << 16));
         out.write(KeyIndexFormat.MAGIC);
         out.writeShort(KeyIndexFormat.FORMAT);
@@ -145,7 +141,7 @@ public final class KeyIndexWriter implements AutoCloseable {
         out.write(KeyIndexFormat.FOOTER_MAGIC);
         out.flush();
         bytes = offset + KeyIndexFormat.FOOTER_BYTES;
-        sha256 = HexFormat.of().formatHex(digest.digest());
+        sha256 = Sha256.hex(digest);
     }
 
     /** The entries of one block, as their bytes, and its first key. */

@@ -3,11 +3,10 @@ package io.redisbackup.restoreworker.recovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.Sha256;
 
 /**
  * Reads a stored backup's RDB once, end to end, before anything touches a target: it must have the size and
@@ -27,7 +26,7 @@ public final class BackupVerifier {
 
     public void verify(Manifest manifest) throws RecoveryFailure {
         Manifest.FileEntry expected = manifest.file(BackupStore.RDB);
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.digest();
         long size = 0;
         try (InputStream in = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB)) {
             byte[] buffer = new byte[BUFFER];
@@ -39,18 +38,10 @@ public final class BackupVerifier {
             throw new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "Backup " + manifest.backupId()
                     + " cannot be read from storage: " + e.getMessage(), e);
         }
-        if (size != expected.sizeBytes() || !HexFormat.of().formatHex(sha256.digest()).equals(expected.sha256())) {
+        if (size != expected.sizeBytes() || !Sha256.hex(sha256).equals(expected.sha256())) {
             throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "Backup " + manifest.backupId()
                     + " is damaged: its data no longer matches the checksums taken when it was stored. "
                     + "Nothing was changed on the instance.");
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
