@@ -1,9 +1,11 @@
 package io.redisbackup.backupstore;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -141,7 +143,9 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         @Override
         public OutputStream create(String file) throws IOException {
             requireKnownFile(file);
-            return new BufferedOutputStream(Files.newOutputStream(staging.resolve(file)), 1 << 16);
+            FileChannel channel = FileChannel.open(staging.resolve(file), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            return new BufferedOutputStream(new SyncedOnClose(channel), 1 << 16);
         }
 
         @Override
@@ -169,6 +173,36 @@ public final class LocalDirectoryBackupStore implements BackupStore {
             }
             force(target.getParent());
             ended = true;
+        }
+
+        /**
+         * A staged file that is on the disk once its stream is closed: a writer that closes a file as soon as it is
+         * whole has it written through while it goes on with other work, and {@link #publish} finds little left.
+         */
+        private static final class SyncedOnClose extends FilterOutputStream {
+            private final FileChannel channel;
+            private boolean closed;
+
+            SyncedOnClose(FileChannel channel) {
+                super(Channels.newOutputStream(channel));
+                this.channel = channel;
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try (OutputStream closing = out) {
+                    channel.force(true);
+                }
+            }
         }
 
         /** Writes a file's or a folder's data and metadata through to the disk. */

@@ -6,7 +6,7 @@ import java.io.OutputStream;
 /** A backup being written. Either {@link #publish} or {@link #discard} ends it; closing it discards it unless published. */
 public interface StagedBackup extends AutoCloseable {
 
-    /** A new file of the backup, to write from start to end. */
+    /** A new file of the backup, to write from start to end; it is on the disk once the stream is closed. */
     OutputStream create(String file) throws IOException;
 
     /** Makes the backup visible with this manifest, at once and whole. */

@@ -41,6 +41,11 @@ final class RdbTee implements RdbScanner.Sink {
         return checksum.bytes();
     }
 
+    /** Closes the output: the RDB is whole. */
+    void close() throws IOException {
+        out.close();
+    }
+
     RdbChecksum checksum() {
         return checksum;
     }

@@ -8,6 +8,8 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.LongConsumer;
 
 import org.jboss.logging.Logger;
@@ -43,6 +45,8 @@ public class SnapshotTaker {
     }
 
     /**
+     * @param rdbOut closed as soon as the whole RDB has arrived, on a thread of its own while the key index is
+     *        finished: a store that writes a file through to the disk when it is closed does so in that time
      * @param progress told the bytes received so far, after each piece (every 128 KiB or so)
      */
     public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress)
@@ -77,16 +81,53 @@ public class SnapshotTaker {
             throw new SnapshotFailure(SnapshotFailure.TRANSFER_FAILED, "The snapshot from " + source
                     + " did not arrive whole: " + e.getMessage(), e);
         }
+        long transferred = System.nanoTime();
+        // the RDB is whole: it goes to the disk while the index is finished, on the core the server no longer needs
+        FutureTask<Long> rdbClosed = new FutureTask<>(() -> {
+            tee.close();
+            return System.nanoTime();
+        });
+        Thread.ofPlatform().name("rdb-close").start(rdbClosed);
         try {
-            long transferred = System.nanoTime();
             index.finish(scanner.rdbVersion(), indexOut);
-            LOG.infof("Snapshot of %s: %d bytes, %d keys; the transfer took %d ms, the rest of the index %d ms",
-                    source, tee.bytes(), index.keys(), (transferred - started) / 1_000_000,
-                    (System.nanoTime() - transferred) / 1_000_000);
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
+        } finally {
+            awaitQuietly(rdbClosed);
         }
+        long indexed = System.nanoTime();
+        long closed = closedAt(rdbClosed);
+        LOG.infof("Snapshot of %s: %d bytes, %d keys; the transfer took %d ms, then the rest of the index %d ms and "
+                + "beside it the RDB to disk %d ms", source, tee.bytes(), index.keys(),
+                (transferred - started) / 1_000_000, (indexed - transferred) / 1_000_000,
+                (closed - transferred) / 1_000_000);
         return verified(tee, index, scanner.rdbVersion(), redisVersion, source);
+    }
+
+    private static void awaitQuietly(FutureTask<Long> task) {
+        boolean interrupted = false;
+        while (!task.isDone()) {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break; // closedAt reports it
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** When the RDB's output was closed; after {@link #awaitQuietly}. */
+    private static long closedAt(FutureTask<Long> closed) throws SnapshotFailure {
+        try {
+            return closed.resultNow();
+        } catch (IllegalStateException e) {
+            Throwable cause = closed.exceptionNow();
+            throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the backup: " + cause.getMessage(), cause);
+        }
     }
 
     private static Snapshot verified(RdbTee tee, KeyIndexWriter index, int rdbVersion, String redisVersion,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +123,39 @@ class SnapshotTakerTest {
         SnapshotFailure failure = assertThrows(SnapshotFailure.class,
                 () -> take(new SnapshotSource("127.0.0.1", nothingThere, null, "x", false)));
         assertEquals(SnapshotFailure.UNREACHABLE, failure.code());
+    }
+
+    @Test
+    void closesTheRdbAsSoonAsItIsWholeAndSaysSoWhenThatFails() throws Exception {
+        ByteArrayOutputStream index = new ByteArrayOutputStream();
+        RecordingOutput closedFine = new RecordingOutput(null);
+        Snapshot snapshot = taker.take(source(source.password()), closedFine, index, bytes -> { });
+        assertEquals(1, closedFine.closes.get(), "closed once, by the taker, before it returned");
+        assertEquals(snapshot.rdbBytes(), closedFine.size());
+
+        RecordingOutput diskFull = new RecordingOutput(new IOException("No space left on device"));
+        SnapshotFailure failure = assertThrows(SnapshotFailure.class,
+                () -> taker.take(source(source.password()), diskFull, new ByteArrayOutputStream(), bytes -> { }));
+        assertEquals(SnapshotFailure.STORAGE, failure.code());
+        assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
+    }
+
+    /** Keeps what is written; counts its closes, and fails them with {@code closeFailure} if there is one. */
+    private static final class RecordingOutput extends ByteArrayOutputStream {
+        final AtomicInteger closes = new AtomicInteger();
+        private final IOException closeFailure;
+
+        RecordingOutput(IOException closeFailure) {
+            this.closeFailure = closeFailure;
+        }
+
+        @Override
+        public void close() throws IOException {
+            closes.incrementAndGet();
+            if (closeFailure != null) {
+                throw closeFailure;
+            }
+        }
     }
 
     private Snapshot take(SnapshotSource from) throws SnapshotFailure, IOException {
