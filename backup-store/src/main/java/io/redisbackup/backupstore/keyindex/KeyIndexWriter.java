@@ -100,10 +100,20 @@ public final class KeyIndexWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the whole index, sorted, to {@code target}. */
+    /**
+     * Writes the whole index, sorted, to {@code target}. The merge runs on the calling thread; the digest and the
+     * writing of what it has merged on another ({@link WriteBehind}).
+     */
     public void finish(int rdbVersion, OutputStream target) throws IOException {
         MessageDigest digest = Sha256.digest();
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new DigestOutputStream(target, digest), 1 << 16));
+        try (WriteBehind behind = new WriteBehind(new DigestOutputStream(target, digest), "key-index-writer")) {
+            bytes = write(rdbVersion, new DataOutputStream(behind));
+        }
+        sha256 = Sha256.hex(digest);
+    }
+
+    /** The index's bytes. */
+    private long write(int rdbVersion, DataOutputStream out) throws IOException {
         out.write(KeyIndexFormat.MAGIC);
         out.writeShort(KeyIndexFormat.FORMAT);
         out.writeShort(rdbVersion);
@@ -139,9 +149,7 @@ public final class KeyIndexWriter implements AutoCloseable {
         out.writeLong(written);
         out.writeInt(crc32c(sparse.toByteArray()));
         out.write(KeyIndexFormat.FOOTER_MAGIC);
-        out.flush();
-        bytes = offset + KeyIndexFormat.FOOTER_BYTES;
-        sha256 = Sha256.hex(digest);
+        return offset + KeyIndexFormat.FOOTER_BYTES;
     }
 
     /** The entries of one block, as their bytes, and its first key. */
