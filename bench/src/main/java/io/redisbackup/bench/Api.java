@@ -17,11 +17,15 @@ final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
     private final String base;
+    private final TaskEvents events;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    Api(String base) {
+    Api(String base, TaskEvents events) {
         this.base = base;
+        this.events = events;
     }
 
     /** A task as the task center shows it: when it was accepted, started and ended. */
@@ -68,18 +72,14 @@ final class Api {
         return call("GET", "/tasks?size=20", null, 200);
     }
 
-    /** Waits until the task has ended; fails if it did not succeed. */
-    Task awaitTask(String taskId) throws IOException, InterruptedException {
-        return awaitTask(taskId, Duration.ZERO);
-    }
-
     /**
-     * Like {@link #awaitTask(String)}, without asking during the first {@code quiet}: asking every 20 ms costs the
-     * gateway, the task center and PostgreSQL CPU, which on a small machine is taken from the worker being timed.
+     * Waits until the API shows the task ended; fails if it did not succeed. It learns that the task has ended from
+     * {@link TaskEvents}, and only then asks the API, every 5 ms until the API shows it too: no request takes CPU
+     * from the worker while the work is being timed.
      */
-    Task awaitTask(String taskId, Duration quiet) throws IOException, InterruptedException {
-        Thread.sleep(quiet.toMillis());
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    Task awaitTask(String taskId) throws IOException, InterruptedException {
+        events.awaitEnd(taskId, TIMEOUT);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode task = call("GET", "/tasks/" + taskId, null, 0);
             String status = task.path("status").asText("");
@@ -90,15 +90,15 @@ final class Api {
             if (status.equals("FAILED")) {
                 throw new IllegalStateException("Task " + taskId + " FAILED: " + task.path("error"));
             }
-            Thread.sleep(20);
+            Thread.sleep(5);
         }
-        throw new IllegalStateException("Task " + taskId + " did not end in 30 minutes");
+        throw new IllegalStateException("Task " + taskId + " did not end in " + TIMEOUT);
     }
 
-    /** Waits until the backup is published (SUCCEEDED in the catalogue); asks first after {@code quiet}. */
-    void awaitBackup(String backupId, Duration quiet) throws IOException, InterruptedException {
-        Thread.sleep(quiet.toMillis());
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    /** Waits until the API shows the backup published (SUCCEEDED in the catalogue), as {@link #awaitTask} does. */
+    void awaitBackup(String backupId, String taskId) throws IOException, InterruptedException {
+        events.awaitEnd(taskId, TIMEOUT);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             String status = call("GET", "/backups/" + backupId, null, 200).path("status").asText();
             if (status.equals("SUCCEEDED")) {
@@ -107,9 +107,9 @@ final class Api {
             if (status.equals("FAILED")) {
                 throw new IllegalStateException("Backup " + backupId + " FAILED");
             }
-            Thread.sleep(20);
+            Thread.sleep(5);
         }
-        throw new IllegalStateException("Backup " + backupId + " was not published in 30 minutes");
+        throw new IllegalStateException("Backup " + backupId + " was not published in " + TIMEOUT);
     }
 
     private static Instant instant(JsonNode task, String field) {

@@ -29,11 +29,13 @@ import redis.clients.jedis.resps.ScanResult;
  * the same data, the same machine and the same repetitions. See bench/run and the README.
  *
  * <pre>
- * Bench --api URL --work DIR --out FILE --backup-worker-pid PID --restore-worker-pid PID [--keys N] [--small N] [--reps R]
+ * Bench --api URL --kafka HOST:PORT --work DIR --out FILE --backup-worker-pid PID --restore-worker-pid PID
+ *       [--keys N] [--small N] [--reps R]
  * </pre>
  */
 public final class Bench {
 
+    private final TaskEvents events;
     private final Api api;
     private final Path work;
     private final int keys;
@@ -54,7 +56,8 @@ public final class Bench {
     }
 
     private Bench(Map<String, String> options) {
-        this.api = new Api(options.get("api"));
+        this.events = new TaskEvents(options.get("kafka"));
+        this.api = new Api(options.get("api"), events);
         this.work = Path.of(options.get("work"));
         this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
         this.small = Integer.parseInt(options.getOrDefault("small", Integer.toString(Math.min(100_000, keys))));
@@ -70,7 +73,9 @@ public final class Bench {
         }
         Bench bench = new Bench(options);
         Instant started = Instant.now();
-        bench.run();
+        try (TaskEvents events = bench.events) {
+            bench.run();
+        }
         bench.report(started, Path.of(options.get("out")));
     }
 
@@ -104,10 +109,10 @@ public final class Bench {
             String smallBackup = null;
             Stats smallSnapshot = new Stats();
             for (int i = 0; i < reps; i++) {
-                smallBackup = timedBackup(smallId, smallSnapshot, null, 0);
+                smallBackup = timedBackup(smallId, smallSnapshot, null);
             }
             rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
-            recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats(), 0);
+            recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
             keysRecoveries(smallId, smallBackup, small, targetId, target);
             memory.put("afterSmall", workerMemory());
 
@@ -121,9 +126,8 @@ public final class Bench {
                 Stats ours = new Stats();
                 Stats worker = new Stats();
                 for (int i = 0; i < reps; i++) {
-                    double floorMs = timedProcess(source.cli("--rdb", work.resolve("floor.rdb").toString()), null);
-                    floor.add(floorMs);
-                    backup = timedBackup(sourceId, ours, worker, floorMs);
+                    floor.add(timedProcess(source.cli("--rdb", work.resolve("floor.rdb").toString()), null));
+                    backup = timedBackup(sourceId, ours, worker);
                 }
                 String defaultNote = delay == 5 ? " (the server's default)" : "";
                 rows.add(new Row("snapshot, " + keys + " keys, repl-diskless-sync-delay " + delay + defaultNote + " (ms)",
@@ -144,12 +148,11 @@ public final class Bench {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
-                double floorMs = timedProcess(target.cli("--pipe"), restores);
-                floor.add(floorMs);
+                floor.add(timedProcess(target.cli("--pipe"), restores));
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
-                recoverInstance(sourceId, backup, targetId, target, ours, worker, floorMs);
+                recoverInstance(sourceId, backup, targetId, target, ours, worker);
             }
             Files.deleteIfExists(restores);
             rows.add(new Row("full recovery, " + keys + " keys (ms)", ours, floor, "<= 1.2 x redis-cli --pipe"));
@@ -168,24 +171,12 @@ public final class Bench {
         return id;
     }
 
-    /**
-     * How long the benchmark leaves the API alone after a request whose floor took {@code floorMs}: it starts asking
-     * whether the work is done at 80% of the floor's time, so that its own questions take no CPU from the worker
-     * for most of the run. A run faster than that would be reported as 80% of the floor, never as faster.
-     */
-    private static Duration quiet(double floorMs) {
-        return Duration.ofMillis((long) (floorMs * 0.8));
-    }
-
-    /**
-     * A manual backup, timed from the request to the backup being published; the backup's id.
-     * @param floorMs the floor's time in this repetition (see {@link #quiet}), 0 when there is none
-     */
-    private String timedBackup(String instanceId, Stats wall, Stats worker, double floorMs) throws Exception {
+    /** A manual backup, timed from the request to the API showing the backup published; the backup's id. */
+    private String timedBackup(String instanceId, Stats wall, Stats worker) throws Exception {
         long start = System.nanoTime();
         JsonNode accepted = api.backup(instanceId);
         String backupId = accepted.get("backupId").asText();
-        api.awaitBackup(backupId, quiet(floorMs));
+        api.awaitBackup(backupId, accepted.get("taskId").asText());
         wall.add((System.nanoTime() - start) / 1e6);
         Api.Task task = api.awaitTask(accepted.get("taskId").asText());
         if (worker != null) {
@@ -195,11 +186,11 @@ public final class Bench {
     }
 
     private void recoverInstance(String instanceId, String backupId, String targetId, RedisProcess target, Stats wall,
-            Stats worker, double floorMs) throws Exception {
+            Stats worker) throws Exception {
         long start = System.nanoTime();
         JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
                 "mode", "INSTANCE", "targetInstanceId", targetId));
-        Api.Task task = api.awaitTask(accepted.get("taskId").asText(), quiet(floorMs));
+        Api.Task task = api.awaitTask(accepted.get("taskId").asText());
         wall.add((System.nanoTime() - start) / 1e6);
         worker.add(task.workerTime().toNanos() / 1e6);
     }
