@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.CRC32C;
 
 import io.redisbackup.backupstore.Sha256;
@@ -34,27 +36,64 @@ public final class KeyIndexWriter implements AutoCloseable {
 
     /** How many held entries are sorted at a time. */
     private static final int CHUNK = 1 << 15;
+    /** How many writers' memory is kept for the writers after them. */
+    private static final int SPARE_MEMORY = 2;
+    private static final Deque<Memory> SPARE = new ConcurrentLinkedDeque<>();
+
+    /**
+     * The large arrays a writer sorts in, kept when it closes for the next writer of the same size: a worker that
+     * takes one backup after another then allocates nothing large. New arrays of tens of MB for every backup outlived
+     * several young collections, went to the old generation and died there; on a 256 MB heap that meant a full
+     * collection of about 100 ms every second or third backup, often while its index was being finished.
+     */
+    private static final class Memory {
+        final byte[] held;
+        byte[] gather = new byte[0];
+        int[] offsets = new int[1024];
+        long[] prefixes = new long[2048];
+
+        Memory(int bytes) {
+            held = new byte[bytes];
+        }
+
+        static Memory take(int bytes) {
+            for (Memory memory : SPARE) {
+                if (memory.held.length == bytes && SPARE.remove(memory)) {
+                    return memory;
+                }
+            }
+            return new Memory(bytes);
+        }
+
+        void giveBack() {
+            if (SPARE.size() < SPARE_MEMORY) {
+                SPARE.push(this);
+            }
+        }
+    }
 
     private final int chunk;
 
+    private final Memory memory;
     private final byte[] held;
     private final ByteBuffer heldBuffer;
-    private int[] heldOffsets = new int[1024];
+    private int[] heldOffsets;
     /** The first 16 bytes of each held key, zero-padded: most comparisons of the sort end here. */
-    private long[] heldPrefixes = new long[2048];
+    private long[] heldPrefixes;
     private int heldCount;
     /** Held entries [0, sortedUpTo) are sorted, chunk by chunk; chunk k ends at chunkEnds[k]. */
     private int sortedUpTo;
     private int[] chunkEnds = new int[16];
     private int chunks;
     /** Where a sorted chunk is put together before it goes back in place. */
-    private byte[] gather = new byte[0];
+    private byte[] gather;
     private final Path scratch;
     private final List<Path> runs = new ArrayList<>();
     private final Map<Integer, Long> keysPerDatabase = new TreeMap<>();
     private long keys;
     private long bytes;
     private String sha256;
+    private boolean closed;
 
     /** @param runBytes how much entry data to hold in memory before a sorted run goes to disk */
     public KeyIndexWriter(long runBytes) {
@@ -64,8 +103,12 @@ public final class KeyIndexWriter implements AutoCloseable {
     /** @param chunk how many held entries to sort at a time */
     KeyIndexWriter(long runBytes, int chunk) {
         this.chunk = chunk;
-        this.held = new byte[Math.toIntExact(runBytes)];
+        this.memory = Memory.take(Math.toIntExact(runBytes));
+        this.held = memory.held;
         this.heldBuffer = ByteBuffer.wrap(held);
+        this.heldOffsets = memory.offsets;
+        this.heldPrefixes = memory.prefixes;
+        this.gather = memory.gather;
         try {
             this.scratch = Files.createTempDirectory("key-index-");
         } catch (IOException e) {
@@ -222,6 +265,13 @@ public final class KeyIndexWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            memory.offsets = heldOffsets;
+            memory.prefixes = heldPrefixes;
+            memory.gather = gather;
+            memory.giveBack();
+        }
         for (Path run : runs) {
             Files.deleteIfExists(run);
         }

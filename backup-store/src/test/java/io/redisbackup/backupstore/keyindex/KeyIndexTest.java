@@ -119,6 +119,31 @@ class KeyIndexTest {
     }
 
     @Test
+    void aWriterThatGetsTheMemoryOfAnEarlierOneIndexesOnlyItsOwnKeys() throws IOException {
+        int runBytes = (1 << 20) + 17; // a size of this test's own
+        Path first = dir.resolve("first.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(runBytes, 64); OutputStream out = Files.newOutputStream(first)) {
+            for (int i = 0; i < 5000; i++) {
+                writer.add(new IndexEntry(0, ("old:" + i).getBytes(), i, i + 1, 0, -1, i));
+            }
+            writer.finish(10, out);
+        }
+        Path second = dir.resolve("second.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(runBytes, 64); OutputStream out = Files.newOutputStream(second)) {
+            for (int i = 300; i > 0; i--) {
+                writer.add(new IndexEntry(1, ("new:" + i).getBytes(), 1000 + i, 1001 + i, 0, -1, i));
+            }
+            writer.finish(10, out);
+        }
+        try (KeyIndexReader reader = KeyIndexReader.open(second)) {
+            assertEquals(300, reader.entries());
+            assertEquals(List.of(), reader.find("old:7".getBytes()));
+            assertEquals(List.of(new IndexEntry(1, "new:7".getBytes(), 1007, 1008, 0, -1, 7)),
+                    reader.find("new:7".getBytes()));
+        }
+    }
+
+    @Test
     void anEmptyBackupHasAnEmptyIndex() throws IOException {
         Path file = dir.resolve("keys.idx");
         try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
