@@ -190,8 +190,8 @@ class BackupResourceTest extends GatewayTest {
                 out.write(new byte[0]);
             }
             staged.publish(new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                    "7.0.15", 10, "0", 42, Map.of(0, 42L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, sha256),
-                            new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, "e3b0"))));
+                    "7.0.15", 10, "0", 42, Map.of(0, 42L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, sha256, null),
+                            new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, "e3b0", null))));
         }
         return sha256;
     }

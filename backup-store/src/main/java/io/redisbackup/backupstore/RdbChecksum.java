@@ -1,17 +1,19 @@
 package io.redisbackup.backupstore;
 
 import java.security.MessageDigest;
+import java.util.zip.CRC32C;
 
 /**
- * The checksums of an RDB file, computed as its bytes stream by: its length, its SHA-256, and Redis's CRC64 over
- * all but the last 8 bytes, which are the CRC64 the server wrote (0 when it does not checksum). Keeps nothing in
- * memory but those 8 bytes; used when a backup is taken.
+ * The checksums of an RDB file, computed as its bytes stream by: its length, its SHA-256, its CRC32C, and Redis's
+ * CRC64 over all but the last 8 bytes, which are the CRC64 the server wrote (0 when it does not checksum). Keeps
+ * nothing in memory but those 8 bytes; used when a backup is taken.
  */
 public final class RdbChecksum {
 
     private static final int TRAILER = 8;
 
     private final MessageDigest sha256 = Sha256.digest();
+    private final CRC32C crc32c = new CRC32C();
     private final byte[] lag = new byte[TRAILER];
     private final byte[] kept = new byte[TRAILER];
     private int lagged;
@@ -20,6 +22,7 @@ public final class RdbChecksum {
 
     public void update(byte[] chunk, int offset, int length) {
         sha256.update(chunk, offset, length);
+        crc32c.update(chunk, offset, length);
         bytes += length;
         // the CRC runs 8 bytes behind the stream, so the trailer itself is never part of it
         int total = lagged + length;
@@ -47,6 +50,11 @@ public final class RdbChecksum {
     /** The SHA-256 of everything so far, hex; call once, at the end. */
     public String sha256() {
         return Sha256.hex(sha256);
+    }
+
+    /** The CRC32C of everything so far, as 8 hex digits. */
+    public String crc32c() {
+        return Crc32c.hex(crc32c);
     }
 
     /** The CRC64 of everything before the trailer. */

@@ -121,8 +121,8 @@ class LocalDirectoryBackupStoreTest {
                 write(staged, BackupStore.RDB, rdb);
                 write(staged, BackupStore.KEY_INDEX, new byte[3]);
                 staged.publish(new Manifest(Manifest.FORMAT_VERSION, instance, id, Instant.now(), Instant.now(),
-                        "7.0.15", 10, "0", 7, Map.of(0, 7L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, "x"),
-                                new Manifest.FileEntry(BackupStore.KEY_INDEX, 3, "y"))));
+                        "7.0.15", 10, "0", 7, Map.of(0, 7L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, "x", "0"),
+                                new Manifest.FileEntry(BackupStore.KEY_INDEX, 3, "y", "0"))));
             }
         }
         assertEquals(second, store.latestManifest(instance).orElseThrow().backupId());
@@ -155,8 +155,8 @@ class LocalDirectoryBackupStoreTest {
     private Manifest manifest(long rdbSize, long indexSize) {
         return new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(), "7.0.15", 10,
                 "0000000000000000", 7, Map.of(0, 7L),
-                List.of(new Manifest.FileEntry(BackupStore.RDB, rdbSize, "x"),
-                        new Manifest.FileEntry(BackupStore.KEY_INDEX, indexSize, "y")));
+                List.of(new Manifest.FileEntry(BackupStore.RDB, rdbSize, "x", "0"),
+                        new Manifest.FileEntry(BackupStore.KEY_INDEX, indexSize, "y", "0")));
     }
 
     private static void write(StagedBackup staged, String file, byte[] bytes) throws IOException {

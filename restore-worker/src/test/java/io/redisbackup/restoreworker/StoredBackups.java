@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
@@ -28,6 +29,12 @@ public final class StoredBackups {
     }
 
     public static Manifest store(BackupStore store, UUID instance, Path rdb, int rdbVersion) throws IOException {
+        return store(store, instance, rdb, rdbVersion, true);
+    }
+
+    /** @param withCrc32c false: a manifest as written before the CRC32C of each file was recorded */
+    public static Manifest store(BackupStore store, UUID instance, Path rdb, int rdbVersion, boolean withCrc32c)
+            throws IOException {
         UUID backup = UUID.randomUUID();
         byte[] bytes = Files.readAllBytes(rdb);
         ByteArrayOutputStream index = new ByteArrayOutputStream();
@@ -37,8 +44,11 @@ public final class StoredBackups {
             keys = writer.keys();
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                "7.0.15", rdbVersion, "0", keys, Map.of(), List.of(new Manifest.FileEntry(BackupStore.RDB, bytes.length,
-                        sha256(bytes)), new Manifest.FileEntry(BackupStore.KEY_INDEX, index.size(), sha256(index.toByteArray()))));
+                "7.0.15", rdbVersion, "0", keys, Map.of(), List.of(
+                        new Manifest.FileEntry(BackupStore.RDB, bytes.length, sha256(bytes),
+                                withCrc32c ? crc32c(bytes) : null),
+                        new Manifest.FileEntry(BackupStore.KEY_INDEX, index.size(), sha256(index.toByteArray()),
+                                withCrc32c ? crc32c(index.toByteArray()) : null)));
         try (StagedBackup staged = store.stage(instance, backup)) {
             try (OutputStream out = staged.create(BackupStore.RDB)) {
                 out.write(bytes);
@@ -83,6 +93,12 @@ public final class StoredBackups {
     private static Path rdbFile(Path storeRoot, Manifest manifest) {
         return storeRoot.resolve("instances").resolve(manifest.instanceId().toString())
                 .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
+    }
+
+    private static String crc32c(byte[] bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        return Crc32c.hex(crc);
     }
 
     private static String sha256(byte[] bytes) {

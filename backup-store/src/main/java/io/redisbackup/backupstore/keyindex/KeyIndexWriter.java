@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
+import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.Sha256;
 
 /**
@@ -93,6 +95,7 @@ public final class KeyIndexWriter implements AutoCloseable {
     private long keys;
     private long bytes;
     private String sha256;
+    private String crc32c;
     private boolean closed;
 
     /** @param runBytes how much entry data to hold in memory before a sorted run goes to disk */
@@ -149,10 +152,13 @@ public final class KeyIndexWriter implements AutoCloseable {
      */
     public void finish(int rdbVersion, OutputStream target) throws IOException {
         MessageDigest digest = Sha256.digest();
-        try (WriteBehind behind = new WriteBehind(new DigestOutputStream(target, digest), "key-index-writer")) {
+        CRC32C crc = new CRC32C();
+        try (WriteBehind behind = new WriteBehind(new CheckedOutputStream(new DigestOutputStream(target, digest), crc),
+                "key-index-writer")) {
             bytes = write(rdbVersion, new DataOutputStream(behind));
         }
         sha256 = Sha256.hex(digest);
+        crc32c = Crc32c.hex(crc);
     }
 
     /** The index's bytes. */
@@ -251,6 +257,11 @@ public final class KeyIndexWriter implements AutoCloseable {
     /** The size of the written index; after {@link #finish}. */
     public long bytes() {
         return bytes;
+    }
+
+    /** The CRC32C of the written index, as 8 hex digits; after {@link #finish}. */
+    public String crc32c() {
+        return crc32c;
     }
 
     /** The SHA-256 of the written index; after {@link #finish}. */

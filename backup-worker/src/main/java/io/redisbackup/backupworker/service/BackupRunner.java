@@ -182,7 +182,8 @@ public class BackupRunner {
         return new Manifest(Manifest.FORMAT_VERSION, command.instanceId(), command.backupId(), startedAt,
                 clock.instant(), snapshot.redisVersion(), snapshot.rdbVersion(), snapshot.rdbCrc64(),
                 snapshot.keyCount(), snapshot.keysPerDatabase(),
-                List.of(new Manifest.FileEntry(BackupStore.RDB, snapshot.rdbBytes(), snapshot.rdbSha256()),
-                        new Manifest.FileEntry(BackupStore.KEY_INDEX, snapshot.indexBytes(), snapshot.indexSha256())));
+                List.of(new Manifest.FileEntry(BackupStore.RDB, snapshot.rdbBytes(), snapshot.rdbSha256(),
+                        snapshot.rdbCrc32c()), new Manifest.FileEntry(BackupStore.KEY_INDEX, snapshot.indexBytes(),
+                                snapshot.indexSha256(), snapshot.indexCrc32c())));
     }
 }

@@ -137,9 +137,9 @@ public class SnapshotTaker {
             throw new SnapshotFailure(SnapshotFailure.CORRUPT, "The snapshot from " + source
                     + " does not match its own checksum: it was damaged on the way.");
         }
-        return new Snapshot(redisVersion, rdbVersion, checksum.bytes(), checksum.sha256(),
-                String.format("%016x", checksum.trailerCrc()), index.bytes(), index.sha256(), index.keys(),
-                index.keysPerDatabase());
+        return new Snapshot(redisVersion, rdbVersion, checksum.bytes(), checksum.sha256(), checksum.crc32c(),
+                String.format("%016x", checksum.trailerCrc()), index.bytes(), index.sha256(), index.crc32c(),
+                index.keys(), index.keysPerDatabase());
     }
 
     private ReplicaSync connect(SnapshotSource source) throws SnapshotFailure {

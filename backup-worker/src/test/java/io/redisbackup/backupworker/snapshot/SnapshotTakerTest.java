@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +60,10 @@ class SnapshotTakerTest {
         byte[] rdb = Files.readAllBytes(dir.resolve("dump.rdb"));
         assertEquals(rdb.length, snapshot.rdbBytes());
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rdb)), snapshot.rdbSha256());
+        assertEquals(crc32c(rdb), snapshot.rdbCrc32c());
+        byte[] index = Files.readAllBytes(dir.resolve("keys.idx"));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(index)), snapshot.indexSha256());
+        assertEquals(crc32c(index), snapshot.indexCrc32c());
         assertEquals("7.0.15", snapshot.redisVersion());
         assertEquals(10, snapshot.rdbVersion());
     }
@@ -163,6 +168,12 @@ class SnapshotTakerTest {
                 OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
             return taker.take(from, rdb, index, bytes -> { });
         }
+    }
+
+    private static String crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return String.format("%08x", crc.getValue());
     }
 
     private static SnapshotSource source(String password) {

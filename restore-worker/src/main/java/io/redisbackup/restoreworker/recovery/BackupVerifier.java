@@ -3,16 +3,20 @@ package io.redisbackup.restoreworker.recovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.zip.CRC32C;
 
 import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.Sha256;
 
 /**
- * Reads a stored backup's RDB once, end to end, before anything touches a target: it must have the size and
- * SHA-256 its manifest recorded, that is, be byte for byte the file that was stored. The RDB's own CRC64 trailer
- * is not computed again: the backup worker checked it before it stored the file, and a file with the stored
- * SHA-256 has the stored trailer (this saves a second pass at about 1 GB/s over every backup recovered).
+ * Reads a stored backup's RDB once, end to end, before anything touches a target: it must have the size and the
+ * CRC32C its manifest recorded, that is, be the file that was stored. A manifest written before the CRC32C was
+ * recorded is checked by the SHA-256 instead, which takes about four times as long (0.22 s against 0.055 s for a
+ * 227 MB RDB here). The RDB's own CRC64 trailer is not computed again: the backup worker checked it before it
+ * stored the file. Neither check guards against someone who can also rewrite the manifest; both find a file that
+ * was damaged, cut short or replaced.
  */
 public final class BackupVerifier {
 
@@ -26,19 +30,27 @@ public final class BackupVerifier {
 
     public void verify(Manifest manifest) throws RecoveryFailure {
         Manifest.FileEntry expected = manifest.file(BackupStore.RDB);
+        boolean byCrc = expected.crc32c() != null;
+        CRC32C crc32c = new CRC32C();
         MessageDigest sha256 = Sha256.digest();
         long size = 0;
         try (InputStream in = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB)) {
             byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                sha256.update(buffer, 0, n);
+                if (byCrc) {
+                    crc32c.update(buffer, 0, n);
+                } else {
+                    sha256.update(buffer, 0, n);
+                }
                 size += n;
             }
         } catch (IOException e) {
             throw new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "Backup " + manifest.backupId()
                     + " cannot be read from storage: " + e.getMessage(), e);
         }
-        if (size != expected.sizeBytes() || !Sha256.hex(sha256).equals(expected.sha256())) {
+        boolean same = byCrc ? Crc32c.hex(crc32c).equals(expected.crc32c())
+                : Sha256.hex(sha256).equals(expected.sha256());
+        if (size != expected.sizeBytes() || !same) {
             throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "Backup " + manifest.backupId()
                     + " is damaged: its data no longer matches the checksums taken when it was stored. "
                     + "Nothing was changed on the instance.");

@@ -87,6 +87,23 @@ class RecoveryEngineTest {
     }
 
     @Test
+    void aBackupWhoseManifestHasNoCrc32cIsCheckedByItsSha256() throws Exception {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            Path rdb = source.saveRdb(dir.resolve("source.rdb"));
+            Path root = dir.resolve("store");
+            BackupStore store = new LocalDirectoryBackupStore(root);
+            Manifest intact = StoredBackups.store(store, UUID.randomUUID(), rdb, 10, false);
+            Manifest damaged = StoredBackups.store(store, UUID.randomUUID(), rdb, 10, false);
+            StoredBackups.damage(root, damaged);
+
+            new BackupVerifier(store).verify(intact);
+            RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(damaged));
+            assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
+        }
+    }
+
+    @Test
     void refusesABackupWithAChangedTrailerOrALostLastByte() throws Exception {
         try (RedisServer source = RedisServer.start()) {
             Datasets.everyType(source);
