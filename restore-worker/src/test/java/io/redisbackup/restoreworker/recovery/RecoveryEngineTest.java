@@ -75,52 +75,52 @@ class RecoveryEngineTest {
 
     @Test
     void refusesABackupWithOneFlippedByte() throws Exception {
-        try (RedisServer source = RedisServer.start()) {
-            Datasets.everyType(source);
-            BackupStore store = new LocalDirectoryBackupStore(dir.resolve("store"));
-            Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("source.rdb")), 10);
-            StoredBackups.damage(dir.resolve("store"), manifest);
+        Path root = dir.resolve("store");
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), rdbOfEveryType(), 10);
+        StoredBackups.damage(root, manifest);
 
-            RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(manifest));
-            assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
-        }
+        assertRefusedAsCorrupt(store, manifest);
     }
 
     @Test
     void aBackupWhoseManifestHasNoCrc32cIsCheckedByItsSha256() throws Exception {
-        try (RedisServer source = RedisServer.start()) {
-            Datasets.everyType(source);
-            Path rdb = source.saveRdb(dir.resolve("source.rdb"));
-            Path root = dir.resolve("store");
-            BackupStore store = new LocalDirectoryBackupStore(root);
-            Manifest intact = StoredBackups.store(store, UUID.randomUUID(), rdb, 10, false);
-            Manifest damaged = StoredBackups.store(store, UUID.randomUUID(), rdb, 10, false);
-            StoredBackups.damage(root, damaged);
+        Path rdb = rdbOfEveryType();
+        Path root = dir.resolve("store");
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        Manifest intact = StoredBackups.store(store, UUID.randomUUID(), rdb, 10, false);
+        Manifest damaged = StoredBackups.store(store, UUID.randomUUID(), rdb, 10, false);
+        StoredBackups.damage(root, damaged);
 
-            new BackupVerifier(store).verify(intact);
-            RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(damaged));
-            assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
-        }
+        new BackupVerifier(store).verify(intact);
+        assertRefusedAsCorrupt(store, damaged);
     }
 
     @Test
     void refusesABackupWithAChangedTrailerOrALostLastByte() throws Exception {
+        Path rdb = rdbOfEveryType();
+        Path root = dir.resolve("store");
+        BackupStore store = new LocalDirectoryBackupStore(root);
+        Manifest changedTrailer = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
+        StoredBackups.damage(root, changedTrailer, StoredBackups.rdbSize(root, changedTrailer) - 1);
+        Manifest shortened = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
+        StoredBackups.truncate(root, shortened);
+
+        assertRefusedAsCorrupt(store, changedTrailer);
+        assertRefusedAsCorrupt(store, shortened);
+    }
+
+    /** An RDB saved by a real server holding every type of value. */
+    private Path rdbOfEveryType() throws Exception {
         try (RedisServer source = RedisServer.start()) {
             Datasets.everyType(source);
-            Path rdb = source.saveRdb(dir.resolve("source.rdb"));
-            Path root = dir.resolve("store");
-            BackupStore store = new LocalDirectoryBackupStore(root);
-            Manifest changedTrailer = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
-            StoredBackups.damage(root, changedTrailer, StoredBackups.rdbSize(root, changedTrailer) - 1);
-            Manifest shortened = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
-            StoredBackups.truncate(root, shortened);
-
-            for (Manifest manifest : new Manifest[] { changedTrailer, shortened }) {
-                RecoveryFailure refused = assertThrows(RecoveryFailure.class,
-                        () -> new BackupVerifier(store).verify(manifest));
-                assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
-            }
+            return source.saveRdb(dir.resolve("source.rdb"));
         }
+    }
+
+    private static void assertRefusedAsCorrupt(BackupStore store, Manifest manifest) {
+        RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> new BackupVerifier(store).verify(manifest));
+        assertEquals(RecoveryFailure.BACKUP_CORRUPT, refused.code());
     }
 
     @Test
