@@ -92,6 +92,9 @@ public final class KeyIndexWriter implements AutoCloseable {
     private final Path scratch;
     private final List<Path> runs = new ArrayList<>();
     private final Map<Integer, Long> keysPerDatabase = new TreeMap<>();
+    /** Keys arrive a database at a time: they are counted here and go to the map when the database changes. */
+    private int countingDb = -1;
+    private long countedInDb;
     private long keys;
     private long bytes;
     private String sha256;
@@ -121,7 +124,11 @@ public final class KeyIndexWriter implements AutoCloseable {
 
     public void add(IndexEntry entry) throws IOException {
         keys++;
-        keysPerDatabase.merge(entry.db(), 1L, Long::sum);
+        if (entry.db() != countingDb) {
+            countDatabase();
+            countingDb = entry.db();
+        }
+        countedInDb++;
         int size = KeyIndexFormat.size(entry);
         if (heldBuffer.position() + size > held.length) {
             spill();
@@ -251,7 +258,15 @@ public final class KeyIndexWriter implements AutoCloseable {
     }
 
     public Map<Integer, Long> keysPerDatabase() {
+        countDatabase();
         return keysPerDatabase;
+    }
+
+    private void countDatabase() {
+        if (countedInDb > 0) {
+            keysPerDatabase.merge(countingDb, countedInDb, Long::sum);
+            countedInDb = 0;
+        }
     }
 
     /** The size of the written index; after {@link #finish}. */

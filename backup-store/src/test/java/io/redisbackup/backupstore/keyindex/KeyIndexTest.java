@@ -59,6 +59,10 @@ class KeyIndexTest {
             writer.finish(10, out);
             runs = writer.runs();
             assertEquals(added.size(), writer.keys());
+            Map<Integer, Long> perDatabase = new TreeMap<>();
+            added.forEach(e -> perDatabase.merge(e.db(), 1L, Long::sum));
+            assertEquals(perDatabase, writer.keysPerDatabase(), "databases that come back are counted once each");
+            assertEquals(perDatabase, writer.keysPerDatabase(), "asking twice counts nothing twice");
             assertEquals(Files.size(file), writer.bytes());
         }
 
