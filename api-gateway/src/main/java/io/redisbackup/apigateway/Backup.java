@@ -24,6 +24,8 @@ public class Backup extends PanacheEntityBase {
     public UUID id;
     @Column(name = "instance_id")
     public UUID instanceId;
+    /** Its instance's project when it was taken: a backup outlives its instance. */
+    public String project;
     @Column(name = "task_id")
     public UUID taskId;
     @Enumerated(EnumType.STRING)

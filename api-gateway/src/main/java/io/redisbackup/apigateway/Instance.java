@@ -22,6 +22,8 @@ public class Instance extends PanacheEntityBase {
     @Id
     public UUID id;
     public String name;
+    /** The project it belongs to: only callers of that project see it, its backups and its tasks. */
+    public String project;
     public String host;
     public int port;
     public String username;

@@ -161,6 +161,18 @@ class BackupResourceTest extends GatewayTest {
     }
 
     @Test
+    void takesOneManualBackupOfAnInstanceAtATime() {
+        String instanceId = register(redis, "one-at-a-time");
+        String first = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract().path("taskId");
+        given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("BACKUP_IN_PROGRESS"))
+                .body("taskId", equalTo(first));
+    }
+
+    @Test
     void refusesARetentionOutsideOneToSevenHundredThirtyDays() {
         String instanceId = register(redis, "retention");
         for (int days : new int[] { 0, 731 }) {

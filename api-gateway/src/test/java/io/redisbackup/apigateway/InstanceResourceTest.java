@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
 import java.util.Map;
@@ -128,6 +129,34 @@ class InstanceResourceTest extends GatewayTest {
     }
 
     @Test
+    void sendsAStoredPasswordOnlyToTheEndpointItWasGivenFor() throws Exception {
+        String id = register(redis, "repointed");
+        try (Listener listener = new Listener()) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("name", "repointed", "host", "127.0.0.1", "port", listener.port()))
+                    .when().put("/api/v1/instances/" + id)
+                    .then().statusCode(400)
+                    .body("code", equalTo("PASSWORD_REQUIRED"))
+                    .body("errors.field", hasItem("password"));
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("name", "repointed", "host", redis.host(), "port", redis.port(), "tls", true))
+                    .when().put("/api/v1/instances/" + id)
+                    .then().statusCode(400).body("code", equalTo("PASSWORD_REQUIRED"));
+            assertEquals("", listener.received(), "nothing reached the new endpoint");
+
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("name", "repointed", "host", "127.0.0.1", "port", listener.port(),
+                            "password", "the-new-one"))
+                    .when().put("/api/v1/instances/" + id)
+                    .then().statusCode(422);
+            String received = listener.received();
+            assertTrue(received.contains("the-new-one"), received);
+            assertFalse(received.contains(redis.password()), "the stored password went to the new endpoint");
+        }
+        given().when().get("/api/v1/instances/" + id).then().body("port", equalTo(redis.port()));
+    }
+
+    @Test
     void refusesToRemoveAnInstanceWhileABackupIsUnderWay() {
         String id = register(redis, "busy");
         given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + id + "/backups")
@@ -143,6 +172,50 @@ class InstanceResourceTest extends GatewayTest {
         given().when().delete("/api/v1/instances/" + id)
                 .then().statusCode(503)
                 .body("code", equalTo("TASK_CENTER_UNAVAILABLE"));
+    }
+
+    /** A TCP listener that records whatever is sent to it, then hangs up. */
+    static final class Listener implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final Thread accepting = Thread.ofVirtual().start(this::accept);
+
+        Listener() throws java.io.IOException {
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        synchronized String received() {
+            return bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try (java.net.Socket connection = socket.accept()) {
+                    connection.setSoTimeout(1000);
+                    byte[] buffer = new byte[4096];
+                    try {
+                        for (int n; (n = connection.getInputStream().read(buffer)) > 0; ) {
+                            synchronized (this) {
+                                bytes.write(buffer, 0, n);
+                            }
+                        }
+                    } catch (java.net.SocketTimeoutException enough) {
+                        // hang up
+                    }
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            accepting.join(5000);
+        }
     }
 
     private static io.restassured.response.Response registering(Map<String, Object> body) {

@@ -62,6 +62,9 @@ class RetentionTest extends GatewayTest {
                     UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), UUID.fromString(backupId),
                     finished.minusSeconds(5), finished, 10, 1, "00", "7.0.15", 10)));
         }
+        // one manual backup of an instance at a time: the next is asked for once this one has ended
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/" + backupId)
+                .then().body("status", org.hamcrest.Matchers.not(equalTo("PENDING"))));
         return backupId;
     }
 

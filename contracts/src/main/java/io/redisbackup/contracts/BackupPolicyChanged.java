@@ -6,15 +6,16 @@ import java.util.UUID;
 /**
  * An instance's backup policy and where to reach the instance, on the compacted {@link Topics#BACKUP_POLICIES}: the
  * latest record per instance is the one that counts, and a record without a value (a tombstone) means the
- * instance is gone. {@code revision} grows with every change of one instance. It belongs to no task.
+ * instance is gone. {@code revision} grows with every change of one instance; {@code project} is the instance's, for
+ * the tasks the scheduler starts. It belongs to no task.
  */
 public record BackupPolicyChanged(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId, Instant occurredAt,
-        long revision, BackupPolicy policy, RedisEndpoint endpoint) implements Message {
+        long revision, BackupPolicy policy, RedisEndpoint endpoint, String project) implements Message {
 
     public static BackupPolicyChanged of(UUID instanceId, long revision, BackupPolicy policy, RedisEndpoint endpoint,
-            Instant now) {
+            String project, Instant now) {
         return new BackupPolicyChanged(SCHEMA_VERSION, UUID.randomUUID(), null, instanceId, now, revision, policy,
-                endpoint);
+                endpoint, project);
     }
 
     @Override

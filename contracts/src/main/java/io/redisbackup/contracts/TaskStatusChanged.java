@@ -8,34 +8,41 @@ import java.util.UUID;
  * A task's new status, or new progress, on {@link Topics#TASK_STATUS}. {@code sequence} grows with every event of
  * one task, so a consumer can drop duplicates and stale events: it applies an event only when its sequence is
  * higher than the last one applied and the status move is allowed ({@link TaskStatus#canTransitionTo}).
+ * {@code project} is the project of the task's instance; whoever accepts the task (the gateway, the scheduler) names
+ * it in the first event, and the task center keeps it, so that callers see only the tasks of their projects.
  */
 public record TaskStatusChanged(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId, Instant occurredAt,
         long sequence, TaskType taskType, UUID backupId, Trigger trigger, TaskStatus status, Progress progress,
-        String message, TaskError error, Map<String, Object> result) implements Message {
+        String message, TaskError error, Map<String, Object> result, String project) implements Message {
 
     public static TaskStatusChanged of(UUID taskId, UUID instanceId, long sequence, TaskType taskType, UUID backupId,
             Trigger trigger, TaskStatus status, Instant now) {
         return new TaskStatusChanged(SCHEMA_VERSION, UUID.randomUUID(), taskId, instanceId, now, sequence, taskType,
-                backupId, trigger, status, null, null, null, null);
+                backupId, trigger, status, null, null, null, null, null);
     }
 
     public TaskStatusChanged withProgress(Progress newProgress) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, newProgress, message, error, result);
+                backupId, trigger, status, newProgress, message, error, result, project);
     }
 
     public TaskStatusChanged withMessage(String newMessage) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, newMessage, error, result);
+                backupId, trigger, status, progress, newMessage, error, result, project);
     }
 
     public TaskStatusChanged withError(TaskError newError) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, message, newError, result);
+                backupId, trigger, status, progress, message, newError, result, project);
     }
 
     public TaskStatusChanged withResult(Map<String, Object> newResult) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, message, error, newResult);
+                backupId, trigger, status, progress, message, error, newResult, project);
+    }
+
+    public TaskStatusChanged withProject(String newProject) {
+        return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
+                backupId, trigger, status, progress, message, error, result, newProject);
     }
 }

@@ -1,6 +1,9 @@
 package io.redisbackup.problems;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * A refusal the API answers with an RFC 9457 problem: an HTTP status, a stable {@code code} for programs, a
@@ -12,13 +15,27 @@ public class ApiProblem extends RuntimeException {
     private final String code;
     private final String title;
     private final List<FieldError> errors;
+    private final Map<String, String> headers;
+    private final UUID taskId;
 
-    public ApiProblem(int status, String code, String title, String detail, List<FieldError> errors) {
+    public ApiProblem(int status, String code, String title, String detail, List<FieldError> errors,
+            Map<String, String> headers, UUID taskId) {
         super(detail);
         this.status = status;
         this.code = code;
         this.title = title;
         this.errors = errors;
+        this.headers = headers;
+        this.taskId = taskId;
+    }
+
+    public ApiProblem(int status, String code, String title, String detail, List<FieldError> errors,
+            Map<String, String> headers) {
+        this(status, code, title, detail, errors, headers, null);
+    }
+
+    public ApiProblem(int status, String code, String title, String detail, List<FieldError> errors) {
+        this(status, code, title, detail, errors, Map.of());
     }
 
     public ApiProblem(int status, String code, String title, String detail) {
@@ -32,6 +49,18 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem conflict(String code, String detail) {
         return new ApiProblem(409, code, "Conflict", detail);
+    }
+
+    /** 409 because of a task under way, named in the problem's {@code taskId}. */
+    public static ApiProblem busy(String code, String detail, UUID taskId) {
+        return new ApiProblem(409, code, "Conflict", detail, List.of(), Map.of(), taskId);
+    }
+
+    /** 429: tried too often; {@code Retry-After} says in how many seconds to try again. */
+    public static ApiProblem tooManyRequests(String code, String detail, Duration retryAfter) {
+        long seconds = Math.max(1, retryAfter.toSeconds());
+        return new ApiProblem(429, code, "Too many requests", detail + " Try again in " + seconds + " seconds.",
+                List.of(), Map.of("Retry-After", Long.toString(seconds)));
     }
 
     public int status() {
@@ -50,9 +79,14 @@ public class ApiProblem extends RuntimeException {
         return errors;
     }
 
+    /** The task the problem is about (the one under way, for a 409), or null. */
+    public UUID taskId() {
+        return taskId;
+    }
+
     /** Headers the answer carries besides the problem document (e.g. {@code Retry-After}). */
-    public java.util.Map<String, String> headers() {
-        return java.util.Map.of();
+    public Map<String, String> headers() {
+        return headers;
     }
 
     private static String capitalized(String text) {

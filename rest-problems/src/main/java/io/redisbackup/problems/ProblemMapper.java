@@ -77,9 +77,11 @@ public class ProblemMapper {
         return new ApiProblem(400, "INVALID_REQUEST", "Invalid request", detail, errors);
     }
 
-    private static Response respond(ApiProblem problem, UriInfo uri) {
+    /** The answer to {@code problem}: its status, its headers and the problem document. */
+    public static Response respond(ApiProblem problem, UriInfo uri) {
         Problem body = new Problem("urn:redis-backup:problem:" + problem.code().toLowerCase().replace('_', '-'),
-                problem.title(), problem.status(), problem.getMessage(), uri.getPath(), problem.code(), problem.errors());
+                problem.title(), problem.status(), problem.getMessage(), uri.getPath(), problem.code(), problem.errors(),
+                problem.taskId());
         Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
         problem.headers().forEach(response::header);
         return response.build();

@@ -37,6 +37,8 @@ public class ScheduledPolicy extends PanacheEntityBase {
     @Column(name = "password_sealed")
     public String passwordSealed;
     public boolean tls;
+    /** The instance's project, named in the tasks the scheduler starts (none from a gateway before projects). */
+    public String project;
     @Column(name = "updated_at")
     public Instant updatedAt;
 
@@ -63,6 +65,7 @@ public class ScheduledPolicy extends PanacheEntityBase {
         username = endpoint.username();
         passwordSealed = endpoint.password().value();
         tls = endpoint.tls();
+        project = changed.project();
         updatedAt = now;
     }
 }

@@ -88,6 +88,7 @@ class SchedulerTest {
                 kafka.await(Topics.TASK_STATUS, instance.toString(), 1, Duration.ofSeconds(30)).get(0), TaskStatusChanged.class);
         assertEquals(TaskStatus.PENDING, pending.status());
         assertEquals(command.taskId(), pending.taskId());
+        assertEquals("payments", pending.project(), "the task names its instance's project");
 
         clock.set(TUESDAY_0210.plus(Duration.ofMinutes(40)));
         sleepTicks(3);
@@ -138,7 +139,7 @@ class SchedulerTest {
         BackupPolicy policy = new BackupPolicy(enabled, days, TimePeriod.parse(period), ZoneId.of("UTC"), 9);
         RedisEndpoint endpoint = new RedisEndpoint("127.0.0.1", 4242, null, new SealedSecret("v1.sealed"), false);
         kafka.send(Topics.BACKUP_POLICIES, instance.toString(),
-                MessageCodec.toJson(BackupPolicyChanged.of(instance, revision, policy, endpoint, Instant.now())));
+                MessageCodec.toJson(BackupPolicyChanged.of(instance, revision, policy, endpoint, "payments", Instant.now())));
     }
 
     private ScheduledPolicy copy() {

@@ -32,6 +32,8 @@ public class Task extends PanacheEntityBase {
     public UUID instanceId;
     @Column(name = "backup_id")
     public UUID backupId;
+    /** The project of the task's instance, as the event that accepted the task named it. */
+    public String project;
     @Enumerated(EnumType.STRING)
     public Trigger trigger;
     @Enumerated(EnumType.STRING)

@@ -1,6 +1,8 @@
 package io.redisbackup.taskcenter;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -37,6 +39,9 @@ import io.redisbackup.testsupport.TopicReader;
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
 class TaskCenterTest {
 
+    /** As application.properties sets it for tests: what the gateway sends. */
+    static final String SERVICE_TOKEN = "task-center-test-service-token-0123456789";
+
     TopicReader kafka;
     final UUID instance = UUID.randomUUID();
 
@@ -58,7 +63,7 @@ class TaskCenterTest {
         send(event(task, 1_000_002, TaskStatus.SUCCEEDED).withResult(Map.of("keyCount", 12)));
 
         awaitStatus(task, "SUCCEEDED");
-        given().when().get("/tasks/" + task)
+        api().when().get("/tasks/" + task)
                 .then().statusCode(200)
                 .body("type", equalTo("BACKUP"))
                 .body("instanceId", equalTo(instance.toString()))
@@ -83,7 +88,7 @@ class TaskCenterTest {
 
         // same instance, same partition: once the marker is recorded, every event before it was handled
         awaitStatus(marker, "PENDING");
-        given().when().get("/tasks/" + task)
+        api().when().get("/tasks/" + task)
                 .then().body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("INSTANCE_UNREACHABLE"))
                 .body("history.status", contains("PENDING", "RUNNING", "FAILED"));
@@ -98,31 +103,31 @@ class TaskCenterTest {
         send(event(first, 1, TaskStatus.PENDING, Instant.parse("2026-11-20T01:00:00Z")));
         send(event(second, 1, TaskStatus.PENDING, Instant.parse("2026-11-21T01:00:00Z")));
         send(new TaskStatusChanged(1, UUID.randomUUID(), deletion, instance, Instant.parse("2026-11-22T01:00:00Z"), 1,
-                TaskType.DELETE_BACKUP, null, Trigger.MANUAL, TaskStatus.PENDING, null, null, null, null));
+                TaskType.DELETE_BACKUP, null, Trigger.MANUAL, TaskStatus.PENDING, null, null, null, null, null));
         kafka.send(Topics.TASK_STATUS, other.toString(),
                 MessageCodec.toJson(TaskStatusChanged.of(UUID.randomUUID(), other, 1, TaskType.BACKUP, null,
                         Trigger.SCHEDULED, TaskStatus.PENDING, Instant.now())));
         awaitStatus(deletion, "PENDING");
 
-        given().queryParam("instanceId", instance.toString()).when().get("/tasks")
+        api().queryParam("instanceId", instance.toString()).when().get("/tasks")
                 .then().statusCode(200)
                 .body("total", equalTo(3))
                 .body("items.id", contains(deletion.toString(), second.toString(), first.toString()));
-        given().queryParam("instanceId", instance.toString()).queryParam("type", "BACKUP")
+        api().queryParam("instanceId", instance.toString()).queryParam("type", "BACKUP")
                 .queryParam("size", 1).queryParam("page", 1).when().get("/tasks")
                 .then().body("total", equalTo(2)).body("size", equalTo(1))
                 .body("items.id", contains(first.toString()));
-        given().queryParam("instanceId", instance.toString()).queryParam("since", "2026-11-21T00:00:00Z")
+        api().queryParam("instanceId", instance.toString()).queryParam("since", "2026-11-21T00:00:00Z")
                 .queryParam("until", "2026-11-22T00:00:00Z").when().get("/tasks")
                 .then().body("items.id", contains(second.toString()));
-        given().queryParam("instanceId", instance.toString()).queryParam("type", "BACKUP,DELETE_BACKUP")
+        api().queryParam("instanceId", instance.toString()).queryParam("type", "BACKUP,DELETE_BACKUP")
                 .queryParam("status", "PENDING").when().get("/tasks")
                 .then().body("items.id", containsInAnyOrder(first.toString(), second.toString(), deletion.toString()));
     }
 
     @Test
     void namesEveryInvalidQueryParameter() {
-        given().queryParam("instanceId", "x").queryParam("type", "NAP").queryParam("status", "DONE")
+        api().queryParam("instanceId", "x").queryParam("type", "NAP").queryParam("status", "DONE")
                 .queryParam("since", "yesterday").queryParam("page", "-1").queryParam("size", "500")
                 .when().get("/tasks")
                 .then().statusCode(400)
@@ -133,8 +138,8 @@ class TaskCenterTest {
 
     @Test
     void answersAnUnknownTaskWithNotFound() {
-        given().when().get("/tasks/" + UUID.randomUUID()).then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
-        given().when().get("/tasks/nope").then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
+        api().when().get("/tasks/" + UUID.randomUUID()).then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
+        api().when().get("/tasks/nope").then().statusCode(404).body("code", equalTo("TASK_NOT_FOUND"));
     }
 
     @Test
@@ -144,7 +149,7 @@ class TaskCenterTest {
         send(event(task, 1_000_001, TaskStatus.RUNNING));
 
         awaitStatus(task, "FAILED");
-        given().when().get("/tasks/" + task)
+        api().when().get("/tasks/" + task)
                 .then().body("error.code", equalTo("WORKER_LOST"))
                 .body("history.status", contains("PENDING", "RUNNING", "FAILED"));
 
@@ -152,7 +157,42 @@ class TaskCenterTest {
         UUID marker = UUID.randomUUID();
         send(event(marker, 1, TaskStatus.PENDING));
         awaitStatus(marker, "PENDING");
-        given().when().get("/tasks/" + task).then().body("status", equalTo("FAILED"));
+        api().when().get("/tasks/" + task).then().body("status", equalTo("FAILED"));
+    }
+
+    @Test
+    void keepsTheProjectTheAcceptingEventNamedAndFiltersByIt() {
+        UUID payments = UUID.randomUUID();
+        UUID shop = UUID.randomUUID();
+        send(event(payments, 1, TaskStatus.PENDING).withProject("payments"));
+        send(event(payments, 1_000_001, TaskStatus.RUNNING));
+        send(event(shop, 1, TaskStatus.PENDING).withProject("shop"));
+        awaitStatus(shop, "PENDING");
+        awaitStatus(payments, "RUNNING");
+
+        api().when().get("/tasks/" + payments).then().body("project", equalTo("payments"));
+        api().queryParam("instanceId", instance.toString()).queryParam("project", "payments").when().get("/tasks")
+                .then().statusCode(200).body("items.id", contains(payments.toString()));
+        api().queryParam("instanceId", instance.toString()).queryParam("project", "payments")
+                .queryParam("project", "shop").when().get("/tasks")
+                .then().body("items.id", containsInAnyOrder(payments.toString(), shop.toString()));
+        api().queryParam("instanceId", instance.toString()).queryParam("project", "nobody").when().get("/tasks")
+                .then().body("total", equalTo(0));
+    }
+
+    @Test
+    void answersOnlyCallersWithTheServiceCredential() {
+        given().when().get("/tasks").then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("code", equalTo("UNAUTHORIZED"));
+        given().header("Authorization", "Bearer " + SERVICE_TOKEN + "x").when().get("/tasks/" + UUID.randomUUID())
+                .then().statusCode(401).body(not(containsString(SERVICE_TOKEN)));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    private static io.restassured.specification.RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + SERVICE_TOKEN);
     }
 
     private TaskStatusChanged event(UUID task, long sequence, TaskStatus status) {
@@ -169,7 +209,7 @@ class TaskCenterTest {
     }
 
     private static void awaitStatus(UUID task, String status) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/tasks/" + task)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api().when().get("/tasks/" + task)
                 .then().statusCode(200).body("status", equalTo(status)));
     }
 }

@@ -2,47 +2,75 @@ package io.redisbackup.apigateway.client;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.problems.ApiProblem;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
-/** Calls to the task center, which owns the tasks; an unreachable task center is a 503 for our callers. */
+/**
+ * Calls to the task center, which owns the tasks; an unreachable task center is a 503 for our callers. A caller
+ * sees the tasks of its projects only: lists ask the task center for those projects, and a task of another
+ * project is absent (404).
+ */
 @ApplicationScoped
 public class TaskCenter {
 
     private static final List<String> ACTIVE = List.of("PENDING", "DELAYED", "RUNNING");
 
     private final TaskCenterApi api;
+    private final Caller caller;
 
-    public TaskCenter(@RestClient TaskCenterApi api) {
+    public TaskCenter(@RestClient TaskCenterApi api, Caller caller) {
         this.api = api;
+        this.caller = caller;
     }
 
-    /** The task center's answer as it is: status, problem documents included. */
+    /** The task center's answer as it is (status, problem documents included), for the caller's projects. */
     public Response list(String instanceId, List<String> type, List<String> status, String since, String until,
             String page, String size) {
-        return call(() -> api.list(instanceId, type, status, since, until, page, size));
+        List<String> projects = caller.seesEveryProject() ? null : List.copyOf(caller.projects());
+        if (projects != null && projects.isEmpty()) {
+            return Response.ok(new JsonObject().put("items", List.of()).put("page", 0).put("size", 0).put("total", 0)
+                    .encode(), "application/json").build();
+        }
+        return call(() -> api.list(instanceId, projects, type, status, since, until, page, size));
     }
 
+    /** The task, if the caller may see its project; else 404, as for a task that does not exist. */
     public Response get(String id) {
-        return call(() -> api.get(id));
+        Response response = call(() -> api.get(id));
+        if (response.getStatus() == 200 && !caller.sees(projectOf(response))) {
+            throw ApiProblem.notFound("task", id);
+        }
+        return response;
     }
 
+    /** Whether any task of the instance is under way, whoever may see it. */
     public boolean hasActiveTask(UUID instanceId) {
-        try (Response response = list(instanceId.toString(), null, ACTIVE, null, null, "0", "1")) {
+        try (Response response = call(() -> api.list(instanceId.toString(), null, null, ACTIVE, null, null, "0", "1"))) {
             if (response.getStatus() != 200) {
                 throw unavailable("answered " + response.getStatus());
             }
-            return new JsonObject(response.readEntity(String.class)).getLong("total", 0L) > 0;
+            return new JsonObject((String) response.getEntity()).getLong("total", 0L) > 0;
         }
     }
 
-    private Response call(java.util.function.Supplier<Response> request) {
+    private static String projectOf(Response response) {
+        try {
+            return new JsonObject((String) response.getEntity()).getString("project");
+        } catch (DecodeException | ClassCastException e) {
+            throw unavailable("answered what is not a task");
+        }
+    }
+
+    private Response call(Supplier<Response> request) {
         try {
             Response response = request.get();
             String body = response.hasEntity() ? response.readEntity(String.class) : null;

@@ -2,6 +2,7 @@ package io.redisbackup.apigateway.client;
 
 import java.util.List;
 
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import jakarta.ws.rs.GET;
@@ -12,16 +13,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The task center's query API, as the gateway calls it. */
+/** The task center's query API, as the gateway calls it, with the service credential the task center asks for. */
 @Path("/tasks")
 @RegisterRestClient(configKey = "task-center")
+@ClientHeaderParam(name = "Authorization", value = "Bearer ${gateway.task-center-token}")
 @Produces(MediaType.APPLICATION_JSON)
 public interface TaskCenterApi {
 
     @GET
-    Response list(@QueryParam("instanceId") String instanceId, @QueryParam("type") List<String> type,
-            @QueryParam("status") List<String> status, @QueryParam("since") String since,
-            @QueryParam("until") String until, @QueryParam("page") String page, @QueryParam("size") String size);
+    Response list(@QueryParam("instanceId") String instanceId, @QueryParam("project") List<String> project,
+            @QueryParam("type") List<String> type, @QueryParam("status") List<String> status,
+            @QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("page") String page,
+            @QueryParam("size") String size);
 
     @GET
     @Path("/{id}")

@@ -2,9 +2,11 @@ package io.redisbackup.apigateway.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Size;
 
 /** The gateway's own settings, under {@code gateway.}. */
 @ConfigMapping(prefix = "gateway")
@@ -27,8 +29,37 @@ public interface GatewayConfig {
     @WithDefault("1m")
     Duration retentionInterval();
 
-    /** How many wrong recovery passwords an instance takes in a window before further tries are refused (429). */
+    /** How many wrong recovery passwords a caller may give for an instance in a window before it gets 429. */
     PasswordAttempts passwordAttempts();
+
+    /**
+     * An admin token for every project, made at start unless a token with this secret exists (a revoked one
+     * stays revoked): how a fresh platform gets its first token ({@code REDIS_BACKUP_ADMIN_TOKEN}).
+     */
+    Optional<String> adminToken();
+
+    /** The credential the task center asks of its callers ({@code REDIS_BACKUP_SERVICE_TOKEN}). */
+    @Size(min = 32)
+    String taskCenterToken();
+
+    Tokens tokens();
+
+    /** Failed authentications an address may make in a window before its requests get 429 for a while. */
+    Unauthorized unauthorized();
+
+    interface Tokens {
+        /** How long a checked token is trusted without asking the database: a revocation takes at most this long. */
+        @WithDefault("500ms")
+        Duration cacheFor();
+    }
+
+    interface Unauthorized {
+        @WithDefault("30")
+        int max();
+
+        @WithDefault("1m")
+        Duration window();
+    }
 
     interface PasswordAttempts {
         @WithDefault("5")

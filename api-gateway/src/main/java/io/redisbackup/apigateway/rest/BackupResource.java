@@ -12,11 +12,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
+import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.contracts.Trigger;
 import io.redisbackup.problems.ApiProblem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -43,6 +44,7 @@ public class BackupResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "Get a backup")
     public BackupView get(@PathParam("id") UUID id) {
         return BackupView.of(backups.find(id));
@@ -51,6 +53,7 @@ public class BackupResource {
     @GET
     @Path("/{id}/rdb")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @RolesAllowed(Role.OPERATOR_NAME)
     @Operation(summary = "Download the backup as a standard RDB file",
             description = "Any Redis can load it. Content-Length is its size; X-Backup-SHA256 its SHA-256.")
     @APIResponse(responseCode = "409", description = "The backup is not (or no longer) available")
@@ -75,10 +78,11 @@ public class BackupResource {
     @DELETE
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.ADMIN_NAME)
     @Operation(summary = "Delete a backup", description = "Its data and its catalogue entry, by a DELETE_BACKUP task.")
     @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
     @APIResponse(responseCode = "409", description = "The backup is still being taken or deleted")
     public Response delete(@PathParam("id") UUID id) {
-        return new TaskAccepted(backups.requestDeletion(id, Trigger.MANUAL), id).asResponse();
+        return new TaskAccepted(backups.requestDeletion(id), id).asResponse();
     }
 }

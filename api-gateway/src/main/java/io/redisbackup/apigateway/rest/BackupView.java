@@ -10,12 +10,12 @@ import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.Trigger;
 
 /** A backup in the catalogue. */
-public record BackupView(UUID id, UUID instanceId, UUID taskId, BackupType type, Trigger trigger, BackupStatus status,
+public record BackupView(UUID id, UUID instanceId, String project, UUID taskId, BackupType type, Trigger trigger, BackupStatus status,
         Instant createdAt, Instant startedAt, Instant finishedAt, Long sizeBytes, Long keyCount, String sha256,
         String redisVersion, Integer rdbVersion, Instant expiresAt, TaskError error) {
 
     static BackupView of(Backup backup) {
-        return new BackupView(backup.id, backup.instanceId, backup.taskId, backup.type, backup.trigger, backup.status,
+        return new BackupView(backup.id, backup.instanceId, backup.project, backup.taskId, backup.type, backup.trigger, backup.status,
                 backup.createdAt, backup.startedAt, backup.finishedAt, backup.sizeBytes, backup.keyCount,
                 backup.sha256, backup.redisVersion, backup.rdbVersion, backup.expiresAt,
                 backup.errorCode == null ? null : new TaskError(backup.errorCode, backup.errorMessage));

@@ -3,14 +3,16 @@ package io.redisbackup.apigateway.rest;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.redisbackup.apigateway.service.InstanceService;
+import io.redisbackup.apigateway.service.ProjectNames;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.validation.groups.Default;
 
-/** Registers an instance, or changes it (where a missing password keeps the current one). */
+/** Registers an instance, or changes it (where a missing password keeps the current one if the endpoint stays). */
 public record InstanceRequest(
         @Schema(examples = "cache-eu-1") @NotBlank @Size(max = 100) String name,
         @Schema(examples = "10.0.0.5") @NotBlank @Size(max = 255) String host,
@@ -18,13 +20,16 @@ public record InstanceRequest(
         @Schema(description = "ACL user name; none for the default user") @Size(max = 255) String username,
         @Schema(description = "The instance's password; never shown back")
         @NotBlank(groups = Registration.class) @Size(min = 1, max = 512) String password,
-        @Schema(description = "Connect with TLS", defaultValue = "false") Boolean tls) {
+        @Schema(description = "Connect with TLS", defaultValue = "false") Boolean tls,
+        @Schema(description = "The project it belongs to; only callers of that project see it. `default` when "
+                + "registered without one; kept when changed without one.", examples = "payments")
+        @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,62}", message = ProjectNames.RULE) String project) {
 
     /** The checks of a registration: those of a change, and a password is required. */
     public interface Registration extends Default {
     }
 
     InstanceService.Connection toConnection() {
-        return new InstanceService.Connection(name, host, port, username, password, Boolean.TRUE.equals(tls));
+        return new InstanceService.Connection(name, host, port, username, password, Boolean.TRUE.equals(tls), project);
     }
 }

@@ -9,11 +9,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.security.Role;
+import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.apigateway.service.BackupPolicyService;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.apigateway.service.InstanceService;
 import io.redisbackup.apigateway.service.RecoveryService;
 import io.redisbackup.problems.ApiProblem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.ConvertGroup;
 import jakarta.validation.constraints.Max;
@@ -50,6 +53,7 @@ public class InstanceResource {
     }
 
     @POST
+    @RolesAllowed(Role.ADMIN_NAME)
     @Operation(summary = "Register an instance", description = "Connects once (AUTH and INFO) and refuses an "
             + "instance that cannot be reached, refuses the credentials or is not Redis.")
     @APIResponse(responseCode = "201", description = "Registered")
@@ -61,6 +65,7 @@ public class InstanceResource {
     }
 
     @GET
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "List the instances")
     public List<InstanceView> list() {
         return instances.all().stream().map(InstanceView::of).toList();
@@ -68,6 +73,7 @@ public class InstanceResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "Get an instance")
     @APIResponse(responseCode = "404", description = "No such instance")
     public InstanceView get(@PathParam("id") UUID id) {
@@ -76,14 +82,18 @@ public class InstanceResource {
 
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Change an instance", description = "Name, address and credentials; checked against the "
-            + "server like a registration. Without a password the current one is kept.")
+    @RolesAllowed(Role.ADMIN_NAME)
+    @Operation(summary = "Change an instance", description = "Name, project, address and credentials; checked "
+            + "against the server like a registration. Without a password the current one is kept, but only while "
+            + "host, port, username and tls stay as they are: a new endpoint needs the password with it "
+            + "(else 400 PASSWORD_REQUIRED, and nothing is sent anywhere).")
     public InstanceView change(@PathParam("id") UUID id, @Valid @NotNull InstanceRequest body) {
         return InstanceView.of(instances.change(id, body.toConnection()));
     }
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed(Role.ADMIN_NAME)
     @Operation(summary = "Remove an instance", description = "Refused while a task runs on it. Its backups stay.")
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "409", description = "A task runs on the instance")
@@ -93,9 +103,11 @@ public class InstanceResource {
 
     @POST
     @Path("/{id}/backups")
+    @RolesAllowed(Role.OPERATOR_NAME)
     @Operation(summary = "Back up the instance now", description = "A manual backup, kept until deleted or for "
             + "retentionDays. Answers at once with the task to follow.")
     @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
+    @APIResponse(responseCode = "409", description = "A manual backup of the instance is under way; taskId names it")
     public Response backUp(@PathParam("id") UUID id, @Valid BackupRequest body) {
         Backup backup = backups.requestManualBackup(id, body == null ? null : body.retentionDays());
         return new TaskAccepted(backup.taskId, backup.id).asResponse();
@@ -103,21 +115,23 @@ public class InstanceResource {
 
     @GET
     @Path("/{id}/backups")
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "List the instance's backups, newest first")
     public List<BackupView> backups(@PathParam("id") UUID id) {
-        instances.find(id);
-        return Backup.ofInstance(id).stream().map(BackupView::of).toList();
+        return Backup.ofInstance(instances.find(id).id).stream().map(BackupView::of).toList();
     }
 
     @GET
     @Path("/{id}/backup-policy")
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "Get the instance's backup policy")
     public BackupPolicyView policy(@PathParam("id") UUID id) {
-        return BackupPolicyView.of(policies.find(id));
+        return BackupPolicyView.of(policies.of(instances.find(id)));
     }
 
     @PUT
     @Path("/{id}/backup-policy")
+    @RolesAllowed(Role.OPERATOR_NAME)
     @Operation(summary = "Set the instance's backup policy", description = "Automatic backups run at most once a day, "
             + "on the chosen weekdays, starting inside the time period (one hour on the hour) in the time zone, and "
             + "are kept retentionDays after they finish.")
@@ -127,11 +141,13 @@ public class InstanceResource {
             throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "The body is missing.",
                     List.of(new ApiProblem.FieldError("body", "is missing")));
         }
-        return BackupPolicyView.of(policies.change(id, body.toPolicy()));
+        BackupPolicy policy = body.toPolicy();
+        return BackupPolicyView.of(policies.change(instances.find(id), policy));
     }
 
     @POST
     @Path("/{id}/recoveries")
+    @RolesAllowed(Role.OPERATOR_NAME)
     @Operation(summary = "Recover from one of the instance's backups", description = "INSTANCE replaces the whole "
             + "dataset (of this instance, or of targetInstanceId) and interrupts the service while it runs. KEYS "
             + "rewrites only the keys named (at most 1000, 64 KiB of names), in every database the backup holds them "

@@ -6,11 +6,11 @@ import java.util.UUID;
 import io.redisbackup.apigateway.Instance;
 
 /** An instance as the API shows it: everything but the password; its status by display name. */
-public record InstanceView(UUID id, String name, String host, int port, String username, boolean tls,
+public record InstanceView(UUID id, String name, String project, String host, int port, String username, boolean tls,
         String redisVersion, String status, Instant createdAt, Instant updatedAt) {
 
     static InstanceView of(Instance instance) {
-        return new InstanceView(instance.id, instance.name, instance.host, instance.port, instance.username,
+        return new InstanceView(instance.id, instance.name, instance.project, instance.host, instance.port, instance.username,
                 instance.tls, instance.redisVersion, instance.status.displayName(), instance.createdAt, instance.updatedAt);
     }
 }

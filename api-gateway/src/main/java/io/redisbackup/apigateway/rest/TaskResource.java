@@ -7,6 +7,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.redisbackup.apigateway.client.TaskCenter;
+import io.redisbackup.apigateway.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,7 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The task center, served through the gateway. */
+/** The task center, served through the gateway: a caller sees the tasks of its projects only. */
 @Path("/api/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Tasks", description = "Every backup, recovery and deletion, with its status and history")
@@ -28,6 +30,7 @@ public class TaskResource {
     }
 
     @GET
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "List tasks, newest first", description = "Filters combine; status and type may repeat.")
     public Response list(@QueryParam("instanceId") String instanceId,
             @Parameter(description = "BACKUP, RECOVER_INSTANCE, RECOVER_KEYS, DELETE_BACKUP") @QueryParam("type") List<String> type,
@@ -41,6 +44,7 @@ public class TaskResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Role.VIEWER_NAME)
     @Operation(summary = "Get a task with its status history")
     public Response get(@PathParam("id") String id) {
         return taskCenter.get(id);

@@ -68,20 +68,22 @@ public class BackupPolicyService {
         outbox.appendTombstone(Topics.BACKUP_POLICIES, instanceId);
     }
 
+    /** Sets the policy of an instance the caller found ({@link InstanceService#find}). */
     @Transactional
-    public InstanceBackupPolicy change(UUID instanceId, BackupPolicy policy) {
-        Instance instance = Instance.findById(instanceId);
-        if (instance == null) {
-            throw ApiProblem.notFound("instance", instanceId);
-        }
-        InstanceBackupPolicy stored = find(instanceId);
+    public InstanceBackupPolicy change(Instance instance, BackupPolicy policy) {
+        InstanceBackupPolicy stored = find(instance.id);
         stored.set(policy, clock.instant());
         publish(instance, stored);
-        LOG.infof("Backup policy of instance %s changed: %s", instanceId, describe(policy));
+        LOG.infof("Backup policy of instance %s changed: %s", instance.id, describe(policy));
         return stored;
     }
 
-    public InstanceBackupPolicy find(UUID instanceId) {
+    /** The policy of an instance the caller found ({@link InstanceService#find}). */
+    public InstanceBackupPolicy of(Instance instance) {
+        return find(instance.id);
+    }
+
+    private InstanceBackupPolicy find(UUID instanceId) {
         InstanceBackupPolicy stored = InstanceBackupPolicy.findById(instanceId);
         if (stored == null) {
             throw ApiProblem.notFound("instance", instanceId);
@@ -91,7 +93,7 @@ public class BackupPolicyService {
 
     private void publish(Instance instance, InstanceBackupPolicy stored) {
         outbox.append(Topics.BACKUP_POLICIES, BackupPolicyChanged.of(instance.id, stored.revision, stored.policy(),
-                instance.endpoint(), clock.instant()));
+                instance.endpoint(), instance.project, clock.instant()));
     }
 
     private static String describe(BackupPolicy policy) {

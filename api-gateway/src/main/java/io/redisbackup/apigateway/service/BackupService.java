@@ -3,6 +3,7 @@ package io.redisbackup.apigateway.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupDeleted;
@@ -27,6 +29,7 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 /**
@@ -41,23 +44,33 @@ public class BackupService {
     private static final long ACCEPTED_SEQUENCE = 1;
 
     private final InstanceService instances;
+    private final Caller caller;
     private final Outbox outbox;
     private final Clock clock;
 
-    public BackupService(InstanceService instances, Outbox outbox, Clock clock) {
+    public BackupService(InstanceService instances, Caller caller, Outbox outbox, Clock clock) {
         this.instances = instances;
+        this.caller = caller;
         this.outbox = outbox;
         this.clock = clock;
     }
 
+    /** A manual backup; refused (409, naming its task) while another manual backup of the instance is under way. */
     @Transactional
     public Backup requestManualBackup(UUID instanceId, Integer retentionDays) {
-        Instance instance = instances.find(instanceId);
+        Instance instance = instances.findForUpdate(instanceId);
+        Backup underWay = Backup.find("instanceId = ?1 and type = ?2 and status in ?3", instance.id, BackupType.MANUAL,
+                List.of(BackupStatus.PENDING, BackupStatus.RUNNING)).firstResult();
+        if (underWay != null) {
+            throw ApiProblem.busy("BACKUP_IN_PROGRESS", "A manual backup of instance " + instance.id + " is "
+                    + underWay.status + " (task " + underWay.taskId + "); ask again when it has ended.", underWay.taskId);
+        }
         Instant now = clock.instant();
         Backup backup = new Backup();
         backup.id = UUID.randomUUID();
         backup.taskId = UUID.randomUUID();
         backup.instanceId = instance.id;
+        backup.project = instance.project;
         backup.type = BackupType.MANUAL;
         backup.trigger = Trigger.MANUAL;
         backup.status = BackupStatus.PENDING;
@@ -66,16 +79,28 @@ public class BackupService {
         backup.persist();
 
         outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.taskId, instance.id, ACCEPTED_SEQUENCE,
-                TaskType.BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now));
+                TaskType.BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now).withProject(backup.project));
         outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(backup.taskId, instance.id, backup.id,
                 BackupType.MANUAL, Trigger.MANUAL, instance.endpoint(), now));
         LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
         return backup;
     }
 
+    /** A caller's deletion of a backup it can see. */
     @Transactional
-    public UUID requestDeletion(UUID backupId, Trigger trigger) {
-        Backup backup = find(backupId);
+    public UUID requestDeletion(UUID backupId) {
+        return delete(findForUpdate(backupId), Trigger.MANUAL);
+    }
+
+    /** The deletion of an expired backup, by the retention rules. */
+    @Transactional
+    public UUID expire(UUID backupId) {
+        Backup backup = Backup.findById(backupId, LockModeType.PESSIMISTIC_WRITE);
+        return backup == null || backup.status.inProgress() ? null : delete(backup, Trigger.SCHEDULED);
+    }
+
+    private UUID delete(Backup backup, Trigger trigger) {
+        UUID backupId = backup.id;
         if (backup.status.inProgress()) {
             throw ApiProblem.conflict("BACKUP_BUSY", "Backup " + backupId + " is " + backup.status
                     + "; it can be deleted once that has ended.");
@@ -84,7 +109,8 @@ public class BackupService {
         backup.status = BackupStatus.DELETING;
         backup.deleteTaskId = UUID.randomUUID();
         outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.deleteTaskId, backup.instanceId,
-                ACCEPTED_SEQUENCE, TaskType.DELETE_BACKUP, backup.id, trigger, TaskStatus.PENDING, now));
+                ACCEPTED_SEQUENCE, TaskType.DELETE_BACKUP, backup.id, trigger, TaskStatus.PENDING, now)
+                .withProject(backup.project));
         outbox.append(Topics.BACKUP_COMMANDS, DeleteBackupCommand.of(backup.deleteTaskId, backup.instanceId,
                 backup.id, trigger, now));
         LOG.infof("Deletion of backup %s requested (task %s)", backup.id, backup.deleteTaskId);
@@ -96,6 +122,8 @@ public class BackupService {
         backup.id = scheduled.backupId();
         backup.taskId = scheduled.taskId();
         backup.instanceId = scheduled.instanceId();
+        Instance instance = Instance.findById(scheduled.instanceId());
+        backup.project = instance != null ? instance.project : ProjectNames.DEFAULT;
         backup.type = BackupType.AUTOMATIC;
         backup.trigger = Trigger.SCHEDULED;
         backup.status = BackupStatus.PENDING;
@@ -105,12 +133,17 @@ public class BackupService {
         LOG.infof("Automatic backup %s of instance %s scheduled (task %s)", backup.id, backup.instanceId, backup.taskId);
     }
 
+    /** The backup, if the caller may see it; else 404, as for one that does not exist. */
     public Backup find(UUID backupId) {
-        Backup backup = Backup.findById(backupId);
-        if (backup == null) {
-            throw ApiProblem.notFound("backup", backupId);
-        }
-        return backup;
+        return visible(Backup.findById(backupId), backupId);
+    }
+
+    private Backup findForUpdate(UUID backupId) {
+        return visible(Backup.findById(backupId, LockModeType.PESSIMISTIC_WRITE), backupId);
+    }
+
+    private Backup visible(Backup backup, UUID backupId) {
+        return caller.visible(backup, backup == null ? null : backup.project, "backup", backupId);
     }
 
     /** Applies what the backup worker reports; a repeated or late event changes nothing. */

@@ -14,13 +14,18 @@ import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
+import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-/** Registering, changing and removing instances; each registration or change is checked against the live server. */
+/**
+ * Registering, changing and removing instances; each registration or change is checked against the live server.
+ * A caller finds only the instances of its projects; any other is absent (404).
+ */
 @ApplicationScoped
 public class InstanceService {
 
@@ -30,28 +35,46 @@ public class InstanceService {
     private final SecretCipher cipher;
     private final TaskCenter taskCenter;
     private final BackupPolicyService policies;
+    private final Caller caller;
     private final Clock clock;
 
     public InstanceService(RedisProbe probe, SecretCipher cipher, TaskCenter taskCenter, BackupPolicyService policies,
-            Clock clock) {
+            Caller caller, Clock clock) {
         this.probe = probe;
         this.cipher = cipher;
         this.taskCenter = taskCenter;
         this.policies = policies;
+        this.caller = caller;
         this.clock = clock;
     }
 
-    /** What a user gives to register or change an instance; a null password on a change keeps the current one. */
-    public record Connection(String name, String host, int port, String username, String password, boolean tls) {
+    /**
+     * What a user gives to register or change an instance. On a change, a null password keeps the current one, but
+     * only while the endpoint (host, port, username, TLS) stays as it is; a null project keeps the current one.
+     */
+    public record Connection(String name, String host, int port, String username, String password, boolean tls,
+            String project) {
+
+        String usernameOrNull() {
+            return username == null || username.isBlank() ? null : username;
+        }
+
+        boolean sameEndpointAs(Instance instance) {
+            return host.strip().equals(instance.host) && port == instance.port
+                    && java.util.Objects.equals(usernameOrNull(), instance.username) && tls == instance.tls;
+        }
     }
 
     @Transactional
     public Instance register(Connection connection) {
+        String project = connection.project() == null ? ProjectNames.DEFAULT : connection.project();
+        caller.mayUse(project);
         String version = check(connection, connection.password());
         Instance instance = new Instance();
         instance.id = UUID.randomUUID();
         instance.status = InstanceStatus.RUNNING;
         instance.createdAt = clock.instant();
+        instance.project = project;
         apply(instance, connection, connection.password(), version);
         instance.persist();
         policies.create(instance);
@@ -59,9 +82,23 @@ public class InstanceService {
         return instance;
     }
 
+    /**
+     * Changes the instance. The stored password is only ever sent to the endpoint it was given for: a new host, port,
+     * user name or TLS setting needs the password in the same request, else 400 and nothing is sent anywhere.
+     */
     @Transactional
     public Instance change(UUID id, Connection connection) {
-        Instance instance = find(id);
+        Instance instance = findForUpdate(id);
+        if (connection.password() == null && !connection.sameEndpointAs(instance)) {
+            throw new ApiProblem(400, "PASSWORD_REQUIRED", "Password required", "The host, port, username or TLS "
+                    + "setting changes: give the instance's password with them. A stored password is only ever sent to "
+                    + "the endpoint it was given for.", List.of(new ApiProblem.FieldError("password",
+                            "is required when the host, port, username or tls changes")));
+        }
+        if (connection.project() != null) {
+            caller.mayUse(connection.project());
+            instance.project = connection.project();
+        }
         String password = connection.password() != null ? connection.password()
                 : cipher.open(new SealedSecret(instance.passwordSealed));
         String version = check(connection, password);
@@ -102,16 +139,24 @@ public class InstanceService {
         }
     }
 
+    /** The instance, if the caller may see it; else 404, as for one that does not exist. */
     public Instance find(UUID id) {
-        Instance instance = Instance.findById(id);
-        if (instance == null) {
-            throw ApiProblem.notFound("instance", id);
-        }
-        return instance;
+        return visible(Instance.findById(id), id);
     }
 
+    /** {@link #find}, with the instance's row locked until the transaction ends. */
+    public Instance findForUpdate(UUID id) {
+        return visible(Instance.findById(id, LockModeType.PESSIMISTIC_WRITE), id);
+    }
+
+    /** The instances of the caller's projects. */
     public List<Instance> all() {
-        return Instance.listAll(Sort.ascending("name").and("id"));
+        Sort order = Sort.ascending("name").and("id");
+        return caller.seesEveryProject() ? Instance.listAll(order) : Instance.list("project in ?1", order, caller.projects());
+    }
+
+    private Instance visible(Instance instance, UUID id) {
+        return caller.visible(instance, instance == null ? null : instance.project, "instance", id);
     }
 
     private String check(Connection connection, String password) {
@@ -127,7 +172,7 @@ public class InstanceService {
         instance.name = connection.name().strip();
         instance.host = connection.host().strip();
         instance.port = connection.port();
-        instance.username = connection.username() == null || connection.username().isBlank() ? null : connection.username();
+        instance.username = connection.usernameOrNull();
         instance.passwordSealed = cipher.seal(password).value();
         instance.tls = connection.tls();
         instance.redisVersion = version;

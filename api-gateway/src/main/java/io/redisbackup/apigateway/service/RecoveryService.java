@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.config.GatewayConfig;
+import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.contracts.TaskStatus;
@@ -25,7 +27,6 @@ import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.outbox.Outbox;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 /**
@@ -38,36 +39,36 @@ public class RecoveryService {
     private static final Logger LOG = Logger.getLogger(RecoveryService.class);
     private static final long ACCEPTED_SEQUENCE = 1;
 
+    private final InstanceService instances;
+    private final BackupService backups;
     private final SecretCipher cipher;
-    private final PasswordAttempts attempts;
+    private final Caller caller;
+    private final FailureWindow wrongPasswords;
     private final Outbox outbox;
     private final Clock clock;
 
-    public RecoveryService(SecretCipher cipher, PasswordAttempts attempts, Outbox outbox, Clock clock) {
+    public RecoveryService(InstanceService instances, BackupService backups, SecretCipher cipher, Caller caller,
+            GatewayConfig config, Outbox outbox, Clock clock) {
+        this.instances = instances;
+        this.backups = backups;
         this.cipher = cipher;
-        this.attempts = attempts;
+        this.caller = caller;
+        this.wrongPasswords = new FailureWindow(config.passwordAttempts().max(), config.passwordAttempts().window(),
+                clock);
         this.outbox = outbox;
         this.clock = clock;
     }
 
     /**
      * The task that recovers {@code targetId} (by default the instance itself) from the backup: the whole dataset
-     * when {@code keys} is null, else only those keys.
+     * when {@code keys} is null, else only those keys. The caller must see the instance, the backup and the target
+     * (so recovering into another instance needs rights on the projects of both), and give the target's password.
      */
     @Transactional
     public UUID recover(UUID instanceId, UUID backupId, String password, UUID targetId, List<byte[]> keys) {
-        Instance instance = Instance.findById(instanceId);
-        if (instance == null) {
-            throw ApiProblem.notFound("instance", instanceId);
-        }
-        Instance target = Instance.findById(targetId, LockModeType.PESSIMISTIC_WRITE);
-        if (target == null) {
-            throw ApiProblem.notFound("instance", targetId);
-        }
-        Backup backup = Backup.findById(backupId);
-        if (backup == null) {
-            throw ApiProblem.notFound("backup", backupId);
-        }
+        instances.find(instanceId);
+        Instance target = instances.findForUpdate(targetId);
+        Backup backup = backups.find(backupId);
         if (!backup.instanceId.equals(instanceId)) {
             throw new ApiProblem(422, "BACKUP_OF_ANOTHER_INSTANCE", "Backup of another instance",
                     "Backup " + backupId + " was taken of another instance; recover from one of instance " + instanceId + ".");
@@ -87,7 +88,7 @@ public class RecoveryService {
         target.activeRecoveryTaskId = taskId;
         TaskType type = keys == null ? TaskType.RECOVER_INSTANCE : TaskType.RECOVER_KEYS;
         outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(taskId, targetId, ACCEPTED_SEQUENCE, type, backupId,
-                Trigger.MANUAL, TaskStatus.PENDING, now));
+                Trigger.MANUAL, TaskStatus.PENDING, now).withProject(target.project));
         outbox.append(Topics.RESTORE_COMMANDS, keys == null
                 ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
                 : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), keys, now));
@@ -96,35 +97,21 @@ public class RecoveryService {
         return taskId;
     }
 
+    /** Wrong passwords are counted per caller and instance: nobody can lock the owner out by guessing. */
     private void checkPassword(Instance target, String password) {
-        Duration blocked = attempts.blockedFor(target.id).orElse(null);
+        String attempt = caller.principal() + " " + target.id;
+        Duration blocked = wrongPasswords.blockedFor(attempt).orElse(null);
         if (blocked != null) {
-            throw new TooManyAttempts(blocked);
+            throw ApiProblem.tooManyRequests("TOO_MANY_PASSWORD_ATTEMPTS",
+                    "Too many wrong passwords for this instance.", blocked);
         }
         byte[] expected = cipher.open(new SealedSecret(target.passwordSealed)).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8))) {
-            attempts.failed(target.id);
+            wrongPasswords.failed(attempt);
             LOG.infof("Wrong recovery password for instance %s", target.id);
             throw new ApiProblem(403, "WRONG_PASSWORD", "Wrong password",
                     "The password is not the instance's; nothing was done.");
         }
-        attempts.succeeded(target.id);
-    }
-
-    /** Too many wrong passwords for an instance: 429, and when to try again. */
-    public static final class TooManyAttempts extends ApiProblem {
-        private final Duration retryAfter;
-
-        TooManyAttempts(Duration retryAfter) {
-            super(429, "TOO_MANY_PASSWORD_ATTEMPTS", "Too many attempts",
-                    "Too many wrong passwords for this instance; try again in " + Math.max(1, retryAfter.toSeconds())
-                            + " seconds.");
-            this.retryAfter = retryAfter;
-        }
-
-        @Override
-        public java.util.Map<String, String> headers() {
-            return java.util.Map.of("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
-        }
+        wrongPasswords.succeeded(attempt);
     }
 }

@@ -10,7 +10,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.InstanceBackupPolicy;
-import io.redisbackup.contracts.Trigger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -47,7 +46,9 @@ public class RetentionService {
                 continue;
             }
             try {
-                backups.requestDeletion(backup.id, Trigger.SCHEDULED);
+                if (backups.expire(backup.id) == null) {
+                    continue;
+                }
                 deleted++;
                 LOG.infof("Backup %s of instance %s expired at %s; deleting it", backup.id, backup.instanceId,
                         backup.expiresAt);

@@ -81,7 +81,7 @@ public class BackupScheduler {
         outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(taskId, policy.instanceId, ACCEPTED_SEQUENCE,
                 TaskType.BACKUP, backupId, Trigger.SCHEDULED, TaskStatus.PENDING, now)
                 .withMessage("Scheduled for " + window.day() + ", " + policy.policy().timePeriod() + " "
-                        + policy.timezone));
+                        + policy.timezone).withProject(policy.project));
         outbox.append(Topics.BACKUP_EVENTS, BackupScheduled.of(taskId, policy.instanceId, backupId,
                 policy.retentionDays, now));
         outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(taskId, policy.instanceId, backupId,

@@ -3,6 +3,7 @@ package io.redisbackup.taskcenter.config;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
+import jakarta.validation.constraints.Size;
 import io.smallrye.config.WithDefault;
 
 /** The task center's own settings, under {@code task-center.}. */
@@ -15,6 +16,13 @@ public interface TaskCenterConfig {
      */
     @WithDefault("10m")
     Duration stalledAfter();
+
+    /**
+     * The credential the gateway sends ({@code REDIS_BACKUP_SERVICE_TOKEN}); a request to the API without it is
+     * refused. At least 32 characters.
+     */
+    @Size(min = 32)
+    String serviceToken();
 
     /** How often stalled tasks are looked for. */
     @WithDefault("30s")

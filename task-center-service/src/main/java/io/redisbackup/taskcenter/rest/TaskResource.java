@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
@@ -28,10 +29,12 @@ public class TaskResource {
 
     @GET
     @Operation(summary = "List tasks, newest first")
-    public TaskPage list(@QueryParam("instanceId") String instanceId, @QueryParam("type") List<String> type,
+    public TaskPage list(@QueryParam("instanceId") String instanceId,
+            @Parameter(description = "only tasks of these projects; all when none is given") @QueryParam("project") List<String> project,
+            @QueryParam("type") List<String> type,
             @QueryParam("status") List<String> status, @QueryParam("since") String since,
             @QueryParam("until") String until, @QueryParam("page") String page, @QueryParam("size") String size) {
-        TaskQuery query = TaskQuery.parse(instanceId, type, status, since, until, page, size);
+        TaskQuery query = TaskQuery.parse(instanceId, project, type, status, since, until, page, size);
         Map.Entry<String, Map<String, Object>> where = query.where();
         PanacheQuery<Task> tasks = Task.find(where.getKey(), Sort.descending("createdAt").and("id"), where.getValue());
         List<TaskView> items = tasks.page(query.page(), query.size()).list().stream()

@@ -17,7 +17,7 @@ import io.redisbackup.taskcenter.TaskStatusChange;
 
 /** A task as the task center shows it; {@code history} only when one task is asked for. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TaskView(UUID id, TaskType type, UUID instanceId, UUID backupId, Trigger trigger, TaskStatus status,
+public record TaskView(UUID id, TaskType type, UUID instanceId, String project, UUID backupId, Trigger trigger, TaskStatus status,
         Progress progress, String message, TaskError error, Map<String, Object> result, Instant createdAt,
         Instant startedAt, Instant finishedAt, Instant updatedAt, List<Change> history) {
 
@@ -26,7 +26,7 @@ public record TaskView(UUID id, TaskType type, UUID instanceId, UUID backupId, T
     }
 
     static TaskView of(Task task, List<TaskStatusChange> history) {
-        return new TaskView(task.id, task.type, task.instanceId, task.backupId, task.trigger, task.status,
+        return new TaskView(task.id, task.type, task.instanceId, task.project, task.backupId, task.trigger, task.status,
                 task.progress, task.message, task.errorCode == null ? null : new TaskError(task.errorCode, task.errorMessage),
                 task.result, task.createdAt, task.startedAt, task.finishedAt, task.updatedAt,
                 history == null ? null : history.stream().map(c -> new Change(c.status, c.occurredAt, c.message)).toList());

@@ -15,17 +15,18 @@ import io.redisbackup.problems.ApiProblem;
 /**
  * The filters of a task list, read from query parameters as given; every invalid parameter is reported at once.
  */
-public record TaskQuery(UUID instanceId, List<TaskType> types, List<TaskStatus> statuses, Instant since,
-        Instant until, int page, int size) {
+public record TaskQuery(UUID instanceId, List<String> projects, List<TaskType> types, List<TaskStatus> statuses,
+        Instant since, Instant until, int page, int size) {
 
     public static final int DEFAULT_SIZE = 20;
     public static final int MAX_SIZE = 200;
 
-    public static TaskQuery parse(String instanceId, List<String> types, List<String> statuses, String since,
-            String until, String page, String size) {
+    public static TaskQuery parse(String instanceId, List<String> projects, List<String> types, List<String> statuses,
+            String since, String until, String page, String size) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         TaskQuery query = new TaskQuery(
                 parse(instanceId, "instanceId", "is not a UUID", errors, UUID::fromString),
+                projects == null ? List.of() : projects.stream().filter(p -> !p.isBlank()).toList(),
                 parseAll(types, "type", errors, TaskType::valueOf),
                 parseAll(statuses, "status", errors, TaskStatus::valueOf),
                 parse(since, "since", "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z", errors, Instant::parse),
@@ -45,6 +46,10 @@ public record TaskQuery(UUID instanceId, List<TaskType> types, List<TaskStatus> 
         if (instanceId != null) {
             conditions.add("instanceId = :instanceId");
             parameters.put("instanceId", instanceId);
+        }
+        if (!projects.isEmpty()) {
+            conditions.add("project in :projects");
+            parameters.put("projects", projects);
         }
         if (!types.isEmpty()) {
             conditions.add("type in :types");

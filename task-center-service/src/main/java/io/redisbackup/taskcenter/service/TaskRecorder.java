@@ -56,6 +56,9 @@ public class TaskRecorder {
                     event.sequence());
             return;
         }
+        if (event.project() != null && task.project == null) {
+            task.project = event.project();
+        }
         TaskStatus previous = task.status;
         task.status = event.status();
         task.lastSequence = event.sequence();
