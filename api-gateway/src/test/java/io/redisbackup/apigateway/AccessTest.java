@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.testsupport.DefaultBearer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -58,23 +58,25 @@ class AccessTest extends GatewayTest {
 
     @BeforeEach
     void eachRequestSaysWhoCalls() {
-        defaultToken = null;
+        DefaultBearer.use(null);
     }
 
     @AfterEach
     void backToTheAdmin() {
-        defaultToken = ADMIN_TOKEN;
+        DefaultBearer.use(ADMIN_TOKEN);
     }
 
     @Test
     void guardsEveryOperationOfTheApi() {
         Map<String, Object> paths = given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .extract().path("paths");
-        List<String> operations = new ArrayList<>();
-        paths.forEach((path, methods) -> ((Map<?, ?>) methods).keySet().forEach(
-                method -> operations.add(method.toString().toUpperCase() + " " + path)));
-        assertEquals(NEEDED.keySet(), new java.util.TreeSet<>(operations),
+        Map<String, Object> documented = new TreeMap<>();
+        paths.forEach((path, methods) -> ((Map<?, ?>) methods).forEach((method, operation) -> documented.put(
+                method.toString().toUpperCase() + " " + path, ((Map<?, ?>) operation).get("security"))));
+        assertEquals(NEEDED.keySet(), documented.keySet(),
                 "every operation of the OpenAPI document, and only those, must name the role it needs here");
+        NEEDED.forEach((operation, role) -> assertEquals(List.of(Map.of("bearer", List.of(role))),
+                documented.get(operation), operation + ": the document names the role it needs"));
 
         // what the paths name, in project "alpha"; the other tokens are of project "beta" or too weak
         String instance = register(redis, "guarded", "alpha");

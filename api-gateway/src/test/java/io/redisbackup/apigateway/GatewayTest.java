@@ -17,12 +17,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
+import io.redisbackup.testsupport.DefaultBearer;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -35,23 +34,12 @@ abstract class GatewayTest {
     static final String ADMIN_TOKEN = "rbk_gatewayTestAdminToken0123456789abcdefghijkl";
 
     static RedisServer redis;
-    /** The token a request without one of its own is sent with; none when null. */
-    static volatile String defaultToken = ADMIN_TOKEN;
-    private static boolean filterAdded;
 
     /** Every request of a test is the admin's unless it says otherwise ({@code given().spec(as(token))}). */
     @BeforeAll
-    static synchronized void startRedis() {
+    static void startRedis() {
         redis = RedisServer.start();
-        if (!filterAdded) {
-            RestAssured.filters((request, response, next) -> {
-                if (defaultToken != null && !request.getHeaders().hasHeaderWithName("Authorization")) {
-                    request.header("Authorization", "Bearer " + defaultToken);
-                }
-                return next.next(request, response);
-            });
-            filterAdded = true;
-        }
+        DefaultBearer.use(ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -61,7 +49,7 @@ abstract class GatewayTest {
 
     /** Requests with this bearer token. */
     static RequestSpecification as(String token) {
-        return new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token).build();
+        return DefaultBearer.as(token);
     }
 
 

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -20,12 +22,26 @@ final class Api {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private final String base;
+    private final Path tokenFile;
+    private final String authorization;
     private final TaskEvents events;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    Api(String base, TaskEvents events) {
+    /** @param tokenFile the file with the API token to call with (the stack's {@code admin-token}) */
+    Api(String base, Path tokenFile, TaskEvents events) throws IOException {
         this.base = base;
+        this.tokenFile = tokenFile;
+        this.authorization = authorization(tokenFile);
         this.events = events;
+    }
+
+    /** The Authorization header for the token in the file; the token never goes on a command line. */
+    static String authorization(Path tokenFile) throws IOException {
+        return "Bearer " + Files.readString(tokenFile).strip();
+    }
+
+    Path tokenFile() {
+        return tokenFile;
     }
 
     /** A task as the task center shows it: when it was accepted, started and ended. */
@@ -119,7 +135,7 @@ final class Api {
     /** @param expected the status wanted; 0: any status below 300, or 404 while the task center has not seen it */
     JsonNode call(String method, String path, Object body, int expected) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json");
+                .header("Accept", "application/json").header("Authorization", authorization);
         if (body != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

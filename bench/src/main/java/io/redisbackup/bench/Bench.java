@@ -29,7 +29,7 @@ import redis.clients.jedis.resps.ScanResult;
  * the same data, the same machine and the same repetitions. See bench/run and the README.
  *
  * <pre>
- * Bench --api URL --kafka HOST:PORT --work DIR --out FILE --backup-worker-pid PID --restore-worker-pid PID
+ * Bench --api URL --token-file FILE --kafka HOST:PORT --work DIR --out FILE --backup-worker-pid PID --restore-worker-pid PID
  *       [--keys N] [--small N] [--reps R]
  * </pre>
  */
@@ -55,9 +55,9 @@ public final class Bench {
         }
     }
 
-    private Bench(Map<String, String> options) {
+    private Bench(Map<String, String> options) throws IOException {
         this.events = new TaskEvents(options.get("kafka"));
-        this.api = new Api(options.get("api"), events);
+        this.api = new Api(options.get("api"), Path.of(options.get("token-file")), events);
         this.work = Path.of(options.get("work"));
         this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
         this.small = Integer.parseInt(options.getOrDefault("small", Integer.toString(Math.min(100_000, keys))));
@@ -230,7 +230,8 @@ public final class Bench {
         String java = ProcessHandle.current().info().command().orElse("java");
         int seconds = 600;
         Process load = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LoadGenerator.class.getName(), api.url("/tasks?size=20"), "4", "25", Integer.toString(seconds))
+                LoadGenerator.class.getName(), api.url("/tasks?size=20"), "4", "25", Integer.toString(seconds),
+                api.tokenFile().toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("load.out").toFile()).start();
         say("API latency under a steady 100 GET /tasks per second from a second process");
         try {

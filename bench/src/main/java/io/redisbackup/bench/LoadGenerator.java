@@ -22,6 +22,7 @@ public final class LoadGenerator {
         int threads = Integer.parseInt(args[1]);
         int perSecond = Integer.parseInt(args[2]);
         long seconds = Long.parseLong(args[3]);
+        String authorization = Api.authorization(java.nio.file.Path.of(args[4]));
         HttpClient http = HttpClient.newHttpClient();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -34,7 +35,8 @@ public final class LoadGenerator {
                 long next = System.nanoTime();
                 while (System.nanoTime() < end) {
                     try {
-                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", authorization).build(),
                                 HttpResponse.BodyHandlers.discarding());
                         (response.statusCode() == 200 ? done : failed).incrementAndGet();
                         next += interval;

@@ -79,7 +79,8 @@ class ComposeFileTest {
             Iterator<String> variables = service(name).path("environment").fieldNames();
             variables.forEachRemaining(variable -> assertTrue(
                     config.stringPropertyNames().stream().anyMatch(key -> asEnvironmentVariable(key).equals(variable))
-                            || config.values().stream().anyMatch(value -> value.toString().contains("${" + variable + "}"))
+                            || config.values().stream().anyMatch(value -> value.toString().contains("${" + variable + "}")
+                                    || value.toString().contains("${" + variable + ":"))
                             || variable.equals("QUARKUS_DATASOURCE_PASSWORD"),
                     name + ": " + variable + " matches no setting in its application.properties"));
         });

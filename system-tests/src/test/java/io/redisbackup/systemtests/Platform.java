@@ -23,9 +23,13 @@ import io.redisbackup.testsupport.PostgresDatabaseResource;
 final class Platform {
 
     /** The processes: a service's module, and "#2" for a second replica of it. */
-    static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "backup-worker",
-            "restore-worker", "scheduler-service", "scheduler-service#2");
+    static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "api-gateway#2",
+            "backup-worker", "restore-worker", "scheduler-service", "scheduler-service#2");
     static final String SECRET_KEY = "c3lzdGVtLXRlc3RzLWtleS0zMi1ieXRlcy1sb25nISE=";
+    /** The admin token the gateways make at their first start (REDIS_BACKUP_ADMIN_TOKEN). */
+    static final String ADMIN_TOKEN = "rbk_systemTestsAdminToken0123456789abcdefghijkl";
+    /** What the gateways show the task center. */
+    static final String SERVICE_TOKEN = "system-tests-service-token-0123456789abcdef";
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("system-tests/target/platform");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -49,6 +53,16 @@ final class Platform {
 
     String gateway() {
         return "http://127.0.0.1:" + ports.get("api-gateway");
+    }
+
+    /** The second gateway replica, on the same database and Kafka. */
+    String secondGateway() {
+        return "http://127.0.0.1:" + ports.get("api-gateway#2");
+    }
+
+    /** The service logs, for what must never be in them. */
+    List<Path> logs() {
+        return SERVICES.stream().map(this::log).toList();
     }
 
     String bootstrapServers() {
@@ -124,6 +138,8 @@ final class Platform {
         env.put("QUARKUS_DATASOURCE_USERNAME", database.get("quarkus.datasource.username"));
         env.put("QUARKUS_DATASOURCE_PASSWORD", database.get("quarkus.datasource.password"));
         env.put("REDIS_BACKUP_SECRET_KEY", SECRET_KEY);
+        env.put("REDIS_BACKUP_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("REDIS_BACKUP_SERVICE_TOKEN", SERVICE_TOKEN);
         env.put("REDIS_BACKUP_DIRECTORY", WORK.resolve("backups").toString());
         env.put("QUARKUS_REST_CLIENT_TASK_CENTER_URL", "http://127.0.0.1:" + ports.get("task-center-service"));
         env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");

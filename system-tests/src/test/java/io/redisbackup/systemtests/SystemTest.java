@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 
+import io.redisbackup.testsupport.DefaultBearer;
 import io.redisbackup.testsupport.RedisServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -22,6 +24,7 @@ abstract class SystemTest {
     static void startPlatform() {
         platform = Platform.get();
         RestAssured.baseURI = platform.gateway();
+        DefaultBearer.use(Platform.ADMIN_TOKEN);
     }
 
     /** Registers the server as the instance {@code prefix-port}; its id. */
@@ -30,6 +33,21 @@ abstract class SystemTest {
                 .body(Map.of("name", prefix + "-" + redis.port(), "host", redis.host(), "port", redis.port(),
                         "password", redis.password()))
                 .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+    }
+
+    /** Registers the server as the instance {@code prefix-port} of {@code project}; its id. */
+    static String register(RedisServer redis, String prefix, String project) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", prefix + "-" + redis.port(), "host", redis.host(), "port", redis.port(),
+                        "password", redis.password(), "project", project))
+                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+    }
+
+    /** A new API token (its secret) with this role on these projects, made by the admin. */
+    static String token(String role, String... projects) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", role + "@" + String.join(",", projects), "role", role, "projects", List.of(projects)))
+                .when().post("/api/v1/tokens").then().statusCode(201).extract().path("token");
     }
 
     /** Waits, looking every 100 ms, until the task has {@code status}. */

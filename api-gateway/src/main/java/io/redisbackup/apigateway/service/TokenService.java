@@ -134,7 +134,8 @@ public class TokenService {
 
     /**
      * Makes {@code secret} an admin token for every project, unless a token with that secret exists already (even a
-     * revoked one: a revocation stays). How a fresh platform gets its first token ({@code REDIS_BACKUP_ADMIN_TOKEN}).
+     * revoked one: a revocation stays). How a fresh platform gets its first token ({@code REDIS_BACKUP_ADMIN_TOKEN});
+     * several gateways starting at once make it once.
      */
     @Transactional
     public void bootstrap(String secret) {
@@ -142,11 +143,15 @@ public class TokenService {
             throw new IllegalArgumentException("The admin token must be " + PREFIX
                     + " followed by 43 base64url characters (32 random bytes), e.g. from ./stack up");
         }
-        if (ApiToken.count("secretHash", hash(secret)) > 0) {
-            return;
+        UUID id = UUID.randomUUID();
+        int made = ApiToken.getEntityManager().createNativeQuery("insert into {h-schema}api_token (id, name, role, "
+                + "projects, secret_hash, created_at) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (secret_hash) do nothing")
+                .setParameter(1, id).setParameter(2, "admin (REDIS_BACKUP_ADMIN_TOKEN)")
+                .setParameter(3, Role.ADMIN.name()).setParameter(4, ProjectNames.ALL).setParameter(5, hash(secret))
+                .setParameter(6, clock.instant()).executeUpdate();
+        if (made == 1) {
+            LOG.infof("API token %s made from REDIS_BACKUP_ADMIN_TOKEN: admin of every project", id);
         }
-        ApiToken token = store("admin (REDIS_BACKUP_ADMIN_TOKEN)", Role.ADMIN, List.of(ProjectNames.ALL), null, secret);
-        LOG.infof("API token %s made from REDIS_BACKUP_ADMIN_TOKEN: admin of every project", token.id);
     }
 
     private boolean visible(ApiToken token) {
