@@ -6,6 +6,7 @@ import java.util.UUID;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -46,5 +47,14 @@ public class Instance extends PanacheEntityBase {
     /** Where the workers connect, with the password sealed. */
     public RedisEndpoint endpoint() {
         return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+    }
+
+    /** What the password's seal is bound to: this instance at its endpoint. */
+    public SealBinding binding() {
+        return new SealBinding(id, host, port, username, tls);
+    }
+
+    public SealedSecret sealedPassword() {
+        return new SealedSecret(passwordSealed);
     }
 }

@@ -12,15 +12,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.redisbackup.contracts.secret.SealedSecret;
+import io.redisbackup.apigateway.service.InstanceService;
+import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.testsupport.RecordingListener;
+import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.UnboundSeals;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 
@@ -52,7 +58,33 @@ class InstanceResourceTest extends GatewayTest {
 
         Instance stored = Instance.findById(UUID.fromString(id));
         assertFalse(stored.passwordSealed.contains(redis.password()));
-        assertEquals(redis.password(), cipher.open(new SealedSecret(stored.passwordSealed)));
+        assertEquals(redis.password(), cipher.open(stored.sealedPassword(), stored.binding()));
+    }
+
+    @Inject
+    InstanceService instances;
+
+    @ConfigProperty(name = "gateway.secret-key")
+    String secretKey;
+
+    @Test
+    void sealsAgainBoundThePasswordsSealedBeforeSealsWereBound() {
+        String id = register(redis, "sealed-long-ago");
+        QuarkusTransaction.requiringNew().run(() -> Instance.<Instance>findById(UUID.fromString(id)).passwordSealed =
+                UnboundSeals.seal(secretKey, redis.password()));
+        try (TopicReader kafka = new TopicReader()) {
+            int before = kafka.readAll(Topics.BACKUP_POLICIES, id).size();
+
+            assertTrue(instances.sealUnboundPasswords() >= 1);
+
+            Instance stored = QuarkusTransaction.requiringNew().call(() -> Instance.findById(UUID.fromString(id)));
+            assertFalse(SecretCipher.isUnbound(stored.sealedPassword()));
+            assertEquals(redis.password(), cipher.open(stored.sealedPassword(), stored.binding()));
+            List<String> policies = kafka.await(Topics.BACKUP_POLICIES, id, before + 1, java.time.Duration.ofSeconds(30));
+            assertTrue(policies.get(policies.size() - 1).contains(stored.passwordSealed),
+                    "the scheduler gets the bound seal");
+            assertEquals(0, instances.sealUnboundPasswords(), "nothing is left to seal again");
+        }
     }
 
     @Test
@@ -131,7 +163,7 @@ class InstanceResourceTest extends GatewayTest {
     @Test
     void sendsAStoredPasswordOnlyToTheEndpointItWasGivenFor() throws Exception {
         String id = register(redis, "repointed");
-        try (Listener listener = new Listener()) {
+        try (RecordingListener listener = new RecordingListener()) {
             given().contentType(ContentType.JSON)
                     .body(Map.of("name", "repointed", "host", "127.0.0.1", "port", listener.port()))
                     .when().put("/api/v1/instances/" + id)
@@ -142,7 +174,7 @@ class InstanceResourceTest extends GatewayTest {
                     .body(Map.of("name", "repointed", "host", redis.host(), "port", redis.port(), "tls", true))
                     .when().put("/api/v1/instances/" + id)
                     .then().statusCode(400).body("code", equalTo("PASSWORD_REQUIRED"));
-            assertEquals("", listener.received(), "nothing reached the new endpoint");
+            assertEquals(0, listener.connections(), "nothing reached the new endpoint");
 
             given().contentType(ContentType.JSON)
                     .body(Map.of("name", "repointed", "host", "127.0.0.1", "port", listener.port(),
@@ -172,50 +204,6 @@ class InstanceResourceTest extends GatewayTest {
         given().when().delete("/api/v1/instances/" + id)
                 .then().statusCode(503)
                 .body("code", equalTo("TASK_CENTER_UNAVAILABLE"));
-    }
-
-    /** A TCP listener that records whatever is sent to it, then hangs up. */
-    static final class Listener implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private final Thread accepting = Thread.ofVirtual().start(this::accept);
-
-        Listener() throws java.io.IOException {
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        synchronized String received() {
-            return bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-        }
-
-        private void accept() {
-            while (!socket.isClosed()) {
-                try (java.net.Socket connection = socket.accept()) {
-                    connection.setSoTimeout(1000);
-                    byte[] buffer = new byte[4096];
-                    try {
-                        for (int n; (n = connection.getInputStream().read(buffer)) > 0; ) {
-                            synchronized (this) {
-                                bytes.write(buffer, 0, n);
-                            }
-                        }
-                    } catch (java.net.SocketTimeoutException enough) {
-                        // hang up
-                    }
-                } catch (java.io.IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-            accepting.join(5000);
-        }
     }
 
     private static io.restassured.response.Response registering(Map<String, Object> body) {

@@ -37,11 +37,14 @@ import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
+import io.redisbackup.contracts.secret.SealBinding;
+import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
+import io.redisbackup.testsupport.RecordingListener;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 import jakarta.inject.Inject;
@@ -193,9 +196,34 @@ class BackupCommandsTest {
         assertFalse(Files.readString(Path.of("target/test-service.log")).contains(source.password()));
     }
 
+    @Test
+    void sendsACopiedSealedPasswordNowhereElse() throws Exception {
+        SealedSecret copied = command(source.port(), source.password()).endpoint().password();
+        try (RecordingListener elsewhere = new RecordingListener()) {
+            // a forged command: the sealed password of this instance, another host and port
+            TakeBackupCommand forged = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
+                    BackupType.MANUAL, Trigger.MANUAL, new RedisEndpoint("127.0.0.1", elsewhere.port(), null, copied,
+                            false), Instant.now());
+            send(forged);
+            BackupFailed failed = (BackupFailed) awaitBackupEvent(forged, BackupFailed.class);
+            assertEquals("SECRET_UNREADABLE", failed.error().code());
+            assertEquals("SECRET_UNREADABLE", statuses(forged, 2).get(1).error().code());
+            // the same seal in a command for another instance at the right endpoint opens no more
+            TakeBackupCommand otherInstance = TakeBackupCommand.of(UUID.randomUUID(), UUID.randomUUID(),
+                    UUID.randomUUID(), BackupType.MANUAL, Trigger.MANUAL,
+                    new RedisEndpoint("127.0.0.1", source.port(), null, copied, false), Instant.now());
+            kafka.send(Topics.BACKUP_COMMANDS, otherInstance.instanceId().toString(), MessageCodec.toJson(otherInstance));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kafka
+                    .readAll(Topics.BACKUP_EVENTS, otherInstance.instanceId().toString()).stream()
+                    .anyMatch(json -> json.contains("SECRET_UNREADABLE")));
+            assertEquals(0, elsewhere.connections(), "the worker connected to the forged endpoint");
+        }
+    }
+
     private TakeBackupCommand command(int port, String password) {
+        SealedSecret sealed = cipher.seal(password, new SealBinding(instanceId, "127.0.0.1", port, null, false));
         return TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(), BackupType.MANUAL, Trigger.MANUAL,
-                new RedisEndpoint("127.0.0.1", port, null, cipher.seal(password), false), Instant.now());
+                new RedisEndpoint("127.0.0.1", port, null, sealed, false), Instant.now());
     }
 
     private void send(TakeBackupCommand command) {

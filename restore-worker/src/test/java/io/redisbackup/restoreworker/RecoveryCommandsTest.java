@@ -33,6 +33,8 @@ import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.secret.SealBinding;
+import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.testsupport.Datasets;
@@ -161,8 +163,7 @@ class RecoveryCommandsTest {
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         target.call("ACL", "SETUSER", "strings-only", "on", ">strings-pw", "~string:*", "+@all");
         RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
-                backup.instanceId(), new RedisEndpoint(target.host(), target.port(), "strings-only",
-                        cipher.seal("strings-pw"), false),
+                backup.instanceId(), endpoint("strings-only", "strings-pw"),
                 List.of("string:small".getBytes(), "list:small".getBytes(), "not:in:backup".getBytes()), Instant.now());
         send(command);
 
@@ -176,12 +177,19 @@ class RecoveryCommandsTest {
     }
 
     private RedisEndpoint endpoint() {
-        return new RedisEndpoint(target.host(), target.port(), null, cipher.seal(target.password()), false);
+        return endpoint(null, target.password());
+    }
+
+    /** The target as the gateway names it in a command: the password sealed for the target at this endpoint. */
+    private RedisEndpoint endpoint(String username, String password) {
+        SealedSecret sealed = cipher.seal(password, new SealBinding(targetId, target.host(), target.port(), username,
+                false));
+        return new RedisEndpoint(target.host(), target.port(), username, sealed, false);
     }
 
     private RecoverInstanceCommand command(Manifest backup) {
         return RecoverInstanceCommand.of(UUID.randomUUID(), targetId, backup.backupId(), backup.instanceId(),
-                new RedisEndpoint(target.host(), target.port(), null, cipher.seal(target.password()), false), Instant.now());
+                endpoint(), Instant.now());
     }
 
     private void send(RestoreWorkerCommand command) {

@@ -16,7 +16,6 @@ import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.problems.ApiProblem;
-import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -100,7 +99,7 @@ public class InstanceService {
             instance.project = connection.project();
         }
         String password = connection.password() != null ? connection.password()
-                : cipher.open(new SealedSecret(instance.passwordSealed));
+                : cipher.open(instance.sealedPassword(), instance.binding());
         String version = check(connection, password);
         apply(instance, connection, password, version);
         policies.instanceChanged(instance);
@@ -139,6 +138,26 @@ public class InstanceService {
         }
     }
 
+    /**
+     * Seals again, bound to their instance and endpoint, the passwords sealed before seals were bound, and tells the
+     * scheduler; returns how many. After it, no seal that opens without a binding is left to copy.
+     */
+    @Transactional
+    public int sealUnboundPasswords() {
+        List<Instance> unbound = Instance.<Instance>streamAll().filter(i -> SecretCipher.isUnbound(i.sealedPassword()))
+                .toList();
+        for (Instance instance : unbound) {
+            instance.passwordSealed = cipher.seal(cipher.openUnbound(instance.sealedPassword()), instance.binding())
+                    .value();
+            policies.instanceChanged(instance);
+        }
+        if (!unbound.isEmpty()) {
+            LOG.infof("Sealed the passwords of %d instances again, each bound to its instance and endpoint",
+                    unbound.size());
+        }
+        return unbound.size();
+    }
+
     /** The instance, if the caller may see it; else 404, as for one that does not exist. */
     public Instance find(UUID id) {
         return visible(Instance.findById(id), id);
@@ -173,8 +192,8 @@ public class InstanceService {
         instance.host = connection.host().strip();
         instance.port = connection.port();
         instance.username = connection.usernameOrNull();
-        instance.passwordSealed = cipher.seal(password).value();
         instance.tls = connection.tls();
+        instance.passwordSealed = cipher.seal(password, instance.binding()).value();
         instance.redisVersion = version;
         instance.updatedAt = clock.instant();
     }

@@ -22,7 +22,6 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
-import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.outbox.Outbox;
 import io.redisbackup.problems.ApiProblem;
@@ -105,7 +104,7 @@ public class RecoveryService {
             throw ApiProblem.tooManyRequests("TOO_MANY_PASSWORD_ATTEMPTS",
                     "Too many wrong passwords for this instance.", blocked);
         }
-        byte[] expected = cipher.open(new SealedSecret(target.passwordSealed)).getBytes(StandardCharsets.UTF_8);
+        byte[] expected = cipher.open(target.sealedPassword(), target.binding()).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8))) {
             wrongPasswords.failed(attempt);
             LOG.infof("Wrong recovery password for instance %s", target.id);

@@ -117,7 +117,7 @@ public class BackupRunner {
                     .map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
             try (OutputStream rdb = staged.create(BackupStore.RDB);
                     OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
-                snapshot = taker.take(source(command.endpoint()), rdb, index,
+                snapshot = taker.take(source(command.instanceId(), command.endpoint()), rdb, index,
                         bytes -> task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
                                 "receiving the snapshot", config.progressInterval()));
             }
@@ -127,8 +127,7 @@ public class BackupRunner {
         } catch (SnapshotFailure failure) {
             fail(command, task, new TaskError(failure.code(), failure.getMessage()));
         } catch (SecretCipher.InvalidSecretException e) {
-            fail(command, task, new TaskError("SECRET_UNREADABLE",
-                    "The instance password cannot be opened: the services do not share the same secret key."));
+            fail(command, task, TaskError.secretUnreadable());
         } catch (IOException e) {
             fail(command, task, new TaskError(SnapshotFailure.STORAGE, "Cannot store the backup: " + e.getMessage()));
         }
@@ -173,9 +172,10 @@ public class BackupRunner {
         executions.finish(command.taskId(), TaskExecution.Status.FAILED);
     }
 
-    private SnapshotSource source(RedisEndpoint endpoint) {
+    /** Where to take the snapshot; the password opens only if it was sealed for this instance at this endpoint. */
+    private SnapshotSource source(java.util.UUID instanceId, RedisEndpoint endpoint) {
         return new SnapshotSource(endpoint.host(), endpoint.port(), endpoint.username(),
-                cipher.open(endpoint.password()), endpoint.tls());
+                cipher.open(endpoint.password(), endpoint.binding(instanceId)), endpoint.tls());
     }
 
     private Manifest manifest(TakeBackupCommand command, Snapshot snapshot, Instant startedAt) {

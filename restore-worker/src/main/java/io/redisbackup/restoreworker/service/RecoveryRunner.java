@@ -114,8 +114,7 @@ public class RecoveryRunner {
         } catch (RecoveryFailure failure) {
             fail(command, task, new TaskError(failure.code(), failure.getMessage()), failure.result());
         } catch (SecretCipher.InvalidSecretException e) {
-            fail(command, task, new TaskError("SECRET_UNREADABLE",
-                    "The instance password cannot be opened: the services do not share the same secret key."), null);
+            fail(command, task, TaskError.secretUnreadable(), null);
         } catch (IOException | SQLException e) {
             fail(command, task, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: " + e.getMessage()),
                     null);
@@ -142,7 +141,8 @@ public class RecoveryRunner {
 
     private RecoveryTarget target(RestoreWorkerCommand command) {
         return new RecoveryTarget(command.target().host(), command.target().port(), command.target().username(),
-                cipher.open(command.target().password()), command.target().tls());
+                cipher.open(command.target().password(), command.target().binding(command.instanceId())),
+                command.target().tls());
     }
 
     /** What a recovery that succeeded reports. */
