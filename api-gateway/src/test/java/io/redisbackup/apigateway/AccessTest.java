@@ -53,7 +53,8 @@ class AccessTest extends GatewayTest {
             Map.entry("GET /api/v1/tasks/{id}", "viewer"),
             Map.entry("GET /api/v1/tokens", "admin"),
             Map.entry("POST /api/v1/tokens", "admin"),
-            Map.entry("DELETE /api/v1/tokens/{id}", "admin")));
+            Map.entry("DELETE /api/v1/tokens/{id}", "admin"),
+            Map.entry("GET /api/v1/audit", "admin")));
     static final List<String> ROLES = List.of("viewer", "operator", "admin");
 
     @BeforeEach

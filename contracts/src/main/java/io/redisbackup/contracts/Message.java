@@ -23,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(BackupPolicyChanged.class),
         @JsonSubTypes.Type(RecoverInstanceCommand.class),
         @JsonSubTypes.Type(RecoverKeysCommand.class),
-        @JsonSubTypes.Type(InstanceStatusChanged.class) })
+        @JsonSubTypes.Type(InstanceStatusChanged.class),
+        @JsonSubTypes.Type(AuditRecorded.class) })
 public interface Message {
 
     /** The version of the message schemas in this module; a consumer refuses a message of a newer one. */
@@ -42,7 +43,7 @@ public interface Message {
 
     Instant occurredAt();
 
-    /** Whether the message is about a task, and so must name it; only a policy change is not. */
+    /** Whether the message is about a task, and so must name it; a policy change and an audit entry are not. */
     default boolean belongsToTask() {
         return true;
     }

@@ -20,9 +20,12 @@ public final class Topics {
     public static final String BACKUP_EVENTS = "backup-events";
     /** Instance status changes (Running, Recovering ...), from the restore worker to the gateway. */
     public static final String INSTANCE_STATUS = "instance-status";
+    /** The audit trail: every change, download and refusal at the gateway, one entry per message. */
+    public static final String AUDIT_EVENTS = "audit-events";
 
     public static final List<String> ALL = List.of(
-            BACKUP_COMMANDS, RESTORE_COMMANDS, BACKUP_POLICIES, TASK_STATUS, BACKUP_EVENTS, INSTANCE_STATUS);
+            BACKUP_COMMANDS, RESTORE_COMMANDS, BACKUP_POLICIES, TASK_STATUS, BACKUP_EVENTS, INSTANCE_STATUS,
+            AUDIT_EVENTS);
 
     private Topics() {
     }

@@ -67,15 +67,12 @@ public class AccessProblems {
     }
 
     /** The weakest role {@code @RolesAllowed} names on the method (or its class). */
-    private static Optional<String> neededRole(SimpleResourceInfo method) {
-        if (method == null || method.getResourceClass() == null) {
-            return Optional.empty();
+    private static Optional<String> neededRole(SimpleResourceInfo info) {
+        RolesAllowed allowed = ResourceMethods.of(info).map(m -> m.getAnnotation(RolesAllowed.class))
+                .orElse(null);
+        if (allowed == null && info != null && info.getResourceClass() != null) {
+            allowed = info.getResourceClass().getAnnotation(RolesAllowed.class);
         }
-        RolesAllowed allowed = Arrays.stream(method.getResourceClass().getMethods())
-                .filter(m -> m.getName().equals(method.getMethodName())
-                        && Arrays.equals(m.getParameterTypes(), method.parameterTypes()))
-                .map(m -> m.getAnnotation(RolesAllowed.class)).filter(a -> a != null).findFirst()
-                .orElse(method.getResourceClass().getAnnotation(RolesAllowed.class));
         return allowed == null ? Optional.empty() : Arrays.stream(allowed.value()).map(Role::ofApiName)
                 .filter(role -> role != null).min(Enum::compareTo).map(Role::apiName);
     }

@@ -1,6 +1,7 @@
 package io.redisbackup.apigateway.security;
 
 import java.util.Set;
+import java.util.UUID;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.redisbackup.apigateway.service.ProjectNames;
@@ -20,9 +21,37 @@ public class Caller {
     public static final String ACTOR_NAME = "actorName";
 
     private final SecurityIdentity identity;
+    /** What this request turned out to be about, for the audit trail: the first instance and backup found. */
+    private UUID instanceId;
+    private UUID backupId;
+    private String project;
 
     public Caller(SecurityIdentity identity) {
         this.identity = identity;
+    }
+
+    /** Notes what the request is about (the first instance, backup and project named stay). */
+    public void about(UUID instance, UUID backup, String inProject) {
+        instanceId = instanceId == null ? instance : instanceId;
+        backupId = backupId == null ? backup : backupId;
+        project = project == null ? inProject : project;
+    }
+
+    public UUID aboutInstance() {
+        return instanceId;
+    }
+
+    public UUID aboutBackup() {
+        return backupId;
+    }
+
+    public String aboutProject() {
+        return project;
+    }
+
+    /** A name people recognise (the token's name), or null. */
+    public String actorName() {
+        return identity.isAnonymous() ? null : identity.getAttribute(ACTOR_NAME);
     }
 
     /** The projects the caller sees; {@code "*"} among them means every project. */

@@ -143,7 +143,9 @@ public class BackupService {
     }
 
     private Backup visible(Backup backup, UUID backupId) {
-        return caller.visible(backup, backup == null ? null : backup.project, "backup", backupId);
+        caller.visible(backup, backup == null ? null : backup.project, "backup", backupId);
+        caller.about(backup.instanceId, backup.id, backup.project);
+        return backup;
     }
 
     /** Applies what the backup worker reports; a repeated or late event changes nothing. */

@@ -76,6 +76,7 @@ public class InstanceService {
         instance.project = project;
         apply(instance, connection, connection.password(), version);
         instance.persist();
+        caller.about(instance.id, null, instance.project);
         policies.create(instance);
         LOG.infof("Instance %s registered (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
         return instance;
@@ -175,7 +176,9 @@ public class InstanceService {
     }
 
     private Instance visible(Instance instance, UUID id) {
-        return caller.visible(instance, instance == null ? null : instance.project, "instance", id);
+        caller.visible(instance, instance == null ? null : instance.project, "instance", id);
+        caller.about(instance.id, null, instance.project);
+        return instance;
     }
 
     private String check(Connection connection, String password) {
