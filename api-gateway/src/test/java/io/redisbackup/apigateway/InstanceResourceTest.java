@@ -101,6 +101,17 @@ class InstanceResourceTest extends GatewayTest {
     }
 
     @Test
+    void refusesAHostOutsideTheAllowedNetworksWithoutVisitingIt() throws Exception {
+        // the test profile allows 127.0.0.1 only; 127.0.0.2 is this machine too, where a listener waits
+        try (RecordingListener listener = new RecordingListener(java.net.InetAddress.getByName("127.0.0.2"))) {
+            registering(Map.of("name", "elsewhere", "host", "127.0.0.2", "port", listener.port(), "password", "x"))
+                    .then().statusCode(422)
+                    .body("code", equalTo("NETWORK_NOT_ALLOWED"));
+            assertEquals(0, listener.connections());
+        }
+    }
+
+    @Test
     void refusesAWrongPassword() {
         registering(Map.of("name", "wrong", "host", redis.host(), "port", redis.port(), "password", "not-it"))
                 .then().statusCode(422)

@@ -14,12 +14,19 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RecordingListener implements AutoCloseable {
 
-    private final ServerSocket socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    private final ServerSocket socket;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-    private final Thread accepting = Thread.ofVirtual().start(this::accept);
+    private final Thread accepting;
 
     public RecordingListener() throws IOException {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** On a free port of this local address (any of 127.0.0.0/8 is this machine). */
+    public RecordingListener(InetAddress address) throws IOException {
+        socket = new ServerSocket(0, 10, address);
+        accepting = Thread.ofVirtual().start(this::accept);
     }
 
     public int port() {

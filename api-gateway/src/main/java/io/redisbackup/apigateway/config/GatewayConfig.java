@@ -15,6 +15,10 @@ public interface GatewayConfig {
     /** Base64 of the 32-byte key that seals instance passwords; the workers hold the same key. */
     String secretKey();
 
+    /** The networks (CIDR blocks) instances may be registered on; a host elsewhere is refused unvisited. */
+    @WithDefault("0.0.0.0/0,::/0")
+    java.util.List<String> instanceNetworks();
+
     /** How long registering an instance waits for it to answer. */
     @WithDefault("5s")
     Duration instanceCheckTimeout();

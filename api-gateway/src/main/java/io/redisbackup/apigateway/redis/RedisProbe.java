@@ -18,13 +18,19 @@ import redis.clients.jedis.exceptions.JedisDataException;
 public class RedisProbe {
 
     private final Duration timeout;
+    private final AllowedNetworks networks;
 
     public RedisProbe(GatewayConfig config) {
         this.timeout = config.instanceCheckTimeout();
+        this.networks = AllowedNetworks.of(config.instanceNetworks());
     }
 
-    /** The instance's Redis version, or {@link ProbeFailure} saying why it cannot be used. */
+    /**
+     * The instance's Redis version, or {@link ProbeFailure} saying why it cannot be used. A host outside the allowed
+     * networks is refused before anything is sent to it.
+     */
     public String redisVersion(String host, int port, String username, String password, boolean tls) {
+        networks.check(host);
         DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
                 .user(username == null || username.isBlank() ? null : username)
                 .password(password)
@@ -93,6 +99,7 @@ public class RedisProbe {
         public static final String UNREACHABLE = "INSTANCE_UNREACHABLE";
         public static final String AUTH_FAILED = "INSTANCE_AUTH_FAILED";
         public static final String NOT_REDIS = "NOT_A_REDIS_SERVER";
+        public static final String NETWORK_NOT_ALLOWED = "NETWORK_NOT_ALLOWED";
 
         private final String code;
 
