@@ -18,6 +18,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.redisbackup.contracts.AuditRecorded;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.DefaultBearer;
@@ -91,12 +92,12 @@ class AccessIT extends SystemTest {
                 .post("/api/v1/tokens").then().statusCode(201).extract();
         String token = made.path("token");
         for (String gateway : List.of(platform.gateway(), platform.secondGateway())) {
-            given().baseUri(gateway).spec(DefaultBearer.as(token)).get("/api/v1/instances").then().statusCode(200);
+            at(gateway, token).get("/api/v1/instances").then().statusCode(200);
         }
         given().delete("/api/v1/tokens/" + made.path("id")).then().statusCode(204);
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             for (String gateway : List.of(platform.gateway(), platform.secondGateway())) {
-                given().baseUri(gateway).spec(DefaultBearer.as(token)).get("/api/v1/instances").then().statusCode(401);
+                at(gateway, token).get("/api/v1/instances").then().statusCode(401);
             }
         });
     }
@@ -127,9 +128,10 @@ class AccessIT extends SystemTest {
             secrets.stream().filter(text::contains).forEach(secret -> places.add(log.getFileName().toString()));
         }
         try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
-            for (String topic : List.of(Topics.BACKUP_COMMANDS, Topics.RESTORE_COMMANDS, Topics.TASK_STATUS,
-                    Topics.BACKUP_EVENTS, Topics.INSTANCE_STATUS, Topics.BACKUP_POLICIES)) {
-                for (String instance : instances) {
+            List<String> keys = new ArrayList<>(instances);
+            keys.add(AuditRecorded.NO_INSTANCE.toString());
+            for (String topic : Topics.ALL) {
+                for (String instance : keys) {
                     for (String message : kafka.readAll(topic, instance)) {
                         secrets.stream().filter(message::contains).forEach(secret -> places.add(topic));
                     }

@@ -38,6 +38,7 @@ final class Platform {
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> extraSettings = new HashMap<>();
     private Map<String, String> database;
     private final KafkaBrokerResource kafka = new KafkaBrokerResource();
     private String bootstrapServers;
@@ -61,8 +62,8 @@ final class Platform {
     }
 
     /** The service logs, for what must never be in them. */
-    List<Path> logs() {
-        return SERVICES.stream().map(this::log).toList();
+    synchronized List<Path> logs() {
+        return ports.keySet().stream().map(this::log).toList();
     }
 
     String bootstrapServers() {
@@ -115,6 +116,19 @@ final class Platform {
         awaitReady(service);
     }
 
+    /**
+     * Starts one more replica of a service, named {@code service#name}, with settings of its own on top of the
+     * platform's; its URL once it is ready. It stops with the platform, or with {@link #kill}.
+     */
+    synchronized String startReplica(String replica, Map<String, String> settings) throws IOException {
+        ports.put(replica, freePort());
+        extraSettings.put(replica, Map.copyOf(settings));
+        Files.deleteIfExists(log(replica));
+        processes.put(replica, launch(replica));
+        awaitReady(replica);
+        return "http://127.0.0.1:" + ports.get(replica);
+    }
+
     private Process launch(String service) throws IOException {
         Path jar = ROOT.resolve(service.split("#")[0]).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -126,6 +140,7 @@ final class Platform {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
         Map<String, String> env = builder.environment();
         env.putAll(environment(service));
+        env.putAll(extraSettings.getOrDefault(service, Map.of()));
         return builder.start();
     }
 

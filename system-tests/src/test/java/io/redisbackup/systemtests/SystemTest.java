@@ -14,6 +14,7 @@ import io.redisbackup.testsupport.DefaultBearer;
 import io.redisbackup.testsupport.RedisServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 /** What the system tests share: the running platform, registering a redis-server, and following a task. */
 abstract class SystemTest {
@@ -48,6 +49,14 @@ abstract class SystemTest {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("name", role + "@" + String.join(",", projects), "role", role, "projects", List.of(projects)))
                 .when().post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+    }
+
+    /**
+     * A request to this gateway with this token. The token's specification comes first: it carries the default base
+     * URI, which the gateway's then replaces.
+     */
+    static RequestSpecification at(String gateway, String token) {
+        return given().spec(DefaultBearer.as(token)).baseUri(gateway);
     }
 
     /** Waits, looking every 100 ms, until the task has {@code status}. */

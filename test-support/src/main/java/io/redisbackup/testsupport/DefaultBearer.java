@@ -24,11 +24,19 @@ public final class DefaultBearer {
                 String current = token;
                 if (current != null && !request.getHeaders().hasHeaderWithName("Authorization")) {
                     request.header("Authorization", "Bearer " + current);
+                } else if (request.getHeaders().hasHeaderWithName("Authorization")
+                        && request.getHeaders().getValue("Authorization").isEmpty()) {
+                    request.removeHeader("Authorization");
                 }
                 return next.next(request, response);
             });
             installed = true;
         }
+    }
+
+    /** A request sent with no token at all, whatever the default. */
+    public static RequestSpecification none() {
+        return new RequestSpecBuilder().addHeader("Authorization", "").build();
     }
 
     /** A request sent with this token instead of the default one. Build it inside a test: it takes the current port. */

@@ -48,6 +48,19 @@ public interface GatewayConfig {
 
     Tokens tokens();
 
+    /** Where an identity provider's JWTs carry the caller's role and projects. */
+    Oidc oidc();
+
+    interface Oidc {
+        /** The claim with the role (viewer, operator, admin; the strongest counts), a path such as realm_access/roles. */
+        @WithDefault("realm_access/roles")
+        String rolesClaim();
+
+        /** The claim with the project names, {@code *} for all of them; a path such as projects or groups. */
+        @WithDefault("projects")
+        String projectsClaim();
+    }
+
     /** Failed authentications an address may make in a window before its requests get 429 for a while. */
     Unauthorized unauthorized();
 

@@ -1,6 +1,7 @@
 package io.redisbackup.apigateway.messaging;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,11 +18,11 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.redisbackup.contracts.Topics;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -34,9 +35,16 @@ public class CompactedTopics {
 
     private static final Logger LOG = Logger.getLogger(CompactedTopics.class);
 
-    void onStart(@Observes StartupEvent event, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers)
+    /** @param kafka every {@code kafka.*} setting (bootstrap servers, and SASL/TLS where set), as the channels get them */
+    void onStart(@Observes StartupEvent event, @Identifier("default-kafka-broker") Map<String, Object> kafka)
             throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                settings.put(key, value);
+            }
+        });
+        try (Admin admin = Admin.create(settings)) {
             ensureCompacted(admin, List.of(Topics.BACKUP_POLICIES));
         } catch (ExecutionException e) {
             // the broker is not there yet: readiness says so; the topic is checked again at the next start

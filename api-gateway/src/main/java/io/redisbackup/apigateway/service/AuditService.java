@@ -1,7 +1,6 @@
 package io.redisbackup.apigateway.service;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import io.redisbackup.contracts.AuditRecorded;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.outbox.Outbox;
 import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.problems.QueryParameters;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,13 +80,11 @@ public class AuditService {
     /** The entries the caller may read that match; every invalid parameter is named at once. */
     public Page find(String since, String until, String actor, String project, String page, String size) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
-        Instant from = instant(since, "since", errors);
-        Instant to = instant(until, "until", errors);
-        int pageNumber = bounded(page, "page", 0, MAX_PAGE, 0, errors);
-        int pageSize = bounded(size, "size", 1, MAX_SIZE, 50, errors);
-        if (!errors.isEmpty()) {
-            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "Some query parameters are invalid.", errors);
-        }
+        Instant from = QueryParameters.instant(since, "since", errors);
+        Instant to = QueryParameters.instant(until, "until", errors);
+        int pageNumber = QueryParameters.bounded(page, "page", 0, MAX_PAGE, 0, errors);
+        int pageSize = QueryParameters.bounded(size, "size", 1, MAX_SIZE, 50, errors);
+        QueryParameters.refuseIfAny(errors);
         List<String> conditions = new ArrayList<>();
         Map<String, Object> parameters = new HashMap<>();
         if (!caller.seesEveryProject()) {
@@ -112,34 +110,5 @@ public class AuditService {
         PanacheQuery<AuditEntry> query = AuditEntry.find(conditions.isEmpty() ? "1 = 1" : String.join(" and ", conditions),
                 Sort.descending("occurredAt", "id"), parameters);
         return new Page(query.page(pageNumber, pageSize).list(), pageNumber, pageSize, query.count());
-    }
-
-    private static Instant instant(String text, String field, List<ApiProblem.FieldError> errors) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(text.strip());
-        } catch (DateTimeParseException e) {
-            errors.add(new ApiProblem.FieldError(field, "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z"));
-            return null;
-        }
-    }
-
-    private static int bounded(String text, String field, int min, int max, int fallback,
-            List<ApiProblem.FieldError> errors) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new ApiProblem.FieldError(field, "must be a whole number from " + min + " to " + max));
-        return fallback;
     }
 }

@@ -1,7 +1,6 @@
 package io.redisbackup.taskcenter.service;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.UUID;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.problems.QueryParameters;
 
 /**
  * The filters of a task list, read from query parameters as given; every invalid parameter is reported at once.
@@ -25,17 +25,15 @@ public record TaskQuery(UUID instanceId, List<String> projects, List<TaskType> t
             String since, String until, String page, String size) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         TaskQuery query = new TaskQuery(
-                parse(instanceId, "instanceId", "is not a UUID", errors, UUID::fromString),
+                QueryParameters.parse(instanceId, "instanceId", "is not a UUID", errors, UUID::fromString),
                 projects == null ? List.of() : projects.stream().filter(p -> !p.isBlank()).toList(),
                 parseAll(types, "type", errors, TaskType::valueOf),
                 parseAll(statuses, "status", errors, TaskStatus::valueOf),
-                parse(since, "since", "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z", errors, Instant::parse),
-                parse(until, "until", "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z", errors, Instant::parse),
-                bounded(page, "page", 0, Integer.MAX_VALUE, 0, errors),
-                bounded(size, "size", 1, MAX_SIZE, DEFAULT_SIZE, errors));
-        if (!errors.isEmpty()) {
-            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "Some query parameters are invalid.", errors);
-        }
+                QueryParameters.instant(since, "since", errors),
+                QueryParameters.instant(until, "until", errors),
+                QueryParameters.bounded(page, "page", 0, Integer.MAX_VALUE, 0, errors),
+                QueryParameters.bounded(size, "size", 1, MAX_SIZE, DEFAULT_SIZE, errors));
+        QueryParameters.refuseIfAny(errors);
         return query;
     }
 
@@ -70,25 +68,8 @@ public record TaskQuery(UUID instanceId, List<String> projects, List<TaskType> t
         return Map.entry(conditions.isEmpty() ? "1 = 1" : String.join(" and ", conditions), parameters);
     }
 
-    private interface Parser<T> {
-        T parse(String text);
-    }
-
-    private static <T> T parse(String text, String field, String problem, List<ApiProblem.FieldError> errors,
-            Parser<T> parser) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return parser.parse(text.strip());
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            errors.add(new ApiProblem.FieldError(field, problem));
-            return null;
-        }
-    }
-
     private static <T extends Enum<T>> List<T> parseAll(List<String> texts, String field,
-            List<ApiProblem.FieldError> errors, Parser<T> parser) {
+            List<ApiProblem.FieldError> errors, QueryParameters.Parser<T> parser) {
         List<T> values = new ArrayList<>();
         if (texts == null) {
             return values;
@@ -96,7 +77,8 @@ public record TaskQuery(UUID instanceId, List<String> projects, List<TaskType> t
         for (String text : texts) {
             for (String part : text.split(",")) {
                 if (!part.isBlank()) {
-                    T value = parse(part.toUpperCase(), field, "'" + part.strip() + "' is not a known " + field, errors, parser);
+                    T value = QueryParameters.parse(part.toUpperCase(), field,
+                            "'" + part.strip() + "' is not a known " + field, errors, parser);
                     if (value != null) {
                         values.add(value);
                     }
@@ -104,23 +86,5 @@ public record TaskQuery(UUID instanceId, List<String> projects, List<TaskType> t
             }
         }
         return values;
-    }
-
-    private static int bounded(String text, String field, int min, int max, int fallback,
-            List<ApiProblem.FieldError> errors) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new ApiProblem.FieldError(field, "must be a whole number from " + min
-                + (max == Integer.MAX_VALUE ? " up" : " to " + max)));
-        return fallback;
     }
 }

@@ -1,0 +1,64 @@
+package io.redisbackup.problems;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * Query parameters read as given: each invalid one adds a field error, so that a request names every invalid
+ * parameter at once ({@link #refuseIfAny}).
+ */
+public final class QueryParameters {
+
+    /** Reads one parameter's text; an {@link IllegalArgumentException} or {@link DateTimeParseException} means invalid. */
+    public interface Parser<T> {
+        T parse(String text);
+    }
+
+    private QueryParameters() {
+    }
+
+    /** The parsed value, null when the parameter is absent or blank; {@code problem} is recorded when invalid. */
+    public static <T> T parse(String text, String field, String problem, List<ApiProblem.FieldError> errors,
+            Parser<T> parser) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return parser.parse(text.strip());
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            errors.add(new ApiProblem.FieldError(field, problem));
+            return null;
+        }
+    }
+
+    public static Instant instant(String text, String field, List<ApiProblem.FieldError> errors) {
+        return parse(text, field, "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z", errors, Instant::parse);
+    }
+
+    /** A whole number from {@code min} to {@code max}; {@code fallback} when absent. */
+    public static int bounded(String text, String field, int min, int max, int fallback,
+            List<ApiProblem.FieldError> errors) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new ApiProblem.FieldError(field, "must be a whole number from " + min
+                + (max == Integer.MAX_VALUE ? " up" : " to " + max)));
+        return fallback;
+    }
+
+    /** 400 naming every invalid parameter, when there is one. */
+    public static void refuseIfAny(List<ApiProblem.FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "Some query parameters are invalid.", errors);
+        }
+    }
+}
