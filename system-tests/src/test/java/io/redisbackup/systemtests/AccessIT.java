@@ -80,7 +80,8 @@ class AccessIT extends SystemTest {
                     .then().statusCode(200);
 
             List<String> secrets = List.of(red.operator(), red.admin(), blue.operator(), blue.admin(),
-                    redRedis.password(), blueRedis.password(), Platform.ADMIN_TOKEN);
+                    redRedis.password(), blueRedis.password(), Platform.ADMIN_TOKEN, Platform.SERVICE_TOKEN,
+                    Platform.SECRET_KEY);
             assertNowhere(secrets, List.of(red.instance(), blue.instance()));
         }
     }
