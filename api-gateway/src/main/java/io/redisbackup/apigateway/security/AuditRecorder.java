@@ -1,5 +1,6 @@
 package io.redisbackup.apigateway.security;
 
+import java.time.Clock;
 import java.util.Optional;
 
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -23,10 +24,12 @@ public class AuditRecorder {
 
     private final AuditService audit;
     private final Caller caller;
+    private final Clock clock;
 
-    public AuditRecorder(AuditService audit, Caller caller) {
+    public AuditRecorder(AuditService audit, Caller caller, Clock clock) {
         this.audit = audit;
         this.caller = caller;
+        this.clock = clock;
     }
 
     @ServerResponseFilter
@@ -39,9 +42,10 @@ public class AuditRecorder {
             return;
         }
         AuditEntry entry = new AuditEntry();
-        entry.occurredAt = java.time.Instant.now();
+        entry.occurredAt = clock.instant();
         entry.path = path;
-        entry.action = request.getMethod() + " " + template(method).orElse(path);
+        String action = request.getMethod() + " " + template(method).orElse(path);
+        entry.action = action.length() > 200 ? action.substring(0, 200) : action;
         entry.outcome = status;
         entry.sourceAddress = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
         // what the path names, for a request refused before anything was looked up
