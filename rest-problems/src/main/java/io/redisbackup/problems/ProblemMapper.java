@@ -43,8 +43,9 @@ public class ProblemMapper {
         String field = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
-        return respond(invalidRequest("The field '" + field + "' has the wrong type.",
-                List.of(new ApiProblem.FieldError(field, "has the wrong type"))), uri);
+        String problem = e instanceof StrictJson.UnclearText ? e.getOriginalMessage() : "has the wrong type";
+        return respond(invalidRequest("The field '" + field + "' " + problem + ".",
+                List.of(new ApiProblem.FieldError(field, problem))), uri);
     }
 
     @ServerExceptionMapper

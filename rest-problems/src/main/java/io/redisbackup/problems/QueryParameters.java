@@ -32,8 +32,25 @@ public final class QueryParameters {
         }
     }
 
+    /** The earliest and latest instants a query may name: what a database column and a person can use. */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     public static Instant instant(String text, String field, List<ApiProblem.FieldError> errors) {
-        return parse(text, field, "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z", errors, Instant::parse);
+        Instant instant = parse(text, field, "is not an ISO-8601 instant such as 2026-11-24T02:00:00Z", errors,
+                Instant::parse);
+        if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+            errors.add(new ApiProblem.FieldError(field, "must be from " + EARLIEST + " to " + LATEST));
+            return null;
+        }
+        return instant;
+    }
+
+    /** Refuses a page that starts beyond what a query can skip: page × size must stay below 2^31. */
+    public static void reachable(int page, int size, List<ApiProblem.FieldError> errors) {
+        if ((long) page * size > Integer.MAX_VALUE) {
+            errors.add(new ApiProblem.FieldError("page", "is too far: page × size must stay below 2147483648"));
+        }
     }
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when absent. */

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.problems.Problem;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,9 +75,27 @@ public class TaskCenter {
         try {
             Response response = request.get();
             String body = response.hasEntity() ? response.readEntity(String.class) : null;
+            if (body != null && response.getMediaType() != null
+                    && Problem.MEDIA_TYPE.equals(response.getMediaType().toString())) {
+                body = asOurs(body);
+            }
             return Response.status(response.getStatus()).type(response.getMediaType()).entity(body).build();
         } catch (ProcessingException e) {
             throw unavailable("cannot be reached");
+        }
+    }
+
+    /** A problem of the task center's, as the public API says it: its {@code instance} the gateway's own path. */
+    private static String asOurs(String problem) {
+        try {
+            JsonObject json = new JsonObject(problem);
+            String instance = json.getString("instance");
+            if (instance != null && instance.startsWith("/tasks")) {
+                json.put("instance", "/api/v1" + instance);
+            }
+            return json.encode();
+        } catch (DecodeException | ClassCastException e) {
+            throw unavailable("answered an error that is not a problem document");
         }
     }
 

@@ -15,7 +15,8 @@ import jakarta.validation.groups.Default;
 /** Registers an instance, or changes it (where a missing password keeps the current one if the endpoint stays). */
 public record InstanceRequest(
         @Schema(examples = "cache-eu-1") @NotBlank @Size(max = 100) String name,
-        @Schema(examples = "10.0.0.5") @NotBlank @Size(max = 255) String host,
+        @Schema(examples = "10.0.0.5", description = "A host name or an IP address")
+        @NotBlank @Size(max = 255) @Pattern(regexp = HOST, message = "must be a host name or an IP address") String host,
         @Schema(examples = "6379") @NotNull @Min(1) @Max(65535) Integer port,
         @Schema(description = "ACL user name; none for the default user") @Size(max = 255) String username,
         @Schema(description = "The instance's password; never shown back")
@@ -24,6 +25,10 @@ public record InstanceRequest(
         @Schema(description = "The project it belongs to; only callers of that project see it. `default` when "
                 + "registered without one; kept when changed without one.", examples = "payments")
         @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,62}", message = ProjectNames.RULE) String project) {
+
+    /** A DNS name (letters, digits, '-' in dot-separated labels), an IPv4 address, or an IPv6 address. */
+    static final String HOST = "([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+            + "|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*";
 
     /** The checks of a registration: those of a change, and a password is required. */
     public interface Registration extends Default {

@@ -33,6 +33,7 @@ public record TaskQuery(UUID instanceId, List<String> projects, List<TaskType> t
                 QueryParameters.instant(until, "until", errors),
                 QueryParameters.bounded(page, "page", 0, Integer.MAX_VALUE, 0, errors),
                 QueryParameters.bounded(size, "size", 1, MAX_SIZE, DEFAULT_SIZE, errors));
+        QueryParameters.reachable(query.page(), query.size(), errors);
         QueryParameters.refuseIfAny(errors);
         return query;
     }
