@@ -88,6 +88,25 @@ class InstanceResourceTest extends GatewayTest {
     }
 
     @Test
+    void keepsStartingAndAsksForThePasswordAgainWhenAStoredOneCannotBeOpened() {
+        String id = register(redis, "other-key");
+        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        QuarkusTransaction.requiringNew().run(() -> Instance.<Instance>findById(UUID.fromString(id)).passwordSealed =
+                UnboundSeals.seal(otherKey, redis.password()));
+
+        instances.sealUnboundPasswords();
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "other-key", "host", redis.host(), "port", redis.port()))
+                .when().put("/api/v1/instances/" + id)
+                .then().statusCode(409).body("code", equalTo("STORED_PASSWORD_UNREADABLE"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "other-key", "host", redis.host(), "port", redis.port(), "password", redis.password()))
+                .when().put("/api/v1/instances/" + id)
+                .then().statusCode(200);
+    }
+
+    @Test
     void refusesAnInstanceThatCannotBeReached() throws Exception {
         int nothingThere;
         try (ServerSocket socket = new ServerSocket(0)) {

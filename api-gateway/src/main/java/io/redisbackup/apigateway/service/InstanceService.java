@@ -99,8 +99,7 @@ public class InstanceService {
             caller.mayUse(connection.project());
             instance.project = connection.project();
         }
-        String password = connection.password() != null ? connection.password()
-                : cipher.open(instance.sealedPassword(), instance.binding());
+        String password = connection.password() != null ? connection.password() : storedPassword(instance);
         String version = check(connection, password);
         apply(instance, connection, password, version);
         policies.instanceChanged(instance);
@@ -148,15 +147,33 @@ public class InstanceService {
         List<Instance> unbound = Instance.<Instance>streamAll().filter(i -> SecretCipher.isUnbound(i.sealedPassword()))
                 .toList();
         for (Instance instance : unbound) {
-            instance.passwordSealed = cipher.seal(cipher.openUnbound(instance.sealedPassword()), instance.binding())
-                    .value();
-            policies.instanceChanged(instance);
+            try {
+                instance.passwordSealed = cipher.seal(cipher.openUnbound(instance.sealedPassword()), instance.binding())
+                        .value();
+                policies.instanceChanged(instance);
+            } catch (SecretCipher.InvalidSecretException e) {
+                LOG.warnf("The password of instance %s was sealed with another secret key; it stays unusable until "
+                        + "it is given again (PUT /api/v1/instances/%s with the password)", instance.id, instance.id);
+            }
         }
         if (!unbound.isEmpty()) {
             LOG.infof("Sealed the passwords of %d instances again, each bound to its instance and endpoint",
                     unbound.size());
         }
         return unbound.size();
+    }
+
+    /**
+     * The instance's stored password, opened for its own endpoint; 409 when it cannot be opened here (sealed with
+     * another secret key), so that the owner gives it again.
+     */
+    public String storedPassword(Instance instance) {
+        try {
+            return cipher.open(instance.sealedPassword(), instance.binding());
+        } catch (SecretCipher.InvalidSecretException e) {
+            throw ApiProblem.conflict("STORED_PASSWORD_UNREADABLE", "The stored password of instance " + instance.id
+                    + " cannot be opened with this platform's secret key; give the password again (PUT with password).");
+        }
     }
 
     /** The instance, if the caller may see it; else 404, as for one that does not exist. */

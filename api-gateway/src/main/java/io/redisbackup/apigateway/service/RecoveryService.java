@@ -22,7 +22,6 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
-import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.outbox.Outbox;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,17 +39,15 @@ public class RecoveryService {
 
     private final InstanceService instances;
     private final BackupService backups;
-    private final SecretCipher cipher;
     private final Caller caller;
     private final FailureWindow wrongPasswords;
     private final Outbox outbox;
     private final Clock clock;
 
-    public RecoveryService(InstanceService instances, BackupService backups, SecretCipher cipher, Caller caller,
+    public RecoveryService(InstanceService instances, BackupService backups, Caller caller,
             GatewayConfig config, Outbox outbox, Clock clock) {
         this.instances = instances;
         this.backups = backups;
-        this.cipher = cipher;
         this.caller = caller;
         this.wrongPasswords = new FailureWindow(config.passwordAttempts().max(), config.passwordAttempts().window(),
                 clock);
@@ -104,7 +101,7 @@ public class RecoveryService {
             throw ApiProblem.tooManyRequests("TOO_MANY_PASSWORD_ATTEMPTS",
                     "Too many wrong passwords for this instance.", blocked);
         }
-        byte[] expected = cipher.open(target.sealedPassword(), target.binding()).getBytes(StandardCharsets.UTF_8);
+        byte[] expected = instances.storedPassword(target).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8))) {
             wrongPasswords.failed(attempt);
             LOG.infof("Wrong recovery password for instance %s", target.id);
