@@ -1,18 +1,21 @@
 package io.redisbackup.apigateway.client;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.redisbackup.apigateway.security.Caller;
+import io.redisbackup.apigateway.service.TaskAcceptance;
 import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.problems.Problem;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -27,10 +30,12 @@ public class TaskCenter {
 
     private final TaskCenterApi api;
     private final Caller caller;
+    private final TaskAcceptance acceptance;
 
-    public TaskCenter(@RestClient TaskCenterApi api, Caller caller) {
+    public TaskCenter(@RestClient TaskCenterApi api, Caller caller, TaskAcceptance acceptance) {
         this.api = api;
         this.caller = caller;
+        this.acceptance = acceptance;
     }
 
     /** The task center's answer as it is (status, problem documents included), for the caller's projects. */
@@ -44,13 +49,29 @@ public class TaskCenter {
         return call(() -> api.list(instanceId, projects, type, status, since, until, page, size));
     }
 
-    /** The task, if the caller may see its project; else 404, as for a task that does not exist. */
+    /**
+     * The task, if the caller may see its project; else 404, as for a task that does not exist. A task this gateway
+     * accepted that the task center has not heard of yet (Kafka may be unreachable) is shown as the gateway
+     * accepted it: PENDING.
+     */
     public Response get(String id) {
         Response response = call(() -> api.get(id));
+        if (response.getStatus() == 404) {
+            response = accepted(id).orElse(response);
+        }
         if (response.getStatus() == 200 && !caller.sees(projectOf(response))) {
             throw ApiProblem.notFound("task", id);
         }
         return response;
+    }
+
+    private Optional<Response> accepted(String id) {
+        try {
+            return acceptance.asAccepted(UUID.fromString(id))
+                    .map(task -> Response.ok(task.encode(), MediaType.APPLICATION_JSON).build());
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
     }
 
     /** Whether any task of the instance is under way, whoever may see it. */

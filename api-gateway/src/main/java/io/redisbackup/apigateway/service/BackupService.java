@@ -22,8 +22,6 @@ import io.redisbackup.contracts.BackupStarted;
 import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.TakeBackupCommand;
-import io.redisbackup.contracts.TaskStatus;
-import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
@@ -40,17 +38,18 @@ import jakarta.transaction.Transactional;
 public class BackupService {
 
     private static final Logger LOG = Logger.getLogger(BackupService.class);
-    /** The task center shows the task as PENDING from this first event on; workers number theirs above it. */
-    private static final long ACCEPTED_SEQUENCE = 1;
 
     private final InstanceService instances;
     private final Caller caller;
+    private final TaskAcceptance acceptance;
     private final Outbox outbox;
     private final Clock clock;
 
-    public BackupService(InstanceService instances, Caller caller, Outbox outbox, Clock clock) {
+    public BackupService(InstanceService instances, Caller caller, TaskAcceptance acceptance, Outbox outbox,
+            Clock clock) {
         this.instances = instances;
         this.caller = caller;
+        this.acceptance = acceptance;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -78,8 +77,7 @@ public class BackupService {
         backup.createdAt = now;
         backup.persist();
 
-        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.taskId, instance.id, ACCEPTED_SEQUENCE,
-                TaskType.BACKUP, backup.id, Trigger.MANUAL, TaskStatus.PENDING, now).withProject(backup.project));
+        acceptance.accept(backup.taskId, instance.id, TaskType.BACKUP, backup.id, Trigger.MANUAL, backup.project, now);
         outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(backup.taskId, instance.id, backup.id,
                 BackupType.MANUAL, Trigger.MANUAL, instance.endpoint(), now));
         LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
@@ -108,9 +106,8 @@ public class BackupService {
         Instant now = clock.instant();
         backup.status = BackupStatus.DELETING;
         backup.deleteTaskId = UUID.randomUUID();
-        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(backup.deleteTaskId, backup.instanceId,
-                ACCEPTED_SEQUENCE, TaskType.DELETE_BACKUP, backup.id, trigger, TaskStatus.PENDING, now)
-                .withProject(backup.project));
+        acceptance.accept(backup.deleteTaskId, backup.instanceId, TaskType.DELETE_BACKUP, backup.id, trigger,
+                backup.project, now);
         outbox.append(Topics.BACKUP_COMMANDS, DeleteBackupCommand.of(backup.deleteTaskId, backup.instanceId,
                 backup.id, trigger, now));
         LOG.infof("Deletion of backup %s requested (task %s)", backup.id, backup.deleteTaskId);

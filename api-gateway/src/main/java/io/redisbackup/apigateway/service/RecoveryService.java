@@ -17,8 +17,6 @@ import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
-import io.redisbackup.contracts.TaskStatus;
-import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
@@ -35,22 +33,23 @@ import jakarta.transaction.Transactional;
 public class RecoveryService {
 
     private static final Logger LOG = Logger.getLogger(RecoveryService.class);
-    private static final long ACCEPTED_SEQUENCE = 1;
 
     private final InstanceService instances;
     private final BackupService backups;
     private final Caller caller;
     private final FailureWindow wrongPasswords;
+    private final TaskAcceptance acceptance;
     private final Outbox outbox;
     private final Clock clock;
 
     public RecoveryService(InstanceService instances, BackupService backups, Caller caller,
-            GatewayConfig config, Outbox outbox, Clock clock) {
+            GatewayConfig config, TaskAcceptance acceptance, Outbox outbox, Clock clock) {
         this.instances = instances;
         this.backups = backups;
         this.caller = caller;
         this.wrongPasswords = new FailureWindow(config.passwordAttempts().max(), config.passwordAttempts().window(),
                 clock);
+        this.acceptance = acceptance;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -83,8 +82,7 @@ public class RecoveryService {
         UUID taskId = UUID.randomUUID();
         target.activeRecoveryTaskId = taskId;
         TaskType type = keys == null ? TaskType.RECOVER_INSTANCE : TaskType.RECOVER_KEYS;
-        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(taskId, targetId, ACCEPTED_SEQUENCE, type, backupId,
-                Trigger.MANUAL, TaskStatus.PENDING, now).withProject(target.project));
+        acceptance.accept(taskId, targetId, type, backupId, Trigger.MANUAL, target.project, now);
         outbox.append(Topics.RESTORE_COMMANDS, keys == null
                 ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
                 : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), keys, now));

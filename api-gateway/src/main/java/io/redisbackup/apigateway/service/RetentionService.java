@@ -22,11 +22,16 @@ public class RetentionService {
 
     private static final Logger LOG = Logger.getLogger(RetentionService.class);
 
+    /** How long the gateway remembers a task it accepted: by then the task center has long heard of it. */
+    private static final java.time.Duration ACCEPTED_TASKS_KEPT = java.time.Duration.ofDays(30);
+
     private final BackupService backups;
+    private final TaskAcceptance acceptance;
     private final Clock clock;
 
-    public RetentionService(BackupService backups, Clock clock) {
+    public RetentionService(BackupService backups, TaskAcceptance acceptance, Clock clock) {
         this.backups = backups;
+        this.acceptance = acceptance;
         this.clock = clock;
     }
 
@@ -34,6 +39,7 @@ public class RetentionService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         deleteExpired();
+        acceptance.forgetAcceptedBefore(clock.instant().minus(ACCEPTED_TASKS_KEPT));
     }
 
     /** Asks for the deletion of every expired backup that may go; returns how many. */
