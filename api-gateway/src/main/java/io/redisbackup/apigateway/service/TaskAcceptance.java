@@ -38,12 +38,8 @@ public class TaskAcceptance {
     @Transactional(Transactional.TxType.MANDATORY)
     public void accept(UUID taskId, UUID instanceId, TaskType type, UUID backupId, Trigger trigger, String project,
             Instant now) {
-        accept(TaskStatusChanged.of(taskId, instanceId, ACCEPTED_SEQUENCE, type, backupId, trigger, TaskStatus.PENDING,
-                now).withProject(project));
-    }
-
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void accept(TaskStatusChanged pending) {
+        TaskStatusChanged pending = TaskStatusChanged.of(taskId, instanceId, ACCEPTED_SEQUENCE, type, backupId, trigger,
+                TaskStatus.PENDING, now).withProject(project);
         outbox.append(Topics.TASK_STATUS, pending);
         AcceptedTask.keep(pending);
     }

@@ -102,15 +102,12 @@ public class TokenService {
 
     /** The holder of a valid token with this secret; empty for anything else. Blocking: it may ask the database. */
     public Optional<Holder> holderOf(String secret) {
-        if (secret == null || !SECRET.matcher(secret).matches()) {
-            return Optional.empty();
+        Optional<Holder> known = remembered(secret);
+        if (known.isPresent() || secret == null || !SECRET.matcher(secret).matches()) {
+            return known;
         }
         Instant now = clock.instant();
         String hash = hash(secret);
-        Remembered known = remembered.get(hash);
-        if (known != null && known.until().isAfter(now)) {
-            return Optional.of(known.holder());
-        }
         Optional<Holder> holder = QuarkusTransaction.requiringNew().call(() -> lookUp(hash, now));
         if (holder.isPresent()) {
             if (remembered.size() >= MAX_REMEMBERED) {
