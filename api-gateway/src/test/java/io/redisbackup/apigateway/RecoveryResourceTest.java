@@ -59,6 +59,37 @@ class RecoveryResourceTest extends GatewayTest {
     }
 
     @Test
+    void aRecoveryThatStoppedPartWaySaysSoAndFreesTheInstance() {
+        String instanceId = register(redis, "part-way");
+        String backupId = succeededBackup(instanceId);
+        String taskId = recover(instanceId, backupId, redis.password()).statusCode(202).extract().path("taskId");
+        try (TopicReader kafka = new TopicReader()) {
+            status(kafka, taskId, instanceId, InstanceStatus.RECOVERING_BY_BACKUP_ID);
+            awaitInstanceStatus(instanceId, "Recovering Backup by Backup ID");
+            status(kafka, taskId, instanceId, InstanceStatus.RECOVERY_FAILED);
+            awaitInstanceStatus(instanceId, "Recovery Failed");
+            // late news of another task changes nothing
+            status(kafka, UUID.randomUUID().toString(), instanceId, InstanceStatus.RECOVERING_BY_KEY);
+            status(kafka, taskId, instanceId, InstanceStatus.RECOVERING_BY_BACKUP_ID);
+
+            String next = recover(instanceId, backupId, redis.password()).statusCode(202).extract().path("taskId");
+            given().when().get("/api/v1/instances/" + instanceId).then().body("status", equalTo("Recovery Failed"));
+            status(kafka, next, instanceId, InstanceStatus.RUNNING);
+            awaitInstanceStatus(instanceId, "Running");
+        }
+    }
+
+    private static void status(TopicReader kafka, String taskId, String instanceId, InstanceStatus status) {
+        kafka.send(Topics.INSTANCE_STATUS, instanceId, MessageCodec.toJson(InstanceStatusChanged.of(
+                UUID.fromString(taskId), UUID.fromString(instanceId), status, Instant.now())));
+    }
+
+    private static void awaitInstanceStatus(String instanceId, String status) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+                .get("/api/v1/instances/" + instanceId).then().body("status", equalTo(status)));
+    }
+
+    @Test
     void refusesAWrongPasswordThenThrottles() {
         String instanceId = register(redis, "throttled");
         String backupId = succeededBackup(instanceId);

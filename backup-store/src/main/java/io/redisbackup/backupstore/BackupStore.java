@@ -35,6 +35,6 @@ public interface BackupStore {
      */
     SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException;
 
-    /** Removes a published backup; removing one that is not there does nothing. */
+    /** Removes a backup: its published files and whatever an attempt at it left staged; removing none does nothing. */
     void delete(UUID instanceId, UUID backupId) throws IOException;
 }

@@ -41,11 +41,7 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     @Override
     public StagedBackup stage(UUID instanceId, UUID backupId) throws IOException {
         // what an earlier attempt at this backup left when its worker died; one attempt runs at a time
-        try (Stream<Path> leftovers = Files.list(root.resolve("staging"))) {
-            for (Path leftover : leftovers.filter(p -> p.getFileName().toString().startsWith(backupId + "-")).toList()) {
-                deleteTree(leftover);
-            }
-        }
+        deleteStaged(backupId);
         Path staging = Files.createTempDirectory(root.resolve("staging"), backupId + "-");
         return new LocalStagedBackup(staging, backupDir(instanceId, backupId));
     }
@@ -106,6 +102,15 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         // the manifest goes first: from then on the backup is not visible, whatever else a crash leaves behind
         Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
         deleteTree(dir);
+        deleteStaged(backupId);
+    }
+
+    private void deleteStaged(UUID backupId) throws IOException {
+        try (Stream<Path> leftovers = Files.list(root.resolve("staging"))) {
+            for (Path leftover : leftovers.filter(p -> p.getFileName().toString().startsWith(backupId + "-")).toList()) {
+                deleteTree(leftover);
+            }
+        }
     }
 
     private Path backupDir(UUID instanceId, UUID backupId) {

@@ -2,6 +2,8 @@ package io.redisbackup.backupworker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,12 +38,16 @@ import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
+import io.redisbackup.taskexecution.Attempt;
+import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
@@ -62,6 +69,8 @@ class BackupCommandsTest {
     BackupStore store;
     @Inject
     InstanceLeases leases;
+    @Inject
+    Executions executions;
 
     TopicReader kafka;
     final UUID instanceId = UUID.randomUUID();
@@ -217,6 +226,104 @@ class BackupCommandsTest {
                     .readAll(Topics.BACKUP_EVENTS, otherInstance.instanceId().toString()).stream()
                     .anyMatch(json -> json.contains("SECRET_UNREADABLE")));
             assertEquals(0, elsewhere.connections(), "the worker connected to the forged endpoint");
+        }
+    }
+
+    @Test
+    void anAttemptOvertakenByARedeliveryMayNotActAnyMore() {
+        TakeBackupCommand command = command(source.port(), source.password());
+        Attempt first = run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        Attempt second = run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        try (first; second) {
+            assertEquals(2, second.number());
+            assertThrows(Attempt.Fenced.class, first::renew);
+            assertFalse(first.finish(TaskExecution.Status.SUCCEEDED), "an overtaken attempt records no outcome");
+            second.renew();
+            assertTrue(second.finish(TaskExecution.Status.SUCCEEDED));
+        }
+        assertInstanceOf(Executions.Done.class,
+                executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+    }
+
+    @Test
+    void aLostBackupFailsLeavesNothingAndNeverRuns() throws IOException {
+        TakeBackupCommand command = command(source.port(), source.password());
+        // an attempt whose worker died long ago, mid-transfer
+        run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        ageHeartbeat(command.taskId());
+        Path leftover = Files.createDirectories(Path.of("target/backups/staging", command.backupId() + "-1234"));
+        Files.write(leftover.resolve(BackupStore.RDB), new byte[] { 'R', 'E', 'D', 'I', 'S' });
+
+        send(command); // redelivered
+        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        assertEquals("WORKER_LOST", failed.error().code());
+        TaskStatusChanged last = statuses(command, 1).get(0);
+        assertEquals(TaskStatus.FAILED, last.status());
+        assertEquals("WORKER_LOST", last.error().code());
+        assertEquals(1, last.attempt());
+        assertTrue(last.sequence() > 1_999_000 && last.sequence() < 2_000_000, "above every event of attempt 1");
+        assertFalse(Files.exists(leftover), "the lost attempt's staged files are removed");
+        assertTrue(store.manifest(instanceId, command.backupId()).isEmpty());
+
+        send(command); // and again: nothing runs
+        TakeBackupCommand after = command(source.port(), source.password());
+        send(after);
+        awaitBackupEvent(after, BackupCompleted.class);
+        List<String> events = kafka.readAll(Topics.TASK_STATUS, instanceId.toString()).stream()
+                .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                .filter(s -> s.taskId().equals(command.taskId())).map(s -> s.status().name()).toList();
+        assertEquals(List.of("FAILED"), events, "no attempt ran after the task was declared lost");
+        assertTrue(store.manifest(instanceId, command.backupId()).isEmpty());
+    }
+
+    @Test
+    void theSweeperReportsALostAttemptThatNoCommandBringsBack() {
+        TakeBackupCommand command = command(source.port(), source.password());
+        run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        ageHeartbeat(command.taskId());
+
+        executions.sweep();
+
+        assertEquals("WORKER_LOST", ((BackupFailed) awaitBackupEvent(command, BackupFailed.class)).error().code());
+        assertEquals(TaskStatus.FAILED, statuses(command, 1).get(0).status());
+        assertInstanceOf(Executions.Done.class,
+                executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+    }
+
+    @Test
+    void aLostBackupThatWasPublishedIsAnnounced() throws IOException {
+        TakeBackupCommand taken = command(source.port(), source.password());
+        send(taken);
+        awaitBackupEvent(taken, BackupCompleted.class);
+        // a worker that published this backup and died before it said so
+        TakeBackupCommand command = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
+                BackupType.MANUAL, Trigger.MANUAL, taken.endpoint(), Instant.now());
+        run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        Path published = Path.of("target/backups/instances", instanceId.toString());
+        copyTree(published.resolve(taken.backupId().toString()), published.resolve(command.backupId().toString()));
+        ageHeartbeat(command.taskId());
+
+        executions.sweep();
+
+        awaitBackupEvent(command, BackupCompleted.class);
+        assertEquals(TaskStatus.SUCCEEDED, statuses(command, 1).get(0).status());
+    }
+
+    private static Attempt run(Executions.Start start) {
+        return assertInstanceOf(Executions.Run.class, start).attempt();
+    }
+
+    private static void ageHeartbeat(UUID taskId) {
+        QuarkusTransaction.requiringNew().run(() -> TaskExecution.update("heartbeatAt = ?1 where taskId = ?2",
+                Instant.now().minus(Duration.ofHours(1)), taskId));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
         }
     }
 

@@ -10,39 +10,47 @@ import java.util.UUID;
  * higher than the last one applied and the status move is allowed ({@link TaskStatus#canTransitionTo}).
  * {@code project} is the project of the task's instance; whoever accepts the task (the gateway, the scheduler) names
  * it in the first event, and the task center keeps it, so that callers see only the tasks of their projects.
+ * {@code attempt} is the worker's attempt at the task (1, then 2, 3 when the command was taken up again after its
+ * worker stopped); absent from the gateway's and the scheduler's events.
  */
 public record TaskStatusChanged(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId, Instant occurredAt,
         long sequence, TaskType taskType, UUID backupId, Trigger trigger, TaskStatus status, Progress progress,
-        String message, TaskError error, Map<String, Object> result, String project) implements Message {
+        String message, TaskError error, Map<String, Object> result, String project, Integer attempt)
+        implements Message {
 
     public static TaskStatusChanged of(UUID taskId, UUID instanceId, long sequence, TaskType taskType, UUID backupId,
             Trigger trigger, TaskStatus status, Instant now) {
         return new TaskStatusChanged(SCHEMA_VERSION, UUID.randomUUID(), taskId, instanceId, now, sequence, taskType,
-                backupId, trigger, status, null, null, null, null, null);
+                backupId, trigger, status, null, null, null, null, null, null);
     }
 
     public TaskStatusChanged withProgress(Progress newProgress) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, newProgress, message, error, result, project);
+                backupId, trigger, status, newProgress, message, error, result, project, attempt);
     }
 
     public TaskStatusChanged withMessage(String newMessage) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, newMessage, error, result, project);
+                backupId, trigger, status, progress, newMessage, error, result, project, attempt);
     }
 
     public TaskStatusChanged withError(TaskError newError) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, message, newError, result, project);
+                backupId, trigger, status, progress, message, newError, result, project, attempt);
     }
 
     public TaskStatusChanged withResult(Map<String, Object> newResult) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, message, error, newResult, project);
+                backupId, trigger, status, progress, message, error, newResult, project, attempt);
     }
 
     public TaskStatusChanged withProject(String newProject) {
         return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
-                backupId, trigger, status, progress, message, error, result, newProject);
+                backupId, trigger, status, progress, message, error, result, newProject, attempt);
+    }
+
+    public TaskStatusChanged withAttempt(int newAttempt) {
+        return new TaskStatusChanged(schemaVersion, eventId, taskId, instanceId, occurredAt, sequence, taskType,
+                backupId, trigger, status, progress, message, error, result, project, newAttempt);
     }
 }

@@ -1,6 +1,7 @@
 package io.redisbackup.restoreworker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,10 +35,14 @@ import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
+import io.redisbackup.contracts.Trigger;
 import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
+import io.redisbackup.taskexecution.Attempt;
+import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
@@ -55,6 +61,8 @@ class RecoveryCommandsTest {
     BackupStore store;
     @Inject
     InstanceLeases leases;
+    @Inject
+    Executions executions;
 
     @TempDir
     Path dir;
@@ -174,6 +182,58 @@ class RecoveryCommandsTest {
         assertEquals(List.of("list:small"), last.result().get("notRestored"));
         assertEquals(List.of("not:in:backup"), last.result().get("notInBackup"));
         assertEquals(List.of(InstanceStatus.RECOVERING_BY_KEY, InstanceStatus.RUNNING), instanceStatuses());
+    }
+
+    @Test
+    void aLostRecoveryThatHadEmptiedTheInstanceNeverTouchesItAgain() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        RecoverInstanceCommand command = command(backup);
+        // an attempt that began to empty the instance, whose worker died long ago
+        Executions.Run run = assertInstanceOf(Executions.Run.class,
+                executions.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL));
+        try (Attempt attempt = run.attempt()) {
+            attempt.changingTarget();
+        }
+        QuarkusTransaction.requiringNew().run(() -> TaskExecution.update("heartbeatAt = ?1 where taskId = ?2",
+                Instant.now().minus(Duration.ofHours(1)), command.taskId()));
+        target.call("SET", "written-meanwhile", "by the owner");
+        String before = target.digest();
+
+        send(command); // redelivered when the worker came back
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(before, target.digest(), "the instance was not touched again");
+        assertEquals(TaskStatus.FAILED, last.status());
+        assertEquals("WORKER_LOST", last.error().code());
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> instanceStatuses().equals(List.of(InstanceStatus.RECOVERY_FAILED)));
+
+        send(command);
+        RecoverInstanceCommand after = command(backup);
+        send(after);
+        assertEquals(TaskStatus.SUCCEEDED, awaitEnd(after).status());
+        assertEquals(1, statuses(command).size(), "nothing ran after the task was declared lost");
+        assertEquals(List.of(InstanceStatus.RECOVERY_FAILED, InstanceStatus.RECOVERING_BY_BACKUP_ID,
+                InstanceStatus.RUNNING), instanceStatuses());
+        assertEquals(source.digest(), target.digest(), "the later recovery ran");
+    }
+
+    @Test
+    void aLostRecoveryThatHadNotBegunLeavesTheInstanceRunning() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        RecoverInstanceCommand command = command(backup);
+        assertInstanceOf(Executions.Run.class,
+                executions.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL)).attempt()
+                .close();
+        QuarkusTransaction.requiringNew().run(() -> TaskExecution.update("heartbeatAt = ?1 where taskId = ?2",
+                Instant.now().minus(Duration.ofHours(1)), command.taskId()));
+        String before = target.digest();
+
+        executions.sweep();
+
+        assertEquals("WORKER_LOST", awaitEnd(command).error().code());
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> instanceStatuses().equals(List.of(InstanceStatus.RUNNING)));
+        assertEquals(before, target.digest());
     }
 
     private RedisEndpoint endpoint() {

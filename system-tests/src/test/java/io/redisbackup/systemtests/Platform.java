@@ -30,6 +30,8 @@ final class Platform {
     static final String ADMIN_TOKEN = "rbk_systemTestsAdminToken0123456789abcdefghijkl";
     /** What the gateways show the task center. */
     static final String SERVICE_TOKEN = "system-tests-service-token-0123456789abcdef";
+    /** How long a worker's attempt may go without renewing before it is lost (10 min outside the tests). */
+    static final Duration LOST_AFTER = Duration.ofSeconds(45);
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("system-tests/target/platform");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -163,6 +165,10 @@ final class Platform {
         // the scheduler looks every second and starts a backup at the start of its hour
         env.put("SCHEDULER_TICK_INTERVAL", "1s");
         env.put("SCHEDULER_MAX_SPREAD", "0s");
+        // a worker killed by a test is lost after LOST_AFTER; one restarted sooner retries
+        env.put("TASK_EXECUTION_LOST_AFTER", LOST_AFTER.toSeconds() + "s");
+        env.put("TASK_EXECUTION_HEARTBEAT_INTERVAL", "2s");
+        env.put("TASK_EXECUTION_SWEEP_INTERVAL", "5s");
         return env;
     }
 

@@ -3,17 +3,23 @@ package io.redisbackup.systemtests;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisbackup.contracts.InstanceStatus;
+import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -23,40 +29,38 @@ import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 import io.restassured.http.ContentType;
 
-/** A backup worker killed in the middle of a backup: nothing half-done shows, and the backup is taken again. */
+/**
+ * Workers killed (SIGKILL) in the middle of a task, and started again sooner or later than the lost-task time: in
+ * each case the task, the backup catalogue and the instance end up agreeing, and nothing runs after its task ended.
+ */
 class WorkerCrashIT extends SystemTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void aBackupWhoseWorkerDiesIsTakenAgainAndNothingHalfDoneShows() throws Exception {
+    void aBackupWhoseWorkerDiesAndComesBackSoonIsRetriedAndTheRetryIsInItsHistory() throws Exception {
         // Redis's default 5 s wait before a snapshot keeps the backup in flight long enough to kill its worker
         try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
             Datasets.everyType(source);
             String instanceId = register(source, "crash");
-            var accepted = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
-                    .then().statusCode(202).extract();
-            String taskId = accepted.path("taskId");
-            String backupId = accepted.path("backupId");
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().when().get("/api/v1/tasks/" + taskId)
-                    .then().body("status", equalTo("RUNNING")));
+            var accepted = backUp(instanceId);
+            String taskId = accepted.get("taskId");
+            String backupId = accepted.get("backupId");
+            awaitTask(taskId, "RUNNING", Duration.ofSeconds(60));
 
             platform.kill("backup-worker");
             given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(409);
             platform.start("backup-worker");
 
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> given()
-                    .when().get("/api/v1/tasks/" + taskId).then().body("status", equalTo("SUCCEEDED")));
-            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
-                List<TaskStatusChanged> events = kafka.readAll(Topics.TASK_STATUS, instanceId).stream()
-                        .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class)).toList();
-                assertTrue(events.stream().anyMatch(e -> e.status() == TaskStatus.RUNNING && e.sequence() < 2_000_000),
-                        "the first attempt ran");
-                assertTrue(events.stream().anyMatch(e -> e.status() == TaskStatus.SUCCEEDED && e.sequence() > 2_000_000),
-                        "a second attempt finished it");
-                assertEquals(1, events.stream().filter(e -> e.status() == TaskStatus.SUCCEEDED).count());
-            }
+            awaitTask(taskId, "SUCCEEDED", Duration.ofSeconds(120));
+            given().when().get("/api/v1/tasks/" + taskId).then().body("attempt", equalTo(2))
+                    .body("history.attempt", hasItem(2))
+                    .body("history.find { it.attempt == 2 }.message", startsWith("Attempt 2 of at most 3"));
+            List<TaskStatusChanged> events = taskEvents(instanceId, taskId);
+            assertTrue(events.stream().anyMatch(e -> e.status() == TaskStatus.RUNNING && e.attempt() == 1),
+                    "the first attempt ran");
+            assertEquals(1, events.stream().filter(e -> e.status() == TaskStatus.SUCCEEDED).count());
             byte[] rdb = given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(200)
                     .extract().asByteArray();
             Path file = dir.resolve("after-crash.rdb");
@@ -64,10 +68,110 @@ class WorkerCrashIT extends SystemTest {
             try (RedisServer restored = RedisServer.startFromRdb(file)) {
                 assertEquals(source.digest(), restored.digest());
             }
-            try (var staging = Files.list(platform.backupDirectory().resolve("staging"))) {
-                assertTrue(staging.noneMatch(p -> p.getFileName().toString().startsWith(backupId)),
-                        "the killed attempt's files are gone");
+            assertNothingStaged(backupId);
+        }
+    }
+
+    @Test
+    void aBackupWhoseWorkerComesBackTooLateFailsLeavesNothingAndNeverRuns() throws Exception {
+        try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
+            Datasets.everyType(source);
+            String instanceId = register(source, "lost-backup");
+            var accepted = backUp(instanceId);
+            String taskId = accepted.get("taskId");
+            String backupId = accepted.get("backupId");
+            awaitTask(taskId, "RUNNING", Duration.ofSeconds(60));
+
+            platform.kill("backup-worker");
+            Thread.sleep(Platform.LOST_AFTER.plusSeconds(5).toMillis());
+            platform.start("backup-worker");
+
+            awaitTask(taskId, "FAILED", Duration.ofSeconds(60));
+            given().when().get("/api/v1/tasks/" + taskId).then().body("error.code", equalTo("WORKER_LOST"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                    .then().body("status", equalTo("FAILED")).body("error.code", equalTo("WORKER_LOST")));
+            given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(409);
+            assertNothingStaged(backupId);
+            assertFalse(Files.exists(platform.backupDirectory().resolve("instances/" + instanceId + "/" + backupId)),
+                    "no backup files");
+
+            // the next backup of the instance runs, and the lost one never does
+            awaitTask(backUp(instanceId).get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
+            List<TaskStatusChanged> events = taskEvents(instanceId, taskId);
+            assertEquals(TaskStatus.FAILED, events.get(events.size() - 1).status());
+            assertTrue(events.stream().noneMatch(e -> e.attempt() != null && e.attempt() > 1), "no retry ran");
+        }
+    }
+
+    @Test
+    void aRecoveryWhoseWorkerComesBackTooLateNeverTouchesTheInstanceAgain() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.call("DEBUG", "POPULATE", "300000", "key", "64");
+            String instanceId = register(redis, "lost-recovery");
+            var accepted = backUp(instanceId);
+            awaitTask(accepted.get("taskId"), "SUCCEEDED", Duration.ofSeconds(120));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/"
+                    + accepted.get("backupId")).then().body("status", equalTo("SUCCEEDED")));
+
+            String taskId = given().contentType(ContentType.JSON)
+                    .body(Map.of("backupId", accepted.get("backupId"), "password", redis.password(), "mode", "INSTANCE"))
+                    .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                    .extract().path("taskId");
+            // the worker is loading: hold its writes, so that it is killed mid-load however fast it loads
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> ((Number) redis.call("DBSIZE")).longValue() < 300_000);
+            redis.call("CLIENT", "PAUSE", "60000", "WRITE");
+            platform.kill("restore-worker");
+            redis.call("CLIENT", "UNPAUSE");
+            Thread.sleep(500); // whatever the killed worker had sent is dropped (or applied) by now
+            long loaded = ((Number) redis.call("DBSIZE")).longValue();
+            redis.call("SET", "written-meanwhile", "by the owner");
+            String before = redis.digest();
+
+            Thread.sleep(Platform.LOST_AFTER.plusSeconds(5).toMillis());
+            platform.start("restore-worker");
+
+            awaitTask(taskId, "FAILED", Duration.ofSeconds(60));
+            given().when().get("/api/v1/tasks/" + taskId).then().body("error.code", equalTo("WORKER_LOST"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/instances/" + instanceId)
+                    .then().body("status", equalTo("Recovery Failed")));
+            Thread.sleep(3000); // time for a wrongly redelivered command to act
+            assertEquals(before, redis.digest(), "the instance was not flushed or loaded again");
+            assertEquals("by the owner", redis.callString("GET", "written-meanwhile"));
+            assertTrue(loaded < 300_000, "killed part-way: " + loaded + " keys");
+            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+                List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, instanceId).stream()
+                        .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
+                assertEquals(List.of(InstanceStatus.RECOVERING_BY_BACKUP_ID, InstanceStatus.RECOVERY_FAILED), statuses);
             }
+            // the owner can act: a new recovery is accepted and brings the backup back
+            String again = given().contentType(ContentType.JSON)
+                    .body(Map.of("backupId", accepted.get("backupId"), "password", redis.password(), "mode", "INSTANCE"))
+                    .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                    .extract().path("taskId");
+            awaitTask(again, "SUCCEEDED", Duration.ofSeconds(120));
+            assertEquals(300_000L, ((Number) redis.call("DBSIZE")).longValue());
+        }
+    }
+
+    private static Map<String, String> backUp(String instanceId) {
+        var accepted = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract();
+        return Map.of("taskId", accepted.path("taskId"), "backupId", accepted.path("backupId"));
+    }
+
+    private List<TaskStatusChanged> taskEvents(String instanceId, String taskId) {
+        try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+            return kafka.readAll(Topics.TASK_STATUS, instanceId).stream()
+                    .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                    .filter(e -> e.taskId().toString().equals(taskId)).toList();
+        }
+    }
+
+    private void assertNothingStaged(String backupId) throws java.io.IOException {
+        try (var staging = Files.list(platform.backupDirectory().resolve("staging"))) {
+            assertTrue(staging.noneMatch(p -> p.getFileName().toString().startsWith(backupId)),
+                    "the killed attempt's files are gone");
         }
     }
 }

@@ -57,4 +57,8 @@ public class Task extends PanacheEntityBase {
     public Instant updatedAt;
     @Column(name = "last_sequence")
     public long lastSequence;
+    /** The worker's attempt at the task (null until a worker takes it up; 2, 3 for retries). */
+    public Integer attempt;
+    /** No news for {@code task-center.stalled-after}; cleared by the next event. */
+    public boolean stalled;
 }

@@ -32,6 +32,8 @@ public class TaskStatusChange extends PanacheEntityBase {
     @Column(name = "occurred_at")
     public Instant occurredAt;
     public String message;
+    /** The worker's attempt the change came from; null for the gateway's and the task center's own. */
+    public Integer attempt;
 
     public static List<TaskStatusChange> of(UUID taskId) {
         return list("taskId", Sort.ascending("sequence"), taskId);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -103,7 +104,7 @@ class TaskCenterTest {
         send(event(first, 1, TaskStatus.PENDING, Instant.parse("2026-11-20T01:00:00Z")));
         send(event(second, 1, TaskStatus.PENDING, Instant.parse("2026-11-21T01:00:00Z")));
         send(new TaskStatusChanged(1, UUID.randomUUID(), deletion, instance, Instant.parse("2026-11-22T01:00:00Z"), 1,
-                TaskType.DELETE_BACKUP, null, Trigger.MANUAL, TaskStatus.PENDING, null, null, null, null, null));
+                TaskType.DELETE_BACKUP, null, Trigger.MANUAL, TaskStatus.PENDING, null, null, null, null, null, null));
         kafka.send(Topics.TASK_STATUS, other.toString(),
                 MessageCodec.toJson(TaskStatusChanged.of(UUID.randomUUID(), other, 1, TaskType.BACKUP, null,
                         Trigger.SCHEDULED, TaskStatus.PENDING, Instant.now())));
@@ -143,21 +144,51 @@ class TaskCenterTest {
     }
 
     @Test
-    void failsATaskWhoseWorkerStoppedReporting() {
+    void saysATaskHasNoNewsButLeavesItsEndToTheWorkers() {
         UUID task = UUID.randomUUID();
         send(event(task, 1, TaskStatus.PENDING));
-        send(event(task, 1_000_001, TaskStatus.RUNNING));
+        send(event(task, 1_000_001, TaskStatus.RUNNING).withAttempt(1));
 
-        awaitStatus(task, "FAILED");
-        api().when().get("/tasks/" + task)
-                .then().body("error.code", equalTo("WORKER_LOST"))
-                .body("history.status", contains("PENDING", "RUNNING", "FAILED"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> api().when().get("/tasks/" + task).then()
+                .body("status", equalTo("RUNNING")).body("message", startsWith("No news from its worker"))
+                .body("history.status", contains("PENDING", "RUNNING", "RUNNING")));
 
-        send(event(task, 1_000_002, TaskStatus.SUCCEEDED));
+        // only a worker can fence a task, so only a worker's event ends it
+        send(event(task, 1_000_002, TaskStatus.SUCCEEDED).withAttempt(1));
+        awaitStatus(task, "SUCCEEDED");
+        api().when().get("/tasks/" + task).then().body("history.status",
+                contains("PENDING", "RUNNING", "RUNNING", "SUCCEEDED"));
+    }
+
+    @Test
+    void showsEachRetryInTheHistoryWithItsAttempt() {
+        UUID task = UUID.randomUUID();
+        send(event(task, 1, TaskStatus.PENDING));
+        send(event(task, 1_000_001, TaskStatus.RUNNING).withAttempt(1).withMessage("connecting to the instance"));
+        send(event(task, 1_000_002, TaskStatus.RUNNING).withAttempt(1).withMessage("receiving the snapshot"));
+        send(event(task, 2_000_001, TaskStatus.RUNNING).withAttempt(2).withMessage("Attempt 2 of at most 3"));
+        send(event(task, 2_000_002, TaskStatus.SUCCEEDED).withAttempt(2));
+        // a late event of the first attempt changes nothing
+        send(event(task, 1_000_003, TaskStatus.FAILED).withAttempt(1));
         UUID marker = UUID.randomUUID();
         send(event(marker, 1, TaskStatus.PENDING));
         awaitStatus(marker, "PENDING");
-        api().when().get("/tasks/" + task).then().body("status", equalTo("FAILED"));
+
+        api().when().get("/tasks/" + task).then().body("status", equalTo("SUCCEEDED")).body("attempt", equalTo(2))
+                .body("history.status", contains("PENDING", "RUNNING", "RUNNING", "SUCCEEDED"))
+                .body("history.attempt", contains(null, 1, 2, 2))
+                .body("history[2].message", equalTo("Attempt 2 of at most 3"));
+    }
+
+    @Test
+    void keepsTheProjectWhenTheAcceptingEventComesLast() {
+        UUID task = UUID.randomUUID();
+        send(event(task, 1_000_001, TaskStatus.RUNNING).withAttempt(1));
+        send(event(task, 1, TaskStatus.PENDING).withProject("payments"));
+        UUID marker = UUID.randomUUID();
+        send(event(marker, 1, TaskStatus.PENDING));
+        awaitStatus(marker, "PENDING");
+        api().when().get("/tasks/" + task).then().body("status", equalTo("RUNNING")).body("project", equalTo("payments"));
     }
 
     @Test

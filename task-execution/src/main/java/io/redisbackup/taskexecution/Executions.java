@@ -1,54 +1,206 @@
 package io.redisbackup.taskexecution;
 
 import java.time.Clock;
-import java.util.Optional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import io.redisbackup.contracts.Message;
+import io.redisbackup.contracts.TaskType;
+import io.redisbackup.contracts.Trigger;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
 
-/** The record of commands taken up: what makes a redelivered command harmless. */
+/**
+ * The record of commands taken up, in the worker's own schema: what makes a redelivered command harmless, and what
+ * fences a lost attempt. Every transaction here is its own (programmatic, so that the {@link Attempt}s this class
+ * hands out get them too).
+ */
 @ApplicationScoped
 public class Executions {
 
-    private final Clock clock;
+    private static final Logger LOG = Logger.getLogger(Executions.class);
+    /** A LOST row still LOST after this was left by a worker that died while reporting it: report it again. */
+    private static final Duration UNREPORTED = Duration.ofMinutes(1);
 
-    public Executions(Clock clock) {
+    private final Clock clock;
+    private final TaskExecutionConfig config;
+    private final Event<LostTask> lostTasks;
+    private final Map<UUID, Attempt> held = new ConcurrentHashMap<>();
+
+    public Executions(Clock clock, TaskExecutionConfig config, Event<LostTask> lostTasks) {
         this.clock = clock;
+        this.config = config;
+        this.lostTasks = lostTasks;
+    }
+
+    /** What to do with a command that came in. */
+    public sealed interface Start {
+    }
+
+    /** Run it, under this attempt (close it when done). */
+    public record Run(Attempt attempt) implements Start {
+    }
+
+    /** Its outcome is recorded already: acknowledge it and do nothing. */
+    public record Done() implements Start {
     }
 
     /**
-     * Takes a command up: the attempt number to run it under, or empty when its outcome is already recorded and it
-     * must not run again.
+     * Its last attempt stopped renewing more than {@code lost-after} ago: the task is declared lost now (fenced);
+     * report it as the worker reports every lost task ({@link LostTask}) and do nothing else.
      */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Optional<Integer> begin(Message command, UUID backupId) {
-        TaskExecution execution = TaskExecution.findById(command.taskId(), LockModeType.PESSIMISTIC_WRITE);
-        if (execution == null) {
-            execution = new TaskExecution();
-            execution.taskId = command.taskId();
-            execution.instanceId = command.instanceId();
-            execution.backupId = backupId;
-            execution.status = TaskExecution.Status.RUNNING;
-            execution.attempt = 1;
-            execution.updatedAt = clock.instant();
-            execution.persist();
-            return Optional.of(1);
-        }
-        if (execution.status != TaskExecution.Status.RUNNING) {
-            return Optional.empty();
-        }
-        execution.attempt++;
-        execution.updatedAt = clock.instant();
-        return Optional.of(execution.attempt);
+    public record Lost(TaskExecution execution) implements Start {
     }
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void finish(UUID taskId, TaskExecution.Status outcome) {
-        TaskExecution execution = TaskExecution.findById(taskId);
-        execution.status = outcome;
-        execution.updatedAt = clock.instant();
+    /** Takes a command up. */
+    public Start begin(Message command, UUID backupId, TaskType type, Trigger trigger) {
+        Start start = QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            TaskExecution execution = TaskExecution.findById(command.taskId(), LockModeType.PESSIMISTIC_WRITE);
+            if (execution == null) {
+                execution = new TaskExecution();
+                execution.taskId = command.taskId();
+                execution.instanceId = command.instanceId();
+                execution.backupId = backupId;
+                execution.taskType = type;
+                execution.trigger = trigger;
+                execution.status = TaskExecution.Status.RUNNING;
+                execution.attempt = 1;
+                execution.updatedAt = now;
+                execution.heartbeatAt = now;
+                execution.persist();
+                return new Run(new Attempt(this, execution.taskId, 1, false));
+            }
+            switch (execution.status) {
+                case SUCCEEDED, FAILED -> {
+                    return new Done();
+                }
+                case LOST -> {
+                    return new Lost(execution);
+                }
+                case RUNNING -> {
+                    if (isLost(execution, now)) {
+                        declareLost(execution, now);
+                        return new Lost(execution);
+                    }
+                    execution.attempt++;
+                    execution.updatedAt = now;
+                    execution.heartbeatAt = now;
+                    return new Run(new Attempt(this, execution.taskId, execution.attempt,
+                            execution.targetChangedAt != null));
+                }
+            }
+            throw new IllegalStateException("unknown status " + execution.status);
+        });
+        if (start instanceof Run run) {
+            held.put(run.attempt().taskId(), run.attempt());
+        }
+        return start;
+    }
+
+    /** Records how a lost task was reported: FAILED, or SUCCEEDED when its attempt had finished the work. */
+    public void settled(UUID taskId, TaskExecution.Status outcome) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            TaskExecution execution = TaskExecution.findById(taskId, LockModeType.PESSIMISTIC_WRITE);
+            if (execution != null && execution.status == TaskExecution.Status.LOST) {
+                execution.status = outcome;
+                execution.updatedAt = clock.instant();
+            }
+        });
+    }
+
+    /**
+     * Declares lost every attempt (of any worker sharing this schema) whose heartbeat is older than
+     * {@code lost-after}, and hands each to the worker to report ({@link LostTask}).
+     */
+    @Scheduled(every = "${task-execution.sweep-interval:30s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void sweep() {
+        Instant now = clock.instant();
+        List<TaskExecution> lost = QuarkusTransaction.requiringNew().call(() -> {
+            List<TaskExecution> found = TaskExecution.<TaskExecution>find(
+                    "(status = ?1 and heartbeatAt < ?2) or (status = ?3 and updatedAt < ?4)",
+                    TaskExecution.Status.RUNNING, now.minus(config.lostAfter()), TaskExecution.Status.LOST,
+                    now.minus(UNREPORTED))
+                    .withLock(LockModeType.PESSIMISTIC_WRITE)
+                    .withHint("jakarta.persistence.lock.timeout", -2) // SKIP LOCKED: another worker has it
+                    .list();
+            found.forEach(execution -> declareLost(execution, now));
+            return found;
+        });
+        for (TaskExecution execution : lost) {
+            try {
+                lostTasks.fire(new LostTask(execution));
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not report lost task %s yet (tried again in a minute): %s", execution.taskId,
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Scheduled(every = "${task-execution.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        for (Attempt attempt : held.values()) {
+            try {
+                attempt.heartbeat();
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not renew attempt %d at task %s: %s", attempt.number(), attempt.taskId(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    boolean renew(UUID taskId, int attempt) {
+        return QuarkusTransaction.requiringNew().call(() -> TaskExecution.update(
+                "heartbeatAt = ?1 where taskId = ?2 and attempt = ?3 and status = ?4", clock.instant(), taskId, attempt,
+                TaskExecution.Status.RUNNING) == 1);
+    }
+
+    boolean changingTarget(UUID taskId, int attempt) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            return TaskExecution.update("heartbeatAt = ?1, targetChangedAt = coalesce(targetChangedAt, ?1) "
+                    + "where taskId = ?2 and attempt = ?3 and status = ?4", now, taskId, attempt,
+                    TaskExecution.Status.RUNNING) == 1;
+        });
+    }
+
+    boolean finish(UUID taskId, int attempt, TaskExecution.Status outcome) {
+        boolean recorded = QuarkusTransaction.requiringNew().call(() -> TaskExecution.update(
+                "status = ?1, updatedAt = ?2 where taskId = ?3 and attempt = ?4 and status = ?5", outcome,
+                clock.instant(), taskId, attempt, TaskExecution.Status.RUNNING) == 1);
+        if (!recorded) {
+            LOG.warnf("Attempt %d at task %s ended %s after it was declared lost or overtaken; that outcome is not "
+                    + "recorded", attempt, taskId, outcome);
+        }
+        return recorded;
+    }
+
+    void release(Attempt attempt) {
+        held.remove(attempt.taskId(), attempt);
+    }
+
+    private boolean isLost(TaskExecution execution, Instant now) {
+        return execution.heartbeatAt.isBefore(now.minus(config.lostAfter()));
+    }
+
+    private void declareLost(TaskExecution execution, Instant now) {
+        LOG.infof("Task %s (%s, attempt %d) is lost: its worker has not renewed it since %s", execution.taskId,
+                execution.taskType, execution.attempt, execution.heartbeatAt);
+        execution.status = TaskExecution.Status.LOST;
+        execution.updatedAt = now;
+    }
+
+    /** A task declared lost, for the worker to report and clean up after; then {@link #settled}. */
+    public record LostTask(TaskExecution execution) {
     }
 }

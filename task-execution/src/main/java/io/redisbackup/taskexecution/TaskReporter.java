@@ -16,9 +16,9 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 
 /**
- * Reports one attempt at one task on the task-status topic. Its events are numbered {@code attempt * 1,000,000 + n}:
- * above the gateway's PENDING (1) and above every event of an earlier attempt, so the task center keeps only the
- * newest news.
+ * Reports one attempt at one task on the task-status topic. Its events are numbered {@code attempt * 1,000,000 + n}
+ * and carry the attempt: above the gateway's PENDING (1) and above every event of an earlier attempt, so the task
+ * center keeps only the newest news, and shows each retry in the task's history.
  */
 public final class TaskReporter {
 
@@ -32,6 +32,7 @@ public final class TaskReporter {
     private final UUID backupId;
     private final TaskType type;
     private final Trigger trigger;
+    private final int attempt;
     private long sequence;
     private long lastProgress = System.nanoTime();
 
@@ -44,7 +45,16 @@ public final class TaskReporter {
         this.backupId = backupId;
         this.type = type;
         this.trigger = trigger;
+        this.attempt = attempt;
         this.sequence = attempt * ATTEMPT_STRIDE;
+    }
+
+    /** Reports the end of a lost task: its events outrank every event its last attempt could have sent. */
+    public static TaskReporter forLost(EventPublisher events, Clock clock, TaskExecution lost) {
+        TaskReporter reporter = new TaskReporter(events, clock, lost.taskId, lost.instanceId, lost.backupId,
+                lost.taskType, lost.trigger, lost.attempt);
+        reporter.sequence = (lost.attempt + 1L) * ATTEMPT_STRIDE - 2;
+        return reporter;
     }
 
     public void running(String message) {
@@ -90,6 +100,7 @@ public final class TaskReporter {
     }
 
     private synchronized TaskStatusChanged next(TaskStatus status) {
-        return TaskStatusChanged.of(taskId, instanceId, ++sequence, type, backupId, trigger, status, clock.instant());
+        return TaskStatusChanged.of(taskId, instanceId, ++sequence, type, backupId, trigger, status, clock.instant())
+                .withAttempt(attempt);
     }
 }

@@ -110,7 +110,7 @@ public class InstanceService {
     /** Not one transaction: the task center is asked first, and no transaction may span a call to another service. */
     public void remove(UUID id) {
         Instance instance = find(id);
-        if (instance.status != InstanceStatus.RUNNING || instance.activeRecoveryTaskId != null
+        if (instance.activeRecoveryTaskId != null
                 || Backup.anyInProgress(id) || taskCenter.hasActiveTask(id)) {
             throw ApiProblem.conflict("INSTANCE_BUSY",
                     "A task is running on instance " + id + "; delete it when the task has ended.");
@@ -122,18 +122,22 @@ public class InstanceService {
         LOG.infof("Instance %s removed", id);
     }
 
-    /** What the restore worker reports: the instance's status, and the end of its recovery. */
+    /**
+     * What the restore worker reports about the recovery under way: the instance's status while it runs, and at its
+     * end {@code Running} or {@code Recovery Failed}. News of any other task (a late or repeated event of a recovery
+     * that has ended) changes nothing.
+     */
     @Transactional
     public void apply(InstanceStatusChanged event) {
         Instance instance = Instance.findById(event.instanceId());
-        if (instance == null) {
+        if (instance == null || !event.taskId().equals(instance.activeRecoveryTaskId)) {
             return;
         }
         if (instance.status != event.status()) {
             LOG.infof("Instance %s is %s", instance.id, event.status().displayName());
         }
         instance.status = event.status();
-        if (event.status() == InstanceStatus.RUNNING && event.taskId().equals(instance.activeRecoveryTaskId)) {
+        if (event.status() == InstanceStatus.RUNNING || event.status() == InstanceStatus.RECOVERY_FAILED) {
             instance.activeRecoveryTaskId = null;
         }
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -34,12 +35,15 @@ import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
+import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.Executions;
 import io.redisbackup.taskexecution.LeaseWaiter;
+import io.redisbackup.taskexecution.Retries;
 import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Carries out backup commands: takes the snapshot into a staged backup, publishes it whole with its manifest, and
@@ -74,39 +78,51 @@ public class BackupRunner {
     }
 
     public void take(TakeBackupCommand command) throws IOException {
-        Optional<Integer> attempt = executions.begin(command, command.backupId());
-        if (attempt.isEmpty()) {
-            LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
-            return;
+        switch (executions.begin(command, command.backupId(), TaskType.BACKUP, command.trigger())) {
+            case Executions.Done done ->
+                LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
+            case Executions.Lost lost -> settle(lost.execution());
+            case Executions.Run run -> {
+                try (Attempt attempt = run.attempt()) {
+                    take(command, attempt);
+                } catch (Attempt.Fenced fenced) {
+                    // the worker that declared it lost reports it and removes what it left
+                    LOG.warn(fenced.getMessage());
+                }
+            }
         }
+    }
+
+    private void take(TakeBackupCommand command, Attempt attempt) throws IOException {
         TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
-                TaskType.BACKUP, command.trigger(), attempt.get());
+                TaskType.BACKUP, command.trigger(), attempt.number());
         Optional<Manifest> published = store.manifest(command.instanceId(), command.backupId());
         if (published.isPresent()) {
             // an earlier attempt stored the backup and died before saying so
-            announce(command, published.get(), task);
+            announce(command, published.get(), task, attempt);
             return;
         }
-        if (attempt.get() > config.maxAttempts()) {
-            fail(command, task, new TaskError("WORKER_LOST", "The backup was started " + config.maxAttempts()
-                    + " times and its worker stopped each time."));
+        if (attempt.number() > config.maxAttempts()) {
+            fail(command, task, attempt, new TaskError("WORKER_LOST", "The backup was started "
+                    + config.maxAttempts() + " times and its worker stopped each time."));
             return;
         }
 
         InstanceLeases.Lease lease;
         try {
-            lease = leaseWaiter.await(command.instanceId(), task, "connecting to the instance");
+            lease = leaseWaiter.await(command.instanceId(), task, Retries.starting(attempt, config.maxAttempts(),
+                    "connecting to the instance"));
         } catch (SQLException e) {
-            fail(command, task, new TaskError("DATABASE_UNAVAILABLE",
+            fail(command, task, attempt, new TaskError("DATABASE_UNAVAILABLE",
                     "Cannot check whether another task is changing the instance: " + e.getMessage()));
             return;
         }
         try (lease) {
-            backUp(command, task);
+            backUp(command, task, attempt);
         }
     }
 
-    private void backUp(TakeBackupCommand command, TaskReporter task) {
+    private void backUp(TakeBackupCommand command, TaskReporter task, Attempt attempt) {
         events.publish(Topics.BACKUP_EVENTS, BackupStarted.of(command.taskId(), command.instanceId(),
                 command.backupId(), clock.instant()));
         Instant startedAt = clock.instant();
@@ -117,63 +133,113 @@ public class BackupRunner {
                     .map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
             try (OutputStream rdb = staged.create(BackupStore.RDB);
                     OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
-                snapshot = taker.take(source(command.instanceId(), command.endpoint()), rdb, index,
-                        bytes -> task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
-                                "receiving the snapshot", config.progressInterval()));
+                snapshot = taker.take(source(command.instanceId(), command.endpoint()), rdb, index, bytes -> {
+                    attempt.ensureHeld();
+                    task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
+                            "receiving the snapshot", config.progressInterval());
+                });
             }
             Manifest manifest = manifest(command, snapshot, startedAt);
+            attempt.renew(); // the backup becomes visible only while this attempt still holds the task
             staged.publish(manifest);
-            announce(command, manifest, task);
+            announce(command, manifest, task, attempt);
         } catch (SnapshotFailure failure) {
-            fail(command, task, new TaskError(failure.code(), failure.getMessage()));
+            Attempt.rethrowIfFenced(failure);
+            fail(command, task, attempt, new TaskError(failure.code(), failure.getMessage()));
         } catch (SecretCipher.InvalidSecretException e) {
-            fail(command, task, TaskError.secretUnreadable());
+            fail(command, task, attempt, TaskError.secretUnreadable());
         } catch (IOException e) {
-            fail(command, task, new TaskError(SnapshotFailure.STORAGE, "Cannot store the backup: " + e.getMessage()));
+            fail(command, task, attempt, new TaskError(SnapshotFailure.STORAGE, "Cannot store the backup: "
+                    + e.getMessage()));
         }
     }
 
     public void delete(DeleteBackupCommand command) throws IOException {
-        Optional<Integer> attempt = executions.begin(command, command.backupId());
-        if (attempt.isEmpty()) {
-            return;
+        switch (executions.begin(command, command.backupId(), TaskType.DELETE_BACKUP, command.trigger())) {
+            case Executions.Done done -> {
+            }
+            case Executions.Lost lost -> settle(lost.execution());
+            case Executions.Run run -> {
+                try (Attempt attempt = run.attempt()) {
+                    TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(),
+                            command.backupId(), TaskType.DELETE_BACKUP, command.trigger(), attempt.number());
+                    task.running("deleting the backup's data");
+                    attempt.renew();
+                    deleteFiles(command.instanceId(), command.backupId(), command.taskId(), task);
+                    attempt.finish(TaskExecution.Status.SUCCEEDED);
+                } catch (Attempt.Fenced fenced) {
+                    LOG.warn(fenced.getMessage());
+                }
+            }
         }
-        TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
-                TaskType.DELETE_BACKUP, command.trigger(), attempt.get());
-        task.running("deleting the backup's data");
-        store.delete(command.instanceId(), command.backupId());
-        events.publish(Topics.BACKUP_EVENTS, BackupDeleted.of(command.taskId(), command.instanceId(),
-                command.backupId(), clock.instant()));
-        task.succeeded(null, Map.of("backupId", command.backupId().toString()));
-        executions.finish(command.taskId(), TaskExecution.Status.SUCCEEDED);
     }
 
-    private void announce(TakeBackupCommand command, Manifest manifest, TaskReporter task) {
+    private void deleteFiles(UUID instanceId, UUID backupId, UUID taskId, TaskReporter task) throws IOException {
+        store.delete(instanceId, backupId);
+        events.publish(Topics.BACKUP_EVENTS, BackupDeleted.of(taskId, instanceId, backupId, clock.instant()));
+        task.succeeded(null, Map.of("backupId", backupId.toString()));
+    }
+
+    /**
+     * Reports a task whose worker was lost (of this worker or another one): a backup it had published is announced
+     * (the task SUCCEEDED); otherwise whatever it staged is removed and the task and the backup FAILED. A lost
+     * deletion is carried out, as deleting again is harmless.
+     */
+    void onLost(@Observes Executions.LostTask lost) throws IOException {
+        settle(lost.execution());
+    }
+
+    private void settle(TaskExecution lost) throws IOException {
+        TaskReporter task = TaskReporter.forLost(events, clock, lost);
+        if (lost.taskType == TaskType.DELETE_BACKUP) {
+            deleteFiles(lost.instanceId, lost.backupId, lost.taskId, task);
+            executions.settled(lost.taskId, TaskExecution.Status.SUCCEEDED);
+            return;
+        }
+        Optional<Manifest> published = store.manifest(lost.instanceId, lost.backupId);
+        if (published.isPresent()) {
+            announce(lost.taskId, lost.instanceId, lost.backupId, published.get(), task);
+            executions.settled(lost.taskId, TaskExecution.Status.SUCCEEDED);
+            return;
+        }
+        store.delete(lost.instanceId, lost.backupId);
+        TaskError error = Retries.lost(lost);
+        events.publish(Topics.BACKUP_EVENTS, BackupFailed.of(lost.taskId, lost.instanceId, lost.backupId, error,
+                clock.instant()));
+        task.failed(error);
+        executions.settled(lost.taskId, TaskExecution.Status.FAILED);
+    }
+
+    private void announce(TakeBackupCommand command, Manifest manifest, TaskReporter task, Attempt attempt) {
+        announce(command.taskId(), command.instanceId(), command.backupId(), manifest, task);
+        attempt.finish(TaskExecution.Status.SUCCEEDED);
+    }
+
+    private void announce(UUID taskId, UUID instanceId, UUID backupId, Manifest manifest, TaskReporter task) {
         Manifest.FileEntry rdb = manifest.file(BackupStore.RDB);
-        events.publish(Topics.BACKUP_EVENTS, new BackupCompleted(Message.SCHEMA_VERSION, java.util.UUID.randomUUID(),
-                command.taskId(), command.instanceId(), clock.instant(), command.backupId(), manifest.startedAt(),
-                manifest.finishedAt(), rdb.sizeBytes(), manifest.keyCount(), rdb.sha256(), manifest.redisVersion(),
-                manifest.rdbVersion()));
+        events.publish(Topics.BACKUP_EVENTS, new BackupCompleted(Message.SCHEMA_VERSION, UUID.randomUUID(), taskId,
+                instanceId, clock.instant(), backupId, manifest.startedAt(), manifest.finishedAt(), rdb.sizeBytes(),
+                manifest.keyCount(), rdb.sha256(), manifest.redisVersion(), manifest.rdbVersion()));
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("backupId", command.backupId().toString());
+        result.put("backupId", backupId.toString());
         result.put("sizeBytes", rdb.sizeBytes());
         result.put("keyCount", manifest.keyCount());
         result.put("sha256", rdb.sha256());
         task.succeeded(Progress.ofBytes(rdb.sizeBytes(), rdb.sizeBytes()), result);
-        executions.finish(command.taskId(), TaskExecution.Status.SUCCEEDED);
-        LOG.infof("Backup %s of instance %s published: %d keys, %d bytes", command.backupId(), command.instanceId(),
-                manifest.keyCount(), rdb.sizeBytes());
+        LOG.infof("Backup %s of instance %s published: %d keys, %d bytes", backupId, instanceId, manifest.keyCount(),
+                rdb.sizeBytes());
     }
 
-    private void fail(TakeBackupCommand command, TaskReporter task, TaskError error) {
+    private void fail(TakeBackupCommand command, TaskReporter task, Attempt attempt, TaskError error) {
+        attempt.renew(); // a lost attempt's failure is reported by the worker that declared it lost
         events.publish(Topics.BACKUP_EVENTS, BackupFailed.of(command.taskId(), command.instanceId(),
                 command.backupId(), error, clock.instant()));
         task.failed(error);
-        executions.finish(command.taskId(), TaskExecution.Status.FAILED);
+        attempt.finish(TaskExecution.Status.FAILED);
     }
 
     /** Where to take the snapshot; the password opens only if it was sealed for this instance at this endpoint. */
-    private SnapshotSource source(java.util.UUID instanceId, RedisEndpoint endpoint) {
+    private SnapshotSource source(UUID instanceId, RedisEndpoint endpoint) {
         return new SnapshotSource(endpoint.host(), endpoint.port(), endpoint.username(),
                 cipher.open(endpoint.password(), endpoint.binding(instanceId)), endpoint.tls());
     }

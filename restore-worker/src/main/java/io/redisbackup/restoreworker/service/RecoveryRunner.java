@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -34,12 +34,15 @@ import io.redisbackup.restoreworker.recovery.KeysLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.restoreworker.recovery.RecoveryTarget;
 import io.redisbackup.restoreworker.recovery.RedisVersions;
+import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.Executions;
 import io.redisbackup.taskexecution.LeaseWaiter;
+import io.redisbackup.taskexecution.Retries;
 import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -47,8 +50,9 @@ import redis.clients.jedis.Jedis;
  * size, SHA-256 and its own CRC64, read end to end; for chosen keys: the CRCs of the index blocks and of every entry
  * to be written), the instance's lease is held and the target's Redis is known to load the backup's RDB version.
  * The instance shows {@code Recovering Backup by Backup ID} or {@code Recovering Backup by Key} while its data is
- * rewritten, and {@code Running} again when the recovery ends, whether it succeeded or not; a failure says how far
- * the recovery got.
+ * rewritten, and {@code Running} again when the recovery ends, or {@code Recovery Failed} when a whole-instance
+ * recovery stopped after it began to empty the instance; a failure says how far the recovery got. Every write to
+ * the instance is preceded by a renewal of the attempt, so an attempt declared lost never touches it again.
  */
 @ApplicationScoped
 public class RecoveryRunner {
@@ -82,17 +86,28 @@ public class RecoveryRunner {
     }
 
     public void recover(RestoreWorkerCommand command) {
-        Optional<Integer> attempt = executions.begin(command, command.backupId());
-        if (attempt.isEmpty()) {
-            LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
-            return;
-        }
         TaskType type = command instanceof RecoverKeysCommand ? TaskType.RECOVER_KEYS : TaskType.RECOVER_INSTANCE;
+        switch (executions.begin(command, command.backupId(), type, command.trigger())) {
+            case Executions.Done done ->
+                LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
+            case Executions.Lost lost -> settle(lost.execution());
+            case Executions.Run run -> {
+                try (Attempt attempt = run.attempt()) {
+                    recover(command, type, attempt);
+                } catch (Attempt.Fenced fenced) {
+                    // the worker that declared it lost reports it; this one must not touch the instance again
+                    LOG.warn(fenced.getMessage());
+                }
+            }
+        }
+    }
+
+    private void recover(RestoreWorkerCommand command, TaskType type, Attempt attempt) {
         TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
-                type, command.trigger(), attempt.get());
+                type, command.trigger(), attempt.number());
         try {
-            if (attempt.get() > config.maxAttempts()) {
-                throw new RecoveryFailure("WORKER_LOST", "The recovery was started " + config.maxAttempts()
+            if (attempt.number() > config.maxAttempts()) {
+                throw new RecoveryFailure(Retries.WORKER_LOST, "The recovery was started " + config.maxAttempts()
                         + " times and its worker stopped each time.");
             }
             Manifest manifest = store.manifest(command.sourceInstanceId(), command.backupId())
@@ -103,22 +118,44 @@ public class RecoveryRunner {
                 verifier.verify(manifest);
             }
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
-                    "checking the target instance");
+                    Retries.starting(attempt, config.maxAttempts(), "checking the target instance"));
                     Jedis target = connect(command, manifest)) {
-                Finished finished = keys == null ? replaceDataset(command, manifest, target, task)
-                        : rewriteKeys(command, keys, manifest, target, task);
-                instanceStatus(command, InstanceStatus.RUNNING);
+                Finished finished = keys == null ? replaceDataset(command, manifest, target, task, attempt)
+                        : rewriteKeys(command, keys, manifest, target, task, attempt);
+                attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
+                instanceStatus(command.taskId(), command.instanceId(), InstanceStatus.RUNNING);
                 task.succeeded(finished.progress(), finished.result());
             }
-            executions.finish(command.taskId(), TaskExecution.Status.SUCCEEDED);
+            attempt.finish(TaskExecution.Status.SUCCEEDED);
         } catch (RecoveryFailure failure) {
-            fail(command, task, new TaskError(failure.code(), failure.getMessage()), failure.result());
+            Attempt.rethrowIfFenced(failure);
+            fail(command, task, attempt, new TaskError(failure.code(), failure.getMessage()), failure.result());
         } catch (SecretCipher.InvalidSecretException e) {
-            fail(command, task, TaskError.secretUnreadable(), null);
+            fail(command, task, attempt, TaskError.secretUnreadable(), null);
         } catch (IOException | SQLException e) {
-            fail(command, task, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: " + e.getMessage()),
-                    null);
+            fail(command, task, attempt, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: "
+                    + e.getMessage()), null);
         }
+    }
+
+    /**
+     * Reports a recovery whose worker was lost (this worker's or another's): the task FAILED, and the instance
+     * {@code Recovery Failed} if a whole-instance recovery had begun to empty it, else {@code Running}.
+     */
+    void onLost(@Observes Executions.LostTask lost) {
+        settle(lost.execution());
+    }
+
+    private void settle(TaskExecution lost) {
+        TaskReporter.forLost(events, clock, lost).failed(Retries.lost(lost));
+        instanceStatus(lost.taskId, lost.instanceId, afterFailure(lost.taskType, lost.targetChangedAt != null));
+        executions.settled(lost.taskId, TaskExecution.Status.FAILED);
+    }
+
+    /** An instance whose whole dataset a failed recovery began to replace may hold part of the backup: it says so. */
+    private static InstanceStatus afterFailure(TaskType type, boolean targetChanged) {
+        return type == TaskType.RECOVER_INSTANCE && targetChanged ? InstanceStatus.RECOVERY_FAILED
+                : InstanceStatus.RUNNING;
     }
 
     /** The target, reachable, and able to load the backup's RDB version. */
@@ -157,15 +194,17 @@ public class RecoveryRunner {
         }
     }
 
-    private Finished replaceDataset(RestoreWorkerCommand command, Manifest manifest, Jedis jedis, TaskReporter task)
-            throws RecoveryFailure, IOException {
-        instanceStatus(command, InstanceStatus.RECOVERING_BY_BACKUP_ID);
+    private Finished replaceDataset(RestoreWorkerCommand command, Manifest manifest, Jedis jedis, TaskReporter task,
+            Attempt attempt) throws RecoveryFailure, IOException {
+        attempt.changingTarget();
+        instanceStatus(command.taskId(), command.instanceId(), InstanceStatus.RECOVERING_BY_BACKUP_ID);
         task.progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
         try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
             InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, target(command), config.targetTimeout(), keys -> {
                 loaded[0] = keys;
+                attempt.ensureHeld();
                 task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys", config.progressInterval());
             });
             Map<String, Object> result = new LinkedHashMap<>();
@@ -177,6 +216,7 @@ public class RecoveryRunner {
                     command.backupId(), done.restored(), done.expired());
             return new Finished(Progress.ofKeys(manifest.keyCount(), manifest.keyCount()), result);
         } catch (RecoveryFailure failure) {
+            Attempt.rethrowIfFenced(failure);
             throw new RecoveryFailure(failure.code(), "The instance was emptied and " + loaded[0] + " of "
                     + manifest.keyCount() + " keys were loaded before the recovery stopped: " + failure.getMessage(),
                     failure);
@@ -184,19 +224,23 @@ public class RecoveryRunner {
     }
 
     private Finished rewriteKeys(RestoreWorkerCommand command, List<byte[]> keys, Manifest manifest, Jedis jedis,
-            TaskReporter task) throws RecoveryFailure, IOException {
+            TaskReporter task, Attempt attempt) throws RecoveryFailure, IOException {
         try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(command.sourceInstanceId(),
                 command.backupId(), BackupStore.KEY_INDEX));
                 SeekableByteChannel rdb = store.openChannel(command.sourceInstanceId(), command.backupId(),
                         BackupStore.RDB)) {
             KeysLoader.Plan plan = keysLoader.plan(index, rdb, keys);
-            instanceStatus(command, InstanceStatus.RECOVERING_BY_KEY);
+            attempt.changingTarget();
+            instanceStatus(command.taskId(), command.instanceId(), InstanceStatus.RECOVERING_BY_KEY);
             int total = plan.found().size();
             task.progress(Progress.ofKeys(0, total), "rewriting " + total + " of the " + keys.size() + " keys asked for");
             KeysLoader.Restored done;
             try {
                 done = keysLoader.restore(plan, rdb, manifest.rdbVersion(), jedis,
-                        written -> task.progress(Progress.ofKeys(written, total), "rewriting keys"));
+                        written -> {
+                            attempt.ensureHeld();
+                            task.progress(Progress.ofKeys(written, total), "rewriting keys");
+                        });
             } catch (KeysLoader.Stopped stopped) {
                 throw stopped.withResult(keysResult(command, stopped.done().restored(), plan.notInBackup(),
                         expired(plan, stopped.done()), notRestored(plan, stopped.done())));
@@ -243,14 +287,16 @@ public class RecoveryRunner {
         return result;
     }
 
-    private void fail(RestoreWorkerCommand command, TaskReporter task, TaskError error, Map<String, Object> result) {
+    private void fail(RestoreWorkerCommand command, TaskReporter task, Attempt attempt, TaskError error,
+            Map<String, Object> result) {
+        attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
         task.failed(error, result);
-        executions.finish(command.taskId(), TaskExecution.Status.FAILED);
-        instanceStatus(command, InstanceStatus.RUNNING);
+        attempt.finish(TaskExecution.Status.FAILED);
+        TaskType type = command instanceof RecoverKeysCommand ? TaskType.RECOVER_KEYS : TaskType.RECOVER_INSTANCE;
+        instanceStatus(command.taskId(), command.instanceId(), afterFailure(type, attempt.targetChanged()));
     }
 
-    private void instanceStatus(RestoreWorkerCommand command, InstanceStatus status) {
-        events.publish(Topics.INSTANCE_STATUS, InstanceStatusChanged.of(command.taskId(), command.instanceId(), status,
-                clock.instant()));
+    private void instanceStatus(UUID taskId, UUID instanceId, InstanceStatus status) {
+        events.publish(Topics.INSTANCE_STATUS, InstanceStatusChanged.of(taskId, instanceId, status, clock.instant()));
     }
 }

@@ -11,8 +11,9 @@ import io.smallrye.config.WithDefault;
 public interface TaskCenterConfig {
 
     /**
-     * A RUNNING task with no news for this long is failed as WORKER_LOST: workers report at least every few
-     * seconds while they run.
+     * A RUNNING or DELAYED task with no news for this long is marked stalled (its history says so once). It is not
+     * failed here: whether its worker is lost is decided by the workers, which can fence it (their
+     * {@code task-execution.lost-after}); they report it FAILED with WORKER_LOST.
      */
     @WithDefault("10m")
     Duration stalledAfter();

@@ -19,16 +19,17 @@ import io.redisbackup.taskcenter.TaskStatusChange;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskView(UUID id, TaskType type, UUID instanceId, String project, UUID backupId, Trigger trigger, TaskStatus status,
         Progress progress, String message, TaskError error, Map<String, Object> result, Instant createdAt,
-        Instant startedAt, Instant finishedAt, Instant updatedAt, List<Change> history) {
+        Instant startedAt, Instant finishedAt, Instant updatedAt, Integer attempt, List<Change> history) {
 
-    /** One status the task went through. */
-    public record Change(TaskStatus status, Instant at, String message) {
+    /** One status the task went through, or a new attempt at it; {@code attempt} is the worker's attempt. */
+    public record Change(TaskStatus status, Instant at, String message, Integer attempt) {
     }
 
     static TaskView of(Task task, List<TaskStatusChange> history) {
         return new TaskView(task.id, task.type, task.instanceId, task.project, task.backupId, task.trigger, task.status,
                 task.progress, task.message, task.errorCode == null ? null : new TaskError(task.errorCode, task.errorMessage),
-                task.result, task.createdAt, task.startedAt, task.finishedAt, task.updatedAt,
-                history == null ? null : history.stream().map(c -> new Change(c.status, c.occurredAt, c.message)).toList());
+                task.result, task.createdAt, task.startedAt, task.finishedAt, task.updatedAt, task.attempt,
+                history == null ? null
+                        : history.stream().map(c -> new Change(c.status, c.occurredAt, c.message, c.attempt)).toList());
     }
 }

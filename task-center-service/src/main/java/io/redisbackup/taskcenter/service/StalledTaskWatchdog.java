@@ -3,7 +3,7 @@ package io.redisbackup.taskcenter.service;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Looks for tasks left RUNNING by a worker that died, so that none stays RUNNING forever. */
+/** Looks for tasks that have had no news for long, and says so in their history. */
 @ApplicationScoped
 public class StalledTaskWatchdog {
 
@@ -16,6 +16,6 @@ public class StalledTaskWatchdog {
     @Scheduled(every = "${task-center.watchdog-interval:30s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
-        recorder.failStalledTasks();
+        recorder.markStalledTasks();
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
-import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.taskcenter.Task;
@@ -25,15 +24,14 @@ import jakarta.transaction.Transactional;
 public class TaskRecorder {
 
     private static final Logger LOG = Logger.getLogger(TaskRecorder.class);
-    /** Above any sequence a worker uses: nothing may move a task the task center failed itself. */
-    private static final long FINAL_SEQUENCE = Long.MAX_VALUE;
-
     private final Clock clock;
     private final TaskCenterConfig config;
+    private final Instant startedAt;
 
     public TaskRecorder(Clock clock, TaskCenterConfig config) {
         this.clock = clock;
         this.config = config;
+        this.startedAt = clock.instant();
     }
 
     @Transactional
@@ -48,21 +46,28 @@ public class TaskRecorder {
             task.backupId = event.backupId();
             task.trigger = event.trigger();
             task.createdAt = event.occurredAt();
-        } else if (event.sequence() <= task.lastSequence) {
+        }
+        if (event.project() != null && task.project == null) {
+            task.project = event.project(); // whatever order the events came in
+        }
+        if (!isNew && event.sequence() <= task.lastSequence) {
             LOG.debugf("Task %s: event %d is not newer than %d; dropped", task.id, event.sequence(), task.lastSequence);
             return;
-        } else if (!task.status.canTransitionTo(event.status())) {
+        }
+        if (!isNew && !task.status.canTransitionTo(event.status())) {
             LOG.warnf("Task %s: %s -> %s is not allowed; event %d dropped", task.id, task.status, event.status(),
                     event.sequence());
             return;
         }
-        if (event.project() != null && task.project == null) {
-            task.project = event.project();
-        }
         TaskStatus previous = task.status;
+        Integer previousAttempt = task.attempt;
         task.status = event.status();
         task.lastSequence = event.sequence();
         task.updatedAt = clock.instant();
+        task.stalled = false;
+        if (event.attempt() != null) {
+            task.attempt = event.attempt();
+        }
         if (event.progress() != null) {
             task.progress = event.progress();
         }
@@ -85,36 +90,43 @@ public class TaskRecorder {
         if (isNew) {
             task.persist();
         }
-        if (previous != event.status()) {
+        boolean retry = event.attempt() != null && previousAttempt != null && event.attempt() > previousAttempt;
+        if (previous != event.status() || retry) {
             record(task, event.sequence(), event.occurredAt(), event.message());
             LOG.infof("Task %s (%s, instance %s) is %s", task.id, task.type, task.instanceId, task.status);
         }
     }
 
-    /** Fails the tasks whose worker has not reported for too long; returns how many. */
+    /**
+     * Marks the tasks whose worker has sent no news for too long as stalled, once each; returns how many. Not
+     * final: the workers decide that an attempt is lost (they alone can fence it) and report it FAILED.
+     */
     @Transactional
-    public int failStalledTasks() {
+    public int markStalledTasks() {
         Instant now = clock.instant();
-        List<Task> stalled = Task.list("status = ?1 and updatedAt < ?2", TaskStatus.RUNNING,
-                now.minus(config.stalledAfter()));
+        // after a start of the task center, news queued in Kafka while it was down is not missing news
+        Instant silentSince = now.minus(config.stalledAfter());
+        if (silentSince.isBefore(startedAt)) {
+            return 0;
+        }
+        List<Task> stalled = Task.list("status in ?1 and updatedAt < ?2 and stalled = false",
+                List.of(TaskStatus.RUNNING, TaskStatus.DELAYED), silentSince);
         for (Task task : stalled) {
-            TaskError error = new TaskError("WORKER_LOST", "The worker stopped reporting on this task for "
-                    + config.stalledAfter().toMinutes() + " minutes; it is considered failed.");
-            task.status = TaskStatus.FAILED;
-            task.errorCode = error.code();
-            task.errorMessage = error.message();
-            task.message = error.message();
-            task.lastSequence = FINAL_SEQUENCE;
-            task.finishedAt = now;
-            task.updatedAt = now;
-            record(task, FINAL_SEQUENCE, now, error.message());
-            LOG.infof("Task %s (%s, instance %s) is FAILED: WORKER_LOST", task.id, task.type, task.instanceId);
+            task.stalled = true;
+            String message = "No news from its worker for " + config.stalledAfter().toMinutes() + " minutes. If the "
+                    + "worker stopped, the task is taken up again when a worker of its kind runs, or failed as "
+                    + "WORKER_LOST once it has been held by none for the workers' lost-after time.";
+            task.message = message;
+            record(task, task.lastSequence, now, message);
+            LOG.warnf("Task %s (%s, instance %s) has had no news since %s", task.id, task.type, task.instanceId,
+                    task.updatedAt);
         }
         return stalled.size();
     }
 
     private static void record(Task task, long sequence, Instant at, String message) {
         TaskStatusChange change = new TaskStatusChange();
+        change.attempt = task.attempt;
         change.taskId = task.id;
         change.sequence = sequence;
         change.status = task.status;
