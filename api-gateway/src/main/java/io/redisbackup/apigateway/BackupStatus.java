@@ -11,7 +11,12 @@ public enum BackupStatus {
     /** It could not be taken; nothing of it is stored. */
     FAILED,
     /** Its data is being removed. */
-    DELETING;
+    DELETING,
+    /**
+     * A reader (a recovery, a download) found its data damaged: it is neither recovered from nor downloaded any
+     * more; it can be deleted.
+     */
+    CORRUPT;
 
     /** Whether a task is still working on the backup. */
     public boolean inProgress() {

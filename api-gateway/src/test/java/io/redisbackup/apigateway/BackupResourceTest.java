@@ -8,8 +8,15 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,6 +36,7 @@ import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.BackupDeleted;
 import io.redisbackup.contracts.BackupStarted;
 import io.redisbackup.contracts.BackupWorkerCommand;
@@ -38,9 +46,11 @@ import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.TopicReader;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
@@ -130,6 +140,60 @@ class BackupResourceTest extends GatewayTest {
                 .header("X-Backup-SHA256", sha256)
                 .extract().asByteArray();
         assertArrayEquals(rdb, downloaded);
+    }
+
+    @Test
+    void aDownloadThatFindsDamageIsCutShortAndMarksTheBackupCorrupt() throws Exception {
+        String instanceId = register(redis, "damaged");
+        UUID instance = UUID.fromString(instanceId);
+        String backupId = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract().path("backupId");
+        UUID backup = UUID.fromString(backupId);
+        byte[] rdb = new byte[300_000];
+        new java.util.Random(7).nextBytes(rdb);
+        String sha256 = store(instance, backup, rdb);
+        kafka = new TopicReader();
+        publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), backup,
+                Instant.now(), Instant.now(), rdb.length, 42, sha256, "7.0.15", 10));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().body("status", equalTo("SUCCEEDED")));
+        // a bit flipped on the disk, near the end
+        Path file = Path.of("target/backups/instances", instanceId, backupId, BackupStore.RDB);
+        byte[] stored = java.nio.file.Files.readAllBytes(file);
+        stored[stored.length - 10] ^= 1;
+        java.nio.file.Files.write(file, stored);
+
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/backups/" + backupId + "/rdb"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode(), "the damage is found while the file is sent");
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        try (InputStream body = response.body()) {
+            assertThrows(IOException.class, () -> body.transferTo(received));
+        }
+        assertTrue(received.size() < rdb.length - 10, "the connection was cut before the damaged part: "
+                + received.size() + " bytes");
+
+        given().when().get("/api/v1/backups/" + backupId).then().body("status", equalTo("CORRUPT"))
+                .body("error.code", equalTo("BACKUP_CHECKSUM_MISMATCH"));
+        given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(409)
+                .body("code", equalTo("BACKUP_NOT_AVAILABLE")).body("detail", containsString("CORRUPT"));
+    }
+
+    @Test
+    void aRecoveryThatFindsDamageMarksTheBackupCorrupt() {
+        String instanceId = register(redis, "found-by-recovery");
+        String backupId = succeededBackup(instanceId);
+        kafka = new TopicReader();
+        publish(BackupCorrupted.of(UUID.randomUUID(), UUID.fromString(instanceId), UUID.fromString(backupId),
+                new TaskError("BACKUP_CHECKSUM_MISMATCH", "does not match its SHA-256"), Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().body("status", equalTo("CORRUPT")));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("backupId", backupId, "password", redis.password(), "mode", "INSTANCE"))
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(409)
+                .body("code", equalTo("BACKUP_NOT_AVAILABLE"));
+        given().when().delete("/api/v1/backups/" + backupId).then().statusCode(202);
     }
 
     @Test

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(BackupCompleted.class),
         @JsonSubTypes.Type(BackupFailed.class),
         @JsonSubTypes.Type(BackupDeleted.class),
+        @JsonSubTypes.Type(BackupCorrupted.class),
         @JsonSubTypes.Type(BackupScheduled.class),
         @JsonSubTypes.Type(BackupPolicyChanged.class),
         @JsonSubTypes.Type(RecoverInstanceCommand.class),

@@ -23,6 +23,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.contracts.BackupCorrupted;
+import io.redisbackup.contracts.BackupEvent;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.MessageCodec;
@@ -114,6 +116,13 @@ class RecoveryCommandsTest {
         assertEquals("BACKUP_CHECKSUM_MISMATCH", last.error().code());
         assertEquals(before, target.digest());
         assertEquals(List.of(InstanceStatus.RUNNING), instanceStatuses());
+        // the damage is written back: the gateway marks the backup CORRUPT
+        BackupCorrupted corrupted = (BackupCorrupted) kafka.readAll(Topics.BACKUP_EVENTS, backup.instanceId().toString())
+                .stream().map(json -> MessageCodec.fromJson(json, BackupEvent.class))
+                .filter(e -> e instanceof BackupCorrupted).findFirst().orElseThrow();
+        assertEquals(backup.backupId(), corrupted.backupId());
+        assertEquals(command.taskId(), corrupted.taskId());
+        assertEquals("BACKUP_CHECKSUM_MISMATCH", corrupted.error().code());
     }
 
     @Test

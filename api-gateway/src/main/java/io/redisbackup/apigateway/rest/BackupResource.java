@@ -16,6 +16,7 @@ import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.contracts.TaskError;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 @Path("/api/v1/backups")
 @Tag(name = "Backups", description = "Backups of the instances: details, download, deletion")
@@ -55,7 +57,9 @@ public class BackupResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed(Role.OPERATOR_NAME)
     @Operation(summary = "Download the backup as a standard RDB file",
-            description = "Any Redis can load it. Content-Length is its size; X-Backup-SHA256 its SHA-256.")
+            description = "Any Redis can load it. Content-Length is its size; X-Backup-SHA256 its SHA-256. The file is "
+                    + "checked while it is sent: if it is damaged on the disk, the connection is cut before its last "
+                    + "bytes and the backup becomes CORRUPT.")
     @APIResponse(responseCode = "409", description = "The backup is not (or no longer) available")
     public Response download(@PathParam("id") UUID id) throws IOException {
         Backup backup = backups.find(id);
@@ -67,7 +71,10 @@ public class BackupResource {
         }
         Manifest.FileEntry rdb = manifest.file(BackupStore.RDB);
         InputStream data = store.open(backup.instanceId, backup.id, BackupStore.RDB);
-        return Response.ok(data, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        UUID backupId = backup.id;
+        StreamingOutput verified = new VerifiedDownload(data, rdb.sizeBytes(), rdb.sha256(),
+                damage -> backups.markCorrupt(backupId, new TaskError(TaskError.BACKUP_CHECKSUM_MISMATCH, damage)));
+        return Response.ok(verified, MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Content-Length", rdb.sizeBytes())
                 .header("Content-Disposition", "attachment; filename=\"backup-" + backup.id + ".rdb\"")
                 .header(SHA256_HEADER, rdb.sha256())

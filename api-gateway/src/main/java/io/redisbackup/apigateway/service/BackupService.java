@@ -14,6 +14,7 @@ import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.BackupDeleted;
 import io.redisbackup.contracts.BackupEvent;
 import io.redisbackup.contracts.BackupFailed;
@@ -23,6 +24,7 @@ import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskType;
+import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.outbox.Outbox;
@@ -139,6 +141,24 @@ public class BackupService {
         return visible(Backup.findById(backupId, LockModeType.PESSIMISTIC_WRITE), backupId);
     }
 
+    /** A download found the backup's data damaged: it is CORRUPT from now on. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void markCorrupt(UUID backupId, TaskError error) {
+        Backup backup = Backup.findById(backupId, LockModeType.PESSIMISTIC_WRITE);
+        if (backup != null) {
+            markCorrupt(backup, error);
+        }
+    }
+
+    private static void markCorrupt(Backup backup, TaskError error) {
+        if (backup.status == BackupStatus.SUCCEEDED) {
+            backup.status = BackupStatus.CORRUPT;
+            backup.errorCode = error.code();
+            backup.errorMessage = error.message();
+            LOG.warnf("Backup %s is CORRUPT: %s", backup.id, error.message());
+        }
+    }
+
     private Backup visible(Backup backup, UUID backupId) {
         caller.visible(backup, backup == null ? null : backup.project, "backup", backupId);
         caller.about(backup.instanceId, backup.id, backup.project);
@@ -192,6 +212,7 @@ public class BackupService {
                     LOG.infof("Backup %s failed: %s", backup.id, failed.error().code());
                 }
             }
+            case BackupCorrupted corrupted -> markCorrupt(backup, corrupted.error());
             case BackupDeleted deleted -> {
                 backup.delete();
                 LOG.infof("Backup %s deleted", deleted.backupId());

@@ -1,10 +1,12 @@
 package io.redisbackup.restoreworker.recovery;
 
+import io.redisbackup.contracts.TaskError;
+
 /** Why a recovery could not be done, with a stable code for the task's error. */
 public class RecoveryFailure extends Exception {
 
     public static final String BACKUP_MISSING = "BACKUP_NOT_AVAILABLE";
-    public static final String BACKUP_CORRUPT = "BACKUP_CHECKSUM_MISMATCH";
+    public static final String BACKUP_CORRUPT = TaskError.BACKUP_CHECKSUM_MISMATCH;
     public static final String TARGET_TOO_OLD = "TARGET_REDIS_TOO_OLD";
     public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";

@@ -16,6 +16,7 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.KeyList;
@@ -129,7 +130,13 @@ public class RecoveryRunner {
             attempt.finish(TaskExecution.Status.SUCCEEDED);
         } catch (RecoveryFailure failure) {
             Attempt.rethrowIfFenced(failure);
-            fail(command, task, attempt, new TaskError(failure.code(), failure.getMessage()), failure.result());
+            TaskError error = new TaskError(failure.code(), failure.getMessage());
+            if (RecoveryFailure.BACKUP_CORRUPT.equals(failure.code())) {
+                // every finding of damage is written back: nobody recovers from it or downloads it again
+                events.publish(Topics.BACKUP_EVENTS, BackupCorrupted.of(command.taskId(), command.sourceInstanceId(),
+                        command.backupId(), error, clock.instant()));
+            }
+            fail(command, task, attempt, error, failure.result());
         } catch (SecretCipher.InvalidSecretException e) {
             fail(command, task, attempt, TaskError.secretUnreadable(), null);
         } catch (IOException | SQLException e) {
