@@ -9,6 +9,7 @@ import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instancelease.InstanceLeases;
+import io.redisbackup.taskexecution.TransferGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -30,7 +31,8 @@ public class BackupWorkerBeans {
     @Produces
     @ApplicationScoped
     SnapshotTaker snapshotTaker(BackupWorkerConfig config) {
-        return new SnapshotTaker(config.snapshotTimeout());
+        return new SnapshotTaker(config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
+                config.snapshotMinRate(), config.snapshotSlowFor()));
     }
 
     @Produces

@@ -20,6 +20,22 @@ public interface BackupWorkerConfig {
     @WithDefault("60s")
     Duration snapshotTimeout();
 
+    /**
+     * The whole snapshot's deadline besides its bytes: the server may prepare its snapshot (a BGSAVE to disk can take
+     * minutes on a large dataset) and the worker connect in this time. The deadline is this plus the expected size
+     * (the last backup's, or the server's used memory if larger) at {@link #snapshotMinRate}.
+     */
+    @WithDefault("10m")
+    Duration snapshotDeadlineBase();
+
+    /** The slowest a snapshot may arrive, in bytes a second, once its bytes flow (1 MiB/s by default). */
+    @WithDefault("1048576")
+    long snapshotMinRate();
+
+    /** How long a snapshot may arrive below {@link #snapshotMinRate} before it fails as SNAPSHOT_TOO_SLOW. */
+    @WithDefault("60s")
+    Duration snapshotSlowFor();
+
     /** How often a running backup reports its progress. */
     @WithDefault("1s")
     Duration progressInterval();

@@ -137,7 +137,7 @@ public class BackupRunner {
                     attempt.ensureHeld();
                     task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
                             "receiving the snapshot", config.progressInterval());
-                });
+                }, expected);
             }
             Manifest manifest = manifest(command, snapshot, startedAt);
             attempt.renew(); // the backup becomes visible only while this attempt still holds the task

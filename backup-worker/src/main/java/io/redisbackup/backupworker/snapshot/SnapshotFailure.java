@@ -8,6 +8,8 @@ public class SnapshotFailure extends Exception {
     public static final String TRANSFER_FAILED = "SNAPSHOT_TRANSFER_FAILED";
     public static final String CORRUPT = "SNAPSHOT_CHECKSUM_MISMATCH";
     public static final String STORAGE = "STORAGE_ERROR";
+    /** Past the snapshot's overall deadline, or below the minimum rate for too long. */
+    public static final String TOO_SLOW = "SNAPSHOT_TOO_SLOW";
 
     private final String code;
 

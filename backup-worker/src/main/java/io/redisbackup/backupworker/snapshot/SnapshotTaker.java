@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import io.redisbackup.backupstore.RdbChecksum;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
+import io.redisbackup.taskexecution.TransferGuard;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -39,32 +40,45 @@ public class SnapshotTaker {
     private static final int READ_BUFFER = 1 << 17;
 
     private final Duration timeout;
+    private final TransferGuard.Limits limits;
 
-    public SnapshotTaker(Duration timeout) {
+    /**
+     * @param timeout how long to wait to connect, and for each read
+     * @param limits the whole snapshot's deadline and minimum rate (see {@link TransferGuard})
+     */
+    public SnapshotTaker(Duration timeout, TransferGuard.Limits limits) {
         this.timeout = timeout;
+        this.limits = limits;
     }
 
     /**
      * @param rdbOut closed as soon as the whole RDB has arrived, on a thread of its own while the key index is
      *        finished: a store that writes a file through to the disk when it is closed does so in that time
      * @param progress told the bytes received so far, after each piece (every 128 KiB or so)
+     * @param expectedBytes about how long the snapshot is (the last backup's size; 0 if unknown), for its deadline:
+     *        the server's used memory is taken when it is larger
      */
-    public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress)
-            throws SnapshotFailure {
-        String redisVersion = redisVersion(source);
-        RdbTee tee = new RdbTee(rdbOut, progress);
+    public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress,
+            long expectedBytes) throws SnapshotFailure {
+        ServerInfo server = serverInfo(source);
+        Guarded guarded = new Guarded(progress);
+        RdbTee tee = new RdbTee(rdbOut, guarded);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
-            return take(source, tee, index, indexOut, redisVersion);
+            return take(source, tee, index, indexOut, server.version(),
+                    Math.max(expectedBytes, server.usedMemory()), guarded);
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
     }
 
     private Snapshot take(SnapshotSource source, RdbTee tee, KeyIndexWriter index, OutputStream indexOut,
-            String redisVersion) throws SnapshotFailure {
+            String redisVersion, long expectedBytes, Guarded guarded) throws SnapshotFailure {
         long started = System.nanoTime();
         RdbScanner scanner;
-        try (ReplicaSync sync = connect(source)) {
+        try (ReplicaSync sync = connect(source);
+                TransferGuard guard = TransferGuard.start("The snapshot from " + source, limits, expectedBytes,
+                        sync::close)) {
+            guarded.guard = guard;
             scanner = new RdbScanner(sync.sync(), READ_BUFFER, false, tee);
             while (scanner.next()) {
                 if (scanner.kind() == RdbScanner.Kind.KEY) {
@@ -78,6 +92,9 @@ public class SnapshotTaker {
             throw new SnapshotFailure(e.authentication() ? SnapshotFailure.AUTH_FAILED : SnapshotFailure.TRANSFER_FAILED,
                     source + " refused the snapshot: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
+            if (guarded.stopped() != null) {
+                throw new SnapshotFailure(SnapshotFailure.TOO_SLOW, guarded.stopped() + ".", e);
+            }
             throw new SnapshotFailure(SnapshotFailure.TRANSFER_FAILED, "The snapshot from " + source
                     + " did not arrive whole: " + e.getMessage(), e);
         }
@@ -154,20 +171,62 @@ public class SnapshotTaker {
         }
     }
 
-    /** Logs in once and reads the version, so that an unreachable instance or a refused login says so plainly. */
-    private String redisVersion(SnapshotSource source) throws SnapshotFailure {
+    /** What the server says of itself before the snapshot: its version, and its used memory (for the deadline). */
+    private record ServerInfo(String version, long usedMemory) {
+    }
+
+    /** Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly. */
+    private ServerInfo serverInfo(SnapshotSource source) throws SnapshotFailure {
         DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
                 .user(source.username()).password(source.password()).ssl(source.tls())
                 .connectionTimeoutMillis((int) timeout.toMillis()).socketTimeoutMillis((int) timeout.toMillis())
                 .build();
         try (Jedis jedis = new Jedis(new HostAndPort(source.host(), source.port()), config)) {
-            return jedis.info("server").lines().filter(line -> line.startsWith("redis_version:"))
-                    .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("unknown");
+            String info = jedis.info("server") + jedis.info("memory");
+            return new ServerInfo(field(info, "redis_version").orElse("unknown"),
+                    field(info, "used_memory").map(SnapshotTaker::number).orElse(0L));
         } catch (JedisDataException e) {
             throw new SnapshotFailure(SnapshotFailure.AUTH_FAILED, source + " refused the user name or password.", e);
         } catch (JedisConnectionException e) {
             throw new SnapshotFailure(SnapshotFailure.UNREACHABLE, "Cannot connect to " + source
                     + (isNetwork(e) ? "." : ": " + e.getMessage()), e);
+        }
+    }
+
+    private static java.util.Optional<String> field(String info, String name) {
+        return info.lines().filter(line -> line.startsWith(name + ":"))
+                .map(line -> line.substring(name.length() + 1).trim()).findFirst();
+    }
+
+    private static long number(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0; // a server that says something odd gets the base deadline
+        }
+    }
+
+    /** Progress for the caller and for the transfer's guard, which exists once the server is connected. */
+    private static final class Guarded implements LongConsumer {
+        private final LongConsumer progress;
+        private volatile TransferGuard guard;
+
+        Guarded(LongConsumer progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void accept(long bytes) {
+            TransferGuard current = guard;
+            if (current != null) {
+                current.transferred(bytes);
+            }
+            progress.accept(bytes);
+        }
+
+        String stopped() {
+            TransferGuard current = guard;
+            return current == null ? null : current.stopped();
         }
     }
 

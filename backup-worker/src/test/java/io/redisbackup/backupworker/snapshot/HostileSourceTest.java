@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 
@@ -88,18 +89,57 @@ class HostileSourceTest {
         assertTrue(Arrays.equals(rdb, Files.readAllBytes(dir.resolve("dump.rdb"))));
     }
 
+    @Test
+    void aServerThatOnlySendsNewlinesIsStoppedAtTheSnapshotsDeadline() throws Exception {
+        long started = System.nanoTime();
+        SnapshotFailure failure = assertThrows(SnapshotFailure.class, () -> take(out -> {
+            while (true) {
+                out.write('\n'); // "still preparing", for ever, each well within the read timeout
+                out.flush();
+                Thread.sleep(200);
+            }
+        }, new TransferGuard.Limits(Duration.ofSeconds(2), 1000, Duration.ofSeconds(1))));
+        assertEquals(SnapshotFailure.TOO_SLOW, failure.code());
+        assertTrue(failure.getMessage().contains("deadline of 2 s"), failure.getMessage());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(20).toNanos(), "stopped near its deadline");
+    }
+
+    @Test
+    void aSnapshotThatTricklesIsStoppedBelowTheMinimumRate() throws Exception {
+        SnapshotFailure failure = assertThrows(SnapshotFailure.class, () -> take(out -> {
+            out.write(bytes("$EOF:" + MARK + "\r\n"));
+            for (int at = 0; at < rdb.length; at += 10) {
+                out.write(rdb, at, Math.min(10, rdb.length - at)); // 50 bytes a second
+                out.flush();
+                Thread.sleep(200);
+            }
+        }, new TransferGuard.Limits(Duration.ofMinutes(5), 1000, Duration.ofSeconds(1))));
+        assertEquals(SnapshotFailure.TOO_SLOW, failure.code());
+        assertTrue(failure.getMessage().contains("below the minimum rate of 1000 bytes/s"), failure.getMessage());
+    }
+
+    /** What the fake server sends after SYNC, as it likes. */
+    interface Reply {
+        void send(OutputStream out) throws IOException, InterruptedException;
+    }
+
     private SnapshotFailure failure(Function<String, byte[]> syncReply) {
         return assertThrows(SnapshotFailure.class, () -> take(syncReply));
     }
 
     private Snapshot take(Function<String, byte[]> syncReply) throws Exception {
+        return take(out -> out.write(syncReply.apply("SYNC")),
+                new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)));
+    }
+
+    private Snapshot take(Reply syncReply, TransferGuard.Limits limits) throws Exception {
         try (ServerSocket server = new ServerSocket(0)) {
             Thread fake = Thread.ofPlatform().daemon().start(() -> serve(server, syncReply));
             try (OutputStream out = Files.newOutputStream(dir.resolve("dump.rdb"));
                     OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
-                return new SnapshotTaker(Duration.ofSeconds(5)).take(
+                return new SnapshotTaker(Duration.ofSeconds(5), limits).take(
                         new SnapshotSource("127.0.0.1", server.getLocalPort(), null, "pw", false), out, index,
-                        bytes -> { });
+                        bytes -> { }, 0);
             } finally {
                 server.close();
                 fake.join(5000);
@@ -108,7 +148,7 @@ class HostileSourceTest {
     }
 
     /** Answers every connection: INFO with a version, SYNC with {@code syncReply}, anything else with +OK. */
-    private static void serve(ServerSocket server, Function<String, byte[]> syncReply) {
+    private static void serve(ServerSocket server, Reply syncReply) {
         while (!server.isClosed()) {
             Socket accepted;
             try {
@@ -124,7 +164,7 @@ class HostileSourceTest {
                         String info = "# Server\r\nredis_version:7.0.15\r\n";
                         out.write(bytes("$" + info.length() + "\r\n" + info + "\r\n"));
                     } else if (command.equalsIgnoreCase("SYNC")) {
-                        out.write(syncReply.apply(command));
+                        syncReply.send(out);
                         out.flush();
                         break;
                     } else {
@@ -134,6 +174,8 @@ class HostileSourceTest {
                 }
             } catch (IOException reset) {
                 // the client went away (the version check's client resets its connection): take the next one
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }

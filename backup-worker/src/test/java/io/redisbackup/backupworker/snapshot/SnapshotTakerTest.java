@@ -27,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 
 class SnapshotTakerTest {
 
     static RedisServer source;
-    final SnapshotTaker taker = new SnapshotTaker(Duration.ofSeconds(10));
+    final SnapshotTaker taker = new SnapshotTaker(Duration.ofSeconds(10),
+            new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)));
 
     @TempDir
     Path dir;
@@ -134,13 +136,13 @@ class SnapshotTakerTest {
     void closesTheRdbAsSoonAsItIsWholeAndSaysSoWhenThatFails() throws Exception {
         ByteArrayOutputStream index = new ByteArrayOutputStream();
         RecordingOutput closedFine = new RecordingOutput(null);
-        Snapshot snapshot = taker.take(source(source.password()), closedFine, index, bytes -> { });
+        Snapshot snapshot = taker.take(source(source.password()), closedFine, index, bytes -> { }, 0);
         assertEquals(1, closedFine.closes.get(), "closed once, by the taker, before it returned");
         assertEquals(snapshot.rdbBytes(), closedFine.size());
 
         RecordingOutput diskFull = new RecordingOutput(new IOException("No space left on device"));
         SnapshotFailure failure = assertThrows(SnapshotFailure.class,
-                () -> taker.take(source(source.password()), diskFull, new ByteArrayOutputStream(), bytes -> { }));
+                () -> taker.take(source(source.password()), diskFull, new ByteArrayOutputStream(), bytes -> { }, 0));
         assertEquals(SnapshotFailure.STORAGE, failure.code());
         assertTrue(failure.getMessage().contains("No space left on device"), failure.getMessage());
     }
@@ -166,7 +168,7 @@ class SnapshotTakerTest {
     private Snapshot take(SnapshotSource from) throws SnapshotFailure, IOException {
         try (OutputStream rdb = Files.newOutputStream(dir.resolve("dump.rdb"));
                 OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
-            return taker.take(from, rdb, index, bytes -> { });
+            return taker.take(from, rdb, index, bytes -> { }, 0);
         }
     }
 

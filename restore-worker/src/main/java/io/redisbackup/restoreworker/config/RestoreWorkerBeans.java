@@ -11,6 +11,7 @@ import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
 import io.redisbackup.restoreworker.recovery.KeysLoader;
+import io.redisbackup.taskexecution.TransferGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -37,8 +38,9 @@ public class RestoreWorkerBeans {
 
     @Produces
     @ApplicationScoped
-    InstanceLoader instanceLoader(Clock clock) {
-        return new InstanceLoader(clock);
+    InstanceLoader instanceLoader(Clock clock, RestoreWorkerConfig config) {
+        return new InstanceLoader(clock, new TransferGuard.Limits(config.loadDeadlineBase(), config.loadMinRate(),
+                config.loadSlowFor()));
     }
 
     @Produces

@@ -21,6 +21,21 @@ public interface RestoreWorkerConfig {
     Duration targetTimeout();
 
     /**
+     * A whole-instance load's deadline besides its bytes (connecting, emptying the instance); the deadline is this
+     * plus the backup's size at {@link #loadMinRate}.
+     */
+    @WithDefault("10m")
+    Duration loadDeadlineBase();
+
+    /** The slowest, in bytes a second, that a target may take a whole-instance load (1 MiB/s by default). */
+    @WithDefault("1048576")
+    long loadMinRate();
+
+    /** How long a target may take the load below {@link #loadMinRate} before it fails as RECOVERY_TOO_SLOW. */
+    @WithDefault("60s")
+    Duration loadSlowFor();
+
+    /**
      * How often a running recovery reports how many keys it has loaded. Each report is a Kafka event and a row
      * update in the task center, taken from the same cores the recovery runs on.
      */

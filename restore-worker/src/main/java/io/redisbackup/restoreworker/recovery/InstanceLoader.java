@@ -8,6 +8,7 @@ import java.util.function.LongConsumer;
 
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
+import io.redisbackup.taskexecution.TransferGuard;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -31,9 +32,12 @@ public final class InstanceLoader {
     private static final byte[] FUNCTION = RespPipe.bytes("FUNCTION");
 
     private final Clock clock;
+    private final TransferGuard.Limits limits;
 
-    public InstanceLoader(Clock clock) {
+    /** @param limits the whole load's deadline and minimum rate (see {@link TransferGuard}) */
+    public InstanceLoader(Clock clock, TransferGuard.Limits limits) {
         this.clock = clock;
+        this.limits = limits;
     }
 
     /** What a load did. */
@@ -42,9 +46,10 @@ public final class InstanceLoader {
 
     /**
      * @param flush the instance's connection, to empty it first
+     * @param rdbBytes the RDB's size: the load's deadline is the base plus this at the minimum rate
      * @param keysLoaded told how many keys are sent so far, every 10,000 keys
      */
-    public Loaded replaceAll(InputStream rdb, Jedis flush, RecoveryTarget target, Duration timeout,
+    public Loaded replaceAll(InputStream rdb, long rdbBytes, Jedis flush, RecoveryTarget target, Duration timeout,
             LongConsumer keysLoaded) throws RecoveryFailure {
         flush.flushAll();
         RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
@@ -54,7 +59,9 @@ public final class InstanceLoader {
         int selectedDb = 0;
         long now = clock.millis();
 
-        try (RespPipe pipe = RespPipe.open(target, timeout)) {
+        try (RespPipe pipe = RespPipe.open(target, timeout);
+                TransferGuard guard = TransferGuard.start("The load into " + target, limits, rdbBytes, pipe::abort)) {
+            pipe.onWritten(guard::transferred);
             try {
                 while (records.next()) {
                     if (records.kind() == RdbScanner.Kind.FUNCTION) {
@@ -86,8 +93,9 @@ public final class InstanceLoader {
                 }
                 pipe.finish();
             } catch (IOException | RuntimeException | RecoveryFailure e) {
-                throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Loading stopped after " + pipe.keysConfirmed()
-                        + " keys were confirmed: " + e.getMessage(), e);
+                String why = guard.stopped() != null ? guard.stopped() : e.getMessage();
+                throw new RecoveryFailure(guard.stopped() != null ? RecoveryFailure.TOO_SLOW : RecoveryFailure.LOAD_FAILED,
+                        "Loading stopped after " + pipe.keysConfirmed() + " keys were confirmed: " + why, e);
             }
         }
         keysLoaded.accept(restored);

@@ -11,6 +11,8 @@ public class RecoveryFailure extends Exception {
     public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
     public static final String LOAD_FAILED = "RECOVERY_LOAD_FAILED";
+    /** Past the load's overall deadline, or the target took the data below the minimum rate for too long. */
+    public static final String TOO_SLOW = "RECOVERY_TOO_SLOW";
 
     private final String code;
     /** What was done before the failure, for the task's result; null when nothing was. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -41,6 +42,8 @@ final class RespPipe implements AutoCloseable {
     private final AtomicLong answered = new AtomicLong();
     private volatile Thread waiting;
     private volatile String error;
+    private long written;
+    private LongConsumer onWritten = bytes -> { };
     /** The commands, by number, that were not key writes (SELECT, FUNCTION RESTORE): to count keys confirmed. */
     private final List<Long> otherCommands = new ArrayList<>();
 
@@ -86,6 +89,16 @@ final class RespPipe implements AutoCloseable {
         }
     }
 
+    /** Told the bytes written to the instance so far, after each write. */
+    void onWritten(LongConsumer consumer) {
+        this.onWritten = consumer;
+    }
+
+    /** Cuts the connection: a write or read blocked on it fails at once. From any thread. */
+    void abort() {
+        closeQuietly(socket);
+    }
+
     /** Sends one command that writes a key. */
     void key(byte[]... args) throws IOException, RecoveryFailure {
         send(false, args);
@@ -100,7 +113,7 @@ final class RespPipe implements AutoCloseable {
         failIfRefused();
         long number = sent.get();
         if (number - answered.get() >= IN_FLIGHT) {
-            flush();
+            flushExplained();
             while (number - answered.get() >= IN_FLIGHT / 2 && error == null) {
                 park();
             }
@@ -109,13 +122,17 @@ final class RespPipe implements AutoCloseable {
         if (other) {
             otherCommands.add(number);
         }
-        write(args);
+        try {
+            write(args);
+        } catch (IOException e) {
+            throw explained(e);
+        }
         sent.lazySet(number + 1);
     }
 
     /** Waits for every reply; fails with the first error. */
     void finish() throws IOException, RecoveryFailure {
-        flush();
+        flushExplained();
         while (answered.get() < sent.get() && error == null && reader.isAlive()) {
             park();
         }
@@ -182,8 +199,10 @@ final class RespPipe implements AutoCloseable {
         }
     }
 
+    /** Stops the load: the writer, parked or blocked in a write to a target that stopped reading, fails at once. */
     private void stop(String why) {
         error = why;
+        abort();
         Thread writer = waiting;
         if (writer != null) {
             LockSupport.unpark(writer);
@@ -266,6 +285,7 @@ final class RespPipe implements AutoCloseable {
             flush();
             if (length >= BUFFER) {
                 out.write(bytes, offset, length);
+                wrote(length);
                 return;
             }
         }
@@ -276,8 +296,27 @@ final class RespPipe implements AutoCloseable {
     private void flush() throws IOException {
         if (buffered > 0) {
             out.write(buffer, 0, buffered);
+            wrote(buffered);
             buffered = 0;
         }
+    }
+
+    private void flushExplained() throws IOException {
+        try {
+            flush();
+        } catch (IOException e) {
+            throw explained(e);
+        }
+    }
+
+    /** A failed write, with the reason the replies gave when there is one (the connection was cut for it). */
+    private IOException explained(IOException e) {
+        return error == null ? e : new IOException(error, e);
+    }
+
+    private void wrote(long bytes) {
+        written += bytes;
+        onWritten.accept(written);
     }
 
     static byte[] bytes(String text) {

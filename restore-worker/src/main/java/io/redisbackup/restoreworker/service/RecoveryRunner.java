@@ -209,7 +209,8 @@ public class RecoveryRunner {
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
         try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
-            InstanceLoader.Loaded done = loader.replaceAll(rdb, jedis, target(command), config.targetTimeout(), keys -> {
+            InstanceLoader.Loaded done = loader.replaceAll(rdb, manifest.file(BackupStore.RDB).sizeBytes(), jedis,
+                    target(command), config.targetTimeout(), keys -> {
                 loaded[0] = keys;
                 attempt.ensureHeld();
                 task.progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys", config.progressInterval());

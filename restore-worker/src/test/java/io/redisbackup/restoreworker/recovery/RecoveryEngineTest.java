@@ -3,8 +3,11 @@ package io.redisbackup.restoreworker.recovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.restoreworker.StoredBackups;
+import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 import redis.clients.jedis.Jedis;
@@ -28,7 +32,8 @@ class RecoveryEngineTest {
     @TempDir
     Path dir;
 
-    private final InstanceLoader loader = new InstanceLoader(Clock.systemUTC());
+    private final InstanceLoader loader = new InstanceLoader(Clock.systemUTC(),
+            new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)));
 
     @Test
     void replacesTheWholeDatasetWithTheBackupsExactly() throws Exception {
@@ -44,7 +49,7 @@ class RecoveryEngineTest {
             InstanceLoader.Loaded loaded;
             try (InputStream rdb = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB);
                     Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
-                loaded = loader.replaceAll(rdb, jedis, target(target), Duration.ofSeconds(5), keys -> { });
+                loaded = loader.replaceAll(rdb, 0, jedis, target(target), Duration.ofSeconds(5), keys -> { });
             }
 
             assertEquals(source.digest(), target.digest());
@@ -64,7 +69,7 @@ class RecoveryEngineTest {
 
             InstanceLoader.Loaded loaded;
             try (InputStream in = Files.newInputStream(rdb); Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
-                loaded = loader.replaceAll(in, jedis, target(target), Duration.ofSeconds(5), keys -> { });
+                loaded = loader.replaceAll(in, 0, jedis, target(target), Duration.ofSeconds(5), keys -> { });
             }
             assertEquals(1, loaded.restored());
             assertEquals(1, loaded.expired());
@@ -135,10 +140,40 @@ class RecoveryEngineTest {
             RecoveryTarget limited = new RecoveryTarget(target.host(), target.port(), "limited", "limited-pw", false);
             try (InputStream in = Files.newInputStream(rdb); Jedis jedis = limited.connect(Duration.ofSeconds(5))) {
                 RecoveryFailure refused = assertThrows(RecoveryFailure.class,
-                        () -> loader.replaceAll(in, jedis, limited, Duration.ofSeconds(5), keys -> { }));
+                        () -> loader.replaceAll(in, 0, jedis, limited, Duration.ofSeconds(5), keys -> { }));
                 assertEquals(RecoveryFailure.LOAD_FAILED, refused.code());
                 org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("NOPERM"), refused.getMessage());
             }
+        }
+    }
+
+    @Test
+    void aTargetThatStopsReadingIsLeftWithinTheMinimumRate() throws Exception {
+        InstanceLoader strict = new InstanceLoader(Clock.systemUTC(),
+                new TransferGuard.Limits(Duration.ofMinutes(5), 100_000, Duration.ofSeconds(1)));
+        try (RedisServer source = RedisServer.start(); RedisServer flushed = RedisServer.start();
+                ServerSocket stalls = new ServerSocket(0)) {
+            source.call("DEBUG", "POPULATE", "200000", "key", "100");
+            Path rdb = source.saveRdb(dir.resolve("big.rdb"));
+            // takes the login, then reads nothing more: the load fills the socket's buffers and blocks
+            Thread.ofPlatform().daemon().start(() -> {
+                try (Socket client = stalls.accept()) {
+                    client.getInputStream().readNBytes(10);
+                    client.getOutputStream().write("+OK\r\n".getBytes());
+                    Thread.sleep(60_000);
+                } catch (Exception e) {
+                    // the loader went away
+                }
+            });
+            RecoveryTarget stalling = new RecoveryTarget("127.0.0.1", stalls.getLocalPort(), null, "pw", false);
+            long started = System.nanoTime();
+            try (InputStream in = Files.newInputStream(rdb); Jedis jedis = target(flushed).connect(Duration.ofSeconds(5))) {
+                RecoveryFailure stopped = assertThrows(RecoveryFailure.class,
+                        () -> strict.replaceAll(in, Files.size(rdb), jedis, stalling, Duration.ofSeconds(30), keys -> { }));
+                assertEquals(RecoveryFailure.TOO_SLOW, stopped.code());
+                assertTrue(stopped.getMessage().contains("below the minimum rate"), stopped.getMessage());
+            }
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(25).toNanos(), "it did not wait for the read timeout");
         }
     }
 
