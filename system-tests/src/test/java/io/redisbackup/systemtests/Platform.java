@@ -114,6 +114,16 @@ final class Platform {
         processes.remove(service).destroyForcibly().waitFor();
     }
 
+    /** Stops the Kafka broker, keeping its data, as an outage would. */
+    void stopKafka() {
+        kafka.stopBroker();
+    }
+
+    /** Starts the Kafka broker again on the same port, with what it had. */
+    void startKafka() {
+        kafka.restartBroker();
+    }
+
     /** Starts a service again and waits until it is ready. */
     void start(String service) throws IOException {
         processes.put(service, launch(service));
