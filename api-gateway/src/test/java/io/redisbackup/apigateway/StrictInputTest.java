@@ -81,6 +81,17 @@ class StrictInputTest extends GatewayTest {
         }
     }
 
+    @Test
+    void answersATooLongUriOrTooLargeHeadersWithAProblemDocument() {
+        given().queryParam("instanceId", "x".repeat(10_000)).get("/api/v1/tasks")
+                .then().statusCode(414).contentType("application/problem+json").body("code", equalTo("URI_TOO_LONG"));
+        given().header("X-Padding", "y".repeat(30_000)).get("/api/v1/instances")
+                .then().statusCode(431).contentType("application/problem+json")
+                .body("code", equalTo("HEADERS_TOO_LARGE"));
+        // within the limits, the same request is answered as usual
+        given().queryParam("since", "x".repeat(1_000)).get("/api/v1/audit").then().statusCode(400);
+    }
+
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
     int port;
 }

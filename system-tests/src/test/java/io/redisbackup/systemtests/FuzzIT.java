@@ -33,10 +33,11 @@ class FuzzIT extends SystemTest {
     static final List<String> ODD_BODIES = List.of("{", "[]", "null", "\"text\"", "{\"a\":", "\u0000", "{}}", "[{}]");
     /** What a path's id may be instead of an id. */
     static final List<String> ODD_IDS = List.of("not-a-uuid", "..%2F..%2Fetc%2Fpasswd", "%00", "-1",
-            "99999999999999999999", "00000000-0000-0000-0000-000000000000", "x".repeat(300));
+            "99999999999999999999", "00000000-0000-0000-0000-000000000000", "x".repeat(300), "x".repeat(9_000));
     /** Query values for the lists. */
     static final List<String> ODD_QUERY_VALUES = List.of("-1", "2147483647", "99999999999999999999", "1.5",
-            "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "%00", "NOPE", "", "../../etc", "x".repeat(500));
+            "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "%00", "NOPE", "", "../../etc", "x".repeat(500),
+            "x".repeat(9_000));
 
     @Test
     void answersEveryOddRequestWithAProblemDocumentAndNeverFails() {
