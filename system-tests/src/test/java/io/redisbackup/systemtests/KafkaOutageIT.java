@@ -21,7 +21,6 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
-import io.restassured.http.ContentType;
 
 /**
  * Kafka stopped and started again, before and in the middle of a backup: the backup runs exactly once, and the
@@ -37,7 +36,7 @@ class KafkaOutageIT extends SystemTest {
             platform.stopKafka();
             String taskId;
             try {
-                taskId = backUp(instanceId);
+                taskId = manualBackup(instanceId).get("taskId");
                 given().get("/api/v1/tasks/" + taskId).then().statusCode(200).body("status", equalTo("PENDING"));
                 Thread.sleep(10_000);
             } finally {
@@ -54,7 +53,7 @@ class KafkaOutageIT extends SystemTest {
         try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
             Datasets.everyType(source);
             String instanceId = register(source, "outage-during");
-            String taskId = backUp(instanceId);
+            String taskId = manualBackup(instanceId).get("taskId");
             awaitTask(taskId, "RUNNING", Duration.ofSeconds(60));
             platform.stopKafka();
             try {
@@ -92,10 +91,5 @@ class KafkaOutageIT extends SystemTest {
     private static long distinct(List<BackupEvent> events, Class<? extends BackupEvent> kind) {
         return events.stream().filter(kind::isInstance).map(BackupEvent::eventId).distinct()
                 .count();
-    }
-
-    private static String backUp(String instanceId) {
-        return given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
-                .then().statusCode(202).extract().path("taskId");
     }
 }

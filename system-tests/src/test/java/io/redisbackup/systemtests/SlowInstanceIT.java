@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /** An instance that keeps its snapshot waiting for ever holds the worker no longer than the snapshot's deadline. */
@@ -28,8 +27,8 @@ class SlowInstanceIT extends SystemTest {
             String slowId = register(slow, "slow");
             String nextId = register(next, "next");
 
-            String slowTask = backUp(slowId);
-            String nextTask = backUp(nextId); // same worker, behind the slow one
+            String slowTask = manualBackup(slowId).get("taskId");
+            String nextTask = manualBackup(nextId).get("taskId"); // same worker, behind the slow one
 
             awaitTask(slowTask, "FAILED", Platform.SNAPSHOT_DEADLINE_BASE.plusSeconds(60));
             JsonPath failed = given().get("/api/v1/tasks/" + slowTask).then().body("error.code",
@@ -44,10 +43,5 @@ class SlowInstanceIT extends SystemTest {
 
             awaitTask(nextTask, "SUCCEEDED", Duration.ofSeconds(60));
         }
-    }
-
-    private static String backUp(String instanceId) {
-        return given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
-                .then().statusCode(202).extract().path("taskId");
     }
 }

@@ -59,6 +59,13 @@ abstract class SystemTest {
         return given().spec(DefaultBearer.as(token)).baseUri(gateway);
     }
 
+    /** Asks for a manual backup of the instance; its {@code taskId} and {@code backupId}. */
+    static Map<String, String> manualBackup(String instanceId) {
+        var accepted = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract();
+        return Map.of("taskId", accepted.path("taskId"), "backupId", accepted.path("backupId"));
+    }
+
     /** Waits, looking every 100 ms, until the task has {@code status}. */
     static void awaitTask(String taskId, String status, Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> given()

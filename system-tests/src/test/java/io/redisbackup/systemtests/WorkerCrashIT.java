@@ -44,7 +44,7 @@ class WorkerCrashIT extends SystemTest {
         try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
             Datasets.everyType(source);
             String instanceId = register(source, "crash");
-            var accepted = backUp(instanceId);
+            var accepted = manualBackup(instanceId);
             String taskId = accepted.get("taskId");
             String backupId = accepted.get("backupId");
             awaitTask(taskId, "RUNNING", Duration.ofSeconds(60));
@@ -77,7 +77,7 @@ class WorkerCrashIT extends SystemTest {
         try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
             Datasets.everyType(source);
             String instanceId = register(source, "lost-backup");
-            var accepted = backUp(instanceId);
+            var accepted = manualBackup(instanceId);
             String taskId = accepted.get("taskId");
             String backupId = accepted.get("backupId");
             awaitTask(taskId, "RUNNING", Duration.ofSeconds(60));
@@ -96,7 +96,7 @@ class WorkerCrashIT extends SystemTest {
                     "no backup files");
 
             // the next backup of the instance runs, and the lost one never does
-            awaitTask(backUp(instanceId).get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
+            awaitTask(manualBackup(instanceId).get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
             List<TaskStatusChanged> events = taskEvents(instanceId, taskId);
             assertEquals(TaskStatus.FAILED, events.get(events.size() - 1).status());
             assertTrue(events.stream().noneMatch(e -> e.attempt() != null && e.attempt() > 1), "no retry ran");
@@ -108,7 +108,7 @@ class WorkerCrashIT extends SystemTest {
         try (RedisServer redis = RedisServer.start()) {
             redis.call("DEBUG", "POPULATE", "300000", "key", "64");
             String instanceId = register(redis, "lost-recovery");
-            var accepted = backUp(instanceId);
+            var accepted = manualBackup(instanceId);
             awaitTask(accepted.get("taskId"), "SUCCEEDED", Duration.ofSeconds(120));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/"
                     + accepted.get("backupId")).then().body("status", equalTo("SUCCEEDED")));
@@ -152,12 +152,6 @@ class WorkerCrashIT extends SystemTest {
             awaitTask(again, "SUCCEEDED", Duration.ofSeconds(120));
             assertEquals(300_000L, ((Number) redis.call("DBSIZE")).longValue());
         }
-    }
-
-    private static Map<String, String> backUp(String instanceId) {
-        var accepted = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
-                .then().statusCode(202).extract();
-        return Map.of("taskId", accepted.path("taskId"), "backupId", accepted.path("backupId"));
     }
 
     private List<TaskStatusChanged> taskEvents(String instanceId, String taskId) {
