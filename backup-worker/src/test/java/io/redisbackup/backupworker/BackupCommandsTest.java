@@ -44,9 +44,9 @@ import io.redisbackup.contracts.Trigger;
 import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
-import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
@@ -243,6 +243,20 @@ class BackupCommandsTest {
         }
         assertInstanceOf(Executions.Done.class,
                 executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+    }
+
+    @Test
+    void aTaskWhoseWorkerStoppedAsOftenAsAllowedIsLost() {
+        TakeBackupCommand command = command(source.port(), source.password());
+        for (int attempt = 1; attempt <= 3; attempt++) { // task-execution.max-attempts
+            run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        }
+        send(command); // the fourth delivery
+
+        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        assertEquals("WORKER_LOST", failed.error().code());
+        assertTrue(failed.error().message().contains("started 3 times"), failed.error().message());
+        assertEquals(TaskStatus.FAILED, statuses(command, 1).get(0).status());
     }
 
     @Test

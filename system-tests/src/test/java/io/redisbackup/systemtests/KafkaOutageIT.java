@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,9 @@ import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicReader;
 
 /**
- * Kafka stopped and started again, before and in the middle of a backup: the backup runs exactly once, and the
- * task, the catalogue and the stored backup agree.
+ * Kafka stopped and started again, before and in the middle of a backup: a task accepted meanwhile is visible as
+ * PENDING at once (the gateway shows what it accepted until the task center hears of it), the backup runs exactly
+ * once, and the task, the catalogue and the stored backup agree.
  */
 class KafkaOutageIT extends SystemTest {
 
@@ -32,13 +34,24 @@ class KafkaOutageIT extends SystemTest {
     void aBackupAskedForDuringAnOutageRunsOnceAfterIt() throws Exception {
         try (RedisServer source = RedisServer.start()) {
             Datasets.everyType(source);
-            String instanceId = register(source, "outage-before");
+            String instanceId = register(source, "outage-before", "outage");
             platform.stopKafka();
             String taskId;
             try {
                 taskId = manualBackup(instanceId).get("taskId");
-                given().get("/api/v1/tasks/" + taskId).then().statusCode(200).body("status", equalTo("PENDING"));
-                Thread.sleep(10_000);
+                // the task center has not heard of it: the gateway shows the task it accepted, to that project only
+                given().get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                        .body("id", equalTo(taskId))
+                        .body("status", equalTo("PENDING"))
+                        .body("type", equalTo("BACKUP"))
+                        .body("instanceId", equalTo(instanceId))
+                        .body("project", equalTo("outage"))
+                        .body("history[0].status", equalTo("PENDING"));
+                at(platform.gateway(), token("viewer", "somewhere-else")).get("/api/v1/tasks/" + taskId)
+                        .then().statusCode(404);
+                given().get("/api/v1/tasks/" + UUID.randomUUID()).then().statusCode(404)
+                        .body("code", equalTo("TASK_NOT_FOUND"));
+                Thread.sleep(3_000);
             } finally {
                 platform.startKafka();
             }
@@ -58,7 +71,7 @@ class KafkaOutageIT extends SystemTest {
             platform.stopKafka();
             try {
                 // the snapshot arrives and is stored; its news waits for the broker, longer than one send may wait
-                Thread.sleep(40_000);
+                Thread.sleep(Platform.SEND_TIMEOUT.multipliedBy(2).toMillis());
             } finally {
                 platform.startKafka();
             }

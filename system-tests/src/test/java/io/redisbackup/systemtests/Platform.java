@@ -32,6 +32,8 @@ final class Platform {
     static final String SERVICE_TOKEN = "system-tests-service-token-0123456789abcdef";
     /** How long a worker's attempt may go without renewing before it is lost (10 min outside the tests). */
     static final Duration LOST_AFTER = Duration.ofSeconds(45);
+    /** How long a worker waits for the broker to take an event before it sends it again (30 s outside the tests). */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(8);
     /** The time a snapshot has besides its bytes (10 min outside the tests). */
     static final Duration SNAPSHOT_DEADLINE_BASE = Duration.ofSeconds(20);
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -181,6 +183,8 @@ final class Platform {
         env.put("TASK_EXECUTION_LOST_AFTER", LOST_AFTER.toSeconds() + "s");
         env.put("TASK_EXECUTION_HEARTBEAT_INTERVAL", "2s");
         env.put("TASK_EXECUTION_SWEEP_INTERVAL", "5s");
+        // a worker's event not acknowledged in SEND_TIMEOUT is sent again
+        env.put("TASK_EXECUTION_SEND_TIMEOUT", SEND_TIMEOUT.toSeconds() + "s");
         // a snapshot whose server keeps it waiting fails after SNAPSHOT_DEADLINE_BASE (plus its size at 1 MiB/s)
         env.put("BACKUP_WORKER_SNAPSHOT_DEADLINE_BASE", SNAPSHOT_DEADLINE_BASE.toSeconds() + "s");
         return env;

@@ -72,56 +72,35 @@ class WorkerCrashIT extends SystemTest {
         }
     }
 
+    /**
+     * Both workers killed mid-task and started again after the lost-task time (one wait for both): the backup fails
+     * and leaves nothing, the recovery fails and never touches the instance again.
+     */
     @Test
-    void aBackupWhoseWorkerComesBackTooLateFailsLeavesNothingAndNeverRuns() throws Exception {
-        try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5")) {
+    void tasksWhoseWorkersComeBackTooLateFailAndNeverRunAgain() throws Exception {
+        try (RedisServer source = RedisServer.start("--repl-diskless-sync-delay", "5");
+                RedisServer redis = RedisServer.start()) {
             Datasets.everyType(source);
-            String instanceId = register(source, "lost-backup");
-            var accepted = manualBackup(instanceId);
-            String taskId = accepted.get("taskId");
-            String backupId = accepted.get("backupId");
-            awaitTask(taskId, "RUNNING", Duration.ofSeconds(60));
-
-            platform.kill("backup-worker");
-            Thread.sleep(Platform.LOST_AFTER.plusSeconds(5).toMillis());
-            platform.start("backup-worker");
-
-            awaitTask(taskId, "FAILED", Duration.ofSeconds(60));
-            given().when().get("/api/v1/tasks/" + taskId).then().body("error.code", equalTo("WORKER_LOST"));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
-                    .then().body("status", equalTo("FAILED")).body("error.code", equalTo("WORKER_LOST")));
-            given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(409);
-            assertNothingStaged(backupId);
-            assertFalse(Files.exists(platform.backupDirectory().resolve("instances/" + instanceId + "/" + backupId)),
-                    "no backup files");
-
-            // the next backup of the instance runs, and the lost one never does
-            awaitTask(manualBackup(instanceId).get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
-            List<TaskStatusChanged> events = taskEvents(instanceId, taskId);
-            assertEquals(TaskStatus.FAILED, events.get(events.size() - 1).status());
-            assertTrue(events.stream().noneMatch(e -> e.attempt() != null && e.attempt() > 1), "no retry ran");
-        }
-    }
-
-    @Test
-    void aRecoveryWhoseWorkerComesBackTooLateNeverTouchesTheInstanceAgain() throws Exception {
-        try (RedisServer redis = RedisServer.start()) {
+            String backedUpId = register(source, "lost-backup");
             redis.call("DEBUG", "POPULATE", "300000", "key", "64");
-            String instanceId = register(redis, "lost-recovery");
-            var accepted = manualBackup(instanceId);
-            awaitTask(accepted.get("taskId"), "SUCCEEDED", Duration.ofSeconds(120));
+            String recoveredId = register(redis, "lost-recovery");
+            var good = manualBackup(recoveredId);
+            awaitTask(good.get("taskId"), "SUCCEEDED", Duration.ofSeconds(120));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/"
-                    + accepted.get("backupId")).then().body("status", equalTo("SUCCEEDED")));
+                    + good.get("backupId")).then().body("status", equalTo("SUCCEEDED")));
 
-            String taskId = given().contentType(ContentType.JSON)
-                    .body(Map.of("backupId", accepted.get("backupId"), "password", redis.password(), "mode", "INSTANCE"))
-                    .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
-                    .extract().path("taskId");
+            // a backup waiting for its snapshot, and a recovery loading, when their workers die
+            var lost = manualBackup(backedUpId);
+            String backupTask = lost.get("taskId");
+            String backupId = lost.get("backupId");
+            awaitTask(backupTask, "RUNNING", Duration.ofSeconds(60));
+            String recoveryTask = recover(recoveredId, good.get("backupId"), redis.password());
             // the worker is loading: hold its writes, so that it is killed mid-load however fast it loads
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> ((Number) redis.call("DBSIZE")).longValue() < 300_000);
             redis.call("CLIENT", "PAUSE", "60000", "WRITE");
             platform.kill("restore-worker");
+            platform.kill("backup-worker");
             redis.call("CLIENT", "UNPAUSE");
             Thread.sleep(500); // whatever the killed worker had sent is dropped (or applied) by now
             long loaded = ((Number) redis.call("DBSIZE")).longValue();
@@ -129,29 +108,48 @@ class WorkerCrashIT extends SystemTest {
             String before = redis.digest();
 
             Thread.sleep(Platform.LOST_AFTER.plusSeconds(5).toMillis());
+            platform.start("backup-worker");
             platform.start("restore-worker");
 
-            awaitTask(taskId, "FAILED", Duration.ofSeconds(60));
-            given().when().get("/api/v1/tasks/" + taskId).then().body("error.code", equalTo("WORKER_LOST"));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/instances/" + instanceId)
+            // the backup: failed, nothing of it kept, the next one runs and the lost one never does
+            awaitTask(backupTask, "FAILED", Duration.ofSeconds(60));
+            given().when().get("/api/v1/tasks/" + backupTask).then().body("error.code", equalTo("WORKER_LOST"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                    .then().body("status", equalTo("FAILED")).body("error.code", equalTo("WORKER_LOST")));
+            given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(409);
+            assertNothingStaged(backupId);
+            assertFalse(Files.exists(platform.backupDirectory().resolve("instances/" + backedUpId + "/" + backupId)),
+                    "no backup files");
+            awaitTask(manualBackup(backedUpId).get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
+            List<TaskStatusChanged> events = taskEvents(backedUpId, backupTask);
+            assertEquals(TaskStatus.FAILED, events.get(events.size() - 1).status());
+            assertTrue(events.stream().noneMatch(e -> e.attempt() != null && e.attempt() > 1), "no retry ran");
+
+            // the recovery: failed, the instance says so and is never flushed or loaded again
+            awaitTask(recoveryTask, "FAILED", Duration.ofSeconds(60));
+            given().when().get("/api/v1/tasks/" + recoveryTask).then().body("error.code", equalTo("WORKER_LOST"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/instances/" + recoveredId)
                     .then().body("status", equalTo("Recovery Failed")));
             Thread.sleep(3000); // time for a wrongly redelivered command to act
             assertEquals(before, redis.digest(), "the instance was not flushed or loaded again");
             assertEquals("by the owner", redis.callString("GET", "written-meanwhile"));
             assertTrue(loaded < 300_000, "killed part-way: " + loaded + " keys");
             try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
-                List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, instanceId).stream()
+                List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, recoveredId).stream()
                         .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
                 assertEquals(List.of(InstanceStatus.RECOVERING_BY_BACKUP_ID, InstanceStatus.RECOVERY_FAILED), statuses);
             }
             // the owner can act: a new recovery is accepted and brings the backup back
-            String again = given().contentType(ContentType.JSON)
-                    .body(Map.of("backupId", accepted.get("backupId"), "password", redis.password(), "mode", "INSTANCE"))
-                    .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
-                    .extract().path("taskId");
-            awaitTask(again, "SUCCEEDED", Duration.ofSeconds(120));
+            awaitTask(recover(recoveredId, good.get("backupId"), redis.password()), "SUCCEEDED", Duration.ofSeconds(120));
             assertEquals(300_000L, ((Number) redis.call("DBSIZE")).longValue());
         }
+    }
+
+    private static String recover(String instanceId, String backupId, String password) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("backupId", backupId, "password", password, "mode", "INSTANCE"))
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                .extract().path("taskId");
     }
 
     private List<TaskStatusChanged> taskEvents(String instanceId, String taskId) {

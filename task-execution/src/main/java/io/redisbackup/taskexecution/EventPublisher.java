@@ -22,15 +22,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     /** After this long without the broker the worker gives up on the message (the command is retried later). */
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(15);
 
     private final Emitter<String> kafka;
+    private final Duration sendTimeout;
 
-    public EventPublisher(@Channel("events") Emitter<String> kafka) {
+    public EventPublisher(@Channel("events") Emitter<String> kafka, TaskExecutionConfig config) {
         this.kafka = kafka;
+        this.sendTimeout = config.sendTimeout();
     }
 
     /** Sends and waits until the broker has the message: used for everything a later step relies on. */
@@ -38,7 +39,7 @@ public class EventPublisher {
         long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         for (int attempt = 1;; attempt++) {
             try {
-                send(topic, message).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                send(topic, message).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (attempt > 1) {
                     LOG.infof("Kafka took %s for task %s after %d tries", message.getClass().getSimpleName(),
                             message.taskId(), attempt);

@@ -55,8 +55,9 @@ public class Executions {
     }
 
     /**
-     * Its last attempt stopped renewing more than {@code lost-after} ago: the task is declared lost now (fenced);
-     * report it as the worker reports every lost task ({@link LostTask}) and do nothing else.
+     * Its last attempt stopped renewing more than {@code lost-after} ago, or it was started {@code max-attempts}
+     * times already: the task is declared lost now (fenced); report it as the worker reports every lost task
+     * ({@link LostTask}) and do nothing else.
      */
     public record Lost(TaskExecution execution) implements Start {
     }
@@ -88,7 +89,8 @@ public class Executions {
                     return new Lost(execution);
                 }
                 case RUNNING -> {
-                    if (isLost(execution, now)) {
+                    // lost: renewed by nobody for too long, or its worker stopped as often as a task may be retried
+                    if (isLost(execution, now) || execution.attempt >= config.maxAttempts()) {
                         declareLost(execution, now);
                         return new Lost(execution);
                     }

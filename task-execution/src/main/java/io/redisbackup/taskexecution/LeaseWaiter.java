@@ -7,24 +7,26 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.redisbackup.instancelease.InstanceLeases;
+import jakarta.enterprise.context.ApplicationScoped;
+
 
 /**
  * Waits for an instance's turn: takes its lease, or reports the task DELAYED (and again now and then) until the
  * task holding it ends; once the task starts, its RUNNING message says how long it waited.
  */
-public final class LeaseWaiter {
+@ApplicationScoped
+public class LeaseWaiter {
 
     private final InstanceLeases leases;
     private final Clock clock;
     private final Duration retryEvery;
     private final Duration reportEvery;
 
-    public LeaseWaiter(InstanceLeases leases, Clock clock, Duration retryEvery, Duration reportEvery) {
+    public LeaseWaiter(InstanceLeases leases, Clock clock, TaskExecutionConfig config) {
         this.leases = leases;
         this.clock = clock;
-        this.retryEvery = retryEvery;
-        this.reportEvery = reportEvery;
+        this.retryEvery = config.leaseRetryInterval();
+        this.reportEvery = config.delayReportInterval();
     }
 
     /**

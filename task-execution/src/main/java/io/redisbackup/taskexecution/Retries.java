@@ -20,7 +20,11 @@ public final class Retries {
     }
 
     /** Why a lost task failed. */
-    public static TaskError lost(TaskExecution lost) {
+    public static TaskError lost(TaskExecution lost, int maxAttempts) {
+        if (lost.attempt >= maxAttempts) {
+            return new TaskError(WORKER_LOST, "The task was started " + lost.attempt + " times and its worker "
+                    + "stopped each time; it is failed, and will not run again.");
+        }
         return new TaskError(WORKER_LOST, "The worker of attempt " + lost.attempt + " stopped renewing its hold on "
                 + "the task at " + lost.heartbeatAt + " and no worker took the task up again in time; it is failed, "
                 + "and will not run again.");

@@ -1,13 +1,20 @@
 package io.redisbackup.taskexecution;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How a worker holds the tasks it runs, under {@code task-execution.}. */
+/** What every worker is given, and how it holds the tasks it runs, under {@code task-execution.}. */
 @ConfigMapping(prefix = "task-execution")
 public interface TaskExecutionConfig {
+
+    /** Base64 of the 32-byte key the gateway seals instance passwords with ({@code REDIS_BACKUP_SECRET_KEY}). */
+    String secretKey();
+
+    /** The folder of the backup store ({@code REDIS_BACKUP_DIRECTORY}). */
+    Path backupDirectory();
 
     /** How often the worker renews the heartbeat of each attempt it runs. */
     @WithDefault("5s")
@@ -23,4 +30,23 @@ public interface TaskExecutionConfig {
     /** How often every worker looks for lost attempts (of any worker of its kind). */
     @WithDefault("30s")
     Duration sweepInterval();
+
+    /** How often one command is taken up again after its worker stopped, before the task is failed as lost. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** How often a task that waits for another task on its instance tries again. */
+    @WithDefault("1s")
+    Duration leaseRetryInterval();
+
+    /** How often a waiting task says it is still waiting. */
+    @WithDefault("30s")
+    Duration delayReportInterval();
+
+    /**
+     * How long one send of an event waits for the broker's acknowledgement; an event that is not acknowledged is
+     * sent again (for up to 15 minutes), so a task waits through a Kafka outage rather than end unreported.
+     */
+    @WithDefault("30s")
+    Duration sendTimeout();
 }

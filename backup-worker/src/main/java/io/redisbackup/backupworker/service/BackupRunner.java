@@ -34,13 +34,14 @@ import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
-import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.LeaseWaiter;
 import io.redisbackup.taskexecution.Retries;
 import io.redisbackup.taskexecution.TaskExecution;
+import io.redisbackup.taskexecution.TaskExecutionConfig;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -63,17 +64,20 @@ public class BackupRunner {
     private final EventPublisher events;
     private final BackupWorkerConfig config;
     private final LeaseWaiter leaseWaiter;
+    private final int maxAttempts;
     private final Clock clock;
 
     public BackupRunner(Executions executions, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
-            EventPublisher events, BackupWorkerConfig config, InstanceLeases leases, Clock clock) {
+            EventPublisher events, BackupWorkerConfig config, LeaseWaiter leaseWaiter,
+            TaskExecutionConfig execution, Clock clock) {
         this.executions = executions;
         this.taker = taker;
         this.store = store;
         this.cipher = cipher;
         this.events = events;
         this.config = config;
-        this.leaseWaiter = new LeaseWaiter(leases, clock, config.leaseRetryInterval(), config.delayReportInterval());
+        this.leaseWaiter = leaseWaiter;
+        this.maxAttempts = execution.maxAttempts();
         this.clock = clock;
     }
 
@@ -102,15 +106,9 @@ public class BackupRunner {
             announce(command, published.get(), task, attempt);
             return;
         }
-        if (attempt.number() > config.maxAttempts()) {
-            fail(command, task, attempt, new TaskError("WORKER_LOST", "The backup was started "
-                    + config.maxAttempts() + " times and its worker stopped each time."));
-            return;
-        }
-
         InstanceLeases.Lease lease;
         try {
-            lease = leaseWaiter.await(command.instanceId(), task, Retries.starting(attempt, config.maxAttempts(),
+            lease = leaseWaiter.await(command.instanceId(), task, Retries.starting(attempt, maxAttempts,
                     "connecting to the instance"));
         } catch (SQLException e) {
             fail(command, task, attempt, new TaskError("DATABASE_UNAVAILABLE",
@@ -203,7 +201,7 @@ public class BackupRunner {
             return;
         }
         store.delete(lost.instanceId, lost.backupId);
-        TaskError error = Retries.lost(lost);
+        TaskError error = Retries.lost(lost, maxAttempts);
         events.publish(Topics.BACKUP_EVENTS, BackupFailed.of(lost.taskId, lost.instanceId, lost.backupId, error,
                 clock.instant()));
         task.failed(error);

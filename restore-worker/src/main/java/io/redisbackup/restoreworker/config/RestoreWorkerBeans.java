@@ -1,13 +1,8 @@
 package io.redisbackup.restoreworker.config;
 
-import java.io.IOException;
 import java.time.Clock;
 
-import io.agroal.api.AgroalDataSource;
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.LocalDirectoryBackupStore;
-import io.redisbackup.contracts.secret.SecretCipher;
-import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
 import io.redisbackup.restoreworker.recovery.KeysLoader;
@@ -17,18 +12,6 @@ import jakarta.enterprise.inject.Produces;
 
 /** The worker's collaborators that are not beans of their own. */
 public class RestoreWorkerBeans {
-
-    @Produces
-    @ApplicationScoped
-    SecretCipher secretCipher(RestoreWorkerConfig config) {
-        return new SecretCipher(config.secretKey());
-    }
-
-    @Produces
-    @ApplicationScoped
-    BackupStore backupStore(RestoreWorkerConfig config) throws IOException {
-        return new LocalDirectoryBackupStore(config.backupDirectory());
-    }
 
     @Produces
     @ApplicationScoped
@@ -47,17 +30,5 @@ public class RestoreWorkerBeans {
     @ApplicationScoped
     KeysLoader keysLoader(Clock clock) {
         return new KeysLoader(clock);
-    }
-
-    @Produces
-    @ApplicationScoped
-    InstanceLeases instanceLeases(AgroalDataSource dataSource) {
-        return new InstanceLeases(dataSource);
-    }
-
-    @Produces
-    @ApplicationScoped
-    Clock clock() {
-        return Clock.systemUTC();
     }
 }

@@ -1,6 +1,5 @@
 package io.redisbackup.restoreworker.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
@@ -9,12 +8,6 @@ import io.smallrye.config.WithDefault;
 /** The restore worker's own settings, under {@code restore-worker.}. */
 @ConfigMapping(prefix = "restore-worker")
 public interface RestoreWorkerConfig {
-
-    /** Base64 of the 32-byte key the gateway seals instance passwords with. */
-    String secretKey();
-
-    /** The folder of the backup store. */
-    Path backupDirectory();
 
     /** How long to wait for a target instance to connect or to answer a batch. */
     @WithDefault("60s")
@@ -41,16 +34,4 @@ public interface RestoreWorkerConfig {
      */
     @WithDefault("1s")
     Duration progressInterval();
-
-    /** How often a recovery that waits for another task on its instance tries again. */
-    @WithDefault("1s")
-    Duration leaseRetryInterval();
-
-    /** How often a waiting recovery says it is still waiting. */
-    @WithDefault("30s")
-    Duration delayReportInterval();
-
-    /** How often one command is taken up again after its worker died, before the task is failed. */
-    @WithDefault("3")
-    int maxAttempts();
 }

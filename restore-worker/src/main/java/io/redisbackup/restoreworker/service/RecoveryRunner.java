@@ -27,7 +27,6 @@ import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
-import io.redisbackup.instancelease.InstanceLeases;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
@@ -38,9 +37,11 @@ import io.redisbackup.restoreworker.recovery.RedisVersions;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.Executions;
+import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.LeaseWaiter;
 import io.redisbackup.taskexecution.Retries;
 import io.redisbackup.taskexecution.TaskExecution;
+import io.redisbackup.taskexecution.TaskExecutionConfig;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -69,11 +70,12 @@ public class RecoveryRunner {
     private final EventPublisher events;
     private final LeaseWaiter leaseWaiter;
     private final RestoreWorkerConfig config;
+    private final int maxAttempts;
     private final Clock clock;
 
     public RecoveryRunner(Executions executions, BackupStore store, BackupVerifier verifier, InstanceLoader loader,
-            KeysLoader keysLoader, SecretCipher cipher, EventPublisher events, InstanceLeases leases,
-            RestoreWorkerConfig config, Clock clock) {
+            KeysLoader keysLoader, SecretCipher cipher, EventPublisher events, LeaseWaiter leaseWaiter,
+            RestoreWorkerConfig config, TaskExecutionConfig execution, Clock clock) {
         this.executions = executions;
         this.store = store;
         this.verifier = verifier;
@@ -81,8 +83,9 @@ public class RecoveryRunner {
         this.keysLoader = keysLoader;
         this.cipher = cipher;
         this.events = events;
-        this.leaseWaiter = new LeaseWaiter(leases, clock, config.leaseRetryInterval(), config.delayReportInterval());
+        this.leaseWaiter = leaseWaiter;
         this.config = config;
+        this.maxAttempts = execution.maxAttempts();
         this.clock = clock;
     }
 
@@ -107,10 +110,6 @@ public class RecoveryRunner {
         TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
                 type, command.trigger(), attempt.number());
         try {
-            if (attempt.number() > config.maxAttempts()) {
-                throw new RecoveryFailure(Retries.WORKER_LOST, "The recovery was started " + config.maxAttempts()
-                        + " times and its worker stopped each time.");
-            }
             Manifest manifest = store.manifest(command.sourceInstanceId(), command.backupId())
                     .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
                             "Backup " + command.backupId() + " is not in storage."));
@@ -119,7 +118,7 @@ public class RecoveryRunner {
                 verifier.verify(manifest);
             }
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
-                    Retries.starting(attempt, config.maxAttempts(), "checking the target instance"));
+                    Retries.starting(attempt, maxAttempts, "checking the target instance"));
                     Jedis target = connect(command, manifest)) {
                 Finished finished = keys == null ? replaceDataset(command, manifest, target, task, attempt)
                         : rewriteKeys(command, keys, manifest, target, task, attempt);
@@ -154,7 +153,7 @@ public class RecoveryRunner {
     }
 
     private void settle(TaskExecution lost) {
-        TaskReporter.forLost(events, clock, lost).failed(Retries.lost(lost));
+        TaskReporter.forLost(events, clock, lost).failed(Retries.lost(lost, maxAttempts));
         instanceStatus(lost.taskId, lost.instanceId, afterFailure(lost.taskType, lost.targetChangedAt != null));
         executions.settled(lost.taskId, TaskExecution.Status.FAILED);
     }

@@ -1,4 +1,4 @@
-package io.redisbackup.instancelease;
+package io.redisbackup.taskexecution;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

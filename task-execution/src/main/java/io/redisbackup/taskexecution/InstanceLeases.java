@@ -1,4 +1,4 @@
-package io.redisbackup.instancelease;
+package io.redisbackup.taskexecution;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
