@@ -45,9 +45,9 @@ import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.taskexecution.Attempt;
-import io.redisbackup.taskexecution.Executions;
 import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.TaskExecution;
+import io.redisbackup.taskexecution.TaskLedger;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
@@ -70,7 +70,7 @@ class BackupCommandsTest {
     @Inject
     InstanceLeases leases;
     @Inject
-    Executions executions;
+    TaskLedger ledger;
 
     TopicReader kafka;
     final UUID instanceId = UUID.randomUUID();
@@ -232,8 +232,8 @@ class BackupCommandsTest {
     @Test
     void anAttemptOvertakenByARedeliveryMayNotActAnyMore() {
         TakeBackupCommand command = command(source.port(), source.password());
-        Attempt first = run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
-        Attempt second = run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        Attempt first = run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        Attempt second = run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
         try (first; second) {
             assertEquals(2, second.number());
             assertThrows(Attempt.Fenced.class, first::renew);
@@ -241,15 +241,15 @@ class BackupCommandsTest {
             second.renew();
             assertTrue(second.finish(TaskExecution.Status.SUCCEEDED));
         }
-        assertInstanceOf(Executions.Done.class,
-                executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        assertInstanceOf(TaskLedger.Done.class,
+                ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
     }
 
     @Test
     void aTaskWhoseWorkerStoppedAsOftenAsAllowedIsLost() {
         TakeBackupCommand command = command(source.port(), source.password());
         for (int attempt = 1; attempt <= 3; attempt++) { // task-execution.max-attempts
-            run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+            run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
         }
         send(command); // the fourth delivery
 
@@ -263,7 +263,7 @@ class BackupCommandsTest {
     void aLostBackupFailsLeavesNothingAndNeverRuns() throws IOException {
         TakeBackupCommand command = command(source.port(), source.password());
         // an attempt whose worker died long ago, mid-transfer
-        run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
         ageHeartbeat(command.taskId());
         Path leftover = Files.createDirectories(Path.of("target/backups/staging", command.backupId() + "-1234"));
         Files.write(leftover.resolve(BackupStore.RDB), new byte[] { 'R', 'E', 'D', 'I', 'S' });
@@ -293,15 +293,15 @@ class BackupCommandsTest {
     @Test
     void theSweeperReportsALostAttemptThatNoCommandBringsBack() {
         TakeBackupCommand command = command(source.port(), source.password());
-        run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
         ageHeartbeat(command.taskId());
 
-        executions.sweep();
+        ledger.sweep();
 
         assertEquals("WORKER_LOST", ((BackupFailed) awaitBackupEvent(command, BackupFailed.class)).error().code());
         assertEquals(TaskStatus.FAILED, statuses(command, 1).get(0).status());
-        assertInstanceOf(Executions.Done.class,
-                executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        assertInstanceOf(TaskLedger.Done.class,
+                ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
     }
 
     @Test
@@ -312,19 +312,19 @@ class BackupCommandsTest {
         // a worker that published this backup and died before it said so
         TakeBackupCommand command = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
                 BackupType.MANUAL, Trigger.MANUAL, taken.endpoint(), Instant.now());
-        run(executions.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
         Path published = Path.of("target/backups/instances", instanceId.toString());
         copyTree(published.resolve(taken.backupId().toString()), published.resolve(command.backupId().toString()));
         ageHeartbeat(command.taskId());
 
-        executions.sweep();
+        ledger.sweep();
 
         awaitBackupEvent(command, BackupCompleted.class);
         assertEquals(TaskStatus.SUCCEEDED, statuses(command, 1).get(0).status());
     }
 
-    private static Attempt run(Executions.Start start) {
-        return assertInstanceOf(Executions.Run.class, start).attempt();
+    private static Attempt run(TaskLedger.Start start) {
+        return assertInstanceOf(TaskLedger.Run.class, start).attempt();
     }
 
     private static void ageHeartbeat(UUID taskId) {

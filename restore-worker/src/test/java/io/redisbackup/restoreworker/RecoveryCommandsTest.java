@@ -42,9 +42,9 @@ import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.taskexecution.Attempt;
-import io.redisbackup.taskexecution.Executions;
 import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.TaskExecution;
+import io.redisbackup.taskexecution.TaskLedger;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
@@ -64,7 +64,7 @@ class RecoveryCommandsTest {
     @Inject
     InstanceLeases leases;
     @Inject
-    Executions executions;
+    TaskLedger ledger;
 
     @TempDir
     Path dir;
@@ -198,8 +198,8 @@ class RecoveryCommandsTest {
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         RecoverInstanceCommand command = command(backup);
         // an attempt that began to empty the instance, whose worker died long ago
-        Executions.Run run = assertInstanceOf(Executions.Run.class,
-                executions.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL));
+        TaskLedger.Run run = assertInstanceOf(TaskLedger.Run.class,
+                ledger.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL));
         try (Attempt attempt = run.attempt()) {
             attempt.changingTarget();
         }
@@ -230,14 +230,14 @@ class RecoveryCommandsTest {
     void aLostRecoveryThatHadNotBegunLeavesTheInstanceRunning() throws Exception {
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         RecoverInstanceCommand command = command(backup);
-        assertInstanceOf(Executions.Run.class,
-                executions.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL)).attempt()
+        assertInstanceOf(TaskLedger.Run.class,
+                ledger.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL)).attempt()
                 .close();
         QuarkusTransaction.requiringNew().run(() -> TaskExecution.update("heartbeatAt = ?1 where taskId = ?2",
                 Instant.now().minus(Duration.ofHours(1)), command.taskId()));
         String before = target.digest();
 
-        executions.sweep();
+        ledger.sweep();
 
         assertEquals("WORKER_LOST", awaitEnd(command).error().code());
         Awaitility.await().atMost(Duration.ofSeconds(30))

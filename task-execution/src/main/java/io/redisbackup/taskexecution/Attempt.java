@@ -10,14 +10,14 @@ import java.util.UUID;
  */
 public final class Attempt implements AutoCloseable {
 
-    private final Executions executions;
+    private final TaskLedger ledger;
     private final UUID taskId;
     private final int number;
     private volatile boolean fenced;
     private volatile boolean targetChanged;
 
-    Attempt(Executions executions, UUID taskId, int number, boolean targetChanged) {
-        this.executions = executions;
+    Attempt(TaskLedger ledger, UUID taskId, int number, boolean targetChanged) {
+        this.ledger = ledger;
         this.taskId = taskId;
         this.number = number;
         this.targetChanged = targetChanged;
@@ -34,7 +34,7 @@ public final class Attempt implements AutoCloseable {
 
     /** Renews the attempt's hold on its task; {@link Fenced} when it has none any more. */
     public void renew() {
-        if (fenced || !executions.renew(taskId, number)) {
+        if (fenced || !ledger.renew(taskId, number)) {
             fenced = true;
             throw new Fenced(taskId, number);
         }
@@ -42,7 +42,7 @@ public final class Attempt implements AutoCloseable {
 
     /** {@link #renew}, and notes that the attempt is about to change its target (a recovery empties the instance). */
     public void changingTarget() {
-        if (fenced || !executions.changingTarget(taskId, number)) {
+        if (fenced || !ledger.changingTarget(taskId, number)) {
             fenced = true;
             throw new Fenced(taskId, number);
         }
@@ -63,18 +63,18 @@ public final class Attempt implements AutoCloseable {
 
     /** Records the outcome; false (and nothing recorded) if the attempt was fenced meanwhile. */
     public boolean finish(TaskExecution.Status outcome) {
-        return executions.finish(taskId, number, outcome);
+        return ledger.finish(taskId, number, outcome);
     }
 
     void heartbeat() {
-        if (!fenced && !executions.renew(taskId, number)) {
+        if (!fenced && !ledger.renew(taskId, number)) {
             fenced = true;
         }
     }
 
     @Override
     public void close() {
-        executions.release(this);
+        ledger.release(this);
     }
 
     /** Throws the {@link Fenced} that a failure wraps (a callback's, caught by code that knows nothing of attempts). */

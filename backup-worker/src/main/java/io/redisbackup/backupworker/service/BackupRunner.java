@@ -36,12 +36,12 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
-import io.redisbackup.taskexecution.Executions;
 import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.LeaseWaiter;
 import io.redisbackup.taskexecution.Retries;
 import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskExecutionConfig;
+import io.redisbackup.taskexecution.TaskLedger;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,7 +57,7 @@ public class BackupRunner {
 
     private static final Logger LOG = Logger.getLogger(BackupRunner.class);
 
-    private final Executions executions;
+    private final TaskLedger ledger;
     private final SnapshotTaker taker;
     private final BackupStore store;
     private final SecretCipher cipher;
@@ -67,10 +67,10 @@ public class BackupRunner {
     private final int maxAttempts;
     private final Clock clock;
 
-    public BackupRunner(Executions executions, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
+    public BackupRunner(TaskLedger ledger, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
             EventPublisher events, BackupWorkerConfig config, LeaseWaiter leaseWaiter,
             TaskExecutionConfig execution, Clock clock) {
-        this.executions = executions;
+        this.ledger = ledger;
         this.taker = taker;
         this.store = store;
         this.cipher = cipher;
@@ -82,11 +82,11 @@ public class BackupRunner {
     }
 
     public void take(TakeBackupCommand command) throws IOException {
-        switch (executions.begin(command, command.backupId(), TaskType.BACKUP, command.trigger())) {
-            case Executions.Done done ->
+        switch (ledger.begin(command, command.backupId(), TaskType.BACKUP, command.trigger())) {
+            case TaskLedger.Done done ->
                 LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
-            case Executions.Lost lost -> settle(lost.execution());
-            case Executions.Run run -> {
+            case TaskLedger.Lost lost -> settle(lost.execution());
+            case TaskLedger.Run run -> {
                 try (Attempt attempt = run.attempt()) {
                     take(command, attempt);
                 } catch (Attempt.Fenced fenced) {
@@ -153,11 +153,11 @@ public class BackupRunner {
     }
 
     public void delete(DeleteBackupCommand command) throws IOException {
-        switch (executions.begin(command, command.backupId(), TaskType.DELETE_BACKUP, command.trigger())) {
-            case Executions.Done done -> {
+        switch (ledger.begin(command, command.backupId(), TaskType.DELETE_BACKUP, command.trigger())) {
+            case TaskLedger.Done done -> {
             }
-            case Executions.Lost lost -> settle(lost.execution());
-            case Executions.Run run -> {
+            case TaskLedger.Lost lost -> settle(lost.execution());
+            case TaskLedger.Run run -> {
                 try (Attempt attempt = run.attempt()) {
                     TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(),
                             command.backupId(), TaskType.DELETE_BACKUP, command.trigger(), attempt.number());
@@ -183,7 +183,7 @@ public class BackupRunner {
      * (the task SUCCEEDED); otherwise whatever it staged is removed and the task and the backup FAILED. A lost
      * deletion is carried out, as deleting again is harmless.
      */
-    void onLost(@Observes Executions.LostTask lost) throws IOException {
+    void onLost(@Observes TaskLedger.LostTask lost) throws IOException {
         settle(lost.execution());
     }
 
@@ -191,13 +191,13 @@ public class BackupRunner {
         TaskReporter task = TaskReporter.forLost(events, clock, lost);
         if (lost.taskType == TaskType.DELETE_BACKUP) {
             deleteFiles(lost.instanceId, lost.backupId, lost.taskId, task);
-            executions.settled(lost.taskId, TaskExecution.Status.SUCCEEDED);
+            ledger.settled(lost.taskId, TaskExecution.Status.SUCCEEDED);
             return;
         }
         Optional<Manifest> published = store.manifest(lost.instanceId, lost.backupId);
         if (published.isPresent()) {
             announce(lost.taskId, lost.instanceId, lost.backupId, published.get(), task);
-            executions.settled(lost.taskId, TaskExecution.Status.SUCCEEDED);
+            ledger.settled(lost.taskId, TaskExecution.Status.SUCCEEDED);
             return;
         }
         store.delete(lost.instanceId, lost.backupId);
@@ -205,7 +205,7 @@ public class BackupRunner {
         events.publish(Topics.BACKUP_EVENTS, BackupFailed.of(lost.taskId, lost.instanceId, lost.backupId, error,
                 clock.instant()));
         task.failed(error);
-        executions.settled(lost.taskId, TaskExecution.Status.FAILED);
+        ledger.settled(lost.taskId, TaskExecution.Status.FAILED);
     }
 
     private void announce(TakeBackupCommand command, Manifest manifest, TaskReporter task, Attempt attempt) {

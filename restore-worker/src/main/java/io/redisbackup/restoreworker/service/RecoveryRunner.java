@@ -36,12 +36,12 @@ import io.redisbackup.restoreworker.recovery.RecoveryTarget;
 import io.redisbackup.restoreworker.recovery.RedisVersions;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
-import io.redisbackup.taskexecution.Executions;
 import io.redisbackup.taskexecution.InstanceLeases;
 import io.redisbackup.taskexecution.LeaseWaiter;
 import io.redisbackup.taskexecution.Retries;
 import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskExecutionConfig;
+import io.redisbackup.taskexecution.TaskLedger;
 import io.redisbackup.taskexecution.TaskReporter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -61,7 +61,7 @@ public class RecoveryRunner {
 
     private static final Logger LOG = Logger.getLogger(RecoveryRunner.class);
 
-    private final Executions executions;
+    private final TaskLedger ledger;
     private final BackupStore store;
     private final BackupVerifier verifier;
     private final InstanceLoader loader;
@@ -73,10 +73,10 @@ public class RecoveryRunner {
     private final int maxAttempts;
     private final Clock clock;
 
-    public RecoveryRunner(Executions executions, BackupStore store, BackupVerifier verifier, InstanceLoader loader,
+    public RecoveryRunner(TaskLedger ledger, BackupStore store, BackupVerifier verifier, InstanceLoader loader,
             KeysLoader keysLoader, SecretCipher cipher, EventPublisher events, LeaseWaiter leaseWaiter,
             RestoreWorkerConfig config, TaskExecutionConfig execution, Clock clock) {
-        this.executions = executions;
+        this.ledger = ledger;
         this.store = store;
         this.verifier = verifier;
         this.loader = loader;
@@ -91,11 +91,11 @@ public class RecoveryRunner {
 
     public void recover(RestoreWorkerCommand command) {
         TaskType type = command instanceof RecoverKeysCommand ? TaskType.RECOVER_KEYS : TaskType.RECOVER_INSTANCE;
-        switch (executions.begin(command, command.backupId(), type, command.trigger())) {
-            case Executions.Done done ->
+        switch (ledger.begin(command, command.backupId(), type, command.trigger())) {
+            case TaskLedger.Done done ->
                 LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
-            case Executions.Lost lost -> settle(lost.execution());
-            case Executions.Run run -> {
+            case TaskLedger.Lost lost -> settle(lost.execution());
+            case TaskLedger.Run run -> {
                 try (Attempt attempt = run.attempt()) {
                     recover(command, type, attempt);
                 } catch (Attempt.Fenced fenced) {
@@ -148,14 +148,14 @@ public class RecoveryRunner {
      * Reports a recovery whose worker was lost (this worker's or another's): the task FAILED, and the instance
      * {@code Recovery Failed} if a whole-instance recovery had begun to empty it, else {@code Running}.
      */
-    void onLost(@Observes Executions.LostTask lost) {
+    void onLost(@Observes TaskLedger.LostTask lost) {
         settle(lost.execution());
     }
 
     private void settle(TaskExecution lost) {
         TaskReporter.forLost(events, clock, lost).failed(Retries.lost(lost, maxAttempts));
         instanceStatus(lost.taskId, lost.instanceId, afterFailure(lost.taskType, lost.targetChangedAt != null));
-        executions.settled(lost.taskId, TaskExecution.Status.FAILED);
+        ledger.settled(lost.taskId, TaskExecution.Status.FAILED);
     }
 
     /** An instance whose whole dataset a failed recovery began to replace may hold part of the backup: it says so. */

@@ -20,14 +20,14 @@ import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
 
 /**
- * The record of commands taken up, in the worker's own schema: what makes a redelivered command harmless, and what
- * fences a lost attempt. Every transaction here is its own (programmatic, so that the {@link Attempt}s this class
+ * The worker's ledger of the commands it took up ({@code task_execution}, in the worker's own schema): what makes a
+ * redelivered command harmless, and what fences a lost attempt. Every transaction here is its own (programmatic, so that the {@link Attempt}s this class
  * hands out get them too).
  */
 @ApplicationScoped
-public class Executions {
+public class TaskLedger {
 
-    private static final Logger LOG = Logger.getLogger(Executions.class);
+    private static final Logger LOG = Logger.getLogger(TaskLedger.class);
     /** A LOST row still LOST after this was left by a worker that died while reporting it: report it again. */
     private static final Duration UNREPORTED = Duration.ofMinutes(1);
 
@@ -36,7 +36,7 @@ public class Executions {
     private final Event<LostTask> lostTasks;
     private final Map<UUID, Attempt> held = new ConcurrentHashMap<>();
 
-    public Executions(Clock clock, TaskExecutionConfig config, Event<LostTask> lostTasks) {
+    public TaskLedger(Clock clock, TaskExecutionConfig config, Event<LostTask> lostTasks) {
         this.clock = clock;
         this.config = config;
         this.lostTasks = lostTasks;
