@@ -3,7 +3,6 @@ package io.redisbackup.localstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -121,7 +120,9 @@ class ComposeFileTest {
 
     @Test
     void isAcceptedByDockerCompose() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (.ci/run installs it)");
+        // never skipped: a check that did not run is not a pass
+        assertTrue(onPath("docker-compose"), "docker-compose is not installed: apt-get install docker-compose "
+                + "(.ci/run installs it); it only reads docker-compose.yml, no Docker engine is needed");
         Process check = new ProcessBuilder("docker-compose", "config", "-q").directory(ROOT.toFile())
                 .redirectErrorStream(true).start();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -12,7 +12,7 @@ import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
 import io.redisbackup.problems.ApiProblem;
 import io.redisbackup.taskcenter.Task;
-import io.redisbackup.taskcenter.TaskStatusChange;
+import io.redisbackup.taskcenter.TaskHistoryEntry;
 import io.redisbackup.taskcenter.service.TaskQuery;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -56,6 +56,6 @@ public class TaskResource {
         if (task == null) {
             throw ApiProblem.notFound("task", id);
         }
-        return TaskView.of(task, TaskStatusChange.of(taskId));
+        return TaskView.of(task, TaskHistoryEntry.of(taskId));
     }
 }

@@ -13,7 +13,7 @@ import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.taskcenter.Task;
-import io.redisbackup.taskcenter.TaskStatusChange;
+import io.redisbackup.taskcenter.TaskHistoryEntry;
 
 /** A task as the task center shows it; {@code history} only when one task is asked for. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,7 +25,7 @@ public record TaskView(UUID id, TaskType type, UUID instanceId, String project, 
     public record Change(TaskStatus status, Instant at, String message, Integer attempt) {
     }
 
-    static TaskView of(Task task, List<TaskStatusChange> history) {
+    static TaskView of(Task task, List<TaskHistoryEntry> history) {
         return new TaskView(task.id, task.type, task.instanceId, task.project, task.backupId, task.trigger, task.status,
                 task.progress, task.message, task.errorCode == null ? null : new TaskError(task.errorCode, task.errorMessage),
                 task.result, task.createdAt, task.startedAt, task.finishedAt, task.updatedAt, task.attempt,

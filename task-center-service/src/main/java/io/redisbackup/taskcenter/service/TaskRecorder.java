@@ -9,7 +9,7 @@ import org.jboss.logging.Logger;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.taskcenter.Task;
-import io.redisbackup.taskcenter.TaskStatusChange;
+import io.redisbackup.taskcenter.TaskHistoryEntry;
 import io.redisbackup.taskcenter.config.TaskCenterConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -125,7 +125,7 @@ public class TaskRecorder {
     }
 
     private static void record(Task task, long sequence, Instant at, String message) {
-        TaskStatusChange change = new TaskStatusChange();
+        TaskHistoryEntry change = new TaskHistoryEntry();
         change.attempt = task.attempt;
         change.taskId = task.id;
         change.sequence = sequence;

@@ -16,10 +16,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One status a task went through. */
+/** One line of a task's history: a status it went through, a new attempt at it, or a note (no news for long). */
 @Entity
 @Table(name = "task_status_change")
-public class TaskStatusChange extends PanacheEntityBase {
+public class TaskHistoryEntry extends PanacheEntityBase {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -35,7 +35,7 @@ public class TaskStatusChange extends PanacheEntityBase {
     /** The worker's attempt the change came from; null for the gateway's and the task center's own. */
     public Integer attempt;
 
-    public static List<TaskStatusChange> of(UUID taskId) {
+    public static List<TaskHistoryEntry> of(UUID taskId) {
         return list("taskId", Sort.ascending("sequence"), taskId);
     }
 }
