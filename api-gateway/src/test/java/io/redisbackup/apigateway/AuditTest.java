@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.contracts.AuditRecorded;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
@@ -56,7 +56,7 @@ class AuditTest extends GatewayTest {
         String all = trail.prettify();
         assertFalse(all.contains(viewer) || all.contains(ADMIN_TOKEN) || all.contains(redis.password()));
 
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             List<AuditRecorded> messages = kafka.await(Topics.AUDIT_EVENTS, instance, 3, Duration.ofSeconds(30))
                     .stream().map(json -> MessageCodec.fromJson(json, AuditRecorded.class)).toList();
             assertTrue(messages.stream().anyMatch(m -> m.outcome() == 403), messages.toString());

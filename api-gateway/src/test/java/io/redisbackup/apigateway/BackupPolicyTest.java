@@ -26,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.contracts.BackupPolicyChanged;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
@@ -56,7 +56,7 @@ class BackupPolicyTest extends GatewayTest {
                 .body("timePeriod", equalTo("23:00-00:00"))
                 .body("timezone", equalTo("Asia/Shanghai"));
 
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             List<String> published = kafka.await(Topics.BACKUP_POLICIES, id, 2, Duration.ofSeconds(30));
             BackupPolicyChanged latest = MessageCodec.fromJson(published.get(1), BackupPolicyChanged.class);
             assertEquals(2, latest.revision());
@@ -106,7 +106,7 @@ class BackupPolicyTest extends GatewayTest {
     void aRemovedInstanceLeavesATombstone() {
         String id = register(redis, "removed");
         // through the API a removal asks the task center first, which these tests run without
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             kafka.await(Topics.BACKUP_POLICIES, id, 1, Duration.ofSeconds(30));
             io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
                 Instance.deleteById(UUID.fromString(id));

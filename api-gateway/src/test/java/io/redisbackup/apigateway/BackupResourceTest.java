@@ -47,14 +47,14 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
 class BackupResourceTest extends GatewayTest {
 
-    TopicReader kafka;
+    TopicClient kafka;
 
     @AfterEach
     void closeKafka() {
@@ -74,7 +74,7 @@ class BackupResourceTest extends GatewayTest {
         String taskId = accepted.path("taskId");
         String backupId = accepted.path("backupId");
 
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         TakeBackupCommand command = MessageCodec.fromJson(
                 kafka.await(Topics.BACKUP_COMMANDS, instanceId, 1, Duration.ofSeconds(30)).get(0), TakeBackupCommand.class);
         assertEquals(taskId, command.taskId().toString());
@@ -99,7 +99,7 @@ class BackupResourceTest extends GatewayTest {
         String instanceId = register(redis, "secret-check");
         given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
                 .then().statusCode(202);
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         kafka.await(Topics.BACKUP_COMMANDS, instanceId, 1, Duration.ofSeconds(30));
         for (String topic : List.of(Topics.BACKUP_COMMANDS, Topics.TASK_STATUS)) {
             for (String value : kafka.readAll(topic, instanceId)) {
@@ -121,7 +121,7 @@ class BackupResourceTest extends GatewayTest {
         UUID instance = UUID.fromString(instanceId);
         UUID backup = UUID.fromString(backupId);
         Instant started = Instant.parse("2026-11-24T02:00:00Z");
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         publish(BackupStarted.of(UUID.randomUUID(), instance, backup, started));
         publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, started, backup, started,
                 started.plusSeconds(2), rdb.length, 42, sha256, "7.0.15", 10));
@@ -150,7 +150,7 @@ class BackupResourceTest extends GatewayTest {
         byte[] rdb = new byte[300_000];
         new java.util.Random(7).nextBytes(rdb);
         String sha256 = store(instance, backup, rdb);
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), backup,
                 Instant.now(), Instant.now(), rdb.length, 42, sha256, "7.0.15", 10));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
@@ -179,7 +179,7 @@ class BackupResourceTest extends GatewayTest {
     void aRecoveryThatFindsDamageMarksTheBackupCorrupt() {
         String instanceId = register(redis, "found-by-recovery");
         String backupId = succeededBackup(instanceId);
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         publish(BackupCorrupted.of(UUID.randomUUID(), UUID.fromString(instanceId), UUID.fromString(backupId),
                 new TaskError("BACKUP_CHECKSUM_MISMATCH", "does not match its SHA-256"), Instant.now()));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
@@ -201,7 +201,7 @@ class BackupResourceTest extends GatewayTest {
 
         UUID instance = UUID.fromString(instanceId);
         UUID backup = UUID.fromString(backupId);
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), backup,
                 Instant.now(), Instant.now(), 1, 0, "00", "7.0.15", 10));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)

@@ -21,7 +21,7 @@ import io.redisbackup.testsupport.DefaultBearer;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -66,7 +66,7 @@ abstract class GatewayTest {
         String backupId = given().spec(as(ADMIN_TOKEN)).contentType(ContentType.JSON)
                 .post("/api/v1/instances/" + instanceId + "/backups")
                 .then().statusCode(202).extract().path("backupId");
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             kafka.send(Topics.BACKUP_EVENTS, instanceId, MessageCodec.toJson(new BackupCompleted(1, UUID.randomUUID(),
                     UUID.randomUUID(), UUID.fromString(instanceId), Instant.now(), UUID.fromString(backupId),
                     Instant.now(), Instant.now(), 1, 0, "00", "7.0.15", 10)));

@@ -25,7 +25,7 @@ import io.redisbackup.apigateway.service.InstanceService;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.testsupport.RecordingListener;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.redisbackup.testsupport.UnboundSeals;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -72,7 +72,7 @@ class InstanceResourceTest extends GatewayTest {
         String id = register(redis, "sealed-long-ago");
         QuarkusTransaction.requiringNew().run(() -> Instance.<Instance>findById(UUID.fromString(id)).passwordSealed =
                 UnboundSeals.seal(secretKey, redis.password()));
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             int before = kafka.readAll(Topics.BACKUP_POLICIES, id).size();
 
             assertTrue(instances.sealUnboundPasswords() >= 1);

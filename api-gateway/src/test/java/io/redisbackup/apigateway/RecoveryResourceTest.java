@@ -25,7 +25,7 @@ import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.contracts.RestoreWorkerCommand;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
@@ -38,7 +38,7 @@ class RecoveryResourceTest extends GatewayTest {
         String backupId = succeededBackup(instanceId);
 
         String taskId = recover(instanceId, backupId, redis.password()).statusCode(202).extract().path("taskId");
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             RecoverInstanceCommand command = (RecoverInstanceCommand) MessageCodec.fromJson(
                     kafka.await(Topics.RESTORE_COMMANDS, instanceId, 1, Duration.ofSeconds(30)).get(0),
                     RestoreWorkerCommand.class);
@@ -63,7 +63,7 @@ class RecoveryResourceTest extends GatewayTest {
         String instanceId = register(redis, "part-way");
         String backupId = succeededBackup(instanceId);
         String taskId = recover(instanceId, backupId, redis.password()).statusCode(202).extract().path("taskId");
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             status(kafka, taskId, instanceId, InstanceStatus.RECOVERING_BY_BACKUP_ID);
             awaitInstanceStatus(instanceId, "Recovering Backup by Backup ID");
             status(kafka, taskId, instanceId, InstanceStatus.RECOVERY_FAILED);
@@ -79,7 +79,7 @@ class RecoveryResourceTest extends GatewayTest {
         }
     }
 
-    private static void status(TopicReader kafka, String taskId, String instanceId, InstanceStatus status) {
+    private static void status(TopicClient kafka, String taskId, String instanceId, InstanceStatus status) {
         kafka.send(Topics.INSTANCE_STATUS, instanceId, MessageCodec.toJson(InstanceStatusChanged.of(
                 UUID.fromString(taskId), UUID.fromString(instanceId), status, Instant.now())));
     }
@@ -149,7 +149,7 @@ class RecoveryResourceTest extends GatewayTest {
         String backupId = succeededBackup(instanceId);
         String taskId = keys(instanceId, Map.of("backupId", backupId, "mode", "KEYS", "password", redis.password(),
                 "keys", "user:1;a\\;b;bin\\x00\\xff; spaced ;user:1")).statusCode(202).extract().path("taskId");
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             RecoverKeysCommand command = (RecoverKeysCommand) MessageCodec.fromJson(
                     kafka.await(Topics.RESTORE_COMMANDS, instanceId, 1, Duration.ofSeconds(30)).get(0),
                     RestoreWorkerCommand.class);

@@ -20,7 +20,7 @@ import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
@@ -39,7 +39,7 @@ class RetentionTest extends GatewayTest {
             given().get("/api/v1/backups/" + older).then().body("status", equalTo("DELETING"));
         });
         given().get("/api/v1/backups/" + newest).then().body("status", equalTo("SUCCEEDED"));
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             List<DeleteBackupCommand> deletions = deletions(kafka, instanceId, 2);
             assertEquals(List.of(Trigger.SCHEDULED, Trigger.SCHEDULED), deletions.stream().map(DeleteBackupCommand::trigger).toList());
 
@@ -57,7 +57,7 @@ class RetentionTest extends GatewayTest {
         String backupId = given().contentType(ContentType.JSON).body(Map.of("retentionDays", 1))
                 .when().post("/api/v1/instances/" + instance + "/backups").then().statusCode(202).extract().path("backupId");
         Instant finished = Instant.now().minus(Duration.ofDays(days));
-        try (TopicReader kafka = new TopicReader()) {
+        try (TopicClient kafka = new TopicClient()) {
             kafka.send(Topics.BACKUP_EVENTS, instance.toString(), MessageCodec.toJson(new BackupCompleted(1,
                     UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), UUID.fromString(backupId),
                     finished.minusSeconds(5), finished, 10, 1, "00", "7.0.15", 10)));
@@ -68,7 +68,7 @@ class RetentionTest extends GatewayTest {
         return backupId;
     }
 
-    private static List<DeleteBackupCommand> deletions(TopicReader kafka, String instanceId, int count) {
+    private static List<DeleteBackupCommand> deletions(TopicClient kafka, String instanceId, int count) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readAll(Topics.BACKUP_COMMANDS, instanceId)
                 .stream().map(json -> MessageCodec.fromJson(json, BackupWorkerCommand.class))
                 .filter(DeleteBackupCommand.class::isInstance).map(DeleteBackupCommand.class::cast).toList(),

@@ -53,7 +53,7 @@ import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
 import io.redisbackup.testsupport.RecordingListener;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import jakarta.inject.Inject;
 
 @QuarkusTest
@@ -72,7 +72,7 @@ class BackupCommandsTest {
     @Inject
     TaskLedger ledger;
 
-    TopicReader kafka;
+    TopicClient kafka;
     final UUID instanceId = UUID.randomUUID();
 
     @TempDir
@@ -91,7 +91,7 @@ class BackupCommandsTest {
 
     @BeforeEach
     void connect() {
-        kafka = new TopicReader();
+        kafka = new TopicClient();
     }
 
     @AfterEach

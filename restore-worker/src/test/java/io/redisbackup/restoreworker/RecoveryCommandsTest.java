@@ -49,7 +49,7 @@ import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import jakarta.inject.Inject;
 
 @QuarkusTest
@@ -69,14 +69,14 @@ class RecoveryCommandsTest {
     @TempDir
     Path dir;
 
-    TopicReader kafka;
+    TopicClient kafka;
     RedisServer source;
     RedisServer target;
     final UUID targetId = UUID.randomUUID();
 
     @BeforeEach
     void start() {
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         source = RedisServer.start();
         target = RedisServer.start();
         Datasets.everyType(source);

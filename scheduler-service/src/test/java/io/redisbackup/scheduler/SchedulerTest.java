@@ -39,7 +39,7 @@ import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.scheduler.service.BackupScheduler;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import jakarta.inject.Inject;
 
 @QuarkusTest
@@ -55,12 +55,12 @@ class SchedulerTest {
     @Inject
     BackupScheduler scheduler;
 
-    TopicReader kafka;
+    TopicClient kafka;
     final UUID instance = UUID.randomUUID();
 
     @BeforeEach
     void connect() {
-        kafka = new TopicReader();
+        kafka = new TopicClient();
         clock.set(Instant.parse("2026-11-23T12:00:00Z")); // nobody's period: a Monday noon
     }
 

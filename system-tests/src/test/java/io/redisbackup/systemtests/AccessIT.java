@@ -23,7 +23,7 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.DefaultBearer;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -128,7 +128,7 @@ class AccessIT extends SystemTest {
             String text = Files.readString(log);
             secrets.stream().filter(text::contains).forEach(secret -> places.add(log.getFileName().toString()));
         }
-        try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+        try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
             List<String> keys = new ArrayList<>(instances);
             keys.add(AuditRecorded.NO_INSTANCE.toString());
             for (String topic : Topics.ALL) {

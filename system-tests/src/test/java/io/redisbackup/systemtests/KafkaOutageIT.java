@@ -21,7 +21,7 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 
 /**
  * Kafka stopped and started again, before and in the middle of a backup: a task accepted meanwhile is visible as
@@ -85,7 +85,7 @@ class KafkaOutageIT extends SystemTest {
     }
 
     private void assertRanOnce(String instanceId, String taskId) {
-        try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+        try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
             List<TaskStatusChanged> statuses = kafka.readAll(Topics.TASK_STATUS, instanceId).stream()
                     .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
                     .filter(e -> e.taskId().toString().equals(taskId)).toList();

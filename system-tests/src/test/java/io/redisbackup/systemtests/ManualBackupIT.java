@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -140,7 +140,7 @@ class ManualBackupIT extends SystemTest {
                     given().get("/api/v1/instances/" + instanceId + "/backups").asString() }) {
                 assertFalse(answer.contains(password), answer);
             }
-            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+            try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
                 for (String topic : Topics.ALL) {
                     for (String value : kafka.readAll(topic, instanceId)) {
                         assertFalse(value.contains(password), topic + ": " + value);

@@ -22,7 +22,7 @@ import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 
 /**
@@ -52,7 +52,7 @@ class RecoveryIT extends SystemTest {
             assertEquals(digestAtBackup, source.digest());
             given().get("/api/v1/tasks/" + taskId).then().body("type", equalTo("RECOVER_INSTANCE"))
                     .body("result.keysExpired", equalTo(0));
-            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+            try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
                 List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, instanceId).stream()
                         .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
                 assertEquals(List.of(InstanceStatus.RECOVERING_BY_BACKUP_ID, InstanceStatus.RUNNING), statuses);
@@ -109,7 +109,7 @@ class RecoveryIT extends SystemTest {
             untouched.forEach((name, digest) -> assertEquals(digest, now.get(name), name));
             long ttl = (Long) source.call("PTTL", "with space");
             assertTrue(ttl > 4_000_000 && ttl <= 5_000_000, "the key keeps its remaining TTL: " + ttl);
-            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+            try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
                 List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, instanceId).stream()
                         .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
                 assertEquals(List.of(InstanceStatus.RECOVERING_BY_KEY, InstanceStatus.RUNNING), statuses);

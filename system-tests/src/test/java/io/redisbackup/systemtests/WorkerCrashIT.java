@@ -26,7 +26,7 @@ import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
 
 /**
@@ -134,7 +134,7 @@ class WorkerCrashIT extends SystemTest {
             assertEquals(before, redis.digest(), "the instance was not flushed or loaded again");
             assertEquals("by the owner", redis.callString("GET", "written-meanwhile"));
             assertTrue(loaded < 300_000, "killed part-way: " + loaded + " keys");
-            try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+            try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
                 List<InstanceStatus> statuses = kafka.readAll(Topics.INSTANCE_STATUS, recoveredId).stream()
                         .map(json -> MessageCodec.fromJson(json, InstanceStatusChanged.class).status()).toList();
                 assertEquals(List.of(InstanceStatus.RECOVERING_BY_BACKUP_ID, InstanceStatus.RECOVERY_FAILED), statuses);
@@ -153,7 +153,7 @@ class WorkerCrashIT extends SystemTest {
     }
 
     private List<TaskStatusChanged> taskEvents(String instanceId, String taskId) {
-        try (TopicReader kafka = new TopicReader(platform.bootstrapServers())) {
+        try (TopicClient kafka = new TopicClient(platform.bootstrapServers())) {
             return kafka.readAll(Topics.TASK_STATUS, instanceId).stream()
                     .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
                     .filter(e -> e.taskId().toString().equals(taskId)).toList();

@@ -33,7 +33,7 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
-import io.redisbackup.testsupport.TopicReader;
+import io.redisbackup.testsupport.TopicClient;
 
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
@@ -43,12 +43,12 @@ class TaskCenterTest {
     /** As application.properties sets it for tests: what the gateway sends. */
     static final String SERVICE_TOKEN = "task-center-test-service-token-0123456789";
 
-    TopicReader kafka;
+    TopicClient kafka;
     final UUID instance = UUID.randomUUID();
 
     @BeforeEach
     void connect() {
-        kafka = new TopicReader();
+        kafka = new TopicClient();
     }
 
     @AfterEach

@@ -19,16 +19,16 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** Reads and writes topics of the test broker the way any outside Kafka client would: plain strings. */
-public final class TopicReader implements AutoCloseable {
+public final class TopicClient implements AutoCloseable {
 
     private final KafkaCompanion kafka;
     private final String bootstrapServers;
 
-    public TopicReader() {
+    public TopicClient() {
         this(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
     }
 
-    public TopicReader(String bootstrapServers) {
+    public TopicClient(String bootstrapServers) {
         this.kafka = new KafkaCompanion(bootstrapServers);
         this.bootstrapServers = bootstrapServers;
     }
