@@ -2,10 +2,17 @@ package io.redisbackup.backupstore;
 
 import java.util.zip.CRC32C;
 
-/** The CRC32C a manifest records for a file: 8 lowercase hex digits. */
+/** CRC32C, and the form a manifest records it in for a file: 8 lowercase hex digits. */
 public final class Crc32c {
 
     private Crc32c() {
+    }
+
+    /** The CRC32C of {@code bytes}. */
+    public static int of(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
     }
 
     public static String hex(CRC32C crc) {

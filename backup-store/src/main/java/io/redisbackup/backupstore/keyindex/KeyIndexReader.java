@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.redisbackup.backupstore.Crc32c;
+
 /**
  * Finds keys in a backup's key index ({@link KeyIndexFormat}) without reading it all: it keeps the sparse index
  * (one key in every {@value KeyIndexFormat#BLOCK}) in memory and reads one block of entries per key looked up.
@@ -50,7 +52,7 @@ public final class KeyIndexReader implements AutoCloseable {
             if (size < KeyIndexFormat.HEADER_BYTES + KeyIndexFormat.FOOTER_BYTES) {
                 throw new DamagedBackupException("The key index is cut short: " + size + " bytes");
             }
-            ByteBuffer header = read(channel, 0, KeyIndexFormat.HEADER_BYTES);
+            ByteBuffer header = Channels.read(channel, 0, KeyIndexFormat.HEADER_BYTES);
             byte[] magic = new byte[4];
             header.get(magic);
             int format = header.getShort() & 0xffff;
@@ -59,7 +61,7 @@ public final class KeyIndexReader implements AutoCloseable {
                 throw new DamagedBackupException("Not a key index of format " + KeyIndexFormat.FORMAT);
             }
             long sparseEnd = size - KeyIndexFormat.FOOTER_BYTES;
-            ByteBuffer footer = read(channel, sparseEnd, KeyIndexFormat.FOOTER_BYTES);
+            ByteBuffer footer = Channels.read(channel, sparseEnd, KeyIndexFormat.FOOTER_BYTES);
             long sparseOffset = footer.getLong();
             int sparseCount = footer.getInt();
             long entries = footer.getLong();
@@ -71,8 +73,8 @@ public final class KeyIndexReader implements AutoCloseable {
                     || sparseEnd - sparseOffset > Integer.MAX_VALUE) {
                 throw new DamagedBackupException("The key index is cut short or damaged");
             }
-            byte[] sparse = read(channel, sparseOffset, (int) (sparseEnd - sparseOffset)).array();
-            if (KeyIndexWriter.crc32c(sparse) != sparseCrc) {
+            byte[] sparse = Channels.read(channel, sparseOffset, (int) (sparseEnd - sparseOffset)).array();
+            if (Crc32c.of(sparse) != sparseCrc) {
                 throw new DamagedBackupException("The key index is damaged: its sparse index fails its checksum");
             }
             byte[][] keys = new byte[sparseCount][];
@@ -135,8 +137,8 @@ public final class KeyIndexReader implements AutoCloseable {
     }
 
     private byte[] block(int block) throws IOException {
-        byte[] bytes = read(channel, blockOffsets[block], blockLengths[block]).array();
-        if (KeyIndexWriter.crc32c(bytes) != blockCrcs[block]) {
+        byte[] bytes = Channels.read(channel, blockOffsets[block], blockLengths[block]).array();
+        if (Crc32c.of(bytes) != blockCrcs[block]) {
             throw new DamagedBackupException("The key index is damaged: block " + block + " fails its checksum");
         }
         return bytes;
@@ -154,16 +156,5 @@ public final class KeyIndexReader implements AutoCloseable {
             }
         }
         return low;
-    }
-
-    static ByteBuffer read(SeekableByteChannel channel, long position, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        channel.position(position);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new DamagedBackupException("The file is cut short: " + length + " bytes wanted at " + position);
-            }
-        }
-        return buffer.flip();
     }
 }

@@ -1,5 +1,8 @@
 package io.redisbackup.backupstore.keyindex;
 
+import static io.redisbackup.backupstore.keyindex.RdbFormat.*;
+
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +24,12 @@ import java.util.zip.CRC32C;
  * <p>Input is checked as it is read: an unknown opcode, type or encoding, a length past the end of the input or a
  * compressed key that could not decompress to the length it claims is a {@link DamagedBackupException}, never a
  * wrong record. One scanner, one thread.
+ *
+ * <p>It is the one RDB decoder of the service: the backup worker's snapshot passes through it, the restore worker's
+ * recovery of a whole instance reads with it, and {@link RdbEntries} reads one key's stored record with it
+ * ({@link #overRecord}). Why it is one long class: the buffer and the stepping over values are one loop that every
+ * byte of every backup goes through, kept in one final class so that its reads stay plain array accesses; the
+ * constants are in {@link RdbFormat} and LZF in {@link Lzf}.
  */
 public final class RdbScanner {
 
@@ -34,30 +43,6 @@ public final class RdbScanner {
     public enum Kind {
         KEY, FUNCTION
     }
-
-    /** The newest RDB version this scanner knows (Redis 7.4 and 8). */
-    public static final int MAX_RDB_VERSION = 12;
-
-    private static final int SLOT_INFO = 0xF4;
-    private static final int FUNCTION2 = 0xF5;
-    private static final int FUNCTION_PRE_GA = 0xF6;
-    private static final int MODULE_AUX = 0xF7;
-    private static final int IDLE = 0xF8;
-    private static final int FREQ = 0xF9;
-    private static final int AUX = 0xFA;
-    private static final int RESIZEDB = 0xFB;
-    private static final int EXPIRETIME_MS = 0xFC;
-    private static final int EXPIRETIME = 0xFD;
-    private static final int SELECTDB = 0xFE;
-    private static final int EOF = 0xFF;
-    private static final int ENC_INT8 = 0;
-    private static final int ENC_INT16 = 1;
-    private static final int ENC_INT32 = 2;
-    private static final int ENC_LZF = 3;
-    /** Redis's own limit on one string (proto-max-bulk-len's default). */
-    private static final long MAX_STRING = 512L << 20;
-    /** No LZF input expands more than this (a 3-byte back reference gives at most 264 bytes). */
-    private static final int LZF_MAX_EXPANSION = 100;
 
     private final InputStream in;
     private final boolean capture;
@@ -98,6 +83,17 @@ public final class RdbScanner {
         this.buf = new byte[Math.max(bufferSize, 64)];
         this.capture = capture;
         this.sink = sink;
+    }
+
+    /**
+     * A scanner over one key's record, as an index entry places it in an RDB of {@code rdbVersion} (no header
+     * before it), that keeps the record in its buffer: {@link #next} reads it, and {@link #valueOffset} is where
+     * its value starts in the record.
+     */
+    static RdbScanner overRecord(byte[] record, int rdbVersion) {
+        RdbScanner scanner = new RdbScanner(new ByteArrayInputStream(record), record.length, true, null);
+        scanner.rdbVersion = rdbVersion;
+        return scanner;
     }
 
     /** Indexes a whole RDB file into {@code index} (not finished); the file's RDB version. */
@@ -613,47 +609,5 @@ public final class RdbScanner {
             sink.accept(buf, (int) (sinkFed - base), (int) (consumed - sinkFed));
         }
         sinkFed = consumed;
-    }
-
-    /** LZF decompression, as Redis's lzf_d.c: literal runs and back references. */
-    static final class Lzf {
-
-        private Lzf() {
-        }
-
-        static byte[] decompress(byte[] in, int length) throws DamagedBackupException {
-            byte[] out = new byte[length];
-            int ip = 0;
-            int op = 0;
-            try {
-                while (ip < in.length) {
-                    int control = in[ip++] & 0xff;
-                    if (control < 32) {
-                        int run = control + 1;
-                        System.arraycopy(in, ip, out, op, run);
-                        ip += run;
-                        op += run;
-                    } else {
-                        int run = control >>> 5;
-                        if (run == 7) {
-                            run += in[ip++] & 0xff;
-                        }
-                        int ref = op - ((control & 0x1f) << 8) - 1 - (in[ip++] & 0xff);
-                        if (ref < 0) {
-                            throw new DamagedBackupException("A compressed key refers before its start");
-                        }
-                        for (int i = 0; i < run + 2; i++) {
-                            out[op++] = out[ref++];
-                        }
-                    }
-                }
-            } catch (ArrayIndexOutOfBoundsException e) {
-                throw new DamagedBackupException("A compressed key does not decompress to the length it claims");
-            }
-            if (op != length) {
-                throw new DamagedBackupException("A compressed key does not decompress to the length it claims");
-            }
-            return out;
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,11 @@ class RdbEntriesTest {
                     byte[] bystander = RdbEntries.read(rdb, reader.find("bystander".getBytes()).get(0));
                     assertArrayEquals((byte[]) source.call("DUMP", "bystander"),
                             RdbEntries.dumpPayload(bystander, reader.rdbVersion()));
+                    // an entry is one whole record: cut short, or with bytes after its value, it is damaged
+                    assertThrows(DamagedBackupException.class, () -> RdbEntries.dumpPayload(
+                            Arrays.copyOf(bystander, bystander.length - 3), reader.rdbVersion()));
+                    assertThrows(DamagedBackupException.class, () -> RdbEntries.dumpPayload(
+                            Arrays.copyOf(bystander, bystander.length + 3), reader.rdbVersion()));
                     IndexEntry pastTheEnd = new IndexEntry(0, "victim".getBytes(), bytes.length - 5, bytes.length + 5,
                             0, -1, 0);
                     assertThrows(DamagedBackupException.class, () -> RdbEntries.read(rdb, pastTheEnd));
