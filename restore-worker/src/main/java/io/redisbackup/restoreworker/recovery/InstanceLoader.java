@@ -9,13 +9,12 @@ import java.util.function.LongConsumer;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.taskexecution.TransferGuard;
-import redis.clients.jedis.Jedis;
 
 /**
- * Loads a whole stored RDB into an instance: every database emptied, then every key written back with
- * {@code RESTORE ... REPLACE} (with its absolute expiry, {@code ABSTTL}), and the function libraries with
- * {@code FUNCTION RESTORE ... REPLACE}. Values are never decoded: each key's payload is its entry's bytes as stored
- * (see {@link RdbEntries}). The commands stream to the instance while another thread reads its replies
+ * Loads a whole stored RDB into an instance: every database emptied ({@code FLUSHALL}, the stream's first
+ * command), then every key written back with {@code RESTORE ... REPLACE} (with its absolute expiry, {@code ABSTTL}),
+ * and the function libraries with {@code FUNCTION RESTORE ... REPLACE}. Values are never decoded: each key's payload
+ * is its entry's bytes as stored (see {@link RdbEntries}). The commands stream to the instance while another thread reads its replies
  * ({@link RespPipe}), as {@code redis-cli --pipe} does. A key whose expiry has passed is counted, not loaded.
  * Memory holds the largest key and a bounded number of unanswered commands. Knows nothing of Kafka or tasks.
  */
@@ -24,12 +23,6 @@ public final class InstanceLoader {
     private static final long PROGRESS_EVERY = 10_000;
     /** The file is read in pieces this large. */
     private static final int READ_BUFFER = 1 << 16;
-    private static final byte[] RESTORE = RespPipe.bytes("RESTORE");
-    private static final byte[] REPLACE = RespPipe.bytes("REPLACE");
-    private static final byte[] ABSTTL = RespPipe.bytes("ABSTTL");
-    private static final byte[] ZERO = RespPipe.bytes("0");
-    private static final byte[] SELECT = RespPipe.bytes("SELECT");
-    private static final byte[] FUNCTION = RespPipe.bytes("FUNCTION");
 
     private final Clock clock;
     private final TransferGuard.Limits limits;
@@ -45,13 +38,11 @@ public final class InstanceLoader {
     }
 
     /**
-     * @param flush the instance's connection, to empty it first
      * @param rdbBytes the RDB's size: the load's deadline is the base plus this at the minimum rate
      * @param keysLoaded told how many keys are sent so far, every 10,000 keys
      */
-    public Loaded replaceAll(InputStream rdb, long rdbBytes, Jedis flush, RecoveryTarget target, Duration timeout,
+    public Loaded replaceAll(InputStream rdb, long rdbBytes, RecoveryTarget target, Duration timeout,
             LongConsumer keysLoaded) throws RecoveryFailure {
-        flush.flushAll();
         RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
         long restored = 0;
         long expired = 0;
@@ -59,14 +50,15 @@ public final class InstanceLoader {
         int selectedDb = 0;
         long now = clock.millis();
 
-        try (RespPipe pipe = RespPipe.open(target, timeout);
+        try (RespPipe pipe = RespPipe.open(target, timeout, RespPipe.Refusals.STOP);
                 TransferGuard guard = TransferGuard.start("The load into " + target, limits, rdbBytes, pipe::abort)) {
             pipe.onWritten(guard::transferred);
             try {
+                pipe.flushAll();
                 while (records.next()) {
                     if (records.kind() == RdbScanner.Kind.FUNCTION) {
-                        pipe.other(FUNCTION, RESTORE, RdbEntries.functionPayload(records.recordBuffer(),
-                                records.recordOffset(), records.recordLength(), records.rdbVersion()), REPLACE);
+                        pipe.restoreFunctions(RdbEntries.functionPayload(records.recordBuffer(),
+                                records.recordOffset(), records.recordLength(), records.rdbVersion()));
                         functions++;
                         continue;
                     }
@@ -77,16 +69,11 @@ public final class InstanceLoader {
                     }
                     if (records.db() != selectedDb) {
                         selectedDb = records.db();
-                        pipe.other(SELECT, RespPipe.bytes(Integer.toString(selectedDb)));
+                        pipe.select(selectedDb);
                     }
                     byte[] payload = RdbEntries.dumpPayload(records.valueType(), records.recordBuffer(),
                             records.valueOffset(), records.valueLength(), records.rdbVersion());
-                    if (expireAt >= 0) {
-                        pipe.key(RESTORE, records.key(), RespPipe.bytes(Long.toString(expireAt)), payload, REPLACE,
-                                ABSTTL);
-                    } else {
-                        pipe.key(RESTORE, records.key(), ZERO, payload, REPLACE);
-                    }
+                    pipe.restore(records.key(), expireAt, payload);
                     if (++restored % PROGRESS_EVERY == 0) {
                         keysLoaded.accept(restored);
                     }

@@ -3,32 +3,32 @@ package io.redisbackup.restoreworker.recovery;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.RestoreParams;
 
 /**
  * Rewrites chosen keys of an instance from a stored backup, finding them through the backup's key index and
  * reading only their entries of the RDB. First {@link #plan}: every key is looked up and every entry to be written
  * is read and checked against its CRC, so a damaged backup is refused before the target changes. Then
  * {@link #restore}: {@code RESTORE ... REPLACE} with the key's absolute expiry ({@code ABSTTL}), in every database
- * the backup holds it in, pipelined in bounded batches. No other key is touched; a key whose expiry has passed, or
+ * the backup holds it in, streamed as a whole instance's load is ({@link RespPipe}). No other key is touched; a key whose expiry has passed, or
  * that the backup does not hold, is left as it is on the target and reported. Knows nothing of Kafka or tasks.
  */
 public final class KeysLoader {
 
-    private static final int BATCH_KEYS = 100;
-    private static final long BATCH_BYTES = 8L << 20;
+    private static final int PROGRESS_EVERY = 100;
 
     private final Clock clock;
 
@@ -94,85 +94,76 @@ public final class KeysLoader {
     }
 
     /**
-     * Writes the planned keys into {@code target}.
+     * Writes the planned keys into {@code target}, every key's commands streamed on one {@link RespPipe} that keeps
+     * each refusal with the command it answers: a key the instance refuses does not stop the others, and the
+     * result names it. A key counts as written when every one of its commands was confirmed.
      *
-     * @param keysDone told how many keys are written so far, after each batch
+     * @param keysDone told how many keys are sent so far, every {@value #PROGRESS_EVERY} keys and at the end
+     * @throws Stopped when the instance refused a key, or the stream broke; it says which keys were written
      */
-    public Restored restore(Plan plan, SeekableByteChannel rdb, int rdbVersion, Jedis target, LongConsumer keysDone)
-            throws Stopped {
-        List<byte[]> restored = new ArrayList<>();
+    public Restored restore(Plan plan, SeekableByteChannel rdb, int rdbVersion, RecoveryTarget target,
+            Duration timeout, LongConsumer keysDone) throws Stopped, RecoveryFailure {
+        List<byte[]> sent = new ArrayList<>();
         List<byte[]> expired = new ArrayList<>();
-        Pipeline pipeline = target.pipelined();
-        List<Queued> batch = new ArrayList<>();
-        long batchBytes = 0;
-        int selectedDb = 0;
-        pipeline.select(0);
-        try {
-            for (Found key : plan.found()) {
-                long now = clock.millis();
-                boolean written = false;
-                for (IndexEntry entry : key.entries()) {
-                    if (entry.expiredAt(now)) {
-                        continue;
-                    }
-                    byte[] payload = RdbEntries.dumpPayload(RdbEntries.read(rdb, entry), rdbVersion);
-                    if (entry.db() != selectedDb) {
-                        pipeline.select(entry.db());
-                        selectedDb = entry.db();
-                    }
-                    RestoreParams params = RestoreParams.restoreParams().replace();
-                    if (entry.expireAtMs() >= 0) {
-                        params.absTtl();
-                    }
-                    batch.add(new Queued(key.key(),
-                            pipeline.restore(key.key(), Math.max(0, entry.expireAtMs()), payload, params)));
-                    batchBytes += payload.length;
-                    written = true;
-                }
-                (written ? restored : expired).add(key.key());
-                if (batch.size() >= BATCH_KEYS || batchBytes >= BATCH_BYTES) {
-                    sync(pipeline, batch, restored, expired);
-                    batchBytes = 0;
-                    keysDone.accept(restored.size());
-                }
-            }
-            sync(pipeline, batch, restored, expired);
-        } catch (IOException | JedisException e) {
-            throw stopped(e.getMessage(), batch, restored, expired, e);
-        }
-        keysDone.accept(restored.size());
-        return new Restored(restored, expired);
-    }
-
-    private record Queued(byte[] key, Response<String> reply) {
-    }
-
-    private static void sync(Pipeline pipeline, List<Queued> batch, List<byte[]> restored, List<byte[]> expired)
-            throws Stopped {
-        pipeline.sync();
-        List<Queued> refused = new ArrayList<>();
-        JedisException firstRefusal = null;
-        for (Queued queued : batch) {
+        // each key command's key, by the command's number: the tag that names a refused key
+        Map<Long, byte[]> keyOf = new HashMap<>();
+        try (RespPipe pipe = RespPipe.open(target, timeout, RespPipe.Refusals.RECORD)) {
             try {
-                queued.reply().get();
-            } catch (JedisException e) {
-                refused.add(queued);
-                firstRefusal = firstRefusal == null ? e : firstRefusal;
+                int selectedDb = 0;
+                for (Found key : plan.found()) {
+                    long now = clock.millis();
+                    boolean written = false;
+                    for (IndexEntry entry : key.entries()) {
+                        if (entry.expiredAt(now)) {
+                            continue;
+                        }
+                        byte[] payload = RdbEntries.dumpPayload(RdbEntries.read(rdb, entry), rdbVersion);
+                        if (entry.db() != selectedDb) {
+                            pipe.select(entry.db());
+                            selectedDb = entry.db();
+                        }
+                        keyOf.put(pipe.restore(key.key(), entry.expireAtMs(), payload), key.key());
+                        written = true;
+                    }
+                    (written ? sent : expired).add(key.key());
+                    if (sent.size() % PROGRESS_EVERY == 0 && written) {
+                        keysDone.accept(sent.size());
+                    }
+                }
+                pipe.finish();
+            } catch (IOException | RecoveryFailure e) {
+                throw stopped("the stream to the instance broke: " + e.getMessage(), sent, expired,
+                        unconfirmed(keyOf, pipe.answered()), e);
+            }
+            List<RespPipe.Refusal> refusals = pipe.refusals();
+            if (!refusals.isEmpty()) {
+                Set<byte[]> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+                refusals.forEach(refusal -> refused.add(keyOf.get(refusal.command()))); // key writes only
+                throw stopped("the instance refused " + refused.size() + " of them, the first with: "
+                        + refusals.get(0).reply(), sent, expired, refused, null);
             }
         }
-        batch.clear();
-        if (firstRefusal != null) {
-            throw stopped("the instance refused a key: " + firstRefusal.getMessage(), refused, restored, expired,
-                    firstRefusal);
-        }
+        keysDone.accept(sent.size());
+        return new Restored(sent, expired);
     }
 
-    /** The keys of {@code unconfirmed} are not counted as written: nothing says they were. */
-    private static Stopped stopped(String why, List<Queued> unconfirmed, List<byte[]> restored, List<byte[]> expired,
+    /** The keys of the key commands numbered {@code answered} or later: nothing says they were written. */
+    private static Set<byte[]> unconfirmed(Map<Long, byte[]> keyOf, long answered) {
+        Set<byte[]> keys = Collections.newSetFromMap(new IdentityHashMap<>());
+        keyOf.forEach((command, key) -> {
+            if (command >= answered) {
+                keys.add(key);
+            }
+        });
+        return keys;
+    }
+
+    /** The keys sent, less {@code notWritten} (the plan's arrays, compared by identity). */
+    private static Stopped stopped(String why, List<byte[]> sent, List<byte[]> expired, Set<byte[]> notWritten,
             Throwable cause) {
-        List<byte[]> done = new ArrayList<>(restored);
-        done.removeIf(key -> unconfirmed.stream().anyMatch(queued -> queued.key() == key));
-        return new Stopped("The recovery stopped after " + done.size() + " keys: " + why,
+        List<byte[]> done = new ArrayList<>(sent);
+        done.removeIf(notWritten::contains);
+        return new Stopped("The recovery wrote " + done.size() + " of " + sent.size() + " keys: " + why,
                 new Restored(done, expired), cause);
     }
 }

@@ -11,8 +11,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /** The instance a backup is recovered into, and how to log in to it. */
 public record RecoveryTarget(String host, int port, String username, String password, boolean tls) {
 
+    /** The instance's Redis version: it is reachable and takes the login, or a failure says plainly why not. */
+    public String redisVersion(Duration timeout) throws RecoveryFailure {
+        try (Jedis jedis = connect(timeout)) {
+            return jedis.info("server").lines().filter(line -> line.startsWith("redis_version:"))
+                    .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("unknown");
+        }
+    }
+
     /** An authenticated connection, or a failure saying plainly why there is none. */
-    public Jedis connect(Duration timeout) throws RecoveryFailure {
+    private Jedis connect(Duration timeout) throws RecoveryFailure {
         DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
                 .user(username).password(password).ssl(tls)
                 .connectionTimeoutMillis((int) timeout.toMillis()).socketTimeoutMillis((int) timeout.toMillis())
@@ -30,11 +38,6 @@ public record RecoveryTarget(String host, int port, String username, String pass
             close(jedis);
             throw new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, "Cannot connect to " + this + ".", e);
         }
-    }
-
-    public String redisVersion(Jedis jedis) {
-        return jedis.info("server").lines().filter(line -> line.startsWith("redis_version:"))
-                .map(line -> line.substring("redis_version:".length()).trim()).findFirst().orElse("unknown");
     }
 
     private static void close(Jedis jedis) {

@@ -8,8 +8,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -18,14 +21,36 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Commands streamed to a Redis server the way {@code redis-cli --pipe} does: one thread writes, another reads the
- * replies as they come, so that the server never waits for the writer to look at its answers. Every reply must be
- * {@code +...}; the first error stops the stream. At most {@value #IN_FLIGHT} commands are unanswered at a time,
- * so memory stays bounded whatever the dataset. The two threads share two counters and nothing else: the writer
- * waits (parks) only when too many commands are unanswered.
+ * replies as they come, so that the server never waits for the writer to look at its answers. It is the one way the
+ * worker writes keys, for a whole instance and for chosen keys. Every reply must be {@code +...}. What an error
+ * reply does depends on the {@link Refusals} the pipe was opened with: it stops the stream at once, or it is kept
+ * with the number of the command it answers ({@link #refusals}), and the stream goes on (a refused command that is
+ * not a key write always stops it). At most {@value #IN_FLIGHT}
+ * commands are unanswered at a time, so memory stays bounded whatever the dataset. The two threads share two
+ * counters (and the refusals) and nothing else: the writer waits (parks) only when too many commands are unanswered.
  */
 final class RespPipe implements AutoCloseable {
 
+    /** What an error reply does. */
+    enum Refusals {
+        /** It stops the stream: for a whole dataset, where any refusal fails the load. */
+        STOP,
+        /** It is kept, with the command it answers, and the stream goes on: for chosen keys, each its own. */
+        RECORD
+    }
+
+    /** An error reply, and the number of the command it answers (from 0, in the order they were sent). */
+    record Refusal(long command, String reply) {
+    }
+
     private static final int IN_FLIGHT = 20_000;
+    private static final byte[] RESTORE = bytes("RESTORE");
+    private static final byte[] REPLACE = bytes("REPLACE");
+    private static final byte[] ABSTTL = bytes("ABSTTL");
+    private static final byte[] ZERO = bytes("0");
+    private static final byte[] SELECT = bytes("SELECT");
+    private static final byte[] FUNCTION = bytes("FUNCTION");
+    private static final byte[] FLUSHALL = bytes("FLUSHALL");
     private static final int BUFFER = 1 << 16;
 
     private final Socket socket;
@@ -44,11 +69,18 @@ final class RespPipe implements AutoCloseable {
     private volatile String error;
     private long written;
     private LongConsumer onWritten = bytes -> { };
-    /** The commands, by number, that were not key writes (SELECT, FUNCTION RESTORE): to count keys confirmed. */
-    private final List<Long> otherCommands = new ArrayList<>();
+    /**
+     * The commands, by number, that were not key writes (SELECT, FUNCTION RESTORE, FLUSHALL): to count keys
+     * confirmed, and because their refusal always stops the stream (after a refused SELECT, keys would go to the
+     * wrong database).
+     */
+    private final Set<Long> otherCommands = ConcurrentHashMap.newKeySet();
+    private final Refusals onRefusal;
+    private final Queue<Refusal> refused = new ConcurrentLinkedQueue<>();
 
-    private RespPipe(Socket socket) throws IOException {
+    private RespPipe(Socket socket, Refusals onRefusal) throws IOException {
         this.socket = socket;
+        this.onRefusal = onRefusal;
         this.out = socket.getOutputStream();
         this.in = socket.getInputStream();
         this.reader = new Thread(this::readReplies, "resp-pipe-replies");
@@ -56,14 +88,14 @@ final class RespPipe implements AutoCloseable {
     }
 
     /** Connects and logs in; the replies are read from here on. */
-    static RespPipe open(RecoveryTarget target, Duration timeout) throws RecoveryFailure {
+    static RespPipe open(RecoveryTarget target, Duration timeout, Refusals onRefusal) throws RecoveryFailure {
         Socket socket = null;
         try {
             socket = target.tls() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
             socket.connect(new InetSocketAddress(target.host(), target.port()), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
-            RespPipe pipe = new RespPipe(socket);
+            RespPipe pipe = new RespPipe(socket, onRefusal);
             pipe.login(target);
             pipe.reader.start();
             return pipe;
@@ -99,17 +131,29 @@ final class RespPipe implements AutoCloseable {
         closeQuietly(socket);
     }
 
-    /** Sends one command that writes a key. */
-    void key(byte[]... args) throws IOException, RecoveryFailure {
-        send(false, args);
+    /**
+     * {@code RESTORE key ttl payload REPLACE}, with the key's absolute expiry ({@code ABSTTL}) when it has one: a
+     * key write; its number, which a {@link Refusal} names.
+     */
+    long restore(byte[] key, long expireAtMs, byte[] payload) throws IOException, RecoveryFailure {
+        return expireAtMs >= 0 ? send(false, RESTORE, key, bytes(Long.toString(expireAtMs)), payload, REPLACE, ABSTTL)
+                : send(false, RESTORE, key, ZERO, payload, REPLACE);
     }
 
-    /** Sends one command that is not a key write. */
-    void other(byte[]... args) throws IOException, RecoveryFailure {
-        send(true, args);
+    /** {@code FUNCTION RESTORE payload REPLACE}. */
+    void restoreFunctions(byte[] payload) throws IOException, RecoveryFailure {
+        send(true, FUNCTION, RESTORE, payload, REPLACE);
     }
 
-    private void send(boolean other, byte[]... args) throws IOException, RecoveryFailure {
+    void select(int db) throws IOException, RecoveryFailure {
+        send(true, SELECT, bytes(Integer.toString(db)));
+    }
+
+    void flushAll() throws IOException, RecoveryFailure {
+        send(true, FLUSHALL);
+    }
+
+    private long send(boolean other, byte[]... args) throws IOException, RecoveryFailure {
         failIfRefused();
         long number = sent.get();
         if (number - answered.get() >= IN_FLIGHT) {
@@ -120,7 +164,7 @@ final class RespPipe implements AutoCloseable {
             failIfRefused();
         }
         if (other) {
-            otherCommands.add(number);
+            otherCommands.add(number); // before it is sent: the reader looks here when it is refused
         }
         try {
             write(args);
@@ -128,6 +172,7 @@ final class RespPipe implements AutoCloseable {
             throw explained(e);
         }
         sent.lazySet(number + 1);
+        return number;
     }
 
     /** Waits for every reply; fails with the first error. */
@@ -145,7 +190,17 @@ final class RespPipe implements AutoCloseable {
     /** How many key writes the server has confirmed; on the writing thread. */
     long keysConfirmed() {
         long confirmed = answered.get();
-        return confirmed - otherCommands.stream().filter(n -> n < confirmed).count();
+        return confirmed - otherCommands.stream().filter(n -> n < confirmed).count() - refused.size();
+    }
+
+    /** How many commands have been answered, refusals included. */
+    long answered() {
+        return answered.get();
+    }
+
+    /** The error replies so far, in order, when the pipe records them ({@link Refusals#RECORD}). */
+    List<Refusal> refusals() {
+        return List.copyOf(refused);
     }
 
     private void failIfRefused() throws RecoveryFailure {
@@ -170,17 +225,18 @@ final class RespPipe implements AutoCloseable {
                 first = read();
                 if (first == '+') {
                     skipLine();
-                    answered.lazySet(answered.get() + 1);
-                    Thread writer = waiting;
-                    if (writer != null) {
-                        LockSupport.unpark(writer);
-                    }
+                    answer();
                     continue;
                 }
                 if (first < 0) {
                     throw new IOException("the connection was closed");
                 }
                 String rest = line();
+                if (first == '-' && onRefusal == Refusals.RECORD && !otherCommands.contains(answered.get())) {
+                    refused.add(new Refusal(answered.get(), rest));
+                    answer();
+                    continue;
+                }
                 stop(first == '-' ? "The instance refused a key: " + rest
                         : "The instance gave an unexpected reply: " + (char) first + rest);
                 return;
@@ -196,6 +252,15 @@ final class RespPipe implements AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    /** One more command answered: a writer waiting for room goes on. */
+    private void answer() {
+        answered.lazySet(answered.get() + 1);
+        Thread writer = waiting;
+        if (writer != null) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -319,7 +384,7 @@ final class RespPipe implements AutoCloseable {
         onWritten.accept(written);
     }
 
-    static byte[] bytes(String text) {
+    private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 

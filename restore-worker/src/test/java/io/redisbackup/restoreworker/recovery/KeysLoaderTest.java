@@ -26,13 +26,14 @@ import io.redisbackup.contracts.KeyList;
 import io.redisbackup.restoreworker.StoredBackups;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import redis.clients.jedis.Jedis;
 
 /** Recovering chosen keys, against real redis-server processes. */
 class KeysLoaderTest {
 
     @TempDir
     Path dir;
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final KeysLoader loader = new KeysLoader(Clock.systemUTC());
 
@@ -62,10 +63,9 @@ class KeysLoaderTest {
 
             KeysLoader.Plan plan;
             KeysLoader.Restored restored;
-            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup);
-                    Jedis target = connect(redis)) {
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
                 plan = loader.plan(index, rdb, chosen);
-                restored = loader.restore(plan, rdb, index.rdbVersion(), target, keys -> { });
+                restored = loader.restore(plan, rdb, index.rdbVersion(), target(redis), TIMEOUT, keys -> { });
             }
 
             assertEquals(List.of("string:small", "hash:small", KeyList.format(Datasets.BINARY_KEY), "stream:orders"),
@@ -91,11 +91,11 @@ class KeysLoaderTest {
             Manifest backup = store(redis);
             Thread.sleep(2000);
             redis.call("SET", "short-lived", "written later");
-            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup);
-                    Jedis target = connect(redis)) {
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
                 KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("short-lived")));
                 assertEquals(1, plan.expired().size());
-                assertEquals(List.of(), loader.restore(plan, rdb, index.rdbVersion(), target, keys -> { }).restored());
+                assertEquals(List.of(), loader.restore(plan, rdb, index.rdbVersion(), target(redis), TIMEOUT, keys -> { })
+                        .restored());
             }
             assertEquals("written later", redis.callString("GET", "short-lived"));
         }
@@ -125,22 +125,24 @@ class KeysLoaderTest {
     }
 
     @Test
-    void aKeyTheTargetRefusesStopsTheRecoveryAndSaysWhatWasWritten() throws Exception {
+    void aKeyTheTargetRefusesDoesNotStopTheOthersAndTheFailureSaysWhatWasWritten() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             redis.call("SET", "a:1", "backed up");
             redis.call("SET", "b:1", "backed up");
             redis.call("SET", "a:2", "backed up");
             Manifest backup = store(redis);
             redis.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
-            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup);
-                    Jedis target = new RecoveryTarget(redis.host(), redis.port(), "limited", "limited-pw", false)
-                            .connect(Duration.ofSeconds(5))) {
+            redis.call("SET", "a:2", "changed");
+            RecoveryTarget limited = new RecoveryTarget(redis.host(), redis.port(), "limited", "limited-pw", false);
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
                 KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("a:1"), bytes("b:1"), bytes("a:2")));
                 KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class,
-                        () -> loader.restore(plan, rdb, index.rdbVersion(), target, keys -> { }));
+                        () -> loader.restore(plan, rdb, index.rdbVersion(), limited, TIMEOUT, keys -> { }));
                 assertEquals(List.of("a:1", "a:2"), stopped.done().restored().stream().map(KeyList::format).toList());
-                assertTrue(stopped.getMessage().contains("NOPERM"), stopped.getMessage());
+                assertTrue(stopped.getMessage().contains("refused 1 of them") && stopped.getMessage().contains("NOPERM"),
+                        stopped.getMessage());
             }
+            assertEquals("backed up", redis.callString("GET", "a:2"), "the key after the refused one was written");
         }
     }
 
@@ -159,8 +161,8 @@ class KeysLoaderTest {
                 BackupStore.RDB);
     }
 
-    private static Jedis connect(RedisServer redis) throws RecoveryFailure {
-        return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false).connect(Duration.ofSeconds(5));
+    private static RecoveryTarget target(RedisServer redis) {
+        return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false);
     }
 
     private static byte[] bytes(String text) {

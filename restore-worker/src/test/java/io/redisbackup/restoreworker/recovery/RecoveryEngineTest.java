@@ -24,7 +24,6 @@ import io.redisbackup.restoreworker.StoredBackups;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import redis.clients.jedis.Jedis;
 
 /** The recovery engine against real redis-server processes. */
 class RecoveryEngineTest {
@@ -47,9 +46,8 @@ class RecoveryEngineTest {
 
             new BackupVerifier(store).verify(manifest);
             InstanceLoader.Loaded loaded;
-            try (InputStream rdb = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB);
-                    Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
-                loaded = loader.replaceAll(rdb, 0, jedis, target(target), Duration.ofSeconds(5), keys -> { });
+            try (InputStream rdb = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB)) {
+                loaded = loader.replaceAll(rdb, 0, target(target), Duration.ofSeconds(5), keys -> { });
             }
 
             assertEquals(source.digest(), target.digest());
@@ -68,8 +66,8 @@ class RecoveryEngineTest {
             Thread.sleep(2000);
 
             InstanceLoader.Loaded loaded;
-            try (InputStream in = Files.newInputStream(rdb); Jedis jedis = target(target).connect(Duration.ofSeconds(5))) {
-                loaded = loader.replaceAll(in, 0, jedis, target(target), Duration.ofSeconds(5), keys -> { });
+            try (InputStream in = Files.newInputStream(rdb)) {
+                loaded = loader.replaceAll(in, 0, target(target), Duration.ofSeconds(5), keys -> { });
             }
             assertEquals(1, loaded.restored());
             assertEquals(1, loaded.expired());
@@ -138,9 +136,9 @@ class RecoveryEngineTest {
             Path rdb = source.saveRdb(dir.resolve("refused.rdb"));
             target.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
             RecoveryTarget limited = new RecoveryTarget(target.host(), target.port(), "limited", "limited-pw", false);
-            try (InputStream in = Files.newInputStream(rdb); Jedis jedis = limited.connect(Duration.ofSeconds(5))) {
+            try (InputStream in = Files.newInputStream(rdb)) {
                 RecoveryFailure refused = assertThrows(RecoveryFailure.class,
-                        () -> loader.replaceAll(in, 0, jedis, limited, Duration.ofSeconds(5), keys -> { }));
+                        () -> loader.replaceAll(in, 0, limited, Duration.ofSeconds(5), keys -> { }));
                 assertEquals(RecoveryFailure.LOAD_FAILED, refused.code());
                 org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("NOPERM"), refused.getMessage());
             }
@@ -151,7 +149,7 @@ class RecoveryEngineTest {
     void aTargetThatStopsReadingIsLeftWithinTheMinimumRate() throws Exception {
         InstanceLoader strict = new InstanceLoader(Clock.systemUTC(),
                 new TransferGuard.Limits(Duration.ofMinutes(5), 100_000, Duration.ofSeconds(1)));
-        try (RedisServer source = RedisServer.start(); RedisServer flushed = RedisServer.start();
+        try (RedisServer source = RedisServer.start();
                 ServerSocket stalls = new ServerSocket(0)) {
             source.call("DEBUG", "POPULATE", "200000", "key", "100");
             Path rdb = source.saveRdb(dir.resolve("big.rdb"));
@@ -167,9 +165,9 @@ class RecoveryEngineTest {
             });
             RecoveryTarget stalling = new RecoveryTarget("127.0.0.1", stalls.getLocalPort(), null, "pw", false);
             long started = System.nanoTime();
-            try (InputStream in = Files.newInputStream(rdb); Jedis jedis = target(flushed).connect(Duration.ofSeconds(5))) {
+            try (InputStream in = Files.newInputStream(rdb)) {
                 RecoveryFailure stopped = assertThrows(RecoveryFailure.class,
-                        () -> strict.replaceAll(in, Files.size(rdb), jedis, stalling, Duration.ofSeconds(30), keys -> { }));
+                        () -> strict.replaceAll(in, Files.size(rdb), stalling, Duration.ofSeconds(30), keys -> { }));
                 assertEquals(RecoveryFailure.TOO_SLOW, stopped.code());
                 assertTrue(stopped.getMessage().contains("below the minimum rate"), stopped.getMessage());
             }
@@ -181,7 +179,7 @@ class RecoveryEngineTest {
     void saysPlainlyWhenTheTargetRefusesThePassword() {
         try (RedisServer target = RedisServer.start()) {
             RecoveryFailure refused = assertThrows(RecoveryFailure.class,
-                    () -> new RecoveryTarget(target.host(), target.port(), null, "wrong", false).connect(Duration.ofSeconds(5)));
+                    () -> new RecoveryTarget(target.host(), target.port(), null, "wrong", false).redisVersion(Duration.ofSeconds(5)));
             assertEquals(RecoveryFailure.TARGET_AUTH_FAILED, refused.code());
         }
     }

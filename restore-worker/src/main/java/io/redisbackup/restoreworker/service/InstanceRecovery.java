@@ -1,0 +1,76 @@
+package io.redisbackup.restoreworker.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.jboss.logging.Logger;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.contracts.InstanceStatus;
+import io.redisbackup.contracts.Progress;
+import io.redisbackup.contracts.RecoverInstanceCommand;
+import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
+import io.redisbackup.restoreworker.recovery.BackupVerifier;
+import io.redisbackup.restoreworker.recovery.InstanceLoader;
+import io.redisbackup.restoreworker.recovery.RecoveryFailure;
+import io.redisbackup.restoreworker.recovery.RecoveryTarget;
+import io.redisbackup.taskexecution.Attempt;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Recovers a whole instance: the backup is read end to end and checked (size, SHA-256 and its own CRC64) before
+ * anything else; then, under the lease, the instance shows {@code Recovering Backup by Backup ID} while it is emptied
+ * and loaded ({@link InstanceLoader}). A failure says how many keys were loaded before it.
+ */
+@ApplicationScoped
+public class InstanceRecovery {
+
+    private static final Logger LOG = Logger.getLogger(InstanceRecovery.class);
+
+    private final BackupStore store;
+    private final BackupVerifier verifier;
+    private final InstanceLoader loader;
+    private final RestoreWorkerConfig config;
+
+    public InstanceRecovery(BackupStore store, BackupVerifier verifier, InstanceLoader loader,
+            RestoreWorkerConfig config) {
+        this.store = store;
+        this.verifier = verifier;
+        this.loader = loader;
+        this.config = config;
+    }
+
+    /** Checks the whole backup; the recovery to run once the lease is held. */
+    Recovery prepare(RecoverInstanceCommand command, Manifest manifest) throws RecoveryFailure {
+        verifier.verify(manifest);
+        return (target, reporting) -> replaceDataset(command, manifest, target, reporting);
+    }
+
+    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, RecoveryTarget target,
+            Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+        Attempt attempt = reporting.attempt();
+        attempt.changingTarget();
+        reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_BACKUP_ID);
+        reporting.task().progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
+                + manifest.keyCount() + " keys");
+        long[] loaded = { 0 };
+        try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
+            InstanceLoader.Loaded done = loader.replaceAll(rdb, manifest.file(BackupStore.RDB).sizeBytes(), target,
+                    config.targetTimeout(), keys -> {
+                        loaded[0] = keys;
+                        attempt.ensureHeld();
+                        reporting.task().progress(Progress.ofKeys(keys, manifest.keyCount()), "loading keys",
+                                config.progressInterval());
+                    });
+            LOG.infof("Instance %s recovered from backup %s: %d keys, %d expired left out", command.instanceId(),
+                    command.backupId(), done.restored(), done.expired());
+            return new RecoveryResult.InstanceRecovered(command.backupId(), manifest.keyCount(), done);
+        } catch (RecoveryFailure failure) {
+            Attempt.rethrowIfFenced(failure);
+            throw new RecoveryFailure(failure.code(), "The instance was emptied and " + loaded[0] + " of "
+                    + manifest.keyCount() + " keys were loaded before the recovery stopped: " + failure.getMessage(),
+                    failure);
+        }
+    }
+}

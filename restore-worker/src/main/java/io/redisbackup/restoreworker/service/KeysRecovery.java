@@ -1,0 +1,102 @@
+package io.redisbackup.restoreworker.service;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.logging.Logger;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.contracts.InstanceStatus;
+import io.redisbackup.contracts.Progress;
+import io.redisbackup.contracts.RecoverKeysCommand;
+import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
+import io.redisbackup.restoreworker.recovery.KeysLoader;
+import io.redisbackup.restoreworker.recovery.RecoveryFailure;
+import io.redisbackup.restoreworker.recovery.RecoveryTarget;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Recovers chosen keys: under the lease, every key is looked up in the backup's key index and every entry to be
+ * written is checked ({@link KeysLoader#plan}) before the instance shows {@code Recovering Backup by Key} and the keys
+ * are rewritten. The result names the keys restored, not in the backup, expired, and (when it stopped part-way)
+ * not restored.
+ */
+@ApplicationScoped
+public class KeysRecovery {
+
+    private static final Logger LOG = Logger.getLogger(KeysRecovery.class);
+
+    private final BackupStore store;
+    private final KeysLoader loader;
+    private final RestoreWorkerConfig config;
+
+    public KeysRecovery(BackupStore store, KeysLoader loader, RestoreWorkerConfig config) {
+        this.store = store;
+        this.loader = loader;
+        this.config = config;
+    }
+
+    /** Reads the keys the command names; the recovery to run once the lease is held. */
+    Recovery prepare(RecoverKeysCommand command, Manifest manifest) throws RecoveryFailure {
+        List<byte[]> keys;
+        try {
+            keys = command.keys();
+        } catch (IllegalArgumentException e) {
+            throw new RecoveryFailure("INVALID_COMMAND", "The command names a key that is not Base64; nothing was done.");
+        }
+        return (target, reporting) -> rewriteKeys(command, keys, manifest, target, reporting);
+    }
+
+    private RecoveryResult rewriteKeys(RecoverKeysCommand command, List<byte[]> keys, Manifest manifest,
+            RecoveryTarget target, Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+        try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(command.sourceInstanceId(),
+                command.backupId(), BackupStore.KEY_INDEX));
+                SeekableByteChannel rdb = store.openChannel(command.sourceInstanceId(), command.backupId(),
+                        BackupStore.RDB)) {
+            KeysLoader.Plan plan = loader.plan(index, rdb, keys);
+            reporting.attempt().changingTarget();
+            reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_KEY);
+            int total = plan.found().size();
+            reporting.task().progress(Progress.ofKeys(0, total), "rewriting " + total + " of the " + keys.size()
+                    + " keys asked for");
+            KeysLoader.Restored done;
+            try {
+                done = loader.restore(plan, rdb, manifest.rdbVersion(), target, config.targetTimeout(), written -> {
+                    reporting.attempt().ensureHeld();
+                    reporting.task().progress(Progress.ofKeys(written, total), "rewriting keys");
+                });
+            } catch (KeysLoader.Stopped stopped) {
+                throw stopped.withResult(result(command, plan, stopped.done(), notRestored(plan, stopped.done()))
+                        .toMap());
+            }
+            RecoveryResult.KeysRecovered result = result(command, plan, done, null);
+            LOG.infof("Instance %s: %d keys rewritten from backup %s, %d not in it, %d expired", command.instanceId(),
+                    done.restored().size(), command.backupId(), plan.notInBackup().size(), result.expired().size());
+            return result;
+        } catch (DamagedBackupException e) {
+            throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "The backup's key index is damaged: "
+                    + e.getMessage() + ". Nothing was changed on the instance.", e);
+        }
+    }
+
+    private static RecoveryResult.KeysRecovered result(RecoverKeysCommand command, KeysLoader.Plan plan,
+            KeysLoader.Restored done, List<byte[]> notRestored) {
+        // the keys whose expiry had passed: when the plan was made, or by the time they were to be written
+        List<byte[]> expired = new ArrayList<>(plan.expired());
+        expired.addAll(done.expired());
+        return new RecoveryResult.KeysRecovered(command.backupId(), plan.found().size(), done.restored(),
+                plan.notInBackup(), expired, notRestored);
+    }
+
+    /** The keys the backup holds that a stopped recovery did not write (the loader hands back the plan's arrays). */
+    private static List<byte[]> notRestored(KeysLoader.Plan plan, KeysLoader.Restored done) {
+        List<byte[]> rest = new ArrayList<>(plan.found().stream().map(KeysLoader.Found::key).toList());
+        rest.removeIf(key -> done.restored().contains(key) || done.expired().contains(key));
+        return rest;
+    }
+}
