@@ -2,6 +2,7 @@ package io.redisbackup.backupworker.config;
 
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
 import io.redisbackup.taskexecution.TransferGuard;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -10,8 +11,8 @@ public class BackupWorkerBeans {
 
     @Produces
     @ApplicationScoped
-    SnapshotTaker snapshotTaker(BackupWorkerConfig config) {
-        return new SnapshotTaker(config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
+    SnapshotTaker snapshotTaker(Vertx vertx, BackupWorkerConfig config) {
+        return new SnapshotTaker(vertx, config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
                 config.snapshotMinRate(), config.snapshotSlowFor()));
     }
 }

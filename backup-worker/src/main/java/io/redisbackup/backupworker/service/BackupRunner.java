@@ -19,7 +19,6 @@ import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupworker.config.BackupWorkerConfig;
 import io.redisbackup.backupworker.snapshot.Snapshot;
 import io.redisbackup.backupworker.snapshot.SnapshotFailure;
-import io.redisbackup.backupworker.snapshot.SnapshotSource;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupDeleted;
@@ -34,6 +33,7 @@ import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.InstanceLeases;
@@ -237,9 +237,8 @@ public class BackupRunner {
     }
 
     /** Where to take the snapshot; the password opens only if it was sealed for this instance at this endpoint. */
-    private SnapshotSource source(UUID instanceId, RedisEndpoint endpoint) {
-        return new SnapshotSource(endpoint.host(), endpoint.port(), endpoint.username(),
-                cipher.open(endpoint.password(), endpoint.binding(instanceId)), endpoint.tls());
+    private InstanceEndpoint source(UUID instanceId, RedisEndpoint endpoint) {
+        return InstanceEndpoint.opened(endpoint, instanceId, cipher);
     }
 
     private Manifest manifest(TakeBackupCommand command, Snapshot snapshot, Instant startedAt) {

@@ -6,13 +6,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
-import javax.net.ssl.SSLSocketFactory;
+import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.InstanceSockets;
 
 /**
  * One full synchronisation, the way {@code redis-cli --rdb} asks for it: log in, say that the end of a diskless
@@ -54,24 +55,11 @@ final class ReplicaSync implements AutoCloseable {
     }
 
     /** Connects and logs in; the server has not been asked for anything yet. */
-    static ReplicaSync connect(SnapshotSource source, Duration timeout) throws IOException {
-        int millis = Math.toIntExact(timeout.toMillis());
-        Socket socket = source.tls() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+    static ReplicaSync connect(InstanceEndpoint source, Duration timeout) throws InstanceFailure, IOException {
+        Socket socket = InstanceSockets.open(source, timeout, 1 << 20);
         try {
-            socket.setReceiveBufferSize(1 << 20);
-            socket.connect(new InetSocketAddress(source.host(), source.port()), millis);
-            socket.setSoTimeout(millis);
-            socket.setTcpNoDelay(true);
-            ReplicaSync sync = new ReplicaSync(socket);
-            if (source.password() != null) {
-                String reply = source.username() == null ? sync.call("AUTH", source.password())
-                        : sync.call("AUTH", source.username(), source.password());
-                if (reply.startsWith("-")) {
-                    throw new Refused(reply.substring(1), true);
-                }
-            }
-            return sync;
-        } catch (IOException | RuntimeException e) {
+            return new ReplicaSync(socket);
+        } catch (IOException e) {
             socket.close();
             throw e;
         }
@@ -136,15 +124,7 @@ final class ReplicaSync implements AutoCloseable {
     }
 
     private void send(String... args) throws IOException {
-        ByteArrayOutputStream command = new ByteArrayOutputStream();
-        command.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (String arg : args) {
-            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-            command.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            command.writeBytes(bytes);
-            command.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        out.write(command.toByteArray());
+        out.write(InstanceSockets.command(args));
         out.flush();
     }
 

@@ -3,10 +3,6 @@ package io.redisbackup.backupworker.snapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -17,12 +13,11 @@ import org.jboss.logging.Logger;
 import io.redisbackup.backupstore.RdbChecksum;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
+import io.redisbackup.instanceclient.InstanceClient;
+import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.taskexecution.TransferGuard;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
+import io.vertx.core.Vertx;
 
 /**
  * Takes a consistent point-in-time snapshot the way a replica does (a full synchronisation, {@link ReplicaSync}),
@@ -39,14 +34,17 @@ public class SnapshotTaker {
     /** The socket is read in pieces this large. */
     private static final int READ_BUFFER = 1 << 17;
 
+    private final Vertx vertx;
     private final Duration timeout;
     private final TransferGuard.Limits limits;
 
     /**
+     * @param vertx what the instance's command client runs on ({@link InstanceClient})
      * @param timeout how long to wait to connect, and for each read
      * @param limits the whole snapshot's deadline and minimum rate (see {@link TransferGuard})
      */
-    public SnapshotTaker(Duration timeout, TransferGuard.Limits limits) {
+    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits) {
+        this.vertx = vertx;
         this.timeout = timeout;
         this.limits = limits;
     }
@@ -58,7 +56,7 @@ public class SnapshotTaker {
      * @param expectedBytes about how long the snapshot is (the last backup's size; 0 if unknown), for its deadline:
      *        the server's used memory is taken when it is larger
      */
-    public Snapshot take(SnapshotSource source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress,
+    public Snapshot take(InstanceEndpoint source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress,
             long expectedBytes) throws SnapshotFailure {
         ServerInfo server = serverInfo(source);
         Guarded guarded = new Guarded(progress);
@@ -71,7 +69,7 @@ public class SnapshotTaker {
         }
     }
 
-    private Snapshot take(SnapshotSource source, RdbTee tee, KeyIndexWriter index, OutputStream indexOut,
+    private Snapshot take(InstanceEndpoint source, RdbTee tee, KeyIndexWriter index, OutputStream indexOut,
             String redisVersion, long expectedBytes, Guarded guarded) throws SnapshotFailure {
         long started = System.nanoTime();
         RdbScanner scanner;
@@ -148,7 +146,7 @@ public class SnapshotTaker {
     }
 
     private static Snapshot verified(RdbTee tee, KeyIndexWriter index, int rdbVersion, String redisVersion,
-            SnapshotSource source) throws SnapshotFailure {
+            InstanceEndpoint source) throws SnapshotFailure {
         RdbChecksum checksum = tee.checksum();
         if (!checksum.matchesTrailer()) {
             throw new SnapshotFailure(SnapshotFailure.CORRUPT, "The snapshot from " + source
@@ -159,15 +157,14 @@ public class SnapshotTaker {
                 index.keys(), index.keysPerDatabase());
     }
 
-    private ReplicaSync connect(SnapshotSource source) throws SnapshotFailure {
+    private ReplicaSync connect(InstanceEndpoint source) throws SnapshotFailure {
         try {
             return ReplicaSync.connect(source, timeout);
-        } catch (ReplicaSync.Refused e) {
-            throw new SnapshotFailure(SnapshotFailure.AUTH_FAILED, source + " refused the user name or password: "
-                    + e.getMessage(), e);
+        } catch (InstanceFailure e) {
+            throw failure(e);
         } catch (IOException e) {
-            throw new SnapshotFailure(SnapshotFailure.UNREACHABLE, "Cannot connect to " + source
-                    + (isNetwork(e) ? "." : ": " + e.getMessage()), e);
+            throw new SnapshotFailure(SnapshotFailure.UNREACHABLE, "Cannot connect to " + source + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -176,26 +173,22 @@ public class SnapshotTaker {
     }
 
     /** Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly. */
-    private ServerInfo serverInfo(SnapshotSource source) throws SnapshotFailure {
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
-                .user(source.username()).password(source.password()).ssl(source.tls())
-                .connectionTimeoutMillis((int) timeout.toMillis()).socketTimeoutMillis((int) timeout.toMillis())
-                .build();
-        try (Jedis jedis = new Jedis(new HostAndPort(source.host(), source.port()), config)) {
-            String info = jedis.info("server") + jedis.info("memory");
-            return new ServerInfo(field(info, "redis_version").orElse("unknown"),
-                    field(info, "used_memory").map(SnapshotTaker::number).orElse(0L));
-        } catch (JedisDataException e) {
-            throw new SnapshotFailure(SnapshotFailure.AUTH_FAILED, source + " refused the user name or password.", e);
-        } catch (JedisConnectionException e) {
-            throw new SnapshotFailure(SnapshotFailure.UNREACHABLE, "Cannot connect to " + source
-                    + (isNetwork(e) ? "." : ": " + e.getMessage()), e);
+    private ServerInfo serverInfo(InstanceEndpoint source) throws SnapshotFailure {
+        try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
+            return new ServerInfo(client.info("server", "redis_version").orElse("unknown"),
+                    client.info("memory", "used_memory").map(SnapshotTaker::number).orElse(0L));
+        } catch (InstanceFailure e) {
+            throw failure(e);
         }
     }
 
-    private static java.util.Optional<String> field(String info, String name) {
-        return info.lines().filter(line -> line.startsWith(name + ":"))
-                .map(line -> line.substring(name.length() + 1).trim()).findFirst();
+    /** An instance that cannot be used, in a backup's words. */
+    private static SnapshotFailure failure(InstanceFailure e) {
+        return new SnapshotFailure(switch (e.kind()) {
+            case UNREACHABLE -> SnapshotFailure.UNREACHABLE;
+            case AUTH_FAILED -> SnapshotFailure.AUTH_FAILED;
+            case NOT_REDIS -> SnapshotFailure.TRANSFER_FAILED;
+        }, e.getMessage(), e);
     }
 
     private static long number(String value) {
@@ -228,18 +221,5 @@ public class SnapshotTaker {
             TransferGuard current = guard;
             return current == null ? null : current.stopped();
         }
-    }
-
-    private static boolean isNetwork(Throwable e) {
-        if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof UnknownHostException
-                || e instanceof NoRouteToHostException) {
-            return true;
-        }
-        for (Throwable suppressed : e.getSuppressed()) {
-            if (isNetwork(suppressed)) {
-                return true;
-            }
-        }
-        return e.getCause() != null && e.getCause() != e && isNetwork(e.getCause());
     }
 }

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TestVertx;
 
 /**
  * What a source that answers wrongly gets: a plain failure, never a stored backup. A real server cannot be made to
@@ -137,8 +139,8 @@ class HostileSourceTest {
             Thread fake = Thread.ofPlatform().daemon().start(() -> serve(server, syncReply));
             try (OutputStream out = Files.newOutputStream(dir.resolve("dump.rdb"));
                     OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
-                return new SnapshotTaker(Duration.ofSeconds(5), limits).take(
-                        new SnapshotSource("127.0.0.1", server.getLocalPort(), null, "pw", false), out, index,
+                return new SnapshotTaker(TestVertx.shared(), Duration.ofSeconds(5), limits).take(
+                        new InstanceEndpoint("127.0.0.1", server.getLocalPort(), null, "pw", false), out, index,
                         bytes -> { }, 0);
             } finally {
                 server.close();

@@ -27,14 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.TestVertx;
 
 class SnapshotTakerTest {
 
     static RedisServer source;
-    final SnapshotTaker taker = new SnapshotTaker(Duration.ofSeconds(10),
+    final SnapshotTaker taker = new SnapshotTaker(TestVertx.shared(), Duration.ofSeconds(10),
             new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)));
 
     @TempDir
@@ -107,7 +109,7 @@ class SnapshotTakerTest {
     void takesTheSnapshotAServerWritesToDiskFirstAndSendsWithItsLength() throws Exception {
         try (RedisServer disk = RedisServer.start("--repl-diskless-sync", "no")) {
             Datasets.everyType(disk);
-            Snapshot snapshot = take(new SnapshotSource(disk.host(), disk.port(), null, disk.password(), false));
+            Snapshot snapshot = take(new InstanceEndpoint(disk.host(), disk.port(), null, disk.password(), false));
             try (RedisServer restored = RedisServer.startFromRdb(dir.resolve("dump.rdb"))) {
                 assertEquals(disk.digest(), restored.digest());
             }
@@ -128,7 +130,7 @@ class SnapshotTakerTest {
             nothingThere = socket.getLocalPort();
         }
         SnapshotFailure failure = assertThrows(SnapshotFailure.class,
-                () -> take(new SnapshotSource("127.0.0.1", nothingThere, null, "x", false)));
+                () -> take(new InstanceEndpoint("127.0.0.1", nothingThere, null, "x", false)));
         assertEquals(SnapshotFailure.UNREACHABLE, failure.code());
     }
 
@@ -165,7 +167,7 @@ class SnapshotTakerTest {
         }
     }
 
-    private Snapshot take(SnapshotSource from) throws SnapshotFailure, IOException {
+    private Snapshot take(InstanceEndpoint from) throws SnapshotFailure, IOException {
         try (OutputStream rdb = Files.newOutputStream(dir.resolve("dump.rdb"));
                 OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
             return taker.take(from, rdb, index, bytes -> { }, 0);
@@ -178,7 +180,7 @@ class SnapshotTakerTest {
         return String.format("%08x", crc.getValue());
     }
 
-    private static SnapshotSource source(String password) {
-        return new SnapshotSource(source.host(), source.port(), null, password, false);
+    private static InstanceEndpoint source(String password) {
+        return new InstanceEndpoint(source.host(), source.port(), null, password, false);
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.LongConsumer;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.taskexecution.TransferGuard;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 
 /**
  * Loads a whole stored RDB into an instance: every database emptied ({@code FLUSHALL}, the stream's first
@@ -41,7 +42,7 @@ public final class InstanceLoader {
      * @param rdbBytes the RDB's size: the load's deadline is the base plus this at the minimum rate
      * @param keysLoaded told how many keys are sent so far, every 10,000 keys
      */
-    public Loaded replaceAll(InputStream rdb, long rdbBytes, RecoveryTarget target, Duration timeout,
+    public Loaded replaceAll(InputStream rdb, long rdbBytes, InstanceEndpoint target, Duration timeout,
             LongConsumer keysLoaded) throws RecoveryFailure {
         RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
         long restored = 0;

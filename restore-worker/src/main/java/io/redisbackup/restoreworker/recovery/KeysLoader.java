@@ -17,6 +17,7 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 
 /**
  * Rewrites chosen keys of an instance from a stored backup, finding them through the backup's key index and
@@ -101,7 +102,7 @@ public final class KeysLoader {
      * @param keysDone told how many keys are sent so far, every {@value #PROGRESS_EVERY} keys and at the end
      * @throws Stopped when the instance refused a key, or the stream broke; it says which keys were written
      */
-    public Restored restore(Plan plan, SeekableByteChannel rdb, int rdbVersion, RecoveryTarget target,
+    public Restored restore(Plan plan, SeekableByteChannel rdb, int rdbVersion, InstanceEndpoint target,
             Duration timeout, LongConsumer keysDone) throws Stopped, RecoveryFailure {
         List<byte[]> sent = new ArrayList<>();
         List<byte[]> expired = new ArrayList<>();

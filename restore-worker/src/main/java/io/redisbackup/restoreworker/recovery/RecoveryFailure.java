@@ -1,6 +1,7 @@
 package io.redisbackup.restoreworker.recovery;
 
 import io.redisbackup.contracts.TaskError;
+import io.redisbackup.instanceclient.InstanceFailure;
 
 /** Why a recovery could not be done, with a stable code for the task's error. */
 public class RecoveryFailure extends Exception {
@@ -10,6 +11,7 @@ public class RecoveryFailure extends Exception {
     public static final String TARGET_TOO_OLD = "TARGET_REDIS_TOO_OLD";
     public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
+    public static final String TARGET_NOT_REDIS = "NOT_A_REDIS_SERVER";
     public static final String LOAD_FAILED = "RECOVERY_LOAD_FAILED";
     /** Past the load's overall deadline, or the target took the data below the minimum rate for too long. */
     public static final String TOO_SLOW = "RECOVERY_TOO_SLOW";
@@ -25,6 +27,15 @@ public class RecoveryFailure extends Exception {
 
     public RecoveryFailure(String code, String message) {
         this(code, message, null);
+    }
+
+    /** A target that cannot be used, in a recovery's words. */
+    public static RecoveryFailure of(InstanceFailure failure) {
+        return new RecoveryFailure(switch (failure.kind()) {
+            case UNREACHABLE -> TARGET_UNREACHABLE;
+            case AUTH_FAILED -> TARGET_AUTH_FAILED;
+            case NOT_REDIS -> TARGET_NOT_REDIS;
+        }, failure.getMessage(), failure);
     }
 
     public String code() {

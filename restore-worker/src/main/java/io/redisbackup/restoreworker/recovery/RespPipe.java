@@ -3,7 +3,6 @@ package io.redisbackup.restoreworker.recovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
-import javax.net.ssl.SSLSocketFactory;
+import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.InstanceSockets;
 
 /**
  * Commands streamed to a Redis server the way {@code redis-cli --pipe} does: one thread writes, another reads the
@@ -71,8 +72,8 @@ final class RespPipe implements AutoCloseable {
     private LongConsumer onWritten = bytes -> { };
     /**
      * The commands, by number, that were not key writes (SELECT, FUNCTION RESTORE, FLUSHALL): to count keys
-     * confirmed, and because their refusal always stops the stream (after a refused SELECT, keys would go to the
-     * wrong database).
+     * confirmed, and because their refusal always stops the stream. Such a command is answered before anything
+     * follows it: after a refused SELECT the keys sent behind it would have gone to the wrong database.
      */
     private final Set<Long> otherCommands = ConcurrentHashMap.newKeySet();
     private final Refusals onRefusal;
@@ -88,36 +89,20 @@ final class RespPipe implements AutoCloseable {
     }
 
     /** Connects and logs in; the replies are read from here on. */
-    static RespPipe open(RecoveryTarget target, Duration timeout, Refusals onRefusal) throws RecoveryFailure {
-        Socket socket = null;
+    static RespPipe open(InstanceEndpoint target, Duration timeout, Refusals onRefusal) throws RecoveryFailure {
+        Socket socket;
         try {
-            socket = target.tls() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
-            socket.connect(new InetSocketAddress(target.host(), target.port()), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.setTcpNoDelay(true);
+            socket = InstanceSockets.open(target, timeout, 0);
+        } catch (InstanceFailure e) {
+            throw RecoveryFailure.of(e);
+        }
+        try {
             RespPipe pipe = new RespPipe(socket, onRefusal);
-            pipe.login(target);
             pipe.reader.start();
             return pipe;
         } catch (IOException e) {
-            closeQuietly(socket);
+            InstanceSockets.closeQuietly(socket);
             throw new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, "Cannot connect to " + target + ".", e);
-        }
-    }
-
-    private void login(RecoveryTarget target) throws IOException, RecoveryFailure {
-        if (target.password() == null) {
-            return;
-        }
-        if (target.username() != null) {
-            write(bytes("AUTH"), bytes(target.username()), bytes(target.password()));
-        } else {
-            write(bytes("AUTH"), bytes(target.password()));
-        }
-        flush();
-        String reply = line();
-        if (!reply.startsWith("+")) {
-            throw new RecoveryFailure(RecoveryFailure.TARGET_AUTH_FAILED, target + " refused the user name or password.");
         }
     }
 
@@ -128,7 +113,7 @@ final class RespPipe implements AutoCloseable {
 
     /** Cuts the connection: a write or read blocked on it fails at once. From any thread. */
     void abort() {
-        closeQuietly(socket);
+        InstanceSockets.closeQuietly(socket);
     }
 
     /**
@@ -172,19 +157,27 @@ final class RespPipe implements AutoCloseable {
             throw explained(e);
         }
         sent.lazySet(number + 1);
+        if (other) {
+            awaitAnswers();
+        }
         return number;
     }
 
     /** Waits for every reply; fails with the first error. */
     void finish() throws IOException, RecoveryFailure {
+        awaitAnswers();
+        if (answered.get() < sent.get()) {
+            throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "The instance stopped answering");
+        }
+    }
+
+    /** Waits until every command sent is answered; fails if the stream stopped. */
+    private void awaitAnswers() throws IOException, RecoveryFailure {
         flushExplained();
         while (answered.get() < sent.get() && error == null && reader.isAlive()) {
             park();
         }
         failIfRefused();
-        if (answered.get() < sent.get()) {
-            throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "The instance stopped answering");
-        }
     }
 
     /** How many key writes the server has confirmed; on the writing thread. */
@@ -390,21 +383,11 @@ final class RespPipe implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(socket);
+        InstanceSockets.closeQuietly(socket);
         try {
             reader.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing: nothing more to learn
-            }
         }
     }
 }

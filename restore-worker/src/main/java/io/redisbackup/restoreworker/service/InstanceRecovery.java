@@ -14,8 +14,8 @@ import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
-import io.redisbackup.restoreworker.recovery.RecoveryTarget;
 import io.redisbackup.taskexecution.Attempt;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -47,7 +47,7 @@ public class InstanceRecovery {
         return (target, reporting) -> replaceDataset(command, manifest, target, reporting);
     }
 
-    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, RecoveryTarget target,
+    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, InstanceEndpoint target,
             Recovery.Reporting reporting) throws RecoveryFailure, IOException {
         Attempt attempt = reporting.attempt();
         attempt.changingTarget();

@@ -17,7 +17,7 @@ import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.KeysLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
-import io.redisbackup.restoreworker.recovery.RecoveryTarget;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -53,7 +53,7 @@ public class KeysRecovery {
     }
 
     private RecoveryResult rewriteKeys(RecoverKeysCommand command, List<byte[]> keys, Manifest manifest,
-            RecoveryTarget target, Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+            InstanceEndpoint target, Recovery.Reporting reporting) throws RecoveryFailure, IOException {
         try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(command.sourceInstanceId(),
                 command.backupId(), BackupStore.KEY_INDEX));
                 SeekableByteChannel rdb = store.openChannel(command.sourceInstanceId(), command.backupId(),

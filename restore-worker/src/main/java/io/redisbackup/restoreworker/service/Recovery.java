@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
-import io.redisbackup.restoreworker.recovery.RecoveryTarget;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.TaskReporter;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 
 /**
  * A recovery of one mode whose backup has been checked as far as it can be before the instance's lease is taken;
@@ -20,5 +20,5 @@ interface Recovery {
     record Reporting(TaskReporter task, Attempt attempt, Consumer<InstanceStatus> instanceStatus) {
     }
 
-    RecoveryResult run(RecoveryTarget target, Reporting reporting) throws RecoveryFailure, IOException;
+    RecoveryResult run(InstanceEndpoint target, Reporting reporting) throws RecoveryFailure, IOException;
 }

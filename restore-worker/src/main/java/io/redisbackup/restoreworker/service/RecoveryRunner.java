@@ -20,9 +20,11 @@ import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instanceclient.InstanceClient;
+import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
-import io.redisbackup.restoreworker.recovery.RecoveryTarget;
 import io.redisbackup.restoreworker.recovery.RedisVersions;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
@@ -33,6 +35,7 @@ import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskExecutionConfig;
 import io.redisbackup.taskexecution.TaskLedger;
 import io.redisbackup.taskexecution.TaskReporter;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -60,10 +63,11 @@ public class RecoveryRunner {
     private final RestoreWorkerConfig config;
     private final int maxAttempts;
     private final Clock clock;
+    private final Vertx vertx;
 
     public RecoveryRunner(TaskLedger ledger, BackupStore store, InstanceRecovery instances, KeysRecovery keys,
             SecretCipher cipher, EventPublisher events, LeaseWaiter leaseWaiter, RestoreWorkerConfig config,
-            TaskExecutionConfig execution, Clock clock) {
+            TaskExecutionConfig execution, Clock clock, Vertx vertx) {
         this.ledger = ledger;
         this.store = store;
         this.instances = instances;
@@ -74,6 +78,7 @@ public class RecoveryRunner {
         this.config = config;
         this.maxAttempts = execution.maxAttempts();
         this.clock = clock;
+        this.vertx = vertx;
     }
 
     public void recover(RestoreWorkerCommand command) {
@@ -106,7 +111,7 @@ public class RecoveryRunner {
             };
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
                     Retries.starting(attempt, maxAttempts, "checking the target instance"))) {
-                RecoveryTarget target = target(command);
+                InstanceEndpoint target = target(command);
                 checkVersion(target, manifest);
                 RecoveryResult result = recovery.run(target, new Recovery.Reporting(task, attempt,
                         status -> instanceStatus(command.taskId(), command.instanceId(), status)));
@@ -161,8 +166,13 @@ public class RecoveryRunner {
     }
 
     /** The target is reachable and can load the backup's RDB version. */
-    private void checkVersion(RecoveryTarget target, Manifest manifest) throws RecoveryFailure {
-        String version = target.redisVersion(config.targetTimeout());
+    private void checkVersion(InstanceEndpoint target, Manifest manifest) throws RecoveryFailure {
+        String version;
+        try (InstanceClient client = InstanceClient.connect(vertx, target, config.targetTimeout())) {
+            version = client.redisVersion();
+        } catch (InstanceFailure e) {
+            throw RecoveryFailure.of(e);
+        }
         if (RedisVersions.maxRdbVersion(version) < manifest.rdbVersion()) {
             throw new RecoveryFailure(RecoveryFailure.TARGET_TOO_OLD, "The instance runs Redis " + version
                     + ", which cannot load this backup (RDB version " + manifest.rdbVersion() + ", from Redis "
@@ -170,10 +180,9 @@ public class RecoveryRunner {
         }
     }
 
-    private RecoveryTarget target(RestoreWorkerCommand command) {
-        return new RecoveryTarget(command.target().host(), command.target().port(), command.target().username(),
-                cipher.open(command.target().password(), command.target().binding(command.instanceId())),
-                command.target().tls());
+    /** The target; its password opens only if it was sealed for this instance at this endpoint. */
+    private InstanceEndpoint target(RestoreWorkerCommand command) {
+        return InstanceEndpoint.opened(command.target(), command.instanceId(), cipher);
     }
 
     private void fail(RestoreWorkerCommand command, TaskReporter task, Attempt attempt, TaskError error,

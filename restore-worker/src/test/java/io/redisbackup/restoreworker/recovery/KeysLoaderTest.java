@@ -24,6 +24,7 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.contracts.KeyList;
 import io.redisbackup.restoreworker.StoredBackups;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 
@@ -133,7 +134,7 @@ class KeysLoaderTest {
             Manifest backup = store(redis);
             redis.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
             redis.call("SET", "a:2", "changed");
-            RecoveryTarget limited = new RecoveryTarget(redis.host(), redis.port(), "limited", "limited-pw", false);
+            InstanceEndpoint limited = new InstanceEndpoint(redis.host(), redis.port(), "limited", "limited-pw", false);
             try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
                 KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("a:1"), bytes("b:1"), bytes("a:2")));
                 KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class,
@@ -143,6 +144,27 @@ class KeysLoaderTest {
                         stopped.getMessage());
             }
             assertEquals("backed up", redis.callString("GET", "a:2"), "the key after the refused one was written");
+        }
+    }
+
+    @Test
+    void aRefusedSelectStopsTheRecoveryBeforeAKeyGoesToTheWrongDatabase() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.call("SET", "in:0", "backed up");
+            redis.call("SELECT", "3");
+            redis.call("SET", "in:3", "backed up");
+            redis.call("SELECT", "0");
+            Manifest backup = store(redis);
+            redis.call("ACL", "SETUSER", "no-select", "on", ">no-select-pw", "~*", "+@all", "-select");
+            InstanceEndpoint limited = new InstanceEndpoint(redis.host(), redis.port(), "no-select", "no-select-pw",
+                    false);
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
+                KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("in:0"), bytes("in:3")));
+                KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class,
+                        () -> loader.restore(plan, rdb, index.rdbVersion(), limited, TIMEOUT, keys -> { }));
+                assertEquals(List.of("in:0"), stopped.done().restored().stream().map(KeyList::format).toList());
+            }
+            assertNull(redis.call("GET", "in:3"), "nothing went to database 0 in database 3's place");
         }
     }
 
@@ -161,8 +183,8 @@ class KeysLoaderTest {
                 BackupStore.RDB);
     }
 
-    private static RecoveryTarget target(RedisServer redis) {
-        return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false);
+    private static InstanceEndpoint target(RedisServer redis) {
+        return new InstanceEndpoint(redis.host(), redis.port(), null, redis.password(), false);
     }
 
     private static byte[] bytes(String text) {

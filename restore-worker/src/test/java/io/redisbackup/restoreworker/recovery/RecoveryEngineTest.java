@@ -22,6 +22,7 @@ import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.restoreworker.StoredBackups;
 import io.redisbackup.taskexecution.TransferGuard;
+import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 
@@ -135,7 +136,7 @@ class RecoveryEngineTest {
             source.call("SET", "b:1", "refused");
             Path rdb = source.saveRdb(dir.resolve("refused.rdb"));
             target.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
-            RecoveryTarget limited = new RecoveryTarget(target.host(), target.port(), "limited", "limited-pw", false);
+            InstanceEndpoint limited = new InstanceEndpoint(target.host(), target.port(), "limited", "limited-pw", false);
             try (InputStream in = Files.newInputStream(rdb)) {
                 RecoveryFailure refused = assertThrows(RecoveryFailure.class,
                         () -> loader.replaceAll(in, 0, limited, Duration.ofSeconds(5), keys -> { }));
@@ -163,7 +164,7 @@ class RecoveryEngineTest {
                     // the loader went away
                 }
             });
-            RecoveryTarget stalling = new RecoveryTarget("127.0.0.1", stalls.getLocalPort(), null, "pw", false);
+            InstanceEndpoint stalling = new InstanceEndpoint("127.0.0.1", stalls.getLocalPort(), null, "pw", false);
             long started = System.nanoTime();
             try (InputStream in = Files.newInputStream(rdb)) {
                 RecoveryFailure stopped = assertThrows(RecoveryFailure.class,
@@ -178,8 +179,10 @@ class RecoveryEngineTest {
     @Test
     void saysPlainlyWhenTheTargetRefusesThePassword() {
         try (RedisServer target = RedisServer.start()) {
-            RecoveryFailure refused = assertThrows(RecoveryFailure.class,
-                    () -> new RecoveryTarget(target.host(), target.port(), null, "wrong", false).redisVersion(Duration.ofSeconds(5)));
+            RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> loader.replaceAll(
+                    new java.io.ByteArrayInputStream(new byte[0]), 0,
+                    new InstanceEndpoint(target.host(), target.port(), null, "wrong", false), Duration.ofSeconds(5),
+                    keys -> { }));
             assertEquals(RecoveryFailure.TARGET_AUTH_FAILED, refused.code());
         }
     }
@@ -195,7 +198,7 @@ class RecoveryEngineTest {
         assertEquals(0, RedisVersions.maxRdbVersion("unknown"));
     }
 
-    private static RecoveryTarget target(RedisServer redis) {
-        return new RecoveryTarget(redis.host(), redis.port(), null, redis.password(), false);
+    private static InstanceEndpoint target(RedisServer redis) {
+        return new InstanceEndpoint(redis.host(), redis.port(), null, redis.password(), false);
     }
 }

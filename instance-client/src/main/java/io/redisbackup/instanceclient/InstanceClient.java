@@ -1,0 +1,154 @@
+package io.redisbackup.instanceclient;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * Command traffic to one user's instance: INFO, its version and memory, checks before a recovery. It runs on
+ * quarkus-redis-client's Vert.x Redis client, made at run time for the instance (the configured clients of
+ * {@code quarkus.redis.*} are for fixed servers, and every registered instance is a server of its own), with one
+ * connection, logged in as it is made. Calls block for at most the
+ * timeout; call them on a worker thread, never on the event loop. Bulk traffic does not come here: the replication
+ * stream and the RESTORE pipe run on {@link InstanceSockets}.
+ */
+public final class InstanceClient implements AutoCloseable {
+
+    private final InstanceEndpoint endpoint;
+    private final Duration timeout;
+    private final Redis client;
+    private final RedisConnection connection;
+
+    private InstanceClient(InstanceEndpoint endpoint, Duration timeout, Redis client, RedisConnection connection) {
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+        this.client = client;
+        this.connection = connection;
+    }
+
+    /** Connects and logs in, or says plainly why the instance cannot be used. */
+    public static InstanceClient connect(Vertx vertx, InstanceEndpoint endpoint, Duration timeout)
+            throws InstanceFailure {
+        String host = endpoint.host().contains(":") ? "[" + endpoint.host() + "]" : endpoint.host();
+        // the client logs in as it connects, in its first command (HELLO 2 AUTH ..., else AUTH on a server older
+        // than Redis 6), before anything else is sent
+        String login = endpoint.password() == null ? ""
+                : (endpoint.username() == null ? "" : encode(endpoint.username())) + ":" + encode(endpoint.password())
+                        + "@";
+        RedisOptions options = new RedisOptions()
+                .setConnectionString((endpoint.tls() ? "rediss://" : "redis://") + login + host + ":"
+                        + endpoint.port())
+                .setProtocolNegotiation(true)
+                .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+                .setMaxPoolSize(1)
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout(Math.toIntExact(timeout.toMillis()))
+                        .setTcpNoDelay(true).setSsl(endpoint.tls()));
+        Redis client = Redis.createClient(vertx, options);
+        RedisConnection connection = null;
+        try {
+            connection = await(client.connect(), timeout);
+            return new InstanceClient(endpoint, timeout, client, connection);
+        } catch (ErrorReply e) {
+            close(client, connection);
+            throw InstanceFailure.refused(endpoint, e.getMessage(), endpoint.password() != null);
+        } catch (RuntimeException e) {
+            close(client, connection);
+            throw InstanceFailure.of(endpoint, e);
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static void close(Redis client, RedisConnection connection) {
+        if (connection != null) {
+            connection.close();
+        }
+        client.close();
+    }
+
+    /** One command and its reply; an error reply is an {@link InstanceFailure}. */
+    public Response send(Command command, Object... args) throws InstanceFailure {
+        return send(connection, Request.cmd(command, args), timeout, endpoint, false);
+    }
+
+    /** One field of {@code INFO section}, if the server gives it. */
+    public Optional<String> info(String section, String field) throws InstanceFailure {
+        Response reply = send(Command.INFO, section);
+        String text = reply == null ? "" : reply.toString();
+        return text.lines().filter(line -> line.startsWith(field + ":"))
+                .map(line -> line.substring(field.length() + 1).trim()).findFirst();
+    }
+
+    /** The server's {@code redis_version}; a server that gives none is not Redis. */
+    public String redisVersion() throws InstanceFailure {
+        return info("server", "redis_version").orElseThrow(() -> new InstanceFailure(InstanceFailure.Kind.NOT_REDIS,
+                endpoint + " does not report a Redis version.", null));
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.close();
+    }
+
+    private static Response send(RedisConnection connection, Request request, Duration timeout,
+            InstanceEndpoint endpoint, boolean login) throws InstanceFailure {
+        try {
+            return await(connection.send(request), timeout);
+        } catch (RuntimeException e) {
+            throw InstanceFailure.of(endpoint, e);
+        } catch (ErrorReply e) {
+            throw InstanceFailure.refused(endpoint, e.getMessage(), login);
+        }
+    }
+
+    /** An error reply from the server. */
+    private static final class ErrorReply extends Exception {
+        ErrorReply(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static <T> T await(Future<T> future, Duration timeout) throws ErrorReply {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            // the client reports what it could not parse as an error reply of its own, ILLEGAL_STATE
+            if (cause instanceof io.vertx.redis.client.impl.types.ErrorType error
+                    && !String.valueOf(error.getMessage()).startsWith("ILLEGAL_STATE")) {
+                throw new ErrorReply(error.getMessage());
+            }
+            throw new InstanceFailureCarrier(cause);
+        } catch (TimeoutException e) {
+            throw new InstanceFailureCarrier(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InstanceFailureCarrier(e);
+        }
+    }
+
+    /** A failure on the way, carried to where it is sorted ({@link InstanceFailure#of}). */
+    private static final class InstanceFailureCarrier extends RuntimeException {
+        InstanceFailureCarrier(Throwable cause) {
+            super(cause == null ? "no reason given" : cause.toString(), cause);
+        }
+    }
+}
