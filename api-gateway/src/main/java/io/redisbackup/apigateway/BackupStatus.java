@@ -1,6 +1,21 @@
 package io.redisbackup.apigateway;
 
-/** Where a backup is in its life, as the gateway's catalogue knows it. */
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupCorrupted;
+import io.redisbackup.contracts.BackupDeleted;
+import io.redisbackup.contracts.BackupEvent;
+import io.redisbackup.contracts.BackupFailed;
+import io.redisbackup.contracts.BackupScheduled;
+import io.redisbackup.contracts.BackupStarted;
+
+/**
+ * Where a backup is in its life, as the gateway's catalogue knows it. It follows the backup's events through one
+ * table ({@link #after}, {@link #canTransitionTo}), as a task's status follows its task's: a repeated or late event
+ * whose move the table does not allow changes nothing.
+ */
 public enum BackupStatus {
     /** Asked for; no worker has started it. */
     PENDING,
@@ -18,8 +33,34 @@ public enum BackupStatus {
      */
     CORRUPT;
 
-    /** Whether a task is still working on the backup. */
-    public boolean inProgress() {
-        return this == PENDING || this == RUNNING || this == DELETING;
+    public boolean canTransitionTo(BackupStatus next) {
+        return allowedNext().contains(next);
+    }
+
+    private Set<BackupStatus> allowedNext() {
+        return switch (this) {
+            // a backup may end without its start having been seen
+            case PENDING -> EnumSet.of(RUNNING, SUCCEEDED, FAILED);
+            case RUNNING -> EnumSet.of(SUCCEEDED, FAILED);
+            case SUCCEEDED -> EnumSet.of(CORRUPT, DELETING);
+            case FAILED, CORRUPT -> EnumSet.of(DELETING);
+            // a deletion ends with the backup's row removed (BackupDeleted)
+            case DELETING -> EnumSet.noneOf(BackupStatus.class);
+        };
+    }
+
+    /**
+     * The status a backup event moves its backup to; null for the events that make or remove the catalogue's row
+     * ({@link BackupScheduled}, {@link BackupDeleted}).
+     */
+    public static BackupStatus after(BackupEvent event) {
+        return switch (event) {
+            case BackupStarted started -> RUNNING;
+            case BackupCompleted completed -> SUCCEEDED;
+            case BackupFailed failed -> FAILED;
+            case BackupCorrupted corrupted -> CORRUPT;
+            case BackupScheduled scheduled -> null;
+            case BackupDeleted deleted -> null;
+        };
     }
 }

@@ -3,17 +3,11 @@ package io.redisbackup.contracts;
 import java.util.UUID;
 
 /** What the restore worker is asked to do, on {@link Topics#RESTORE_COMMANDS}; keyed by the target instance. */
-public sealed interface RestoreWorkerCommand extends Message permits RecoverInstanceCommand, RecoverKeysCommand {
-
-    /** The backup to recover from. */
-    UUID backupId();
+public sealed interface RestoreWorkerCommand extends TaskCommand permits RecoverInstanceCommand, RecoverKeysCommand {
 
     /** The instance the backup was taken of (where it is stored); {@link #instanceId()} is the target. */
     UUID sourceInstanceId();
 
     /** Where to recover into, with the password sealed. */
     RedisEndpoint target();
-
-    /** Who asked for the recovery. */
-    Trigger trigger();
 }

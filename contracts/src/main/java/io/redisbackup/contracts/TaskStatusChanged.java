@@ -18,6 +18,18 @@ public record TaskStatusChanged(int schemaVersion, UUID eventId, UUID taskId, UU
         String message, TaskError error, Map<String, Object> result, String project, Integer attempt)
         implements Message {
 
+    /** The sequence of a task's first event, {@link #accepted}; the workers number theirs above it. */
+    public static final long ACCEPTED_SEQUENCE = 1;
+
+    /**
+     * A task's first event: PENDING, from whoever accepted it (the gateway, the scheduler), sent with its command;
+     * the task center shows the task from here on.
+     */
+    public static TaskStatusChanged accepted(TaskCommand command, String project) {
+        return of(command.taskId(), command.instanceId(), ACCEPTED_SEQUENCE, TaskType.of(command), command.backupId(),
+                command.trigger(), TaskStatus.PENDING, command.occurredAt()).withProject(project);
+    }
+
     public static TaskStatusChanged of(UUID taskId, UUID instanceId, long sequence, TaskType taskType, UUID backupId,
             Trigger trigger, TaskStatus status, Instant now) {
         return new TaskStatusChanged(SCHEMA_VERSION, UUID.randomUUID(), taskId, instanceId, now, sequence, taskType,

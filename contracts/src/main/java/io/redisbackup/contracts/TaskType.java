@@ -2,5 +2,15 @@ package io.redisbackup.contracts;
 
 /** The kinds of task the task center shows. */
 public enum TaskType {
-    BACKUP, RECOVER_INSTANCE, RECOVER_KEYS, DELETE_BACKUP
+    BACKUP, RECOVER_INSTANCE, RECOVER_KEYS, DELETE_BACKUP;
+
+    /** The kind of task a command carries out. */
+    public static TaskType of(TaskCommand command) {
+        return switch (command) {
+            case TakeBackupCommand take -> BACKUP;
+            case DeleteBackupCommand delete -> DELETE_BACKUP;
+            case RecoverInstanceCommand whole -> RECOVER_INSTANCE;
+            case RecoverKeysCommand chosen -> RECOVER_KEYS;
+        };
+    }
 }

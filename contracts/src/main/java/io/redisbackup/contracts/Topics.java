@@ -29,4 +29,12 @@ public final class Topics {
 
     private Topics() {
     }
+
+    /** The topic a command goes to: its worker's. */
+    public static String of(TaskCommand command) {
+        return switch (command) {
+            case BackupWorkerCommand backup -> BACKUP_COMMANDS;
+            case RestoreWorkerCommand recovery -> RESTORE_COMMANDS;
+        };
+    }
 }

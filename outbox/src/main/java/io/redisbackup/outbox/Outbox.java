@@ -4,6 +4,9 @@ import java.time.Clock;
 
 import io.redisbackup.contracts.Message;
 import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.TaskCommand;
+import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -27,6 +30,20 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(String topic, Message message) {
         write(topic, message.instanceId().toString(), MessageCodec.toJson(message));
+    }
+
+    /**
+     * Accepting a task: its first event (PENDING, {@link TaskStatusChanged#accepted}) and the command that carries
+     * it out, both sent if and only if the caller's transaction commits; the event, for the caller to keep.
+     *
+     * @param message what the task center shows with the PENDING status; null for none
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TaskStatusChanged accept(TaskCommand command, String project, String message) {
+        TaskStatusChanged pending = TaskStatusChanged.accepted(command, project).withMessage(message);
+        append(Topics.TASK_STATUS, pending);
+        append(Topics.of(command), command);
+        return pending;
     }
 
     /** A record with the instance as key and no value: on a compacted topic, the instance is gone. */

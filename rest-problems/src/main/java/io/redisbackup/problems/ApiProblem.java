@@ -47,6 +47,12 @@ public class ApiProblem extends RuntimeException {
                 "There is no " + what + " with id " + id + ".");
     }
 
+    /** 400: a request that needs a body came without one. */
+    public static ApiProblem missingBody() {
+        return new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "The body is missing.",
+                List.of(new FieldError("body", "is missing")));
+    }
+
     public static ApiProblem conflict(String code, String detail) {
         return new ApiProblem(409, code, "Conflict", detail);
     }

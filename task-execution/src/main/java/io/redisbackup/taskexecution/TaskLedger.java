@@ -12,9 +12,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.redisbackup.contracts.Message;
+import io.redisbackup.contracts.TaskCommand;
 import io.redisbackup.contracts.TaskType;
-import io.redisbackup.contracts.Trigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
@@ -63,7 +62,7 @@ public class TaskLedger {
     }
 
     /** Takes a command up. */
-    public Start begin(Message command, UUID backupId, TaskType type, Trigger trigger) {
+    public Start begin(TaskCommand command) {
         Start start = QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             TaskExecution execution = TaskExecution.findById(command.taskId(), LockModeType.PESSIMISTIC_WRITE);
@@ -71,9 +70,9 @@ public class TaskLedger {
                 execution = new TaskExecution();
                 execution.taskId = command.taskId();
                 execution.instanceId = command.instanceId();
-                execution.backupId = backupId;
-                execution.taskType = type;
-                execution.trigger = trigger;
+                execution.backupId = command.backupId();
+                execution.taskType = TaskType.of(command);
+                execution.trigger = command.trigger();
                 execution.status = TaskExecution.Status.RUNNING;
                 execution.attempt = 1;
                 execution.updatedAt = now;

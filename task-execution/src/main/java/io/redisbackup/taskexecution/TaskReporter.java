@@ -11,6 +11,7 @@ import io.redisbackup.contracts.Progress;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.TaskCommand;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
@@ -36,7 +37,7 @@ public final class TaskReporter {
     private long sequence;
     private long lastProgress = System.nanoTime();
 
-    public TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
+    private TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
             Trigger trigger, int attempt) {
         this.events = events;
         this.clock = clock;
@@ -47,6 +48,12 @@ public final class TaskReporter {
         this.trigger = trigger;
         this.attempt = attempt;
         this.sequence = attempt * ATTEMPT_STRIDE;
+    }
+
+    /** Reports the task {@code command} carries out, for its attempt {@code attempt}. */
+    public static TaskReporter of(EventPublisher events, Clock clock, TaskCommand command, int attempt) {
+        return new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
+                TaskType.of(command), command.trigger(), attempt);
     }
 
     /** Reports the end of a lost task: its events outrank every event its last attempt could have sent. */

@@ -8,19 +8,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.apigateway.service.BackupPolicyService;
-import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.apigateway.service.InstanceService;
-import io.redisbackup.apigateway.service.RecoveryService;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.ConvertGroup;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -40,16 +35,11 @@ import jakarta.ws.rs.core.Response;
 public class InstanceResource {
 
     private final InstanceService instances;
-    private final BackupService backups;
     private final BackupPolicyService policies;
-    private final RecoveryService recoveries;
 
-    public InstanceResource(InstanceService instances, BackupService backups, BackupPolicyService policies,
-            RecoveryService recoveries) {
+    public InstanceResource(InstanceService instances, BackupPolicyService policies) {
         this.instances = instances;
-        this.backups = backups;
         this.policies = policies;
-        this.recoveries = recoveries;
     }
 
     @POST
@@ -101,26 +91,6 @@ public class InstanceResource {
         instances.remove(id);
     }
 
-    @POST
-    @Path("/{id}/backups")
-    @RolesAllowed(Role.OPERATOR_NAME)
-    @Operation(summary = "Back up the instance now", description = "A manual backup, kept until deleted or for "
-            + "retentionDays. Answers at once with the task to follow.")
-    @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
-    @APIResponse(responseCode = "409", description = "A manual backup of the instance is under way; taskId names it")
-    public Response backUp(@PathParam("id") UUID id, @Valid BackupRequest body) {
-        Backup backup = backups.requestManualBackup(id, body == null ? null : body.retentionDays());
-        return new TaskAccepted(backup.taskId, backup.id).asResponse();
-    }
-
-    @GET
-    @Path("/{id}/backups")
-    @RolesAllowed(Role.VIEWER_NAME)
-    @Operation(summary = "List the instance's backups, newest first")
-    public List<BackupView> backups(@PathParam("id") UUID id) {
-        return Backup.ofInstance(instances.find(id).id).stream().map(BackupView::of).toList();
-    }
-
     @GET
     @Path("/{id}/backup-policy")
     @RolesAllowed(Role.VIEWER_NAME)
@@ -138,40 +108,10 @@ public class InstanceResource {
     @APIResponse(responseCode = "400", description = "Invalid fields, all named")
     public BackupPolicyView setPolicy(@PathParam("id") UUID id, BackupPolicyRequest body) {
         if (body == null) {
-            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "The body is missing.",
-                    List.of(new ApiProblem.FieldError("body", "is missing")));
+            throw ApiProblem.missingBody();
         }
         BackupPolicy policy = body.toPolicy();
         return BackupPolicyView.of(policies.change(instances.find(id), policy));
     }
 
-    @POST
-    @Path("/{id}/recoveries")
-    @RolesAllowed(Role.OPERATOR_NAME)
-    @Operation(summary = "Recover from one of the instance's backups", description = "INSTANCE replaces the whole "
-            + "dataset (of this instance, or of targetInstanceId) and interrupts the service while it runs. KEYS "
-            + "rewrites only the keys named (at most 1000, 64 KiB of names), in every database the backup holds them "
-            + "in, keeping their remaining TTL; no other key is touched. Keys in `keys` are separated by ';'; write "
-            + "a ';' in a key as '\\;', a backslash as '\\\\', any byte as '\\xHH'; blank keys and repeats are left "
-            + "out. Confirm with the password of the instance whose data is replaced. Answers at once with the task "
-            + "to follow; its result lists the keys restored, notInBackup and expired.")
-    @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
-    @APIResponse(responseCode = "403", description = "Wrong password; nothing was done")
-    @APIResponse(responseCode = "409", description = "A recovery runs on the instance, or the backup is not SUCCEEDED")
-    @APIResponse(responseCode = "422", description = "The backup is of another instance")
-    @APIResponse(responseCode = "429", description = "Too many wrong passwords; Retry-After says when to try again")
-    public Response recover(@PathParam("id") UUID id, RecoveryRequest body) {
-        if (body == null) {
-            throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "The body is missing.",
-                    List.of(new ApiProblem.FieldError("body", "is missing")));
-        }
-        RecoveryRequest.Checked request = body.check();
-        UUID target = request.targetInstanceId() == null ? id : request.targetInstanceId();
-        UUID taskId = recoveries.recover(id, request.backupId(), request.password(), target, request.keys());
-        return new TaskAccepted(taskId, request.backupId()).asResponse();
-    }
-
-    /** Options of a manual backup. */
-    public record BackupRequest(@Min(1) @Max(730) Integer retentionDays) {
-    }
 }

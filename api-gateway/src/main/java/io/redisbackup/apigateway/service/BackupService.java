@@ -23,9 +23,7 @@ import io.redisbackup.contracts.BackupStarted;
 import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.TakeBackupCommand;
-import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.TaskError;
-import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,9 +77,8 @@ public class BackupService {
         backup.createdAt = now;
         backup.persist();
 
-        acceptance.accept(backup.taskId, instance.id, TaskType.BACKUP, backup.id, Trigger.MANUAL, backup.project, now);
-        outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(backup.taskId, instance.id, backup.id,
-                BackupType.MANUAL, Trigger.MANUAL, instance.endpoint(), now));
+        acceptance.accept(TakeBackupCommand.of(backup.taskId, instance.id, backup.id, BackupType.MANUAL,
+                Trigger.MANUAL, instance.endpoint(), now), backup.project);
         LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
         return backup;
     }
@@ -96,22 +93,21 @@ public class BackupService {
     @Transactional
     public UUID expire(UUID backupId) {
         Backup backup = Backup.findById(backupId, LockModeType.PESSIMISTIC_WRITE);
-        return backup == null || backup.status.inProgress() ? null : delete(backup, Trigger.SCHEDULED);
+        return backup == null || !backup.status.canTransitionTo(BackupStatus.DELETING) ? null
+                : delete(backup, Trigger.SCHEDULED);
     }
 
     private UUID delete(Backup backup, Trigger trigger) {
         UUID backupId = backup.id;
-        if (backup.status.inProgress()) {
+        if (!backup.status.canTransitionTo(BackupStatus.DELETING)) {
             throw ApiProblem.conflict("BACKUP_BUSY", "Backup " + backupId + " is " + backup.status
                     + "; it can be deleted once that has ended.");
         }
         Instant now = clock.instant();
         backup.status = BackupStatus.DELETING;
         backup.deleteTaskId = UUID.randomUUID();
-        acceptance.accept(backup.deleteTaskId, backup.instanceId, TaskType.DELETE_BACKUP, backup.id, trigger,
-                backup.project, now);
-        outbox.append(Topics.BACKUP_COMMANDS, DeleteBackupCommand.of(backup.deleteTaskId, backup.instanceId,
-                backup.id, trigger, now));
+        acceptance.accept(DeleteBackupCommand.of(backup.deleteTaskId, backup.instanceId, backup.id, trigger, now),
+                backup.project);
         LOG.infof("Deletion of backup %s requested (task %s)", backup.id, backup.deleteTaskId);
         return backup.deleteTaskId;
     }
@@ -151,10 +147,9 @@ public class BackupService {
     }
 
     private static void markCorrupt(Backup backup, TaskError error) {
-        if (backup.status == BackupStatus.SUCCEEDED) {
+        if (backup.status.canTransitionTo(BackupStatus.CORRUPT)) {
             backup.status = BackupStatus.CORRUPT;
-            backup.errorCode = error.code();
-            backup.errorMessage = error.message();
+            failedWith(backup, error, null);
             LOG.warnf("Backup %s is CORRUPT: %s", backup.id, error.message());
         }
     }
@@ -165,7 +160,10 @@ public class BackupService {
         return backup;
     }
 
-    /** Applies what the backup worker reports; a repeated or late event changes nothing. */
+    /**
+     * Applies what the backup worker (or a reader that found damage) reports, through {@link BackupStatus}'s table:
+     * a repeated or late event changes nothing.
+     */
     @Transactional
     public void apply(BackupEvent event) {
         Backup backup = Backup.findById(event.backupId());
@@ -179,44 +177,46 @@ public class BackupService {
             LOG.debugf("Event for unknown backup %s ignored", event.backupId());
             return;
         }
-        switch (event) {
-            case BackupScheduled scheduled -> throw new IllegalStateException("handled above");
-            case BackupStarted started -> {
-                if (backup.status == BackupStatus.PENDING) {
-                    backup.status = BackupStatus.RUNNING;
-                    backup.startedAt = started.occurredAt();
-                    LOG.infof("Backup %s is running", backup.id);
-                }
-            }
-            case BackupCompleted done -> {
-                if (backup.status == BackupStatus.PENDING || backup.status == BackupStatus.RUNNING) {
-                    backup.status = BackupStatus.SUCCEEDED;
-                    backup.startedAt = done.startedAt();
-                    backup.finishedAt = done.finishedAt();
-                    backup.sizeBytes = done.sizeBytes();
-                    backup.keyCount = done.keyCount();
-                    backup.sha256 = done.sha256();
-                    backup.redisVersion = done.redisVersion();
-                    backup.rdbVersion = done.rdbVersion();
-                    backup.expiresAt = backup.retentionDays == null ? null
-                            : done.finishedAt().plus(Duration.ofDays(backup.retentionDays));
-                    LOG.infof("Backup %s succeeded: %d keys, %d bytes", backup.id, done.keyCount(), done.sizeBytes());
-                }
-            }
-            case BackupFailed failed -> {
-                if (backup.status == BackupStatus.PENDING || backup.status == BackupStatus.RUNNING) {
-                    backup.status = BackupStatus.FAILED;
-                    backup.finishedAt = failed.occurredAt();
-                    backup.errorCode = failed.error().code();
-                    backup.errorMessage = failed.error().message();
-                    LOG.infof("Backup %s failed: %s", backup.id, failed.error().code());
-                }
-            }
-            case BackupCorrupted corrupted -> markCorrupt(backup, corrupted.error());
-            case BackupDeleted deleted -> {
-                backup.delete();
-                LOG.infof("Backup %s deleted", deleted.backupId());
-            }
+        if (event instanceof BackupDeleted) {
+            backup.delete();
+            LOG.infof("Backup %s deleted", backup.id);
+            return;
         }
+        BackupStatus next = BackupStatus.after(event);
+        if (!backup.status.canTransitionTo(next)) {
+            LOG.debugf("Backup %s is %s; %s ignored", backup.id, backup.status, event.getClass().getSimpleName());
+            return;
+        }
+        backup.status = next;
+        switch (event) {
+            case BackupStarted started -> backup.startedAt = started.occurredAt();
+            case BackupCompleted done -> {
+                backup.startedAt = done.startedAt();
+                backup.finishedAt = done.finishedAt();
+                backup.sizeBytes = done.sizeBytes();
+                backup.keyCount = done.keyCount();
+                backup.sha256 = done.sha256();
+                backup.redisVersion = done.redisVersion();
+                backup.rdbVersion = done.rdbVersion();
+                backup.expiresAt = backup.retentionDays == null ? null
+                        : done.finishedAt().plus(Duration.ofDays(backup.retentionDays));
+            }
+            case BackupFailed failed -> failedWith(backup, failed.error(), failed.occurredAt());
+            case BackupCorrupted corrupted -> {
+                failedWith(backup, corrupted.error(), null);
+                LOG.warnf("Backup %s is CORRUPT: %s", backup.id, corrupted.error().message());
+            }
+            case BackupScheduled scheduled -> throw new IllegalStateException("handled above");
+            case BackupDeleted deleted -> throw new IllegalStateException("handled above");
+        }
+        LOG.infof("Backup %s is %s", backup.id, next);
+    }
+
+    private static void failedWith(Backup backup, TaskError error, java.time.Instant finishedAt) {
+        if (finishedAt != null) {
+            backup.finishedAt = finishedAt;
+        }
+        backup.errorCode = error.code();
+        backup.errorMessage = error.message();
     }
 }

@@ -17,9 +17,6 @@ import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
-import io.redisbackup.contracts.TaskType;
-import io.redisbackup.contracts.Topics;
-import io.redisbackup.contracts.Trigger;
 import io.redisbackup.outbox.Outbox;
 import io.redisbackup.problems.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,11 +78,10 @@ public class RecoveryService {
         Instant now = clock.instant();
         UUID taskId = UUID.randomUUID();
         target.activeRecoveryTaskId = taskId;
-        TaskType type = keys == null ? TaskType.RECOVER_INSTANCE : TaskType.RECOVER_KEYS;
-        acceptance.accept(taskId, targetId, type, backupId, Trigger.MANUAL, target.project, now);
-        outbox.append(Topics.RESTORE_COMMANDS, keys == null
+        acceptance.accept(keys == null
                 ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
-                : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), keys, now));
+                : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), keys, now),
+                target.project);
         LOG.infof("Recovery of %s of instance %s from backup %s requested (task %s)",
                 keys == null ? "every key" : keys.size() + " keys", targetId, backupId, taskId);
         return taskId;

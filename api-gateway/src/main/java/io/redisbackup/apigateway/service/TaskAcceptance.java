@@ -7,11 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.redisbackup.apigateway.AcceptedTask;
+import io.redisbackup.contracts.TaskCommand;
 import io.redisbackup.contracts.TaskStatus;
-import io.redisbackup.contracts.TaskStatusChanged;
-import io.redisbackup.contracts.TaskType;
-import io.redisbackup.contracts.Topics;
-import io.redisbackup.contracts.Trigger;
 import io.redisbackup.outbox.Outbox;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,14 +16,12 @@ import jakarta.transaction.Transactional;
 
 /**
  * Accepting a task: its first status event (PENDING, with the instance's project) goes into the outbox with the
- * command, and the gateway keeps the task, so that it can show it as PENDING at once, whether or not the task center
+ * command ({@link Outbox#accept}), and the gateway keeps the task, so that it can show it as PENDING at once, whether or not the task center
  * has heard of it (Kafka may be unreachable).
  */
 @ApplicationScoped
 public class TaskAcceptance {
 
-    /** The task center shows the task as PENDING from this first event on; workers number theirs above it. */
-    static final long ACCEPTED_SEQUENCE = 1;
     private static final String NOT_HEARD = "Accepted; the task center has not heard of it yet";
 
     private final Outbox outbox;
@@ -35,13 +30,10 @@ public class TaskAcceptance {
         this.outbox = outbox;
     }
 
+    /** Accepts the task {@code command} carries out, for an instance of {@code project}. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void accept(UUID taskId, UUID instanceId, TaskType type, UUID backupId, Trigger trigger, String project,
-            Instant now) {
-        TaskStatusChanged pending = TaskStatusChanged.of(taskId, instanceId, ACCEPTED_SEQUENCE, type, backupId, trigger,
-                TaskStatus.PENDING, now).withProject(project);
-        outbox.append(Topics.TASK_STATUS, pending);
-        AcceptedTask.keep(pending);
+    public void accept(TaskCommand command, String project) {
+        AcceptedTask.keep(outbox.accept(command, project, null));
     }
 
     /** The task as the gateway accepted it, in the task center's form (PENDING), if it accepted it. */

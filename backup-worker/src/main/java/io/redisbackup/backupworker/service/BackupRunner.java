@@ -82,7 +82,7 @@ public class BackupRunner {
     }
 
     public void take(TakeBackupCommand command) throws IOException {
-        switch (ledger.begin(command, command.backupId(), TaskType.BACKUP, command.trigger())) {
+        switch (ledger.begin(command)) {
             case TaskLedger.Done done ->
                 LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
             case TaskLedger.Lost lost -> settle(lost.execution());
@@ -98,8 +98,7 @@ public class BackupRunner {
     }
 
     private void take(TakeBackupCommand command, Attempt attempt) throws IOException {
-        TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
-                TaskType.BACKUP, command.trigger(), attempt.number());
+        TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
         Optional<Manifest> published = store.manifest(command.instanceId(), command.backupId());
         if (published.isPresent()) {
             // an earlier attempt stored the backup and died before saying so
@@ -153,14 +152,13 @@ public class BackupRunner {
     }
 
     public void delete(DeleteBackupCommand command) throws IOException {
-        switch (ledger.begin(command, command.backupId(), TaskType.DELETE_BACKUP, command.trigger())) {
+        switch (ledger.begin(command)) {
             case TaskLedger.Done done -> {
             }
             case TaskLedger.Lost lost -> settle(lost.execution());
             case TaskLedger.Run run -> {
                 try (Attempt attempt = run.attempt()) {
-                    TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(),
-                            command.backupId(), TaskType.DELETE_BACKUP, command.trigger(), attempt.number());
+                    TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
                     task.running("deleting the backup's data");
                     attempt.renew();
                     deleteFiles(command.instanceId(), command.backupId(), command.taskId(), task);

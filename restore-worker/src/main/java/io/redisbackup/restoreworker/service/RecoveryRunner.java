@@ -82,14 +82,13 @@ public class RecoveryRunner {
     }
 
     public void recover(RestoreWorkerCommand command) {
-        TaskType type = taskType(command);
-        switch (ledger.begin(command, command.backupId(), type, command.trigger())) {
+        switch (ledger.begin(command)) {
             case TaskLedger.Done done ->
                 LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
             case TaskLedger.Lost lost -> settle(lost.execution());
             case TaskLedger.Run run -> {
                 try (Attempt attempt = run.attempt()) {
-                    recover(command, type, attempt);
+                    recover(command, attempt);
                 } catch (Attempt.Fenced fenced) {
                     // the worker that declared it lost reports it; this one must not touch the instance again
                     LOG.warn(fenced.getMessage());
@@ -98,9 +97,8 @@ public class RecoveryRunner {
         }
     }
 
-    private void recover(RestoreWorkerCommand command, TaskType type, Attempt attempt) {
-        TaskReporter task = new TaskReporter(events, clock, command.taskId(), command.instanceId(), command.backupId(),
-                type, command.trigger(), attempt.number());
+    private void recover(RestoreWorkerCommand command, Attempt attempt) {
+        TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
         try {
             Manifest manifest = store.manifest(command.sourceInstanceId(), command.backupId())
                     .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
@@ -157,14 +155,6 @@ public class RecoveryRunner {
                 : InstanceStatus.RUNNING;
     }
 
-    /** What a command does, in the task center's words. */
-    static TaskType taskType(RestoreWorkerCommand command) {
-        return switch (command) {
-            case RecoverInstanceCommand whole -> TaskType.RECOVER_INSTANCE;
-            case RecoverKeysCommand chosen -> TaskType.RECOVER_KEYS;
-        };
-    }
-
     /** The target is reachable and can load the backup's RDB version. */
     private void checkVersion(InstanceEndpoint target, Manifest manifest) throws RecoveryFailure {
         String version;
@@ -190,7 +180,7 @@ public class RecoveryRunner {
         attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
         task.failed(error, result);
         attempt.finish(TaskExecution.Status.FAILED);
-        instanceStatus(command.taskId(), command.instanceId(), afterFailure(taskType(command), attempt.targetChanged()));
+        instanceStatus(command.taskId(), command.instanceId(), afterFailure(TaskType.of(command), attempt.targetChanged()));
     }
 
     private void instanceStatus(UUID taskId, UUID instanceId, InstanceStatus status) {

@@ -14,9 +14,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.redisbackup.contracts.BackupScheduled;
 import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.TakeBackupCommand;
-import io.redisbackup.contracts.TaskStatus;
-import io.redisbackup.contracts.TaskStatusChanged;
-import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.outbox.Outbox;
@@ -34,7 +31,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class BackupScheduler {
 
     private static final Logger LOG = Logger.getLogger(BackupScheduler.class);
-    private static final long ACCEPTED_SEQUENCE = 1;
 
     private final Outbox outbox;
     private final SchedulerConfig config;
@@ -78,14 +74,11 @@ public class BackupScheduler {
         if (inserted == 0) {
             return false; // fired already, here or by another replica
         }
-        outbox.append(Topics.TASK_STATUS, TaskStatusChanged.of(taskId, policy.instanceId, ACCEPTED_SEQUENCE,
-                TaskType.BACKUP, backupId, Trigger.SCHEDULED, TaskStatus.PENDING, now)
-                .withMessage("Scheduled for " + window.day() + ", " + policy.policy().timePeriod() + " "
-                        + policy.timezone).withProject(policy.project));
         outbox.append(Topics.BACKUP_EVENTS, BackupScheduled.of(taskId, policy.instanceId, backupId,
                 policy.retentionDays, now));
-        outbox.append(Topics.BACKUP_COMMANDS, TakeBackupCommand.of(taskId, policy.instanceId, backupId,
-                BackupType.AUTOMATIC, Trigger.SCHEDULED, policy.endpoint(), now));
+        outbox.accept(TakeBackupCommand.of(taskId, policy.instanceId, backupId, BackupType.AUTOMATIC,
+                Trigger.SCHEDULED, policy.endpoint(), now), policy.project, "Scheduled for " + window.day() + ", "
+                        + policy.policy().timePeriod() + " " + policy.timezone);
         LOG.infof("Automatic backup %s of instance %s fired for %s (task %s)", backupId, policy.instanceId,
                 window.day(), taskId);
         return true;

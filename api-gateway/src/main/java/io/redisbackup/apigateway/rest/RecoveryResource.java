@@ -1,0 +1,57 @@
+package io.redisbackup.apigateway.rest;
+
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.redisbackup.apigateway.security.Role;
+import io.redisbackup.apigateway.service.RecoveryService;
+import io.redisbackup.problems.ApiProblem;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Recovering an instance, or chosen keys of it, from one of its backups. */
+@Path("/api/v1/instances/{id}/recoveries")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Instances", description = "Redis servers registered for backup")
+public class RecoveryResource {
+
+    private final RecoveryService recoveries;
+
+    public RecoveryResource(RecoveryService recoveries) {
+        this.recoveries = recoveries;
+    }
+
+    @POST
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @Operation(summary = "Recover from one of the instance's backups", description = "INSTANCE replaces the whole "
+            + "dataset (of this instance, or of targetInstanceId) and interrupts the service while it runs. KEYS "
+            + "rewrites only the keys named (at most 1000, 64 KiB of names), in every database the backup holds them "
+            + "in, keeping their remaining TTL; no other key is touched. Keys in `keys` are separated by ';'; write "
+            + "a ';' in a key as '\\;', a backslash as '\\\\', any byte as '\\xHH'; blank keys and repeats are left "
+            + "out. Confirm with the password of the instance whose data is replaced. Answers at once with the task "
+            + "to follow; its result lists the keys restored, notInBackup and expired.")
+    @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
+    @APIResponse(responseCode = "403", description = "Wrong password; nothing was done")
+    @APIResponse(responseCode = "409", description = "A recovery runs on the instance, or the backup is not SUCCEEDED")
+    @APIResponse(responseCode = "422", description = "The backup is of another instance")
+    @APIResponse(responseCode = "429", description = "Too many wrong passwords; Retry-After says when to try again")
+    public Response recover(@PathParam("id") UUID id, RecoveryRequest body) {
+        if (body == null) {
+            throw ApiProblem.missingBody();
+        }
+        RecoveryRequest.Checked request = body.check();
+        UUID target = request.targetInstanceId() == null ? id : request.targetInstanceId();
+        UUID taskId = recoveries.recover(id, request.backupId(), request.password(), target, request.keys());
+        return new TaskAccepted(taskId, request.backupId()).asResponse();
+    }
+}
