@@ -13,7 +13,4 @@ public interface OutboxConfig {
     @WithDefault("1s")
     Duration sweepInterval();
 
-    /** How long a Kafka send may take before the relay tries again later. */
-    @WithDefault("10s")
-    Duration sendTimeout();
 }

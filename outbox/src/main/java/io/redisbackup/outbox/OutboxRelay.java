@@ -1,22 +1,18 @@
 package io.redisbackup.outbox;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.redisbackup.kafkasender.KafkaSender;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.kafka.Record;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -35,14 +31,14 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 100;
 
-    private final Emitter<Record<String, String>> kafka;
-    private final OutboxConfig config;
+    private final Emitter<String> kafka;
+    private final KafkaSender sender;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean queued = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("outbox") Emitter<Record<String, String>> kafka, OutboxConfig config) {
+    public OutboxRelay(@Channel("outbox") Emitter<String> kafka, KafkaSender sender) {
         this.kafka = kafka;
-        this.config = config;
+        this.sender = sender;
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Appended appended) {
@@ -92,21 +88,11 @@ public class OutboxRelay {
     }
 
     private void send(OutboxMessage row) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        kafka.send(Message.of(Record.of(row.messageKey, row.payload))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withTopic(row.topic).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
         try {
-            acked.get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not take outbox message " + row.id + " for " + row.topic, e);
+            sender.sendAndWait(kafka, row.topic, row.messageKey, row.payload);
+        } catch (KafkaSender.NotSent e) {
+            throw new IllegalStateException("Kafka did not take outbox message " + row.id + " for " + row.topic + ": "
+                    + e.getMessage(), e);
         }
     }
 }

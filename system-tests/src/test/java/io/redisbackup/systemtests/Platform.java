@@ -184,7 +184,7 @@ final class Platform {
         env.put("TASK_EXECUTION_HEARTBEAT_INTERVAL", "2s");
         env.put("TASK_EXECUTION_SWEEP_INTERVAL", "5s");
         // a worker's event not acknowledged in SEND_TIMEOUT is sent again
-        env.put("TASK_EXECUTION_SEND_TIMEOUT", SEND_TIMEOUT.toSeconds() + "s");
+        env.put("KAFKA_SEND_TIMEOUT", SEND_TIMEOUT.toSeconds() + "s");
         // a snapshot whose server keeps it waiting fails after SNAPSHOT_DEADLINE_BASE (plus its size at 1 MiB/s)
         env.put("BACKUP_WORKER_SNAPSHOT_DEADLINE_BASE", SNAPSHOT_DEADLINE_BASE.toSeconds() + "s");
         return env;

@@ -1,16 +1,14 @@
 package io.redisbackup.taskexecution;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 import io.redisbackup.contracts.Message;
+import io.redisbackup.kafkasender.KafkaSender;
 import io.redisbackup.contracts.MessageCodec;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -27,11 +25,11 @@ public class EventPublisher {
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(15);
 
     private final Emitter<String> kafka;
-    private final Duration sendTimeout;
+    private final KafkaSender sender;
 
-    public EventPublisher(@Channel("events") Emitter<String> kafka, TaskExecutionConfig config) {
+    public EventPublisher(@Channel("events") Emitter<String> kafka, KafkaSender sender) {
         this.kafka = kafka;
-        this.sendTimeout = config.sendTimeout();
+        this.sender = sender;
     }
 
     /** Sends and waits until the broker has the message: used for everything a later step relies on. */
@@ -39,22 +37,22 @@ public class EventPublisher {
         long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         for (int attempt = 1;; attempt++) {
             try {
-                send(topic, message).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                sender.sendAndWait(kafka, topic, message.instanceId().toString(), MessageCodec.toJson(message));
                 if (attempt > 1) {
                     LOG.infof("Kafka took %s for task %s after %d tries", message.getClass().getSimpleName(),
                             message.taskId(), attempt);
                 }
                 return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while sending to Kafka", e);
-            } catch (Exception e) {
+            } catch (KafkaSender.NotSent e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new IllegalStateException("Interrupted while sending to Kafka", e);
+                }
                 if (System.nanoTime() - giveUpAt > 0) {
                     throw new IllegalStateException("Kafka did not take " + message.getClass().getSimpleName()
                             + " for task " + message.taskId() + " in " + GIVE_UP_AFTER.toMinutes() + " minutes", e);
                 }
                 LOG.warnf("Kafka did not take %s for task %s (%s); sending it again", message.getClass().getSimpleName(),
-                        message.taskId(), e.getCause() != null ? e.getCause().getMessage() : e.toString());
+                        message.taskId(), e.getMessage());
                 pause();
             }
         }
@@ -71,22 +69,6 @@ public class EventPublisher {
 
     /** Sends without waiting: for progress, where a lost report is replaced by the next one. */
     public void publishSoon(String topic, Message message) {
-        send(topic, message);
-    }
-
-    private CompletableFuture<Void> send(String topic, Message message) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        kafka.send(org.eclipse.microprofile.reactive.messaging.Message.of(MessageCodec.toJson(message))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(topic).withKey(message.instanceId().toString()).build())
-                .withAck(() -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    acked.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return acked;
+        sender.send(kafka, topic, message.instanceId().toString(), MessageCodec.toJson(message));
     }
 }

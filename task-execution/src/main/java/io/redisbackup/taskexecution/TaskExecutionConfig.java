@@ -42,11 +42,4 @@ public interface TaskExecutionConfig {
     /** How often a waiting task says it is still waiting. */
     @WithDefault("30s")
     Duration delayReportInterval();
-
-    /**
-     * How long one send of an event waits for the broker's acknowledgement; an event that is not acknowledged is
-     * sent again (for up to 15 minutes), so a task waits through a Kafka outage rather than end unreported.
-     */
-    @WithDefault("30s")
-    Duration sendTimeout();
 }
