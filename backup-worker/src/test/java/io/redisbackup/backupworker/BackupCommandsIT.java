@@ -38,7 +38,6 @@ import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
-import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.contracts.secret.SealBinding;
@@ -59,7 +58,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class BackupCommandsTest {
+class BackupCommandsIT {
 
     static RedisServer source;
 
@@ -170,11 +169,12 @@ class BackupCommandsTest {
         TakeBackupCommand command = command(source.port(), source.password());
         try (InstanceLeases.Lease recovery = leases.tryAcquire(instanceId).orElseThrow()) {
             send(command);
+            // the second DELAYED report comes after the worker tried the instance's lease again and was refused
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(
                     () -> kafka.readAll(Topics.TASK_STATUS, instanceId.toString()).stream()
                             .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
-                            .anyMatch(s -> s.taskId().equals(command.taskId()) && s.status() == TaskStatus.DELAYED));
-            Thread.sleep(1500);
+                            .filter(s -> s.taskId().equals(command.taskId()) && s.status() == TaskStatus.DELAYED)
+                            .count() >= 2);
             assertTrue(store.manifest(instanceId, command.backupId()).isEmpty(), "nothing happens while it waits");
         }
 
@@ -232,8 +232,8 @@ class BackupCommandsTest {
     @Test
     void anAttemptOvertakenByARedeliveryMayNotActAnyMore() {
         TakeBackupCommand command = command(source.port(), source.password());
-        Attempt first = run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
-        Attempt second = run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+        Attempt first = run(ledger.begin(command));
+        Attempt second = run(ledger.begin(command));
         try (first; second) {
             assertEquals(2, second.number());
             assertThrows(Attempt.Fenced.class, first::renew);
@@ -242,14 +242,14 @@ class BackupCommandsTest {
             assertTrue(second.finish(TaskExecution.Status.SUCCEEDED));
         }
         assertInstanceOf(TaskLedger.Done.class,
-                ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+                ledger.begin(command));
     }
 
     @Test
     void aTaskWhoseWorkerStoppedAsOftenAsAllowedIsLost() {
         TakeBackupCommand command = command(source.port(), source.password());
         for (int attempt = 1; attempt <= 3; attempt++) { // task-execution.max-attempts
-            run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+            run(ledger.begin(command)).close();
         }
         send(command); // the fourth delivery
 
@@ -263,7 +263,7 @@ class BackupCommandsTest {
     void aLostBackupFailsLeavesNothingAndNeverRuns() throws IOException {
         TakeBackupCommand command = command(source.port(), source.password());
         // an attempt whose worker died long ago, mid-transfer
-        run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        run(ledger.begin(command)).close();
         ageHeartbeat(command.taskId());
         Path leftover = Files.createDirectories(Path.of("target/backups/staging", command.backupId() + "-1234"));
         Files.write(leftover.resolve(BackupStore.RDB), new byte[] { 'R', 'E', 'D', 'I', 'S' });
@@ -293,7 +293,7 @@ class BackupCommandsTest {
     @Test
     void theSweeperReportsALostAttemptThatNoCommandBringsBack() {
         TakeBackupCommand command = command(source.port(), source.password());
-        run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        run(ledger.begin(command)).close();
         ageHeartbeat(command.taskId());
 
         ledger.sweep();
@@ -301,7 +301,7 @@ class BackupCommandsTest {
         assertEquals("WORKER_LOST", ((BackupFailed) awaitBackupEvent(command, BackupFailed.class)).error().code());
         assertEquals(TaskStatus.FAILED, statuses(command, 1).get(0).status());
         assertInstanceOf(TaskLedger.Done.class,
-                ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL));
+                ledger.begin(command));
     }
 
     @Test
@@ -312,7 +312,7 @@ class BackupCommandsTest {
         // a worker that published this backup and died before it said so
         TakeBackupCommand command = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
                 BackupType.MANUAL, Trigger.MANUAL, taken.endpoint(), Instant.now());
-        run(ledger.begin(command, command.backupId(), TaskType.BACKUP, Trigger.MANUAL)).close();
+        run(ledger.begin(command)).close();
         Path published = Path.of("target/backups/instances", instanceId.toString());
         copyTree(published.resolve(taken.backupId().toString()), published.resolve(command.backupId().toString()));
         ageHeartbeat(command.taskId());

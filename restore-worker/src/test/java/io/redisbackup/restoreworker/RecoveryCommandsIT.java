@@ -37,7 +37,6 @@ import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
-import io.redisbackup.contracts.Trigger;
 import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import io.redisbackup.contracts.secret.SecretCipher;
@@ -55,7 +54,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class RecoveryCommandsTest {
+class RecoveryCommandsIT {
 
     @Inject
     SecretCipher cipher;
@@ -199,7 +198,7 @@ class RecoveryCommandsTest {
         RecoverInstanceCommand command = command(backup);
         // an attempt that began to empty the instance, whose worker died long ago
         TaskLedger.Run run = assertInstanceOf(TaskLedger.Run.class,
-                ledger.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL));
+                ledger.begin(command));
         try (Attempt attempt = run.attempt()) {
             attempt.changingTarget();
         }
@@ -231,7 +230,7 @@ class RecoveryCommandsTest {
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         RecoverInstanceCommand command = command(backup);
         assertInstanceOf(TaskLedger.Run.class,
-                ledger.begin(command, command.backupId(), TaskType.RECOVER_INSTANCE, Trigger.MANUAL)).attempt()
+                ledger.begin(command)).attempt()
                 .close();
         QuarkusTransaction.requiringNew().run(() -> TaskExecution.update("heartbeatAt = ?1 where taskId = ?2",
                 Instant.now().minus(Duration.ofHours(1)), command.taskId()));

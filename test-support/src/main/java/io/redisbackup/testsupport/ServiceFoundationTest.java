@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
  * What every service must do against the real servers: be ready only with Kafka and its database reachable,
  * migrate its own schema with Flyway, and publish its API description and metrics. A service's test extends
  * this with {@code @QuarkusTest} and the global Kafka and PostgreSQL resources.
+ *
+ * <p>Why a test class is in {@code src/main}: test-support is itself a test library, and its main artifact is what
+ * every service's tests depend on (with test scope). Under {@code src/test} this class would reach them only through
+ * a test-jar, a second artifact to build and resolve for one abstract class.
  */
 public abstract class ServiceFoundationTest {
 
