@@ -1,6 +1,7 @@
 package io.redisbackup.taskexecution;
 
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * One attempt at a task, held by the worker that runs it. The worker renews its heartbeat in the background; before
@@ -34,18 +35,12 @@ public final class Attempt implements AutoCloseable {
 
     /** Renews the attempt's hold on its task; {@link Fenced} when it has none any more. */
     public void renew() {
-        if (fenced || !ledger.renew(taskId, number)) {
-            fenced = true;
-            throw new Fenced(taskId, number);
-        }
+        hold(() -> ledger.renew(taskId, number));
     }
 
     /** {@link #renew}, and notes that the attempt is about to change its target (a recovery empties the instance). */
     public void changingTarget() {
-        if (fenced || !ledger.changingTarget(taskId, number)) {
-            fenced = true;
-            throw new Fenced(taskId, number);
-        }
+        hold(() -> ledger.changingTarget(taskId, number));
         targetChanged = true;
     }
 
@@ -56,7 +51,13 @@ public final class Attempt implements AutoCloseable {
 
     /** Cheap check for loops: {@link Fenced} if the background renewal found the attempt fenced. */
     public void ensureHeld() {
-        if (fenced) {
+        hold(() -> true);
+    }
+
+    /** Fails with {@link Fenced}, for good, once the attempt was fenced or {@code renewal} finds it so. */
+    private void hold(BooleanSupplier renewal) {
+        if (fenced || !renewal.getAsBoolean()) {
+            fenced = true;
             throw new Fenced(taskId, number);
         }
     }

@@ -3,6 +3,7 @@ package io.redisbackup.taskexecution;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.LongConsumer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executors;
@@ -73,6 +74,14 @@ public final class TransferGuard implements AutoCloseable {
     /** The bytes moved so far (a running total). */
     public void transferred(long total) {
         bytes = total;
+    }
+
+    /** What a transfer reports its running total to: this guard, then {@code progress}. */
+    public LongConsumer metering(LongConsumer progress) {
+        return total -> {
+            transferred(total);
+            progress.accept(total);
+        };
     }
 
     /** Why the transfer was stopped, or null while it was not. */

@@ -59,39 +59,43 @@ public class SnapshotTaker {
     public Snapshot take(InstanceEndpoint source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress,
             long expectedBytes) throws SnapshotFailure {
         ServerInfo server = serverInfo(source);
-        Guarded guarded = new Guarded(progress);
-        RdbTee tee = new RdbTee(rdbOut, guarded);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
-            return take(source, tee, index, indexOut, server.version(),
-                    Math.max(expectedBytes, server.usedMemory()), guarded);
+            return take(source, rdbOut, index, indexOut, server.version(),
+                    Math.max(expectedBytes, server.usedMemory()), progress);
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
     }
 
-    private Snapshot take(InstanceEndpoint source, RdbTee tee, KeyIndexWriter index, OutputStream indexOut,
-            String redisVersion, long expectedBytes, Guarded guarded) throws SnapshotFailure {
+    private Snapshot take(InstanceEndpoint source, OutputStream rdbOut, KeyIndexWriter index, OutputStream indexOut,
+            String redisVersion, long expectedBytes, LongConsumer progress) throws SnapshotFailure {
         long started = System.nanoTime();
         RdbScanner scanner;
+        RdbTee tee;
+        String stopped = null;
         try (ReplicaSync sync = connect(source);
                 TransferGuard guard = TransferGuard.start("The snapshot from " + source, limits, expectedBytes,
                         sync::close)) {
-            guarded.guard = guard;
-            scanner = new RdbScanner(sync.sync(), READ_BUFFER, false, tee);
-            while (scanner.next()) {
-                if (scanner.kind() == RdbScanner.Kind.KEY) {
-                    index.add(scanner.entry());
+            tee = new RdbTee(rdbOut, guard.metering(progress));
+            try {
+                scanner = new RdbScanner(sync.sync(), READ_BUFFER, false, tee);
+                while (scanner.next()) {
+                    if (scanner.kind() == RdbScanner.Kind.KEY) {
+                        index.add(scanner.entry());
+                    }
                 }
+                sync.checkEnd(scanner.remaining(), scanner.position());
+            } finally {
+                stopped = guard.stopped();
             }
-            sync.checkEnd(scanner.remaining(), scanner.position());
         } catch (UncheckedIOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the backup: " + e.getCause().getMessage(), e);
         } catch (ReplicaSync.Refused e) {
             throw new SnapshotFailure(e.authentication() ? SnapshotFailure.AUTH_FAILED : SnapshotFailure.TRANSFER_FAILED,
                     source + " refused the snapshot: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            if (guarded.stopped() != null) {
-                throw new SnapshotFailure(SnapshotFailure.TOO_SLOW, guarded.stopped() + ".", e);
+            if (stopped != null) {
+                throw new SnapshotFailure(SnapshotFailure.TOO_SLOW, stopped + ".", e);
             }
             throw new SnapshotFailure(SnapshotFailure.TRANSFER_FAILED, "The snapshot from " + source
                     + " did not arrive whole: " + e.getMessage(), e);
@@ -196,30 +200,6 @@ public class SnapshotTaker {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             return 0; // a server that says something odd gets the base deadline
-        }
-    }
-
-    /** Progress for the caller and for the transfer's guard, which exists once the server is connected. */
-    private static final class Guarded implements LongConsumer {
-        private final LongConsumer progress;
-        private volatile TransferGuard guard;
-
-        Guarded(LongConsumer progress) {
-            this.progress = progress;
-        }
-
-        @Override
-        public void accept(long bytes) {
-            TransferGuard current = guard;
-            if (current != null) {
-                current.transferred(bytes);
-            }
-            progress.accept(bytes);
-        }
-
-        String stopped() {
-            TransferGuard current = guard;
-            return current == null ? null : current.stopped();
         }
     }
 }
