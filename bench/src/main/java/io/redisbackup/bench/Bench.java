@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -144,6 +143,7 @@ public final class Bench {
             Stats floor = new Stats();
             Stats ours = new Stats();
             Stats worker = new Stats();
+            Stats client = new Stats();
             for (int i = 0; i < reps; i++) {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
@@ -152,11 +152,17 @@ public final class Bench {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
+                client.add(VertxRestores.timed(restores, target));
+                try (Jedis jedis = target.connect()) {
+                    jedis.flushAll();
+                }
                 recoverInstance(sourceId, backup, targetId, target, ours, worker);
             }
             Files.deleteIfExists(restores);
             rows.add(new Row("full recovery, " + keys + " keys (ms)", ours, floor, "<= 1.2 x redis-cli --pipe"));
             rows.add(new Row("  of which the restore worker (ms)", worker, floor, ""));
+            rows.add(new Row("  the same RESTOREs through quarkus-redis-client's Vert.x client (ms)", client, floor,
+                    "why the RESTORE stream keeps its own socket"));
 
             keysRecoveries(sourceId, backup, keys, targetId, target);
             memory.put("afterFull", workerMemory());
