@@ -1,8 +1,6 @@
 package io.redisbackup.systemtests;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 import io.redisbackup.testsupport.DefaultBearer;
+import io.redisbackup.testsupport.Gateway;
 import io.redisbackup.testsupport.RedisServer;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -30,18 +29,12 @@ abstract class SystemTest {
 
     /** Registers the server as the instance {@code prefix-port}; its id. */
     static String register(RedisServer redis, String prefix) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", prefix + "-" + redis.port(), "host", redis.host(), "port", redis.port(),
-                        "password", redis.password()))
-                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+        return Gateway.withDefaults().register(redis, prefix + "-" + redis.port(), null);
     }
 
     /** Registers the server as the instance {@code prefix-port} of {@code project}; its id. */
     static String register(RedisServer redis, String prefix, String project) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", prefix + "-" + redis.port(), "host", redis.host(), "port", redis.port(),
-                        "password", redis.password(), "project", project))
-                .when().post("/api/v1/instances").then().statusCode(201).extract().path("id");
+        return Gateway.withDefaults().register(redis, prefix + "-" + redis.port(), project);
     }
 
     /** A new API token (its secret) with this role on these projects, made by the admin. */
@@ -61,14 +54,11 @@ abstract class SystemTest {
 
     /** Asks for a manual backup of the instance; its {@code taskId} and {@code backupId}. */
     static Map<String, String> manualBackup(String instanceId) {
-        var accepted = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
-                .then().statusCode(202).extract();
-        return Map.of("taskId", accepted.path("taskId"), "backupId", accepted.path("backupId"));
+        return Gateway.withDefaults().manualBackup(instanceId);
     }
 
     /** Waits, looking every 100 ms, until the task has {@code status}. */
     static void awaitTask(String taskId, String status, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> given()
-                .when().get("/api/v1/tasks/" + taskId).then().statusCode(200).body("status", equalTo(status)));
+        Gateway.withDefaults().awaitTask(taskId, status, atMost);
     }
 }
