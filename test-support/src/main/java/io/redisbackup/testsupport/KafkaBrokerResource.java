@@ -17,17 +17,24 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 /**
  * A real Apache Kafka broker in KRaft mode, in the test JVM. Declared with {@code scope = GLOBAL}, one broker
  * serves every test class of the JVM. It can be stopped and started again on the same ports with the same data
- * ({@link #stopBroker}, {@link #restartBroker}), as an outage would.
+ * ({@link #stopBroker}, {@link #restartBroker}), as an outage would. With {@code -Pcontainers}, a broker in a
+ * container instead ({@link TestServers}), paused and resumed for an outage.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedKafkaBroker broker;
+    /** The broker in a container, with -Pcontainers ({@link TestServers}); null otherwise. */
+    private TestServers.Kafka container;
     private int[] ports;
     private Path logDir;
     private final String clusterId = Uuid.randomUuid().toString();
 
     @Override
     public Map<String, String> start() {
+        if (TestServers.inContainers()) {
+            container = TestServers.kafka();
+            return Map.of("kafka.bootstrap.servers", container.start());
+        }
         // ports chosen here, both bound at once: left to itself the broker once got the same port twice
         ports = twoFreePorts();
         try {
@@ -41,11 +48,19 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     /** Stops the broker and keeps its data: clients see it gone until {@link #restartBroker}. */
     public synchronized void stopBroker() {
+        if (container != null) {
+            container.pause();
+            return;
+        }
         broker.close();
     }
 
     /** Starts the broker again on the same ports, with the topics and offsets it had. */
     public synchronized void restartBroker() {
+        if (container != null) {
+            container.resume();
+            return;
+        }
         broker = newBroker().start();
     }
 
@@ -72,6 +87,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public void stop() {
+        if (container != null) {
+            container.stop();
+        }
         if (broker != null) {
             broker.close();
         }

@@ -14,7 +14,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * tables in a schema of its own, which Flyway cleans and migrates when the service starts under test.
  *
  * <p>The server is {@code 127.0.0.1:5432} as user {@code postgres} unless {@code TEST_POSTGRES_HOST},
- * {@code TEST_POSTGRES_PORT}, {@code TEST_POSTGRES_USER} or {@code TEST_POSTGRES_PASSWORD} say otherwise.
+ * {@code TEST_POSTGRES_PORT}, {@code TEST_POSTGRES_USER} or {@code TEST_POSTGRES_PASSWORD} say otherwise; with
+ * {@code -Pcontainers}, a PostgreSQL container ({@link TestServers}).
  */
 public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,15 +28,22 @@ public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleMan
 
     /** The settings of a database of this name on the test server, created when it is missing. */
     public static Map<String, String> database(String name) {
-        String server = "jdbc:postgresql://%s:%s/".formatted(env("TEST_POSTGRES_HOST", "127.0.0.1"),
-                env("TEST_POSTGRES_PORT", "5432"));
-        String user = env("TEST_POSTGRES_USER", "postgres");
-        String password = env("TEST_POSTGRES_PASSWORD", "");
+        String server;
+        String user;
+        String password;
+        if (TestServers.inContainers()) {
+            TestServers.Postgres container = TestServers.postgres();
+            server = container.serverUrl();
+            user = container.user();
+            password = container.password();
+        } else {
+            server = "jdbc:postgresql://%s:%s/".formatted(env("TEST_POSTGRES_HOST", "127.0.0.1"),
+                    env("TEST_POSTGRES_PORT", "5432"));
+            user = env("TEST_POSTGRES_USER", "postgres");
+            password = env("TEST_POSTGRES_PASSWORD", "");
+        }
         createDatabaseIfMissing(server + "postgres", user, password, name);
-        return Map.of(
-                "quarkus.datasource.jdbc.url", server + name,
-                "quarkus.datasource.username", user,
-                "quarkus.datasource.password", password);
+        return TestServers.datasource(server, user, password, name);
     }
 
     /** Like {@link #database}, but dropped and created anew first: nothing of an earlier run is left in it. */

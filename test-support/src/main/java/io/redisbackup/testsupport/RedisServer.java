@@ -28,19 +28,19 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final int PORT_ATTEMPTS = 5;
 
-    private final Process process;
+    private final TestServers.Launched process;
     private final int port;
     private final String password;
     private final Path dir;
     private final Thread stopOnExit;
     private RespConnection connection;
 
-    private RedisServer(Process process, int port, String password, Path dir) {
+    private RedisServer(TestServers.Launched process, String password, Path dir) {
         this.process = process;
-        this.port = port;
+        this.port = process.port();
         this.password = password;
         this.dir = dir;
-        this.stopOnExit = new Thread(process::destroyForcibly, "stop redis-server :" + port);
+        this.stopOnExit = new Thread(process::stop, "stop redis-server :" + port);
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
@@ -72,22 +72,21 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         String lastFailure = "";
+        TestServers.Redis launcher = TestServers.inContainers() ? TestServers.redis() : LocalProcess::launch;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            int port = freePort();
-            Process process = launch(port, password, dir, extraConfig);
-            RedisServer server = new RedisServer(process, port, password, dir);
-            if (server.awaitReady()) {
+            RedisServer server = new RedisServer(launcher.launch(password, dir, extraConfig), password, dir);
+            if (server.process.awaitReady()) {
                 return server;
             }
             lastFailure = server.logTail();
-            server.stopProcess();
+            server.process.stop();
         }
         deleteDir(dir);
         throw new IllegalStateException("redis-server did not start after " + PORT_ATTEMPTS + " attempts: " + lastFailure);
     }
 
     public String host() {
-        return "127.0.0.1";
+        return process.host();
     }
 
     public int port() {
@@ -152,7 +151,11 @@ public final class RedisServer implements AutoCloseable {
 
     /** A new connection, already authenticated; the caller closes it. */
     public RespConnection authenticatedConnection() {
-        RespConnection fresh = RespConnection.open(host(), port);
+        return connect(host(), port, password);
+    }
+
+    private static RespConnection connect(String host, int port, String password) {
+        RespConnection fresh = RespConnection.open(host, port);
         fresh.call("AUTH", password);
         return fresh;
     }
@@ -163,38 +166,12 @@ public final class RedisServer implements AutoCloseable {
             connection.close();
             connection = null;
         }
-        stopProcess();
+        process.stop();
         deleteDir(dir);
         try {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         } catch (IllegalStateException alreadyExiting) {
             // the hook runs anyway
-        }
-    }
-
-    private boolean awaitReady() {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline) && process.isAlive()) {
-            try (RespConnection probe = authenticatedConnection()) {
-                if ("PONG".equals(probe.call("PING"))) {
-                    return true;
-                }
-            } catch (RuntimeException notYet) {
-                sleep(20);
-            }
-        }
-        return false;
-    }
-
-    private void stopProcess() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -207,31 +184,74 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static Process launch(int port, String password, Path dir, String... extraConfig) {
-        List<String> command = new ArrayList<>(List.of("redis-server",
-                "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--requirepass", password,
-                "--save", "", "--appendonly", "no", "--dbfilename", "dump.rdb",
-                // DEBUG DIGEST, the tests' oracle, from this machine only
-                "--enable-debug-command", "local",
-                // a replica-style snapshot starts at once instead of after the default 5 s
-                "--repl-diskless-sync-delay", "0",
-                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
-        command.addAll(List.of(extraConfig));
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run redis-server: is it installed and on the PATH?", e);
-        }
-    }
+    /** redis-server as a process of this machine: what every test runs on unless -Pcontainers says otherwise. */
+    private record LocalProcess(Process process, int port, String password) implements TestServers.Launched {
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        static LocalProcess launch(String password, Path dir, String... extraConfig) {
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of("redis-server",
+                    "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--requirepass", password,
+                    "--save", "", "--appendonly", "no", "--dbfilename", "dump.rdb",
+                    // DEBUG DIGEST, the tests' oracle, from this machine only
+                    "--enable-debug-command", "local",
+                    // a replica-style snapshot starts at once instead of after the default 5 s
+                    "--repl-diskless-sync-delay", "0",
+                    "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+            command.addAll(List.of(extraConfig));
+            try {
+                return new LocalProcess(new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("stdout.log").toFile()).start(), port, password);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot run redis-server: is it installed and on the PATH?", e);
+            }
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String host() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public boolean awaitReady() {
+            Instant deadline = Instant.now().plus(START_TIMEOUT);
+            while (Instant.now().isBefore(deadline) && process.isAlive()) {
+                try (RespConnection probe = connect(host(), port, password)) {
+                    if ("PONG".equals(probe.call("PING"))) {
+                        return true;
+                    }
+                } catch (RuntimeException notYet) {
+                    sleep(20);
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
