@@ -9,8 +9,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.apigateway.service.TaskAcceptance;
-import io.redisbackup.problems.ApiProblem;
-import io.redisbackup.problems.Problem;
+import io.redisbackup.restproblems.ApiProblem;
+import io.redisbackup.restproblems.Problem;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;

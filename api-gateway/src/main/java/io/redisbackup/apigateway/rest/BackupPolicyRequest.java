@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.TimePeriod;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 
 /** An instance's backup policy, as a user sets it. */
 public record BackupPolicyRequest(

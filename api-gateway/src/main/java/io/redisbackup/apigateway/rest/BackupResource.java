@@ -17,7 +17,7 @@ import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.contracts.TaskError;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -12,7 +12,7 @@ import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.apigateway.service.BackupPolicyService;
 import io.redisbackup.apigateway.service.InstanceService;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.ConvertGroup;

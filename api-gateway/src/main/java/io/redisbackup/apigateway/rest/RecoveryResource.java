@@ -8,7 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.apigateway.service.RecoveryService;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

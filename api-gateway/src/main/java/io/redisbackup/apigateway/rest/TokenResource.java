@@ -14,7 +14,7 @@ import io.redisbackup.apigateway.ApiToken;
 import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.apigateway.service.ProjectNames;
 import io.redisbackup.apigateway.service.TokenService;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

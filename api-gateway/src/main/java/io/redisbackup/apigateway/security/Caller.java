@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.redisbackup.apigateway.service.ProjectNames;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.enterprise.context.RequestScoped;
 
 /**

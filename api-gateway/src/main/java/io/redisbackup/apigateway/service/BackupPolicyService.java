@@ -16,7 +16,7 @@ import io.redisbackup.contracts.BackupPolicyChanged;
 import io.redisbackup.contracts.TimePeriod;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.outbox.Outbox;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 

@@ -12,7 +12,7 @@ import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.security.Caller;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.BackupDeleted;

@@ -15,7 +15,7 @@ import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.apigateway.client.TaskCenter;
 import io.redisbackup.apigateway.redis.RedisProbe;
 import io.redisbackup.apigateway.security.Caller;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import io.redisbackup.contracts.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;

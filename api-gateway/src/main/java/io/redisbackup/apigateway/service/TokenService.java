@@ -24,7 +24,7 @@ import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.backupstore.Sha256;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 

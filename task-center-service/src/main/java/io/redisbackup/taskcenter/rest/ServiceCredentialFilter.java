@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import io.redisbackup.taskcenter.config.TaskCenterConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
-import io.redisbackup.problems.ApiProblem;
+import io.redisbackup.restproblems.ApiProblem;
 import io.redisbackup.taskcenter.Task;
 import io.redisbackup.taskcenter.TaskHistoryEntry;
 import io.redisbackup.taskcenter.service.TaskQuery;

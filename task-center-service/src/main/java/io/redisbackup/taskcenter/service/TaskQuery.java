@@ -9,8 +9,8 @@ import java.util.UUID;
 
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskType;
-import io.redisbackup.problems.ApiProblem;
-import io.redisbackup.problems.QueryParameters;
+import io.redisbackup.restproblems.ApiProblem;
+import io.redisbackup.restproblems.QueryParameters;
 
 /**
  * The filters of a task list, read from query parameters as given; every invalid parameter is reported at once.

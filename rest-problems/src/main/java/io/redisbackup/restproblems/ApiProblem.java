@@ -1,4 +1,4 @@
-package io.redisbackup.problems;
+package io.redisbackup.restproblems;
 
 import java.time.Duration;
 import java.util.List;

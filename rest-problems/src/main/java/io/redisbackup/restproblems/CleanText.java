@@ -1,4 +1,4 @@
-package io.redisbackup.problems;
+package io.redisbackup.restproblems;
 
 import java.util.ArrayList;
 import java.util.List;
