@@ -61,6 +61,38 @@ public class TaskLedger {
     public record Lost(TaskExecution execution) implements Start {
     }
 
+    /** What a worker does with a command, under its attempt. */
+    @FunctionalInterface
+    public interface Work<E extends Exception> {
+        void run(Attempt attempt) throws E;
+    }
+
+    /** How a worker reports and cleans up after a task that was lost. */
+    @FunctionalInterface
+    public interface Settle<E extends Exception> {
+        void settle(TaskExecution lost) throws E;
+    }
+
+    /**
+     * Carries a command out once, however often it is delivered: {@code work} runs under a new attempt; a command
+     * carried out already is acknowledged and ignored; a task found lost goes to {@code onLost} to be reported. An
+     * attempt fenced meanwhile stops where it is, without reporting: the worker that declared it lost does that.
+     */
+    public <E extends Exception> void carryOut(TaskCommand command, Settle<E> onLost, Work<E> work) throws E {
+        switch (begin(command)) {
+            case Done done -> LOG.infof("Task %s was carried out already; the repeated command is ignored",
+                    command.taskId());
+            case Lost lost -> onLost.settle(lost.execution());
+            case Run run -> {
+                try (Attempt attempt = run.attempt()) {
+                    work.run(attempt);
+                } catch (Attempt.Fenced fenced) {
+                    LOG.warn(fenced.getMessage());
+                }
+            }
+        }
+    }
+
     /** Takes a command up. */
     public Start begin(TaskCommand command) {
         Start start = QuarkusTransaction.requiringNew().call(() -> {

@@ -82,19 +82,8 @@ public class BackupRunner {
     }
 
     public void take(TakeBackupCommand command) throws IOException {
-        switch (ledger.begin(command)) {
-            case TaskLedger.Done done ->
-                LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
-            case TaskLedger.Lost lost -> settle(lost.execution());
-            case TaskLedger.Run run -> {
-                try (Attempt attempt = run.attempt()) {
-                    take(command, attempt);
-                } catch (Attempt.Fenced fenced) {
-                    // the worker that declared it lost reports it and removes what it left
-                    LOG.warn(fenced.getMessage());
-                }
-            }
-        }
+        // a fenced attempt stops: the worker that declared it lost reports it and removes what it left
+        ledger.carryOut(command, this::settle, attempt -> take(command, attempt));
     }
 
     private void take(TakeBackupCommand command, Attempt attempt) throws IOException {
@@ -152,22 +141,13 @@ public class BackupRunner {
     }
 
     public void delete(DeleteBackupCommand command) throws IOException {
-        switch (ledger.begin(command)) {
-            case TaskLedger.Done done -> {
-            }
-            case TaskLedger.Lost lost -> settle(lost.execution());
-            case TaskLedger.Run run -> {
-                try (Attempt attempt = run.attempt()) {
-                    TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
-                    task.running("deleting the backup's data");
-                    attempt.renew();
-                    deleteFiles(command.instanceId(), command.backupId(), command.taskId(), task);
-                    attempt.finish(TaskExecution.Status.SUCCEEDED);
-                } catch (Attempt.Fenced fenced) {
-                    LOG.warn(fenced.getMessage());
-                }
-            }
-        }
+        ledger.carryOut(command, this::settle, attempt -> {
+            TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
+            task.running("deleting the backup's data");
+            attempt.renew();
+            deleteFiles(command.instanceId(), command.backupId(), command.taskId(), task);
+            attempt.finish(TaskExecution.Status.SUCCEEDED);
+        });
     }
 
     private void deleteFiles(UUID instanceId, UUID backupId, UUID taskId, TaskReporter task) throws IOException {

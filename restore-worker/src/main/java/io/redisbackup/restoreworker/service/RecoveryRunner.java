@@ -82,19 +82,8 @@ public class RecoveryRunner {
     }
 
     public void recover(RestoreWorkerCommand command) {
-        switch (ledger.begin(command)) {
-            case TaskLedger.Done done ->
-                LOG.infof("Task %s was carried out already; the repeated command is ignored", command.taskId());
-            case TaskLedger.Lost lost -> settle(lost.execution());
-            case TaskLedger.Run run -> {
-                try (Attempt attempt = run.attempt()) {
-                    recover(command, attempt);
-                } catch (Attempt.Fenced fenced) {
-                    // the worker that declared it lost reports it; this one must not touch the instance again
-                    LOG.warn(fenced.getMessage());
-                }
-            }
-        }
+        // a fenced attempt stops: the worker that declared it lost reports it; this one must not touch the instance
+        ledger.<RuntimeException>carryOut(command, this::settle, attempt -> recover(command, attempt));
     }
 
     private void recover(RestoreWorkerCommand command, Attempt attempt) {
