@@ -250,6 +250,9 @@ public final class Bench {
                 JsonNode accepted = api.backup(tinyId);
                 accept.add((System.nanoTime() - start) / 1e6);
                 toRunning.add(api.awaitTask(accepted.get("taskId").asText()).acceptToRunning().toNanos() / 1e6);
+                // the catalogue follows the backup's events, a moment after the task's: the next manual backup of
+                // the instance is accepted once the API shows this one ended
+                api.awaitBackup(accepted.get("backupId").asText(), accepted.get("taskId").asText());
             }
             Stats list = new Stats();
             for (int i = 0; i < posts * 10; i++) {
