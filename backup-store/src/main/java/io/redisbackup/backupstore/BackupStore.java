@@ -3,6 +3,7 @@ package io.redisbackup.backupstore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,4 +38,10 @@ public interface BackupStore {
 
     /** Removes a backup: its published files and whatever an attempt at it left staged; removing none does nothing. */
     void delete(UUID instanceId, UUID backupId) throws IOException;
+
+    /**
+     * Removes what writers that died left, begun more than {@code olderThan} ago (staged folders, unfinished
+     * uploads) and never published; how many it removed. A backup still being written is younger than that.
+     */
+    int removeAbandoned(Duration olderThan) throws IOException;
 }

@@ -14,6 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
@@ -103,6 +105,21 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         Files.deleteIfExists(dir.resolve(Manifest.FILE_NAME));
         deleteTree(dir);
         deleteStaged(backupId);
+    }
+
+    @Override
+    public int removeAbandoned(Duration olderThan) throws IOException {
+        Instant before = Instant.now().minus(olderThan);
+        int removed = 0;
+        try (Stream<Path> staged = Files.list(root.resolve("staging"))) {
+            for (Path leftover : staged.toList()) {
+                if (!Files.getLastModifiedTime(leftover).toInstant().isAfter(before)) {
+                    deleteTree(leftover);
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     private void deleteStaged(UUID backupId) throws IOException {

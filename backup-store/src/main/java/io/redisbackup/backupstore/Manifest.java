@@ -23,7 +23,7 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
         List<FileEntry> files) {
 
     public static final int FORMAT_VERSION = 1;
-    static final String FILE_NAME = "manifest.json";
+    public static final String FILE_NAME = "manifest.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -46,11 +46,11 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
                 .orElseThrow(() -> new IllegalStateException("The manifest of backup " + backupId + " lists no " + name));
     }
 
-    void writeTo(OutputStream out) throws IOException {
+    public void writeTo(OutputStream out) throws IOException {
         JSON.writeValue(out, this);
     }
 
-    static Manifest readFrom(InputStream in) throws IOException {
+    public static Manifest readFrom(InputStream in) throws IOException {
         Manifest manifest = JSON.readValue(in, Manifest.class);
         if (manifest.formatVersion() > FORMAT_VERSION) {
             throw new IOException("Backup format " + manifest.formatVersion() + " is newer than this service knows");

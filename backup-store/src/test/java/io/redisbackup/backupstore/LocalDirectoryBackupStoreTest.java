@@ -1,167 +1,37 @@
 package io.redisbackup.backupstore;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalDirectoryBackupStoreTest {
+/** The backup store contract on a real directory: staging folders, one rename. */
+class LocalDirectoryBackupStoreTest extends BackupStoreContract {
 
     @TempDir
     Path root;
 
-    private final UUID instance = UUID.randomUUID();
-    private final UUID backup = UUID.randomUUID();
-    private final byte[] rdb = "REDIS0010 not really".getBytes();
+    @Override
+    protected BackupStore newStore() throws IOException {
+        return new LocalDirectoryBackupStore(root);
+    }
 
-    @Test
-    void aBackupIsInvisibleUntilPublishedThenWhole() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            write(staged, BackupStore.RDB, rdb);
-            write(staged, BackupStore.KEY_INDEX, new byte[3]);
-            assertTrue(store.manifest(instance, backup).isEmpty());
-            assertThrows(NoSuchFileException.class, () -> store.open(instance, backup, BackupStore.RDB));
-            assertThrows(NoSuchFileException.class, () -> store.openChannel(instance, backup, BackupStore.RDB));
-
-            staged.publish(manifest(rdb.length, 3));
-        }
-        assertEquals(7, store.manifest(instance, backup).orElseThrow().keyCount());
-        try (InputStream in = store.open(instance, backup, BackupStore.RDB)) {
-            assertArrayEquals(rdb, in.readAllBytes());
-        }
-        try (java.nio.channels.SeekableByteChannel channel = store.openChannel(instance, backup, BackupStore.RDB)) {
-            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(6);
-            channel.position(rdb.length - 6).read(tail);
-            assertArrayEquals("really".getBytes(), tail.array());
+    /** The files in the backup's staging folders. */
+    @Override
+    protected long leftovers(UUID instance, UUID backup) throws IOException {
+        try (Stream<Path> staged = Files.walk(root.resolve("staging"))) {
+            return staged.filter(Files::isRegularFile)
+                    .filter(p -> root.resolve("staging").relativize(p).toString().startsWith(backup.toString()))
+                    .count();
         }
     }
 
-    @Test
-    void anUnpublishedBackupLeavesNothingBehind() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            write(staged, BackupStore.RDB, rdb);
-        }
-        assertTrue(store.manifest(instance, backup).isEmpty());
-        try (Stream<Path> staging = Files.list(root.resolve("staging"))) {
-            assertEquals(0, staging.count());
-        }
-    }
-
-    @Test
-    void stagingTheSameBackupAgainClearsWhatACrashedAttemptLeft() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        StagedBackup crashed = store.stage(instance, backup);
-        write(crashed, BackupStore.RDB, rdb); // its worker dies here: never published, never discarded
-
-        try (StagedBackup retried = store.stage(instance, backup)) {
-            try (Stream<Path> staging = Files.list(root.resolve("staging"))) {
-                assertEquals(1, staging.count(), "only the retry's folder");
-            }
-            write(retried, BackupStore.RDB, rdb);
-            write(retried, BackupStore.KEY_INDEX, new byte[3]);
-            retried.publish(manifest(rdb.length, 3));
-        }
-        try (Stream<Path> staging = Files.list(root.resolve("staging"))) {
-            assertEquals(0, staging.count());
-        }
-    }
-
-    @Test
-    void refusesAManifestThatDisagreesWithTheFiles() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            write(staged, BackupStore.RDB, rdb);
-            write(staged, BackupStore.KEY_INDEX, new byte[3]);
-            assertThrows(IOException.class, () -> staged.publish(manifest(rdb.length + 1, 3)));
-        }
-        assertTrue(store.manifest(instance, backup).isEmpty());
-    }
-
-    @Test
-    void aBackupIdIsPublishedOnce() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        for (int i = 0; i < 2; i++) {
-            try (StagedBackup staged = store.stage(instance, backup)) {
-                write(staged, BackupStore.RDB, rdb);
-                write(staged, BackupStore.KEY_INDEX, new byte[3]);
-                if (i == 0) {
-                    staged.publish(manifest(rdb.length, 3));
-                } else {
-                    assertThrows(IOException.class, () -> staged.publish(manifest(rdb.length, 3)));
-                }
-            }
-        }
-    }
-
-    @Test
-    void findsTheInstancesMostRecentBackup() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        assertTrue(store.latestManifest(instance).isEmpty());
-        UUID first = UUID.randomUUID();
-        UUID second = UUID.randomUUID();
-        for (UUID id : new UUID[] { first, second }) {
-            try (StagedBackup staged = store.stage(instance, id)) {
-                write(staged, BackupStore.RDB, rdb);
-                write(staged, BackupStore.KEY_INDEX, new byte[3]);
-                staged.publish(new Manifest(Manifest.FORMAT_VERSION, instance, id, Instant.now(), Instant.now(),
-                        "7.0.15", 10, "0", 7, Map.of(0, 7L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, "x", "0"),
-                                new Manifest.FileEntry(BackupStore.KEY_INDEX, 3, "y", "0"))));
-            }
-        }
-        assertEquals(second, store.latestManifest(instance).orElseThrow().backupId());
-    }
-
-    @Test
-    void deletesDataAndManifest() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            write(staged, BackupStore.RDB, rdb);
-            write(staged, BackupStore.KEY_INDEX, new byte[3]);
-            staged.publish(manifest(rdb.length, 3));
-        }
-        store.delete(instance, backup);
-        store.delete(instance, backup);
-        assertTrue(store.manifest(instance, backup).isEmpty());
-        assertTrue(Files.notExists(root.resolve("instances").resolve(instance.toString()).resolve(backup.toString())));
-    }
-
-    @Test
-    void opensOnlyTheFilesOfABackup() throws IOException {
-        BackupStore store = new LocalDirectoryBackupStore(root);
-        assertThrows(IllegalArgumentException.class, () -> store.open(instance, backup, "../../etc/passwd"));
-        assertThrows(IllegalArgumentException.class, () -> store.openChannel(instance, backup, "../../etc/passwd"));
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            assertThrows(IllegalArgumentException.class, () -> staged.create("manifest.json"));
-        }
-    }
-
-    private Manifest manifest(long rdbSize, long indexSize) {
-        return new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(), "7.0.15", 10,
-                "0000000000000000", 7, Map.of(0, 7L),
-                List.of(new Manifest.FileEntry(BackupStore.RDB, rdbSize, "x", "0"),
-                        new Manifest.FileEntry(BackupStore.KEY_INDEX, indexSize, "y", "0")));
-    }
-
-    private static void write(StagedBackup staged, String file, byte[] bytes) throws IOException {
-        try (OutputStream out = staged.create(file)) {
-            out.write(bytes);
-        }
+    @Override
+    protected boolean anythingOf(UUID instance, UUID backup) throws IOException {
+        return leftovers(instance, backup) > 0
+                || Files.exists(root.resolve("instances").resolve(instance.toString()).resolve(backup.toString()));
     }
 }

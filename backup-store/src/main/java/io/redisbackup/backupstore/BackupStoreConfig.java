@@ -1,0 +1,69 @@
+package io.redisbackup.backupstore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Where the services keep backups ({@code backup-store.*}): the same settings for the workers, which write and read
+ * them, and the gateway, which serves downloads. {@link BackupStores#open} makes the store.
+ */
+@ConfigMapping(prefix = "backup-store")
+public interface BackupStoreConfig {
+
+    enum Kind {
+        /** A directory every service that uses it can reach (one machine, or a shared volume). */
+        LOCAL,
+        /** An S3-compatible bucket. */
+        S3
+    }
+
+    @WithDefault("local")
+    Kind kind();
+
+    /** The directory of the {@code local} store. */
+    Optional<Path> directory();
+
+    /**
+     * What a writer that died left (a staged folder, an unfinished upload) is removed once it is this old; a
+     * backup still being written is younger (see {@link BackupStore#removeAbandoned}).
+     */
+    @WithDefault("1h")
+    Duration abandonedAfter();
+
+    S3 s3();
+
+    /** The bucket of the {@code s3} store, and how to reach it. */
+    interface S3 {
+        Optional<String> bucket();
+
+        /** Prepended to every object's name (a '/' is added at its end when missing); none by default. */
+        Optional<String> prefix();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** The service's address, for anything but AWS itself (MinIO, Ceph RGW, s3proxy ...). */
+        Optional<String> endpoint();
+
+        /** Bucket in the path rather than the host name: what most S3-compatible servers want. */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** With {@link #secretAccessKey}; else the standard AWS chain (environment, profile, instance role). */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
+
+        /** The size of each uploaded part (at least 5 MiB). */
+        @WithDefault("8388608")
+        int partSize();
+
+        /** How many parts may wait or travel at once: memory is this plus one, times the part size. */
+        @WithDefault("2")
+        int partsInFlight();
+    }
+}

@@ -1,0 +1,58 @@
+package io.redisbackup.backupstore;
+
+import java.io.IOException;
+import java.net.URI;
+
+import io.redisbackup.backupstore.s3.S3BackupStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/** Makes the backup store the settings name. */
+public final class BackupStores {
+
+    private BackupStores() {
+    }
+
+    public static BackupStore open(BackupStoreConfig config) throws IOException {
+        return switch (config.kind()) {
+            case LOCAL -> new LocalDirectoryBackupStore(config.directory().orElseThrow(
+                    () -> new IllegalArgumentException("backup-store.directory is needed for the local store")));
+            case S3 -> s3(config.s3());
+        };
+    }
+
+    private static S3BackupStore s3(BackupStoreConfig.S3 settings) {
+        String bucket = settings.bucket().orElseThrow(
+                () -> new IllegalArgumentException("backup-store.s3.bucket is needed for the s3 store"));
+        String prefix = settings.prefix().orElse("");
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix += "/";
+        }
+        S3ClientBuilder client = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(settings))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
+                .httpClient(UrlConnectionHttpClient.create());
+        settings.endpoint().ifPresent(endpoint -> client.endpointOverride(URI.create(endpoint)));
+        return new S3BackupStore(client.build(), bucket, prefix,
+                new S3BackupStore.Uploads(settings.partSize(), settings.partsInFlight()));
+    }
+
+    private static AwsCredentialsProvider credentials(BackupStoreConfig.S3 settings) {
+        if (settings.accessKeyId().isPresent() != settings.secretAccessKey().isPresent()) {
+            throw new IllegalArgumentException("backup-store.s3.access-key-id and secret-access-key go together");
+        }
+        if (settings.accessKeyId().isPresent()) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().get(),
+                    settings.secretAccessKey().get()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,293 @@
+package io.redisbackup.backupstore.s3;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.StagedBackup;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Backups in an S3-compatible bucket: {@code <prefix>instances/<instanceId>/<backupId>/} holds {@code dump.rdb},
+ * {@code keys.idx} and, written last, {@code manifest.json}. A backup is visible only once its manifest is in place:
+ * its data objects are uploaded under their final names while the snapshot arrives (multipart, a few parts in
+ * flight), and nobody reads them without the manifest. A backup staged again first removes what an earlier attempt
+ * left; {@link #removeAbandoned} aborts the multipart uploads of writers that died. A recovery of a few keys reads
+ * by ranged GETs ({@link #openChannel}).
+ */
+public final class S3BackupStore implements BackupStore, AutoCloseable {
+
+    /** How objects are written: the size of a part and how many may be in flight at once. */
+    public record Uploads(int partBytes, int partsInFlight) {
+        /** S3's smallest part (but the last). */
+        public static final int MIN_PART = 5 << 20;
+
+        public Uploads {
+            if (partBytes < MIN_PART || partsInFlight < 1) {
+                throw new IllegalArgumentException("parts of at least 5 MiB, at least one in flight");
+            }
+        }
+    }
+
+    private static final Set<String> FILES = Set.of(RDB, KEY_INDEX);
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final Uploads uploads;
+    private final ExecutorService uploaders;
+
+    /** @param prefix prepended to every object's name ("" for none; else ending with '/') */
+    public S3BackupStore(S3Client s3, String bucket, String prefix, Uploads uploads) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix == null ? "" : prefix;
+        this.uploads = uploads;
+        this.uploaders = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "s3-upload");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public StagedBackup stage(UUID instanceId, UUID backupId) throws IOException {
+        if (manifest(instanceId, backupId).isEmpty()) {
+            // what an earlier attempt at this backup left when its worker died; one attempt runs at a time
+            removeData(instanceId, backupId);
+        }
+        return new S3StagedBackup(instanceId, backupId);
+    }
+
+    @Override
+    public Optional<Manifest> manifest(UUID instanceId, UUID backupId) throws IOException {
+        try (InputStream in = s3.getObject(GetObjectRequest.builder().bucket(bucket)
+                .key(key(instanceId, backupId, Manifest.FILE_NAME)).build())) {
+            return Optional.of(Manifest.readFrom(in));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failed("reading the manifest of backup " + backupId, e);
+        }
+    }
+
+    @Override
+    public Optional<Manifest> latestManifest(UUID instanceId) throws IOException {
+        Manifest latest = null;
+        try {
+            for (CommonPrefix backup : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + "instances/" + instanceId + "/").delimiter("/").build()).commonPrefixes()) {
+                String[] parts = backup.prefix().split("/");
+                UUID backupId;
+                try {
+                    backupId = UUID.fromString(parts[parts.length - 1]);
+                } catch (IllegalArgumentException notABackup) {
+                    continue;
+                }
+                Optional<Manifest> manifest = manifest(instanceId, backupId);
+                if (manifest.isPresent() && (latest == null || manifest.get().finishedAt().isAfter(latest.finishedAt()))) {
+                    latest = manifest.get();
+                }
+            }
+        } catch (SdkException e) {
+            throw failed("listing the backups of instance " + instanceId, e);
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    @Override
+    public InputStream open(UUID instanceId, UUID backupId, String file) throws IOException {
+        requireKnownFile(file);
+        requirePublished(instanceId, backupId);
+        try {
+            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key(instanceId, backupId, file)).build());
+        } catch (SdkException e) {
+            throw failed("reading " + file + " of backup " + backupId, e);
+        }
+    }
+
+    @Override
+    public SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException {
+        requireKnownFile(file);
+        Manifest manifest = requirePublished(instanceId, backupId);
+        return new RangedChannel(s3, bucket, key(instanceId, backupId, file), manifest.file(file).sizeBytes());
+    }
+
+    @Override
+    public void delete(UUID instanceId, UUID backupId) throws IOException {
+        try {
+            // the manifest goes first: from then on the backup is not visible, whatever else a crash leaves behind
+            s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket)
+                    .key(key(instanceId, backupId, Manifest.FILE_NAME)).build());
+        } catch (SdkException e) {
+            throw failed("deleting backup " + backupId, e);
+        }
+        removeData(instanceId, backupId);
+    }
+
+    /** Aborts the multipart uploads begun more than {@code olderThan} ago: those of writers that died mid-upload. */
+    @Override
+    public int removeAbandoned(Duration olderThan) throws IOException {
+        Instant before = Instant.now().minus(olderThan);
+        int aborted = 0;
+        try {
+            for (MultipartUpload upload : uploadsUnder(prefix + "instances/")) {
+                if (!upload.initiated().isAfter(before)) {
+                    abort(upload);
+                    aborted++;
+                }
+            }
+        } catch (SdkException e) {
+            throw failed("aborting stale uploads", e);
+        }
+        return aborted;
+    }
+
+    @Override
+    public void close() {
+        uploaders.shutdownNow();
+    }
+
+    private void removeData(UUID instanceId, UUID backupId) throws IOException {
+        try {
+            for (String file : FILES) {
+                s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key(instanceId, backupId, file)).build());
+            }
+            for (MultipartUpload upload : uploadsUnder(prefix + "instances/" + instanceId + "/" + backupId + "/")) {
+                abort(upload);
+            }
+        } catch (SdkException e) {
+            throw failed("removing what is left of backup " + backupId, e);
+        }
+    }
+
+    private List<MultipartUpload> uploadsUnder(String keyPrefix) {
+        List<MultipartUpload> found = new ArrayList<>();
+        String keyMarker = null;
+        String uploadIdMarker = null;
+        while (true) {
+            ListMultipartUploadsResponse page = s3.listMultipartUploads(ListMultipartUploadsRequest.builder()
+                    .bucket(bucket).prefix(keyPrefix).keyMarker(keyMarker).uploadIdMarker(uploadIdMarker).build());
+            found.addAll(page.uploads());
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+                return found;
+            }
+            keyMarker = page.nextKeyMarker();
+            uploadIdMarker = page.nextUploadIdMarker();
+        }
+    }
+
+    private void abort(MultipartUpload upload) {
+        s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(upload.key())
+                .uploadId(upload.uploadId()).build());
+    }
+
+    private Manifest requirePublished(UUID instanceId, UUID backupId) throws IOException {
+        return manifest(instanceId, backupId).orElseThrow(
+                () -> new NoSuchFileException("backup " + backupId + " of instance " + instanceId));
+    }
+
+    private String key(UUID instanceId, UUID backupId, String file) {
+        // UUIDs and the store's own file names only: no name from outside ever becomes a key
+        return prefix + "instances/" + instanceId + "/" + backupId + "/" + file;
+    }
+
+    private static void requireKnownFile(String file) {
+        if (!FILES.contains(file)) {
+            throw new IllegalArgumentException("Not a backup file: " + file);
+        }
+    }
+
+    private static IOException failed(String what, SdkException e) {
+        return new IOException("Object storage failed " + what + ": " + e.getMessage(), e);
+    }
+
+    private final class S3StagedBackup implements StagedBackup {
+        private final UUID instanceId;
+        private final UUID backupId;
+        private final List<StreamingUpload> objects = new ArrayList<>();
+        private boolean ended;
+
+        S3StagedBackup(UUID instanceId, UUID backupId) {
+            this.instanceId = instanceId;
+            this.backupId = backupId;
+        }
+
+        @Override
+        public OutputStream create(String file) {
+            requireKnownFile(file);
+            StreamingUpload upload = new StreamingUpload(s3, bucket, key(instanceId, backupId, file), uploaders,
+                    uploads.partBytes(), uploads.partsInFlight());
+            objects.add(upload);
+            return upload;
+        }
+
+        @Override
+        public void publish(Manifest manifest) throws IOException {
+            if (S3BackupStore.this.manifest(instanceId, backupId).isPresent()) {
+                throw new IOException("Backup " + backupId + " is already published");
+            }
+            try {
+                for (Manifest.FileEntry entry : manifest.files()) {
+                    long size = s3.headObject(HeadObjectRequest.builder().bucket(bucket)
+                            .key(key(instanceId, backupId, entry.name())).build()).contentLength();
+                    if (size != entry.sizeBytes()) {
+                        throw new IOException(entry.name() + " has " + size + " bytes, the manifest says "
+                                + entry.sizeBytes());
+                    }
+                }
+                ByteArrayOutputStream json = new ByteArrayOutputStream();
+                manifest.writeTo(json);
+                s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key(instanceId, backupId, Manifest.FILE_NAME))
+                        .build(), RequestBody.fromBytes(json.toByteArray()));
+            } catch (NoSuchKeyException e) {
+                throw new IOException("A file of backup " + backupId + " was not uploaded", e);
+            } catch (S3Exception e) {
+                throw failed("publishing backup " + backupId, e);
+            }
+            ended = true;
+        }
+
+        @Override
+        public void discard() throws IOException {
+            ended = true;
+            objects.forEach(StreamingUpload::abort);
+            removeData(instanceId, backupId);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!ended) {
+                discard();
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.redisbackup.backupstore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.redisbackup.backupstore.s3.S3BackupStore;
+import io.redisbackup.testsupport.S3Server;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+
+/** The backup store contract on a real S3-compatible server (s3proxy), and what only object storage has to show. */
+class S3BackupStoreTest extends BackupStoreContract {
+
+    /** S3's smallest part, so that a few MiB already make a multipart upload. */
+    private static final S3BackupStore.Uploads PARTS = new S3BackupStore.Uploads(S3BackupStore.Uploads.MIN_PART, 2);
+
+    static S3Server server;
+    private String bucket;
+    private S3BackupStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = S3Server.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Override
+    protected BackupStore newStore() {
+        bucket = server.bucket("backups-" + UUID.randomUUID());
+        store = new S3BackupStore(server.client(), bucket, "a/prefix/", PARTS);
+        return store;
+    }
+
+    @Override
+    protected long leftovers(UUID instance, UUID backup) {
+        String under = "a/prefix/instances/" + instance + "/" + backup + "/";
+        long objects = server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(under).build())
+                .contents().stream().filter(o -> !o.key().endsWith("/manifest.json")).count();
+        boolean published = server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
+                .prefix(under + "manifest.json").build()).keyCount() > 0;
+        return (published ? 0 : objects) + uploads(under);
+    }
+
+    @Override
+    protected boolean anythingOf(UUID instance, UUID backup) {
+        String under = "a/prefix/instances/" + instance + "/" + backup + "/";
+        return server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(under).build())
+                .keyCount() > 0 || uploads(under) > 0;
+    }
+
+    private long uploads(String under) {
+        return server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(under)
+                .build()).uploads().size();
+    }
+
+    @Test
+    void aLargeFileGoesUpInPartsAndComesBackWholeAndByRanges() throws IOException {
+        BackupStore s3 = newStore();
+        byte[] big = new byte[(int) (2.5 * S3BackupStore.Uploads.MIN_PART) + 12345];
+        new Random(5).nextBytes(big);
+        try (StagedBackup staged = s3.stage(instance, backup)) {
+            try (OutputStream out = staged.create(BackupStore.RDB)) {
+                for (int at = 0; at < big.length; at += 1000) {
+                    out.write(big, at, Math.min(1000, big.length - at)); // as a snapshot arrives: piece by piece
+                }
+            }
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(big.length, 3));
+        }
+        assertArrayEquals(big, read(s3, BackupStore.RDB));
+        try (SeekableByteChannel channel = s3.openChannel(instance, backup, BackupStore.RDB)) {
+            assertEquals(big.length, channel.size());
+            for (long at : new long[] { 0, S3BackupStore.Uploads.MIN_PART - 3, big.length - 10 }) {
+                ByteBuffer piece = ByteBuffer.allocate(10);
+                channel.position(at).read(piece);
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(big[(int) at + i], piece.get(i), "byte " + (at + i));
+                }
+            }
+            ByteBuffer pastTheEnd = ByteBuffer.allocate(10);
+            assertEquals(-1, channel.position(big.length).read(pastTheEnd));
+        }
+        assertEquals(0, uploads("a/prefix/"), "no multipart upload is left open");
+    }
+}
