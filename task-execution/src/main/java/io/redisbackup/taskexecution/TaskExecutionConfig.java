@@ -1,6 +1,5 @@
 package io.redisbackup.taskexecution;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
@@ -12,9 +11,6 @@ public interface TaskExecutionConfig {
 
     /** Base64 of the 32-byte key the gateway seals instance passwords with ({@code REDIS_BACKUP_SECRET_KEY}). */
     String secretKey();
-
-    /** The folder of the backup store ({@code REDIS_BACKUP_DIRECTORY}). */
-    Path backupDirectory();
 
     /** How often the worker renews the heartbeat of each attempt it runs. */
     @WithDefault("5s")

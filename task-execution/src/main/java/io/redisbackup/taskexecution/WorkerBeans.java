@@ -5,7 +5,8 @@ import java.time.Clock;
 
 import io.agroal.api.AgroalDataSource;
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.BackupStoreConfig;
+import io.redisbackup.backupstore.BackupStores;
 import io.redisbackup.contracts.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -21,8 +22,8 @@ public class WorkerBeans {
 
     @Produces
     @ApplicationScoped
-    BackupStore backupStore(TaskExecutionConfig config) throws IOException {
-        return new LocalDirectoryBackupStore(config.backupDirectory());
+    BackupStore backupStore(BackupStoreConfig config) throws IOException {
+        return BackupStores.open(config);
     }
 
     @Produces

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.BackupStoreConfig;
+import io.redisbackup.backupstore.BackupStores;
 import io.redisbackup.contracts.secret.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -20,8 +21,8 @@ public class GatewayBeans {
 
     @Produces
     @ApplicationScoped
-    BackupStore backupStore(GatewayConfig config) throws IOException {
-        return new LocalDirectoryBackupStore(config.backupDirectory());
+    BackupStore backupStore(BackupStoreConfig config) throws IOException {
+        return BackupStores.open(config);
     }
 
     @Produces

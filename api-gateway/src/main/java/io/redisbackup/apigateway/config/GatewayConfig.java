@@ -1,6 +1,5 @@
 package io.redisbackup.apigateway.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,9 +21,6 @@ public interface GatewayConfig {
     /** How long registering an instance waits for it to answer. */
     @WithDefault("5s")
     Duration instanceCheckTimeout();
-
-    /** The folder of the backup store the backup worker writes (downloads are served from it). */
-    Path backupDirectory();
 
     /** The backup policy a new instance gets: every day, in this period and time zone, kept this long. */
     DefaultPolicy defaultPolicy();

@@ -1,0 +1,42 @@
+package io.redisbackup.backupworker.service;
+
+import java.io.IOException;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.BackupStoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Removes what backup workers that died left in the store (a staged folder, an unfinished multipart upload) once
+ * it is older than {@code backup-store.abandoned-after}: a backup still being written is younger than that. A worker
+ * that is only slow is stopped by its deadline long before.
+ */
+@ApplicationScoped
+public class AbandonedBackups {
+
+    private static final Logger LOG = Logger.getLogger(AbandonedBackups.class);
+
+    private final BackupStore store;
+    private final BackupStoreConfig config;
+
+    public AbandonedBackups(BackupStore store, BackupStoreConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${backup-worker.abandoned-sweep-interval:10m}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            int removed = store.removeAbandoned(config.abandonedAfter());
+            if (removed > 0) {
+                LOG.infof("Removed %d things backup workers that stopped left in the store", removed);
+            }
+        } catch (IOException e) {
+            LOG.warnf("Could not look for what stopped backup workers left in the store: %s", e.getMessage());
+        }
+    }
+}
