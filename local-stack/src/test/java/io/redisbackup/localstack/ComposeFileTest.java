@@ -149,6 +149,9 @@ class ComposeFileTest {
     }
 
     /** Every module of the root pom that is a Quarkus service, by its application name. */
+    private static final Path LIBRARY_SETTINGS =
+            ROOT.resolve("backup-store/src/main/resources/META-INF/microprofile-config.properties");
+
     private static Map<String, Properties> serviceConfigurations() {
         try {
             String pom = Files.readString(ROOT.resolve("pom.xml"));
@@ -157,7 +160,11 @@ class ComposeFileTest {
             while (module.find()) {
                 Path file = ROOT.resolve(module.group(1)).resolve("src/main/resources/application.properties");
                 if (Files.exists(file)) {
+                    // the libraries' own settings (META-INF/microprofile-config.properties) are the services' too
                     Properties properties = new Properties();
+                    try (Reader reader = Files.newBufferedReader(LIBRARY_SETTINGS)) {
+                        properties.load(reader);
+                    }
                     try (Reader reader = Files.newBufferedReader(file)) {
                         properties.load(reader);
                     }
