@@ -15,10 +15,17 @@ import java.util.Map;
 
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
+import io.redisbackup.testsupport.S3Server;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The platform as it runs for real, once per test JVM: a Kafka broker, a database of its own, and the packaged
- * services as separate processes with their own logs, sharing one backup folder and one secret key.
+ * The platform as it runs for real, once per test JVM: a Kafka broker, a database of its own, an S3-compatible
+ * server keeping the backups (s3proxy, its objects as files under target/platform/s3), and the packaged services as
+ * separate processes with their own logs, sharing the bucket and one secret key. The services' module tests and
+ * ./stack's smoke run use the local directory store; the system tests use object storage, as a deployment across
+ * machines does.
  */
 final class Platform {
 
@@ -39,6 +46,9 @@ final class Platform {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path WORK = ROOT.resolve("system-tests/target/platform");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    static final String BUCKET = "redis-backup";
+    /** What a worker that died left in the store is removed once this old (1 hour outside the tests). */
+    static final Duration ABANDONED_AFTER = Duration.ofSeconds(20);
 
     private static Platform running;
 
@@ -48,6 +58,7 @@ final class Platform {
     private Map<String, String> database;
     private final KafkaBrokerResource kafka = new KafkaBrokerResource();
     private String bootstrapServers;
+    private S3Server s3;
 
     static synchronized Platform get() {
         if (running == null) {
@@ -76,8 +87,20 @@ final class Platform {
         return bootstrapServers;
     }
 
-    Path backupDirectory() {
-        return WORK.resolve("backups");
+    /** The stored bytes of one file of a backup, as the object storage keeps them on its disk. */
+    Path storedFile(String instanceId, String backupId, String file) {
+        return WORK.resolve("s3").resolve(BUCKET).resolve("instances").resolve(instanceId).resolve(backupId).resolve(file);
+    }
+
+    /** The objects of a backup, and the uploads begun and not finished for it. */
+    List<String> objectsAndUploads(String instanceId, String backupId) {
+        String prefix = "instances/" + instanceId + "/" + backupId + "/";
+        List<String> found = new java.util.ArrayList<>(s3.client().listObjectsV2(
+                ListObjectsV2Request.builder().bucket(BUCKET).prefix(prefix).build())
+                .contents().stream().map(S3Object::key).toList());
+        s3.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(BUCKET).prefix(prefix).build())
+                .uploads().forEach(upload -> found.add("upload of " + upload.key()));
+        return found;
     }
 
     Path log(String service) {
@@ -86,7 +109,9 @@ final class Platform {
 
     private void start() {
         try {
-            Files.createDirectories(WORK.resolve("backups"));
+            deleteTree(WORK.resolve("s3"));
+            s3 = S3Server.onDisk(Files.createDirectories(WORK.resolve("s3")));
+            s3.bucket(BUCKET);
             for (String service : SERVICES) {
                 Files.deleteIfExists(log(service));
             }
@@ -108,6 +133,9 @@ final class Platform {
         } catch (RuntimeException e) {
             stop();
             throw e;
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("The platform's object storage did not start", e);
         }
     }
 
@@ -171,7 +199,14 @@ final class Platform {
         env.put("REDIS_BACKUP_SECRET_KEY", SECRET_KEY);
         env.put("REDIS_BACKUP_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("REDIS_BACKUP_SERVICE_TOKEN", SERVICE_TOKEN);
-        env.put("REDIS_BACKUP_DIRECTORY", WORK.resolve("backups").toString());
+        env.put("BACKUP_STORE_KIND", "s3");
+        env.put("BACKUP_STORE_S3_BUCKET", BUCKET);
+        env.put("BACKUP_STORE_S3_ENDPOINT", s3.endpoint());
+        env.put("BACKUP_STORE_S3_PATH_STYLE", "true");
+        env.put("BACKUP_STORE_S3_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+        env.put("BACKUP_STORE_S3_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+        env.put("BACKUP_STORE_ABANDONED_AFTER", ABANDONED_AFTER.toSeconds() + "s");
+        env.put("BACKUP_WORKER_ABANDONED_SWEEP_INTERVAL", "5s");
         env.put("QUARKUS_REST_CLIENT_TASK_CENTER_URL", "http://127.0.0.1:" + ports.get("task-center-service"));
         env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");
         // new instances are not backed up automatically unless a test says so: tests must not depend on the hour
@@ -224,6 +259,23 @@ final class Platform {
             }
         }
         kafka.stop();
+        if (s3 != null) {
+            try {
+                s3.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private static int freePort() throws IOException {

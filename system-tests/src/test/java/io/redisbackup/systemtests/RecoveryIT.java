@@ -126,7 +126,7 @@ class RecoveryIT extends SystemTest {
             source.call("SET", "changed:after", "backup");
             String before = source.digest();
 
-            Path rdb = platform.backupDirectory().resolve("instances").resolve(instanceId).resolve(backupId).resolve("dump.rdb");
+            Path rdb = platform.storedFile(instanceId, backupId, "dump.rdb"); // a bit flips on the storage's disk
             try (RandomAccessFile file = new RandomAccessFile(rdb.toFile(), "rw")) {
                 file.seek(file.length() / 2);
                 int b = file.read();

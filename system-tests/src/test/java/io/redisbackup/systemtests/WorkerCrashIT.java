@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -68,7 +67,10 @@ class WorkerCrashIT extends SystemTest {
             try (RedisServer restored = RedisServer.startFromRdb(file)) {
                 assertEquals(source.digest(), restored.digest());
             }
-            assertNothingStaged(backupId);
+            String prefix = "instances/" + instanceId + "/" + backupId + "/";
+            assertEquals(List.of(prefix + "dump.rdb", prefix + "keys.idx", prefix + "manifest.json"),
+                    platform.objectsAndUploads(instanceId, backupId),
+                    "the backup's three objects, and no upload of the killed attempt left open");
         }
     }
 
@@ -117,9 +119,8 @@ class WorkerCrashIT extends SystemTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
                     .then().body("status", equalTo("FAILED")).body("error.code", equalTo("WORKER_LOST")));
             given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(409);
-            assertNothingStaged(backupId);
-            assertFalse(Files.exists(platform.backupDirectory().resolve("instances/" + backedUpId + "/" + backupId)),
-                    "no backup files");
+            assertEquals(List.of(), platform.objectsAndUploads(backedUpId, backupId),
+                    "nothing of the killed attempt is left in the storage: no object, no upload");
             awaitTask(manualBackup(backedUpId).get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
             List<TaskStatusChanged> events = taskEvents(backedUpId, backupTask);
             assertEquals(TaskStatus.FAILED, events.get(events.size() - 1).status());
@@ -157,13 +158,6 @@ class WorkerCrashIT extends SystemTest {
             return kafka.readAll(Topics.TASK_STATUS, instanceId).stream()
                     .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
                     .filter(e -> e.taskId().toString().equals(taskId)).toList();
-        }
-    }
-
-    private void assertNothingStaged(String backupId) throws java.io.IOException {
-        try (var staging = Files.list(platform.backupDirectory().resolve("staging"))) {
-            assertTrue(staging.noneMatch(p -> p.getFileName().toString().startsWith(backupId)),
-                    "the killed attempt's files are gone");
         }
     }
 }
