@@ -1,0 +1,18 @@
+package io.redisbackup.backupstore;
+
+import java.io.IOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+
+/** The backup store the settings name, for every service that uses one (the gateway and the workers). */
+@Dependent
+public class BackupStoreProducer {
+
+    @Produces
+    @ApplicationScoped
+    BackupStore backupStore(BackupStoreConfig config) throws IOException {
+        return BackupStores.open(config);
+    }
+}
