@@ -2,7 +2,6 @@ package io.redisbackup.systemtests;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -46,10 +45,7 @@ final class Keycloak implements AutoCloseable {
                 Files.copy(json, imports.resolve(realm), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Platform.freePort();
         ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-port=" + port, "--http-host=127.0.0.1", "--import-realm", "--cache=local")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -278,10 +278,21 @@ final class Platform {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A port nobody listens on, below Linux's ephemeral range (32768 and up): a port the system hands out for any
+     * outgoing connection (the platform makes many) could be taken between choosing it and the service binding it.
+     */
+    static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // another one
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     private static void sleep(long millis) {
