@@ -43,7 +43,10 @@ public class PostgresDatabaseResource implements QuarkusTestResourceLifecycleMan
             password = env("TEST_POSTGRES_PASSWORD", "");
         }
         createDatabaseIfMissing(server + "postgres", user, password, name);
-        return TestServers.datasource(server, user, password, name);
+        return Map.of(
+                "quarkus.datasource.jdbc.url", server + name,
+                "quarkus.datasource.username", user,
+                "quarkus.datasource.password", password);
     }
 
     /** Like {@link #database}, but dropped and created anew first: nothing of an earlier run is left in it. */

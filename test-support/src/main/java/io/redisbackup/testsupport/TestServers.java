@@ -1,7 +1,6 @@
 package io.redisbackup.testsupport;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Where the tests' servers come from. By default, and on every machine of ours: Kafka in the test JVM
@@ -83,11 +82,5 @@ public final class TestServers {
             throw new IllegalStateException("The tests were asked for servers in containers (" + PROPERTY
                     + "=containers), but test-support was not built with them: build with -Pcontainers", e);
         }
-    }
-
-    /** The settings a service gets for a database named {@code name} on {@code server}. */
-    static Map<String, String> datasource(String serverUrl, String user, String password, String name) {
-        return Map.of("quarkus.datasource.jdbc.url", serverUrl + name, "quarkus.datasource.username", user,
-                "quarkus.datasource.password", password);
     }
 }

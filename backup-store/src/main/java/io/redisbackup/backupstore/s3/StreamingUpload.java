@@ -45,7 +45,6 @@ final class StreamingUpload extends OutputStream {
     private byte[] part;
     private int filled;
     private String uploadId;
-    private long written;
     private boolean closed;
 
     StreamingUpload(S3Client s3, String bucket, String key, ExecutorService uploads, int partBytes, int partsInFlight) {
@@ -76,12 +75,6 @@ final class StreamingUpload extends OutputStream {
             filled += step;
             done += step;
         }
-        written += length;
-    }
-
-    /** The bytes written so far. */
-    long written() {
-        return written;
     }
 
     @Override
