@@ -44,6 +44,8 @@ public class Backup extends PanacheEntityBase {
     public Instant finishedAt;
     @Column(name = "size_bytes")
     public Long sizeBytes;
+    @Column(name = "stored_bytes")
+    public Long storedBytes;
     @Column(name = "key_count")
     public Long keyCount;
     public String sha256;

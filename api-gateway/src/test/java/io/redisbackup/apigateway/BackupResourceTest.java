@@ -15,12 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.OutputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +27,6 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.LocalDirectoryBackupStore;
-import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.BackupDeleted;
@@ -250,20 +244,7 @@ class BackupResourceTest extends GatewayTest {
     }
 
     /** Puts a backup into the store the way the backup worker does, and returns the RDB's SHA-256. */
-    private static String store(UUID instance, UUID backup, byte[] rdb) throws IOException, Exception {
-        BackupStore store = new LocalDirectoryBackupStore(Path.of("target/backups"));
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rdb));
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            try (OutputStream out = staged.create(BackupStore.RDB)) {
-                out.write(rdb);
-            }
-            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
-                out.write(new byte[0]);
-            }
-            staged.publish(new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                    "7.0.15", 10, "0", 42, Map.of(0, 42L), List.of(new Manifest.FileEntry(BackupStore.RDB, rdb.length, sha256, null),
-                            new Manifest.FileEntry(BackupStore.KEY_INDEX, 0, "e3b0", null))));
-        }
-        return sha256;
+    private static String store(UUID instance, UUID backup, byte[] rdb) throws Exception {
+        return StoredBackup.store(StoredBackup.CURRENT_KEY, instance, backup, rdb);
     }
 }

@@ -27,14 +27,20 @@ public interface BackupStore {
     /** The manifest of the instance's most recent published backup, if it has one. */
     Optional<Manifest> latestManifest(UUID instanceId) throws IOException;
 
-    /** Reads one file of a published backup ({@link #RDB} or {@link #KEY_INDEX}). */
-    InputStream open(UUID instanceId, UUID backupId, String file) throws IOException;
+    /**
+     * Reads one file ({@link #RDB} or {@link #KEY_INDEX}) of the backup whose manifest {@link #manifest} gave; a
+     * {@link java.nio.file.NoSuchFileException} if it has been deleted since.
+     */
+    InputStream open(Manifest published, String file) throws IOException;
 
     /**
      * Reads parts of one file of a published backup, wherever they lie: what recovering a few keys needs of a large
      * backup (the key index's blocks and those keys' entries in the RDB).
      */
-    SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException;
+    SeekableByteChannel openChannel(Manifest published, String file) throws IOException;
+
+    /** Puts a new manifest in place of a published backup's, at once (a rewrap of its data key). */
+    void replaceManifest(Manifest published) throws IOException;
 
     /** Removes a backup: its published files and whatever an attempt at it left staged; removing none does nothing. */
     void delete(UUID instanceId, UUID backupId) throws IOException;

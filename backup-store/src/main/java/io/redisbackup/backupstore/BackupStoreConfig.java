@@ -36,6 +36,36 @@ public interface BackupStoreConfig {
 
     S3 s3();
 
+    Encryption encryption();
+
+    Compression compression();
+
+    /** How much of a file each stored frame holds: what one key's read fetches and opens at least. */
+    @WithDefault("65536")
+    int frameSize();
+
+    /** Backups encrypted at rest (AES-256-GCM, a data key per backup): on unless turned off. */
+    interface Encryption {
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The platform's keys, {@code id=base64,id=base64,...} (32 random bytes each: {@code openssl rand -base64
+         * 32}), newest first: the first seals new backups, the others still open the backups they sealed.
+         */
+        Optional<String> keys();
+    }
+
+    /** Backups compressed with zstd, frame by frame: on unless turned off. */
+    interface Compression {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** zstd's level: 1 is fast, 3 zstd's own default, negative levels faster still and smaller gains. */
+        @WithDefault("1")
+        int level();
+    }
+
     /** The bucket of the {@code s3} store, and how to reach it. */
     interface S3 {
         Optional<String> bucket();

@@ -2,7 +2,9 @@ package io.redisbackup.backupstore;
 
 import java.io.IOException;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import io.redisbackup.backupstore.sealed.SealedBackupStore;
+
+import jakarta.inject.Singleton;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 
@@ -11,8 +13,8 @@ import jakarta.enterprise.inject.Produces;
 public class BackupStoreProducer {
 
     @Produces
-    @ApplicationScoped
-    BackupStore backupStore(BackupStoreConfig config) throws IOException {
+    @Singleton
+    SealedBackupStore backupStore(BackupStoreConfig config) throws IOException {
         return BackupStores.open(config);
     }
 }

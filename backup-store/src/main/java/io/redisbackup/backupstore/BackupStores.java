@@ -2,8 +2,11 @@ package io.redisbackup.backupstore;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Optional;
 
 import io.redisbackup.backupstore.s3.S3BackupStore;
+import io.redisbackup.backupstore.sealed.BackupKeys;
+import io.redisbackup.backupstore.sealed.SealedBackupStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -20,12 +23,25 @@ public final class BackupStores {
     private BackupStores() {
     }
 
-    public static BackupStore open(BackupStoreConfig config) throws IOException {
-        return switch (config.kind()) {
+    public static SealedBackupStore open(BackupStoreConfig config) throws IOException {
+        BackupStore files = switch (config.kind()) {
             case LOCAL -> new LocalDirectoryBackupStore(config.directory().orElseThrow(
                     () -> new IllegalArgumentException("backup-store.directory is needed for the local store")));
             case S3 -> s3(config.s3());
         };
+        return new SealedBackupStore(files, sealing(config));
+    }
+
+    private static SealedBackupStore.Settings sealing(BackupStoreConfig config) {
+        Optional<BackupKeys> keys = Optional.empty();
+        if (config.encryption().enabled()) {
+            keys = Optional.of(BackupKeys.parse(config.encryption().keys().orElseThrow(
+                    () -> new IllegalArgumentException("backup-store.encryption.keys is needed: backups are "
+                            + "encrypted unless backup-store.encryption.enabled=false"))));
+        }
+        Optional<Integer> level = config.compression().enabled() ? Optional.of(config.compression().level())
+                : Optional.empty();
+        return new SealedBackupStore.Settings(keys, level, config.frameSize());
     }
 
     private static S3BackupStore s3(BackupStoreConfig.S3 settings) {

@@ -81,21 +81,38 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     }
 
     @Override
-    public InputStream open(UUID instanceId, UUID backupId, String file) throws IOException {
-        requireKnownFile(file);
-        if (manifest(instanceId, backupId).isEmpty()) {
-            throw new NoSuchFileException("backup " + backupId + " of instance " + instanceId);
-        }
-        return Files.newInputStream(backupDir(instanceId, backupId).resolve(file));
+    public InputStream open(Manifest published, String file) throws IOException {
+        return Files.newInputStream(publishedFile(published, file));
     }
 
     @Override
-    public SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException {
-        requireKnownFile(file);
-        if (manifest(instanceId, backupId).isEmpty()) {
-            throw new NoSuchFileException("backup " + backupId + " of instance " + instanceId);
+    public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
+        return Files.newByteChannel(publishedFile(published, file), StandardOpenOption.READ);
+    }
+
+    @Override
+    public void replaceManifest(Manifest published) throws IOException {
+        Path dir = backupDir(published.instanceId(), published.backupId());
+        if (!Files.exists(dir.resolve(Manifest.FILE_NAME))) {
+            throw new NoSuchFileException("backup " + published.backupId() + " of instance " + published.instanceId());
         }
-        return Files.newByteChannel(backupDir(instanceId, backupId).resolve(file), StandardOpenOption.READ);
+        Path next = Files.createTempFile(dir, "manifest-", ".json");
+        try {
+            try (OutputStream out = Files.newOutputStream(next)) {
+                published.writeTo(out);
+            }
+            LocalStagedBackup.force(next);
+            Files.move(next, dir.resolve(Manifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            LocalStagedBackup.force(dir);
+        } finally {
+            Files.deleteIfExists(next);
+        }
+    }
+
+    private Path publishedFile(Manifest published, String file) {
+        requireKnownFile(file);
+        return backupDir(published.instanceId(), published.backupId()).resolve(file);
     }
 
     @Override
@@ -174,8 +191,9 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         public void publish(Manifest manifest) throws IOException {
             for (Manifest.FileEntry entry : manifest.files()) {
                 long size = Files.size(staging.resolve(entry.name()));
-                if (size != entry.sizeBytes()) {
-                    throw new IOException(entry.name() + " has " + size + " bytes, the manifest says " + entry.sizeBytes());
+                if (size != entry.storedSize()) {
+                    throw new IOException(entry.name() + " has " + size + " bytes, the manifest says "
+                            + entry.storedSize());
                 }
             }
             try (OutputStream out = Files.newOutputStream(staging.resolve(Manifest.FILE_NAME))) {

@@ -16,13 +16,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * What a backup holds, written last: its files with their sizes, SHA-256 and CRC32C, how many keys per database, the
- * source's Redis and RDB versions, and the RDB's own CRC64 as the server computed it.
+ * source's Redis and RDB versions, the RDB's own CRC64 as the server computed it, and how the files are stored.
+ * Format 1 (before compression and encryption) has no {@code sealing}: its files are stored plain; format 2 names
+ * one when its files are framed ({@link Sealing}). Sizes and checksums are always those of the plain files.
  */
 public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
         String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
-        List<FileEntry> files) {
+        List<FileEntry> files, Sealing sealing) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final String FILE_NAME = "manifest.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -38,7 +40,44 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
      * @param crc32c hex, 8 digits; what a recovery checks the file against before it changes anything (four times
      *        faster to compute than the SHA-256); null in manifests written before it was recorded
      */
-    public record FileEntry(String name, long sizeBytes, String sha256, String crc32c) {
+    public record FileEntry(String name, long sizeBytes, String sha256, String crc32c, Long storedBytes) {
+
+        /** A plain file's entry, before it is stored. */
+        public FileEntry(String name, long sizeBytes, String sha256, String crc32c) {
+            this(name, sizeBytes, sha256, crc32c, null);
+        }
+
+        /** What the file takes in the store: its framed size, or its size when stored plain. */
+        public long storedSize() {
+            return storedBytes == null ? sizeBytes : storedBytes;
+        }
+    }
+
+    /** A manifest of plain files, before they are stored. */
+    public Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
+            String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
+            List<FileEntry> files) {
+        this(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount,
+                keysPerDatabase, files, null);
+    }
+
+    /** This manifest for files stored so, each taking the bytes {@code storedBytes} names. */
+    public Manifest sealed(Sealing how, Map<String, Long> storedBytes) {
+        List<FileEntry> stored = files.stream().map(f -> new FileEntry(f.name(), f.sizeBytes(), f.sha256(),
+                f.crc32c(), storedBytes.get(f.name()))).toList();
+        return new Manifest(FORMAT_VERSION, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
+                rdbCrc64, keyCount, keysPerDatabase, stored, how);
+    }
+
+    /** This manifest with its data key wrapped again. */
+    public Manifest rewrapped(Sealing how) {
+        return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
+                rdbCrc64, keyCount, keysPerDatabase, files, how);
+    }
+
+    /** How many bytes the backup takes in the store, all its files together. */
+    public long storedBytes() {
+        return files.stream().mapToLong(FileEntry::storedSize).sum();
     }
 
     public FileEntry file(String name) {

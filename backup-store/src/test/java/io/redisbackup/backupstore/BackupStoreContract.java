@@ -45,16 +45,16 @@ public abstract class BackupStoreContract {
             write(staged, BackupStore.RDB, rdb);
             write(staged, BackupStore.KEY_INDEX, new byte[3]);
             assertTrue(store.manifest(instance, backup).isEmpty());
-            assertThrows(NoSuchFileException.class, () -> store.open(instance, backup, BackupStore.RDB));
-            assertThrows(NoSuchFileException.class, () -> store.openChannel(instance, backup, BackupStore.RDB));
+            assertTrue(store.latestManifest(instance).isEmpty());
 
             staged.publish(manifest(rdb.length, 3));
         }
-        assertEquals(7, store.manifest(instance, backup).orElseThrow().keyCount());
-        try (InputStream in = store.open(instance, backup, BackupStore.RDB)) {
+        Manifest published = store.manifest(instance, backup).orElseThrow();
+        assertEquals(7, published.keyCount());
+        try (InputStream in = store.open(published, BackupStore.RDB)) {
             assertArrayEquals(rdb, in.readAllBytes());
         }
-        try (java.nio.channels.SeekableByteChannel channel = store.openChannel(instance, backup, BackupStore.RDB)) {
+        try (java.nio.channels.SeekableByteChannel channel = store.openChannel(published, BackupStore.RDB)) {
             java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(6);
             channel.position(rdb.length - 6).read(tail);
             assertArrayEquals("really".getBytes(), tail.array());
@@ -155,24 +155,46 @@ public abstract class BackupStoreContract {
             write(staged, BackupStore.KEY_INDEX, new byte[3]);
             staged.publish(manifest(rdb.length, 3));
         }
+        Manifest published = store.manifest(instance, backup).orElseThrow();
         store.delete(instance, backup);
         store.delete(instance, backup);
         assertTrue(store.manifest(instance, backup).isEmpty());
         assertFalse(anythingOf(instance, backup));
+        assertThrows(NoSuchFileException.class, () -> store.open(published, BackupStore.RDB).read(),
+                "a manifest read before the backup was deleted opens nothing");
+    }
+
+    @Test
+    void aManifestIsReplacedWhole() throws IOException {
+        BackupStore store = newStore();
+        assertThrows(NoSuchFileException.class, () -> store.replaceManifest(manifest(rdb.length, 3)),
+                "only a published backup's manifest is replaced");
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, rdb);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(rdb.length, 3));
+        }
+        Manifest published = store.manifest(instance, backup).orElseThrow();
+        Manifest changed = new Manifest(published.formatVersion(), instance, backup, published.startedAt(),
+                published.finishedAt(), "7.2.4", published.rdbVersion(), published.rdbCrc64(), published.keyCount(),
+                published.keysPerDatabase(), published.files(), published.sealing());
+        store.replaceManifest(changed);
+        assertEquals("7.2.4", store.manifest(instance, backup).orElseThrow().redisVersion());
+        assertArrayEquals(rdb, read(store, BackupStore.RDB));
     }
 
     @Test
     void opensOnlyTheFilesOfABackup() throws IOException {
         BackupStore store = newStore();
-        assertThrows(IllegalArgumentException.class, () -> store.open(instance, backup, "../../etc/passwd"));
-        assertThrows(IllegalArgumentException.class, () -> store.openChannel(instance, backup, "../../etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> store.open(manifest(1, 1), "../../etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> store.openChannel(manifest(1, 1), "../../etc/passwd"));
         try (StagedBackup staged = store.stage(instance, backup)) {
             assertThrows(IllegalArgumentException.class, () -> staged.create("manifest.json"));
         }
     }
 
     protected byte[] read(BackupStore store, String file) throws IOException {
-        try (InputStream in = store.open(instance, backup, file)) {
+        try (InputStream in = store.open(store.manifest(instance, backup).orElseThrow(), file)) {
             return in.readAllBytes();
         }
     }

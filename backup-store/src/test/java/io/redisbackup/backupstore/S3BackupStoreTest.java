@@ -92,7 +92,7 @@ class S3BackupStoreTest extends BackupStoreContract {
             staged.publish(manifest(big.length, 3));
         }
         assertArrayEquals(big, read(s3, BackupStore.RDB));
-        try (SeekableByteChannel channel = s3.openChannel(instance, backup, BackupStore.RDB)) {
+        try (SeekableByteChannel channel = s3.openChannel(s3.manifest(instance, backup).orElseThrow(), BackupStore.RDB)) {
             assertEquals(big.length, channel.size());
             for (long at : new long[] { 0, S3BackupStore.Uploads.MIN_PART - 3, big.length - 10 }) {
                 ByteBuffer piece = ByteBuffer.allocate(10);

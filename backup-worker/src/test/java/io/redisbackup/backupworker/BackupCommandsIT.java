@@ -108,7 +108,7 @@ class BackupCommandsIT {
         assertEquals(completed.sha256(), manifest.file(BackupStore.RDB).sha256());
         assertEquals(manifest.keyCount(), completed.keyCount());
         Path rdb = dir.resolve("downloaded.rdb");
-        try (InputStream in = store.open(instanceId, command.backupId(), BackupStore.RDB)) {
+        try (InputStream in = store.open(manifest, BackupStore.RDB)) {
             Files.copy(in, rdb);
         }
         try (RedisServer restored = RedisServer.startFromRdb(rdb)) {

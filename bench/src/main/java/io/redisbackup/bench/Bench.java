@@ -46,6 +46,8 @@ public final class Bench {
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> apiFigures = new LinkedHashMap<>();
     private long rdbBytes;
+    /** What the backup takes in the store: compressed and encrypted, its key index included. */
+    private long storedBytes;
 
     /** One line of the table: our figure, the floor's (if there is one), and the goal. */
     record Row(String measure, Stats ours, Stats floor, String target) {
@@ -136,7 +138,9 @@ public final class Bench {
                 }
             }
             Files.deleteIfExists(work.resolve("floor.rdb"));
-            rdbBytes = api.call("GET", "/backups/" + backup, null, 200).path("sizeBytes").asLong();
+            JsonNode stored = api.call("GET", "/backups/" + backup, null, 200);
+            rdbBytes = stored.path("sizeBytes").asLong();
+            storedBytes = stored.path("storedBytes").asLong();
 
             say("full recovery of " + keys + " keys: redis-cli --pipe of RESTORE vs ours");
             Path restores = restoreCommands(source, work.resolve("restores.resp"));
@@ -372,7 +376,9 @@ public final class Bench {
                     row.floor() == null ? "" : figures(row.floor()), row.ratio() == null ? "" : row.ratio(),
                     row.target()));
         }
-        table.append(String.format("%nthe backup of %d keys: an RDB of %.1f MB%n", keys, rdbBytes / 1e6));
+        table.append(String.format("%nthe backup of %d keys: an RDB of %.1f MB, stored in %.1f MB (%.2f of the RDB;"
+                + " compressed and encrypted, key index included)%n", keys, rdbBytes / 1e6, storedBytes / 1e6,
+                rdbBytes == 0 ? 0 : (double) storedBytes / rdbBytes));
         table.append(String.format("worker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
                 memory.get("afterSmall"), keys, memory.get("afterFull")));
         table.append("API load: ").append(apiFigures.get("backgroundLoad")).append('\n');
@@ -383,6 +389,12 @@ public final class Bench {
         json.put("finishedAt", Instant.now().toString());
         json.put("keys", keys);
         json.put("rdbBytes", rdbBytes);
+        json.put("storedBytes", storedBytes);
+        // the store's settings this run changed from the defaults (compression, encryption, frame size), keys left out
+        json.put("storeSettings", new java.util.TreeMap<>(System.getenv().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("BACKUP_STORE_") && !e.getKey().contains("KEYS")
+                        && !e.getKey().contains("SECRET"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         json.put("smallKeys", small);
         json.put("repetitions", reps);
         json.put("cores", Runtime.getRuntime().availableProcessors());

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
@@ -22,7 +24,10 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.sealed.BackupKeys;
+import io.redisbackup.backupstore.sealed.SealedBackupStore;
 import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.BackupEvent;
 import io.redisbackup.contracts.InstanceStatus;
@@ -122,6 +127,24 @@ class RecoveryCommandsIT {
         assertEquals(backup.backupId(), corrupted.backupId());
         assertEquals(command.taskId(), corrupted.taskId());
         assertEquals("BACKUP_CHECKSUM_MISMATCH", corrupted.error().code());
+    }
+
+    @Test
+    void refusesABackupSealedWithAKeyItDoesNotHaveNamingTheKey() throws Exception {
+        BackupStore elsewhere = new SealedBackupStore(new LocalDirectoryBackupStore(Path.of("target/backups")),
+                new SealedBackupStore.Settings(Optional.of(BackupKeys.parse(
+                        "removed-key=" + Base64.getEncoder().encodeToString(new byte[32]))), Optional.of(1), 64 << 10));
+        Manifest backup = StoredBackups.store(elsewhere, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        String before = target.digest();
+        RecoverInstanceCommand command = command(backup);
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(TaskStatus.FAILED, last.status());
+        assertEquals("BACKUP_KEY_UNKNOWN", last.error().code());
+        assertTrue(last.error().message().contains("'removed-key'"), last.error().message());
+        assertEquals(before, target.digest());
+        assertEquals(List.of(InstanceStatus.RUNNING), instanceStatuses());
     }
 
     @Test

@@ -13,14 +13,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Crc32c;
+import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
+import io.redisbackup.backupstore.sealed.BackupKeys;
+import io.redisbackup.backupstore.sealed.SealedBackupStore;
 
 /** Backups put into a store the way the backup worker publishes them, from an RDB file a real server wrote. */
 public final class StoredBackups {
@@ -28,6 +32,14 @@ public final class StoredBackups {
     private StoredBackups() {
     }
 
+    /** A store in {@code root} that compresses and encrypts, as the services' store does by default. */
+    public static BackupStore sealedStore(Path root) throws IOException {
+        return new SealedBackupStore(new LocalDirectoryBackupStore(root), new SealedBackupStore.Settings(
+                Optional.of(BackupKeys.parse("test-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")), Optional.of(1),
+                64 << 10));
+    }
+
+    /** Stores the RDB as a backup, and returns its manifest as published. */
     public static Manifest store(BackupStore store, UUID instance, Path rdb, int rdbVersion) throws IOException {
         return store(store, instance, rdb, rdbVersion, true);
     }
@@ -58,7 +70,7 @@ public final class StoredBackups {
             }
             staged.publish(manifest);
         }
-        return manifest;
+        return store.manifest(instance, backup).orElseThrow();
     }
 
     /** Flips one bit in the middle of a stored backup's RDB, as a failing disk would. */

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,38 @@ class ManualBackupIT extends SystemTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aValueWrittenIntoTheInstanceNeverAppearsInClearInTheStoredObjects() throws Exception {
+        // random hex: nothing Redis's own LZF would shorten, so the plain RDB holds it as it is
+        String value = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(24));
+        String key = "customer:" + HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(12));
+        try (RedisServer source = RedisServer.start()) {
+            source.call("SET", key, value);
+            source.call("HSET", "profile:1", "card", value);
+            String instanceId = register(source);
+            ExtractableResponse<Response> accepted = backUp(instanceId);
+            String backupId = accepted.path("backupId");
+            awaitTask(accepted.path("taskId"), "SUCCEEDED");
+
+            String plain = new String(given().when().get("/api/v1/backups/" + backupId + "/rdb").then().statusCode(200)
+                    .extract().asByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(plain.contains(value) && plain.contains(key), "the download is the plain RDB");
+            Path stored = platform.storedFile(instanceId, backupId, "dump.rdb").getParent();
+            List<Path> files;
+            try (java.util.stream.Stream<Path> walk = Files.walk(stored)) {
+                files = walk.filter(Files::isRegularFile).toList();
+            }
+            assertTrue(files.size() >= 3, "the RDB, the key index and the manifest: " + files);
+            for (Path file : files) {
+                String bytes = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(bytes.contains(value), file + " holds the value in clear");
+                assertFalse(bytes.contains(key), file + " holds the key's name in clear");
+            }
+            given().when().get("/api/v1/backups/" + backupId).then()
+                    .body("storedBytes", org.hamcrest.Matchers.greaterThan(0));
+        }
+    }
 
     @Test
     void backsUpEveryKindOfDataAndTheDownloadLoadsIntoTheSameDataset() throws Exception {

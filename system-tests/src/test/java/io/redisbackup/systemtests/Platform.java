@@ -33,6 +33,8 @@ final class Platform {
     static final List<String> SERVICES = List.of("task-center-service", "api-gateway", "api-gateway#2",
             "backup-worker", "restore-worker", "scheduler-service", "scheduler-service#2");
     static final String SECRET_KEY = "c3lzdGVtLXRlc3RzLWtleS0zMi1ieXRlcy1sb25nISE=";
+    /** The platform's key for backups at rest. */
+    static final String BACKUP_KEYS = "system-tests-1=YmFja3VwLWtleS1vZi10aGUtc3lzdGVtLXRlc3RzISE=";
     /** The admin token the gateways make at their first start (REDIS_BACKUP_ADMIN_TOKEN). */
     static final String ADMIN_TOKEN = "rbk_systemTestsAdminToken0123456789abcdefghijkl";
     /** What the gateways show the task center. */
@@ -197,6 +199,7 @@ final class Platform {
         env.put("QUARKUS_DATASOURCE_USERNAME", database.get("quarkus.datasource.username"));
         env.put("QUARKUS_DATASOURCE_PASSWORD", database.get("quarkus.datasource.password"));
         env.put("REDIS_BACKUP_SECRET_KEY", SECRET_KEY);
+        env.put("BACKUP_STORE_ENCRYPTION_KEYS", BACKUP_KEYS);
         env.put("REDIS_BACKUP_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("REDIS_BACKUP_SERVICE_TOKEN", SERVICE_TOKEN);
         env.put("BACKUP_STORE_KIND", "s3");

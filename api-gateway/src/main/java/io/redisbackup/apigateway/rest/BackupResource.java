@@ -16,6 +16,7 @@ import io.redisbackup.apigateway.security.Role;
 import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.sealed.UnknownBackupKeyException;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
@@ -70,7 +71,13 @@ public class BackupResource {
                     + "; only a SUCCEEDED backup can be downloaded.");
         }
         Manifest.FileEntry rdb = manifest.file(BackupStore.RDB);
-        InputStream data = store.open(backup.instanceId, backup.id, BackupStore.RDB);
+        InputStream data;
+        try {
+            data = store.open(manifest, BackupStore.RDB);
+        } catch (UnknownBackupKeyException e) {
+            throw ApiProblem.conflict("BACKUP_KEY_UNKNOWN", "Backup " + id + " is sealed with key '" + e.keyId()
+                    + "', which the gateway does not have (backup-store.encryption.keys).");
+        }
         UUID backupId = backup.id;
         StreamingOutput verified = new VerifiedDownload(data, rdb.sizeBytes(), rdb.sha256(),
                 damage -> backups.markCorrupt(backupId, new TaskError(TaskError.BACKUP_CHECKSUM_MISMATCH, damage)));

@@ -9,14 +9,19 @@ import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.Trigger;
 
-/** A backup in the catalogue. */
+/**
+ * A backup in the catalogue.
+ *
+ * @param sizeBytes the RDB's size (what a download gives)
+ * @param storedBytes what the backup takes in the store, compressed and encrypted, its key index included
+ */
 public record BackupView(UUID id, UUID instanceId, String project, UUID taskId, BackupType type, Trigger trigger, BackupStatus status,
-        Instant createdAt, Instant startedAt, Instant finishedAt, Long sizeBytes, Long keyCount, String sha256,
-        String redisVersion, Integer rdbVersion, Instant expiresAt, TaskError error) {
+        Instant createdAt, Instant startedAt, Instant finishedAt, Long sizeBytes, Long storedBytes, Long keyCount,
+        String sha256, String redisVersion, Integer rdbVersion, Instant expiresAt, TaskError error) {
 
     static BackupView of(Backup backup) {
         return new BackupView(backup.id, backup.instanceId, backup.project, backup.taskId, backup.type, backup.trigger, backup.status,
-                backup.createdAt, backup.startedAt, backup.finishedAt, backup.sizeBytes, backup.keyCount,
+                backup.createdAt, backup.startedAt, backup.finishedAt, backup.sizeBytes, backup.storedBytes, backup.keyCount,
                 backup.sha256, backup.redisVersion, backup.rdbVersion, backup.expiresAt,
                 backup.errorCode == null ? null : new TaskError(backup.errorCode, backup.errorMessage));
     }

@@ -8,6 +8,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Consumer;
 
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+
 import jakarta.ws.rs.core.StreamingOutput;
 
 /**
@@ -41,7 +43,7 @@ final class VerifiedDownload implements StreamingOutput {
         long total = 0;
         try (data) {
             int read;
-            while ((read = data.readNBytes(next, 0, PIECE)) > 0) {
+            while ((read = readNext(next)) > 0) {
                 total += read;
                 if (total > sizeBytes) {
                     throw damage("it is longer than the " + sizeBytes + " bytes its manifest names");
@@ -62,6 +64,15 @@ final class VerifiedDownload implements StreamingOutput {
             throw damage("its SHA-256 is " + actual + ", not the " + sha256 + " recorded when it was taken");
         }
         out.write(held, 0, heldLength);
+    }
+
+    /** The next piece; a stored file that fails its frames' checks is damage too. */
+    private int readNext(byte[] piece) throws IOException {
+        try {
+            return data.readNBytes(piece, 0, PIECE);
+        } catch (DamagedBackupException e) {
+            throw damage(e.getMessage());
+        }
     }
 
     private IOException damage(String what) {

@@ -194,6 +194,7 @@ public class BackupService {
                 backup.startedAt = done.startedAt();
                 backup.finishedAt = done.finishedAt();
                 backup.sizeBytes = done.sizeBytes();
+                backup.storedBytes = done.storedBytes();
                 backup.keyCount = done.keyCount();
                 backup.sha256 = done.sha256();
                 backup.redisVersion = done.redisVersion();

@@ -14,6 +14,7 @@ import java.util.zip.CheckedOutputStream;
 
 import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.Sha256;
+import io.redisbackup.backupstore.WriteBehind;
 
 /**
  * Builds a backup's key index ({@link KeyIndexFormat}) from entries that come in RDB order, with bounded memory:

@@ -124,21 +124,44 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     }
 
     @Override
-    public InputStream open(UUID instanceId, UUID backupId, String file) throws IOException {
+    public InputStream open(Manifest published, String file) throws IOException {
         requireKnownFile(file);
-        requirePublished(instanceId, backupId);
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key(instanceId, backupId, file)).build());
+            return s3.getObject(GetObjectRequest.builder().bucket(bucket)
+                    .key(key(published.instanceId(), published.backupId(), file)).build());
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(file + " of backup " + published.backupId());
         } catch (SdkException e) {
-            throw failed("reading " + file + " of backup " + backupId, e);
+            throw failed("reading " + file + " of backup " + published.backupId(), e);
         }
     }
 
     @Override
-    public SeekableByteChannel openChannel(UUID instanceId, UUID backupId, String file) throws IOException {
+    public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
-        Manifest manifest = requirePublished(instanceId, backupId);
-        return new RangedChannel(s3, bucket, key(instanceId, backupId, file), manifest.file(file).sizeBytes());
+        return new RangedChannel(s3, bucket, key(published.instanceId(), published.backupId(), file),
+                published.file(file).storedSize());
+    }
+
+    @Override
+    public void replaceManifest(Manifest published) throws IOException {
+        if (manifest(published.instanceId(), published.backupId()).isEmpty()) {
+            throw new NoSuchFileException("backup " + published.backupId() + " of instance " + published.instanceId());
+        }
+        putManifest(published);
+    }
+
+    /** One PUT: S3 replaces an object whole, so a reader sees the old manifest or the new one. */
+    private void putManifest(Manifest manifest) throws IOException {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        manifest.writeTo(json);
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(bucket)
+                    .key(key(manifest.instanceId(), manifest.backupId(), Manifest.FILE_NAME)).build(),
+                    RequestBody.fromBytes(json.toByteArray()));
+        } catch (SdkException e) {
+            throw failed("writing the manifest of backup " + manifest.backupId(), e);
+        }
     }
 
     @Override
@@ -210,11 +233,6 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
                 .uploadId(upload.uploadId()).build());
     }
 
-    private Manifest requirePublished(UUID instanceId, UUID backupId) throws IOException {
-        return manifest(instanceId, backupId).orElseThrow(
-                () -> new NoSuchFileException("backup " + backupId + " of instance " + instanceId));
-    }
-
     private String key(UUID instanceId, UUID backupId, String file) {
         // UUIDs and the store's own file names only: no name from outside ever becomes a key
         return prefix + "instances/" + instanceId + "/" + backupId + "/" + file;
@@ -259,20 +277,17 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
                 for (Manifest.FileEntry entry : manifest.files()) {
                     long size = s3.headObject(HeadObjectRequest.builder().bucket(bucket)
                             .key(key(instanceId, backupId, entry.name())).build()).contentLength();
-                    if (size != entry.sizeBytes()) {
+                    if (size != entry.storedSize()) {
                         throw new IOException(entry.name() + " has " + size + " bytes, the manifest says "
-                                + entry.sizeBytes());
+                                + entry.storedSize());
                     }
                 }
-                ByteArrayOutputStream json = new ByteArrayOutputStream();
-                manifest.writeTo(json);
-                s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key(instanceId, backupId, Manifest.FILE_NAME))
-                        .build(), RequestBody.fromBytes(json.toByteArray()));
             } catch (NoSuchKeyException e) {
                 throw new IOException("A file of backup " + backupId + " was not uploaded", e);
             } catch (S3Exception e) {
                 throw failed("publishing backup " + backupId, e);
             }
+            putManifest(manifest);
             ended = true;
         }
 

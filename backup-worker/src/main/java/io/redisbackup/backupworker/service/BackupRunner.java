@@ -195,15 +195,17 @@ public class BackupRunner {
         Manifest.FileEntry rdb = manifest.file(BackupStore.RDB);
         events.publish(Topics.BACKUP_EVENTS, new BackupCompleted(Message.SCHEMA_VERSION, UUID.randomUUID(), taskId,
                 instanceId, clock.instant(), backupId, manifest.startedAt(), manifest.finishedAt(), rdb.sizeBytes(),
-                manifest.keyCount(), rdb.sha256(), manifest.redisVersion(), manifest.rdbVersion()));
+                manifest.keyCount(), rdb.sha256(), manifest.redisVersion(), manifest.rdbVersion(),
+                manifest.storedBytes()));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backupId", backupId.toString());
         result.put("sizeBytes", rdb.sizeBytes());
         result.put("keyCount", manifest.keyCount());
+        result.put("storedBytes", manifest.storedBytes());
         result.put("sha256", rdb.sha256());
         task.succeeded(Progress.ofBytes(rdb.sizeBytes(), rdb.sizeBytes()), result);
-        LOG.infof("Backup %s of instance %s published: %d keys, %d bytes", backupId, instanceId, manifest.keyCount(),
-                rdb.sizeBytes());
+        LOG.infof("Backup %s of instance %s published: %d keys, %d bytes, %d stored", backupId, instanceId,
+                manifest.keyCount(), rdb.sizeBytes(), manifest.storedBytes());
     }
 
     private void fail(TakeBackupCommand command, TaskReporter task, Attempt attempt, TaskError error) {

@@ -34,7 +34,7 @@ public final class BackupVerifier {
         CRC32C crc32c = new CRC32C();
         MessageDigest sha256 = Sha256.digest();
         long size = 0;
-        try (InputStream in = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB)) {
+        try (InputStream in = store.open(manifest, BackupStore.RDB)) {
             byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 if (byCrc) {
@@ -45,8 +45,7 @@ public final class BackupVerifier {
                 size += n;
             }
         } catch (IOException e) {
-            throw new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "Backup " + manifest.backupId()
-                    + " cannot be read from storage: " + e.getMessage(), e);
+            throw RecoveryFailure.reading(manifest.backupId(), e);
         }
         boolean same = byCrc ? Crc32c.hex(crc32c).equals(expected.crc32c())
                 : Sha256.hex(sha256).equals(expected.sha256());

@@ -1,5 +1,10 @@
 package io.redisbackup.restoreworker.recovery;
 
+import java.io.IOException;
+import java.util.UUID;
+
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+import io.redisbackup.backupstore.sealed.UnknownBackupKeyException;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.instanceclient.InstanceFailure;
 
@@ -8,6 +13,8 @@ public class RecoveryFailure extends Exception {
 
     public static final String BACKUP_MISSING = "BACKUP_NOT_AVAILABLE";
     public static final String BACKUP_CORRUPT = TaskError.BACKUP_CHECKSUM_MISMATCH;
+    /** The backup is sealed with a platform key this worker does not have. */
+    public static final String BACKUP_KEY_UNKNOWN = "BACKUP_KEY_UNKNOWN";
     public static final String TARGET_TOO_OLD = "TARGET_REDIS_TOO_OLD";
     public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
@@ -23,6 +30,19 @@ public class RecoveryFailure extends Exception {
     public RecoveryFailure(String code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
+    }
+
+    /** What reading the backup raised, sorted: damage, a key this worker lacks, or storage that failed. */
+    public static RecoveryFailure reading(UUID backupId, IOException e) {
+        return switch (e) {
+            case DamagedBackupException damaged -> new RecoveryFailure(BACKUP_CORRUPT, "Backup " + backupId
+                    + " is damaged: " + damaged.getMessage() + ". Nothing was changed on the instance.", e);
+            case UnknownBackupKeyException unknown -> new RecoveryFailure(BACKUP_KEY_UNKNOWN, "Backup " + backupId
+                    + " is sealed with key '" + unknown.keyId() + "', which the restore worker does not have "
+                    + "(backup-store.encryption.keys). Nothing was changed on the instance.", e);
+            default -> new RecoveryFailure(BACKUP_MISSING, "Backup " + backupId + " cannot be read from storage: "
+                    + e.getMessage(), e);
+        };
     }
 
     public RecoveryFailure(String code, String message) {

@@ -55,7 +55,7 @@ public class InstanceRecovery {
         reporting.task().progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
-        try (InputStream rdb = store.open(command.sourceInstanceId(), command.backupId(), BackupStore.RDB)) {
+        try (InputStream rdb = store.open(manifest, BackupStore.RDB)) {
             InstanceLoader.Loaded done = loader.replaceAll(rdb, manifest.file(BackupStore.RDB).sizeBytes(), target,
                     config.targetTimeout(), keys -> {
                         loaded[0] = keys;

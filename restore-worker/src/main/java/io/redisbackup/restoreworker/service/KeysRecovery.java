@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+import io.redisbackup.backupstore.sealed.UnknownBackupKeyException;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.Progress;
@@ -54,10 +55,8 @@ public class KeysRecovery {
 
     private RecoveryResult rewriteKeys(RecoverKeysCommand command, List<byte[]> keys, Manifest manifest,
             InstanceEndpoint target, Recovery.Reporting reporting) throws RecoveryFailure, IOException {
-        try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(command.sourceInstanceId(),
-                command.backupId(), BackupStore.KEY_INDEX));
-                SeekableByteChannel rdb = store.openChannel(command.sourceInstanceId(), command.backupId(),
-                        BackupStore.RDB)) {
+        try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX));
+                SeekableByteChannel rdb = store.openChannel(manifest, BackupStore.RDB)) {
             KeysLoader.Plan plan = loader.plan(index, rdb, keys);
             reporting.attempt().changingTarget();
             reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_KEY);
@@ -78,9 +77,8 @@ public class KeysRecovery {
             LOG.infof("Instance %s: %d keys rewritten from backup %s, %d not in it, %d expired", command.instanceId(),
                     done.restored().size(), command.backupId(), plan.notInBackup().size(), result.expired().size());
             return result;
-        } catch (DamagedBackupException e) {
-            throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "The backup's key index is damaged: "
-                    + e.getMessage() + ". Nothing was changed on the instance.", e);
+        } catch (DamagedBackupException | UnknownBackupKeyException e) {
+            throw RecoveryFailure.reading(command.backupId(), e);
         }
     }
 

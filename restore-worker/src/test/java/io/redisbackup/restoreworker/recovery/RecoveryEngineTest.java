@@ -42,12 +42,12 @@ class RecoveryEngineTest {
             target.call("SET", "only-on-the-target", "goes away");
             target.call("SELECT", "7");
             target.call("SET", "in-another-database", "goes away too");
-            BackupStore store = new LocalDirectoryBackupStore(dir.resolve("store"));
+            BackupStore store = StoredBackups.sealedStore(dir.resolve("store"));
             Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("source.rdb")), 10);
 
             new BackupVerifier(store).verify(manifest);
             InstanceLoader.Loaded loaded;
-            try (InputStream rdb = store.open(manifest.instanceId(), manifest.backupId(), BackupStore.RDB)) {
+            try (InputStream rdb = store.open(manifest, BackupStore.RDB)) {
                 loaded = loader.replaceAll(rdb, 0, target(target), Duration.ofSeconds(5), keys -> { });
             }
 
@@ -80,7 +80,7 @@ class RecoveryEngineTest {
     @Test
     void refusesABackupWithOneFlippedByte() throws Exception {
         Path root = dir.resolve("store");
-        BackupStore store = new LocalDirectoryBackupStore(root);
+        BackupStore store = StoredBackups.sealedStore(root);
         Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), rdbOfEveryType(), 10);
         StoredBackups.damage(root, manifest);
 
@@ -104,7 +104,7 @@ class RecoveryEngineTest {
     void refusesABackupWithAChangedTrailerOrALostLastByte() throws Exception {
         Path rdb = rdbOfEveryType();
         Path root = dir.resolve("store");
-        BackupStore store = new LocalDirectoryBackupStore(root);
+        BackupStore store = StoredBackups.sealedStore(root);
         Manifest changedTrailer = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);
         StoredBackups.damage(root, changedTrailer, StoredBackups.rdbSize(root, changedTrailer) - 1);
         Manifest shortened = StoredBackups.store(store, UUID.randomUUID(), rdb, 10);

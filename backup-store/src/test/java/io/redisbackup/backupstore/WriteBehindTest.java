@@ -1,4 +1,4 @@
-package io.redisbackup.backupstore.keyindex;
+package io.redisbackup.backupstore;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

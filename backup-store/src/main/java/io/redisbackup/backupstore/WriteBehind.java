@@ -1,4 +1,4 @@
-package io.redisbackup.backupstore.keyindex;
+package io.redisbackup.backupstore;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,9 +11,10 @@ import java.util.concurrent.BlockingQueue;
  * writer goes on producing the next piece while the last one is digested and written: on two cores, whatever the
  * other stream costs (a digest, the system calls) no longer adds to the writer's time. At most {@value #PIECES}
  * pieces are held. A failure of the other stream is thrown by a later {@code write} or by {@link #close}.
- * {@link #close} waits until everything is written and flushes the other stream, but leaves it open.
+ * {@link #close} waits until everything is written and flushes the other stream, and closes it if it was made by
+ * {@link #closing}.
  */
-final class WriteBehind extends OutputStream {
+public final class WriteBehind extends OutputStream {
 
     static final int PIECE = 256 << 10;
     private static final int PIECES = 4;
@@ -24,6 +25,7 @@ final class WriteBehind extends OutputStream {
     private static final Piece END = new Piece(new byte[0], 0);
 
     private final OutputStream out;
+    private final boolean closesOut;
     private final BlockingQueue<Piece> full = new ArrayBlockingQueue<>(PIECES + 1);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PIECES);
     private final Thread thread;
@@ -32,12 +34,23 @@ final class WriteBehind extends OutputStream {
     private int length;
     private boolean closed;
 
-    WriteBehind(OutputStream out, String name) {
+    /** Leaves {@code out} open when it is closed. */
+    public WriteBehind(OutputStream out, String name) {
+        this(out, name, false);
+    }
+
+    private WriteBehind(OutputStream out, String name, boolean closesOut) {
         this.out = out;
+        this.closesOut = closesOut;
         for (int i = 1; i < PIECES; i++) {
             free.add(new byte[PIECE]);
         }
         this.thread = Thread.ofPlatform().daemon().name(name).start(this::drain);
+    }
+
+    /** One that closes {@code out} when it is closed. */
+    public static WriteBehind closing(OutputStream out, String name) {
+        return new WriteBehind(out, name, true);
     }
 
     private void drain() {
@@ -87,7 +100,7 @@ final class WriteBehind extends OutputStream {
             length = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the index was written");
+            throw new InterruptedIOException("interrupted while writing");
         }
     }
 
@@ -98,7 +111,7 @@ final class WriteBehind extends OutputStream {
         }
     }
 
-    /** Writes what is left, waits until all is written, and flushes the other stream; does not close it. */
+    /** Writes what is left, waits until all is written, and flushes the other stream (or closes it). */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -114,9 +127,13 @@ final class WriteBehind extends OutputStream {
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the index was written");
+            throw new InterruptedIOException("interrupted while writing");
         }
         rethrow();
-        out.flush();
+        if (closesOut) {
+            out.close();
+        } else {
+            out.flush();
+        }
     }
 }

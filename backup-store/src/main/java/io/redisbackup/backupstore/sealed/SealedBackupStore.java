@@ -1,0 +1,212 @@
+package io.redisbackup.backupstore.sealed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.Sealing;
+import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.backupstore.WriteBehind;
+
+/**
+ * A backup store whose files are compressed and encrypted ({@link FramedFormat}) on their way into another store
+ * (a directory, a bucket), and opened again on their way out: writers and readers see the plain RDB and key index,
+ * whole or at any place. Each backup has its own random data key, kept in its manifest wrapped with the platform's
+ * current key ({@link BackupKeys}); {@link #rewrap} wraps it again with a newer key without touching the data.
+ * Backups stored plain (format 1, or with both settings off) are read as they are.
+ */
+public final class SealedBackupStore implements BackupStore, AutoCloseable {
+
+    /**
+     * What new backups get.
+     * @param keys the platform's keys; empty for no encryption
+     * @param zstdLevel the compression level; empty for no compression
+     */
+    public record Settings(Optional<BackupKeys> keys, Optional<Integer> zstdLevel, int frameBytes) {
+        public Settings {
+            if (frameBytes < 4096 || frameBytes > 16 << 20) {
+                throw new IllegalArgumentException("frames of 4 KiB to 16 MiB");
+            }
+        }
+    }
+
+    /** What {@link #rewrap} did to one backup. */
+    public enum Rewrap {
+        /** Its data key is now wrapped with the current key. */
+        REWRAPPED,
+        /** It was already. */
+        ALREADY_CURRENT,
+        /** It is not encrypted: nothing to wrap. */
+        NOT_ENCRYPTED,
+        /** No such backup is published. */
+        NOT_FOUND
+    }
+
+    private final BackupStore files;
+    private final Settings settings;
+
+    public SealedBackupStore(BackupStore files, Settings settings) {
+        this.files = files;
+        this.settings = settings;
+    }
+
+    @Override
+    public StagedBackup stage(UUID instanceId, UUID backupId) throws IOException {
+        StagedBackup staged = files.stage(instanceId, backupId);
+        if (settings.keys().isEmpty() && settings.zstdLevel().isEmpty()) {
+            return staged;
+        }
+        return new SealedStagedBackup(staged, instanceId, backupId);
+    }
+
+    @Override
+    public Optional<Manifest> manifest(UUID instanceId, UUID backupId) throws IOException {
+        return files.manifest(instanceId, backupId);
+    }
+
+    @Override
+    public Optional<Manifest> latestManifest(UUID instanceId) throws IOException {
+        return files.latestManifest(instanceId);
+    }
+
+    @Override
+    public InputStream open(Manifest published, String file) throws IOException {
+        if (published.sealing() == null) {
+            return files.open(published, file);
+        }
+        FrameCodec codec = reader(published, file);
+        return new FramedInputStream(files.open(published, file), codec, published.file(file).sizeBytes());
+    }
+
+    @Override
+    public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
+        if (published.sealing() == null) {
+            return files.openChannel(published, file);
+        }
+        FrameCodec codec = reader(published, file);
+        return FramedChannel.open(files.openChannel(published, file), codec, published.file(file).sizeBytes());
+    }
+
+    @Override
+    public void replaceManifest(Manifest published) throws IOException {
+        files.replaceManifest(published);
+    }
+
+    @Override
+    public void delete(UUID instanceId, UUID backupId) throws IOException {
+        files.delete(instanceId, backupId);
+    }
+
+    @Override
+    public int removeAbandoned(Duration olderThan) throws IOException {
+        return files.removeAbandoned(olderThan);
+    }
+
+    /**
+     * Wraps the backup's data key again with the current platform key, if an older one wraps it: only its manifest
+     * is rewritten (at once), never its data.
+     */
+    public Rewrap rewrap(UUID instanceId, UUID backupId) throws IOException {
+        Optional<Manifest> found = files.manifest(instanceId, backupId);
+        if (found.isEmpty()) {
+            return Rewrap.NOT_FOUND;
+        }
+        Sealing sealing = found.get().sealing();
+        if (sealing == null || !sealing.encrypted()) {
+            return Rewrap.NOT_ENCRYPTED;
+        }
+        BackupKeys keys = settings.keys().orElseThrow(() -> new UnknownBackupKeyException(sealing.keyId()));
+        if (sealing.keyId().equals(keys.currentId())) {
+            return Rewrap.ALREADY_CURRENT;
+        }
+        byte[] dataKey = keys.unwrap(sealing.keyId(), sealing.wrappedKey(), instanceId, backupId);
+        files.replaceManifest(found.get().rewrapped(
+                sealing.rewrapped(keys.currentId(), keys.wrap(dataKey, instanceId, backupId))));
+        return Rewrap.REWRAPPED;
+    }
+
+    /** The id of the key new backups are sealed with; empty when they are not encrypted. */
+    public Optional<String> currentKeyId() {
+        return settings.keys().map(BackupKeys::currentId);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (files instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    private FrameCodec reader(Manifest published, String file) throws IOException {
+        Sealing sealing = published.sealing();
+        byte[] dataKey = null;
+        if (sealing.encrypted()) {
+            BackupKeys keys = settings.keys().orElseThrow(() -> new UnknownBackupKeyException(sealing.keyId()));
+            dataKey = keys.unwrap(sealing.keyId(), sealing.wrappedKey(), published.instanceId(),
+                    published.backupId());
+        }
+        return new FrameCodec(file, sealing.frameBytes(), dataKey, null);
+    }
+
+    private final class SealedStagedBackup implements StagedBackup {
+        private final StagedBackup staged;
+        private final Sealing sealing;
+        private final byte[] dataKey;
+        private final Map<String, FramedOutputStream> created = new LinkedHashMap<>();
+
+        SealedStagedBackup(StagedBackup staged, UUID instanceId, UUID backupId) {
+            this.staged = staged;
+            String compression = settings.zstdLevel().isPresent() ? Sealing.ZSTD : Sealing.NONE;
+            if (settings.keys().isPresent()) {
+                BackupKeys keys = settings.keys().get();
+                this.dataKey = keys.newDataKey();
+                this.sealing = new Sealing(settings.frameBytes(), compression, keys.currentId(),
+                        keys.wrap(dataKey, instanceId, backupId));
+            } else {
+                this.dataKey = null;
+                this.sealing = new Sealing(settings.frameBytes(), compression, null, null);
+            }
+        }
+
+        @Override
+        public OutputStream create(String file) throws IOException {
+            FramedOutputStream out = new FramedOutputStream(staged.create(file),
+                    new FrameCodec(file, settings.frameBytes(), dataKey, settings.zstdLevel().orElse(null)));
+            created.put(file, out);
+            // frames are compressed and sealed on a thread of their own: not on the thread the snapshot arrives on
+            return WriteBehind.closing(out, "seal-" + file);
+        }
+
+        @Override
+        public void publish(Manifest manifest) throws IOException {
+            Map<String, Long> stored = new LinkedHashMap<>();
+            for (Manifest.FileEntry entry : manifest.files()) {
+                FramedOutputStream out = created.get(entry.name());
+                if (out == null || out.plainBytes() != entry.sizeBytes()) {
+                    throw new IOException(entry.name() + " has " + (out == null ? 0 : out.plainBytes())
+                            + " bytes, the manifest says " + entry.sizeBytes());
+                }
+                stored.put(entry.name(), out.storedBytes());
+            }
+            staged.publish(manifest.sealed(sealing, stored));
+        }
+
+        @Override
+        public void discard() throws IOException {
+            staged.discard();
+        }
+
+        @Override
+        public void close() throws IOException {
+            staged.close();
+        }
+    }
+}
