@@ -9,10 +9,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 
 /**
  * What a backup holds, written last: its files with their sizes, SHA-256 and CRC32C, how many keys per database, the
@@ -90,7 +93,12 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
     }
 
     public static Manifest readFrom(InputStream in) throws IOException {
-        Manifest manifest = JSON.readValue(in, Manifest.class);
+        Manifest manifest;
+        try {
+            manifest = JSON.readValue(in, Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new DamagedBackupException("The backup's manifest is damaged: " + e.getOriginalMessage());
+        }
         if (manifest.formatVersion() > FORMAT_VERSION) {
             throw new IOException("Backup format " + manifest.formatVersion() + " is newer than this service knows");
         }

@@ -196,6 +196,18 @@ class SealedBackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void aManifestThatNoLongerReadsAsOneIsDamage() throws IOException {
+        publish(newStore(), mixed(1000), new byte[0]);
+        Path manifest = dir(instance, backup).resolve(Manifest.FILE_NAME);
+        String text = Files.readString(manifest);
+        Files.writeString(manifest, text.replace("\"frameBytes\"", "\"frameBytes\" ]"));
+        assertThrows(DamagedBackupException.class, () -> newStore().manifest(instance, backup));
+        Files.writeString(manifest, text.replace("\"zstd\"", "\"lz5\""));
+        assertThrows(DamagedBackupException.class, () -> newStore().manifest(instance, backup),
+                "a sealing this service does not know");
+    }
+
+    @Test
     void readsBackupsStoredBeforeSealingAsTheyAre() throws IOException {
         byte[] data = mixed(2 * FRAME);
         BackupStore plain = new LocalDirectoryBackupStore(root);

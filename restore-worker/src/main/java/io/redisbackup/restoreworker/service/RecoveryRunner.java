@@ -89,9 +89,7 @@ public class RecoveryRunner {
     private void recover(RestoreWorkerCommand command, Attempt attempt) {
         TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
         try {
-            Manifest manifest = store.manifest(command.sourceInstanceId(), command.backupId())
-                    .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
-                            "Backup " + command.backupId() + " is not in storage."));
+            Manifest manifest = manifest(command);
             Recovery recovery = switch (command) {
                 case RecoverInstanceCommand whole -> instances.prepare(whole, manifest);
                 case RecoverKeysCommand chosen -> keys.prepare(chosen, manifest);
@@ -121,6 +119,17 @@ public class RecoveryRunner {
         } catch (IOException | SQLException e) {
             fail(command, task, attempt, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: "
                     + e.getMessage()), null);
+        }
+    }
+
+    /** The backup's manifest; one that cannot be read as one is damage, like any other stored byte that changed. */
+    private Manifest manifest(RestoreWorkerCommand command) throws RecoveryFailure {
+        try {
+            return store.manifest(command.sourceInstanceId(), command.backupId())
+                    .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
+                            "Backup " + command.backupId() + " is not in storage."));
+        } catch (IOException e) {
+            throw RecoveryFailure.reading(command.backupId(), e);
         }
     }
 
