@@ -30,6 +30,11 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
 public final class KeysLoader {
 
     private static final int PROGRESS_EVERY = 100;
+    /**
+     * How many bytes of checked entries a plan keeps for the restore, so that it does not read them again (from
+     * object storage, a second request per key); entries beyond it are read again, and memory stays bounded.
+     */
+    private static final long PLAN_HOLDS = 32 << 20;
 
     private final Clock clock;
 
@@ -37,8 +42,11 @@ public final class KeysLoader {
         this.clock = clock;
     }
 
-    /** A key the backup holds, with its entries (one per database) still to be written. */
-    public record Found(byte[] key, List<IndexEntry> entries) {
+    /**
+     * A key the backup holds, with its entries (one per database) still to be written, and the checked bytes of
+     * each entry the plan kept ({@code held}, null where it did not).
+     */
+    public record Found(byte[] key, List<IndexEntry> entries, List<byte[]> held) {
     }
 
     /** What the backup holds of the keys asked for. */
@@ -69,6 +77,7 @@ public final class KeysLoader {
         List<Found> found = new ArrayList<>();
         List<byte[]> notInBackup = new ArrayList<>();
         List<byte[]> expired = new ArrayList<>();
+        long holding = 0;
         try {
             for (byte[] key : keys) {
                 List<IndexEntry> entries = index.find(key);
@@ -78,10 +87,14 @@ public final class KeysLoader {
                 } else if (live.isEmpty()) {
                     expired.add(key);
                 } else {
+                    List<byte[]> held = new ArrayList<>(live.size());
                     for (IndexEntry entry : live) {
-                        RdbEntries.read(rdb, entry);
+                        byte[] checked = RdbEntries.read(rdb, entry);
+                        boolean keep = holding + checked.length <= PLAN_HOLDS;
+                        held.add(keep ? checked : null);
+                        holding += keep ? checked.length : 0;
                     }
-                    found.add(new Found(key, live));
+                    found.add(new Found(key, live, held));
                 }
             }
         } catch (DamagedBackupException e) {
@@ -114,11 +127,13 @@ public final class KeysLoader {
                 for (Found key : plan.found()) {
                     long now = clock.millis();
                     boolean written = false;
-                    for (IndexEntry entry : key.entries()) {
+                    for (int i = 0; i < key.entries().size(); i++) {
+                        IndexEntry entry = key.entries().get(i);
                         if (entry.expiredAt(now)) {
                             continue;
                         }
-                        byte[] payload = RdbEntries.dumpPayload(RdbEntries.read(rdb, entry), rdbVersion);
+                        byte[] stored = key.held().get(i) != null ? key.held().get(i) : RdbEntries.read(rdb, entry);
+                        byte[] payload = RdbEntries.dumpPayload(stored, rdbVersion);
                         if (entry.db() != selectedDb) {
                             pipe.select(entry.db());
                             selectedDb = entry.db();
