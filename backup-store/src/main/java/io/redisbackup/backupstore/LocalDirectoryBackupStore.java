@@ -188,7 +188,7 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         }
 
         @Override
-        public void publish(Manifest manifest) throws IOException {
+        public Manifest publish(Manifest manifest) throws IOException {
             for (Manifest.FileEntry entry : manifest.files()) {
                 long size = Files.size(staging.resolve(entry.name()));
                 if (size != entry.storedSize()) {
@@ -213,6 +213,7 @@ public final class LocalDirectoryBackupStore implements BackupStore {
             }
             force(target.getParent());
             ended = true;
+            return manifest;
         }
 
         /**

@@ -9,8 +9,11 @@ public interface StagedBackup extends AutoCloseable {
     /** A new file of the backup, to write from start to end; it is on the disk once the stream is closed. */
     OutputStream create(String file) throws IOException;
 
-    /** Makes the backup visible with this manifest, at once and whole. */
-    void publish(Manifest manifest) throws IOException;
+    /**
+     * Makes the backup visible with this manifest, at once and whole; returns the manifest as stored (with how its
+     * files are stored and the bytes they take).
+     */
+    Manifest publish(Manifest manifest) throws IOException;
 
     /** Throws away what was written. */
     void discard() throws IOException;

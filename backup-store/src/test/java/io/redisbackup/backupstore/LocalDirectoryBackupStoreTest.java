@@ -9,10 +9,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The backup store contract on a real directory: staging folders, one rename. */
-class LocalDirectoryBackupStoreTest extends BackupStoreContract {
+public class LocalDirectoryBackupStoreTest extends BackupStoreContract {
 
     @TempDir
-    Path root;
+    protected Path root;
 
     @Override
     protected BackupStore newStore() throws IOException {

@@ -107,6 +107,8 @@ class BackupCommandsIT {
         Manifest manifest = store.manifest(instanceId, command.backupId()).orElseThrow();
         assertEquals(completed.sha256(), manifest.file(BackupStore.RDB).sha256());
         assertEquals(manifest.keyCount(), completed.keyCount());
+        assertEquals("test-key", manifest.sealing().keyId(), "stored encrypted, with the current key");
+        assertEquals(manifest.storedBytes(), completed.storedBytes(), "the event reports the bytes as stored");
         Path rdb = dir.resolve("downloaded.rdb");
         try (InputStream in = store.open(manifest, BackupStore.RDB)) {
             Files.copy(in, rdb);

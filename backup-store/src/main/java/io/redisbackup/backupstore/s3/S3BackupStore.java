@@ -269,7 +269,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         }
 
         @Override
-        public void publish(Manifest manifest) throws IOException {
+        public Manifest publish(Manifest manifest) throws IOException {
             if (S3BackupStore.this.manifest(instanceId, backupId).isPresent()) {
                 throw new IOException("Backup " + backupId + " is already published");
             }
@@ -289,6 +289,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             }
             putManifest(manifest);
             ended = true;
+            return manifest;
         }
 
         @Override

@@ -2,10 +2,9 @@ package io.redisbackup.backupstore.sealed;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
+import io.redisbackup.backupstore.ReadOnlyChannel;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 
 /**
@@ -14,7 +13,7 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
  * hold the bytes asked for (a key's entry: one frame, or two where it crosses a frame's end), and keeps the last
  * frame it opened for the next read nearby (the key index reads a block's header, then the block).
  */
-final class FramedChannel implements SeekableByteChannel {
+final class FramedChannel extends ReadOnlyChannel {
 
     /** The most frames one read fetches; a larger read is answered in parts, as a channel may. */
     private static final int MAX_FRAMES_PER_READ = 16;
@@ -29,9 +28,9 @@ final class FramedChannel implements SeekableByteChannel {
     private final byte[] frame;
     private long cachedFrame = -1;
     private int cachedLength;
-    private long position;
 
     private FramedChannel(SeekableByteChannel stored, FrameCodec codec, long plainSize, long[] offsets) {
+        super(plainSize);
         this.stored = stored;
         this.codec = codec;
         this.plainSize = plainSize;
@@ -68,18 +67,10 @@ final class FramedChannel implements SeekableByteChannel {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        requireOpen();
-        if (position >= plainSize) {
-            return -1;
-        }
-        int wanted = (int) Math.min(dst.remaining(), plainSize - position);
-        if (wanted == 0) {
-            return 0;
-        }
+    protected int readAt(long position, ByteBuffer dst, int wanted) throws IOException {
         long first = position / frameBytes;
         if (first == cachedFrame) {
-            return copyFromCache(dst, wanted);
+            return copyFromCache(position, dst, wanted);
         }
         long last = Math.min((position + wanted - 1) / frameBytes, first + MAX_FRAMES_PER_READ - 1);
         long from = offsets[(int) first];
@@ -95,17 +86,16 @@ final class FramedChannel implements SeekableByteChannel {
             cachedLength = codec.open(index, records, at + 4, bodyLength, frame,
                     FramedFormat.frameLength(index, plainSize, frameBytes));
             cachedFrame = index;
-            read += copyFromCache(dst, wanted - read);
+            read += copyFromCache(position + read, dst, wanted - read);
         }
         return read;
     }
 
-    /** Copies what the frame in the cache holds from the position on, up to {@code most} bytes. */
-    private int copyFromCache(ByteBuffer dst, int most) {
+    /** Copies what the frame in the cache holds from {@code position} on, up to {@code most} bytes. */
+    private int copyFromCache(long position, ByteBuffer dst, int most) {
         int at = (int) (position - cachedFrame * frameBytes);
         int n = Math.min(most, cachedLength - at);
         dst.put(frame, at, n);
-        position += n;
         return n;
     }
 
@@ -122,52 +112,9 @@ final class FramedChannel implements SeekableByteChannel {
     }
 
     @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-        requireOpen();
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-        requireOpen();
-        if (newPosition < 0) {
-            throw new IllegalArgumentException("position " + newPosition);
-        }
-        position = newPosition;
-        return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-        requireOpen();
-        return plainSize;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return stored.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
+    protected void release() throws IOException {
         try (stored) {
             codec.close();
-        }
-    }
-
-    private void requireOpen() throws IOException {
-        if (!stored.isOpen()) {
-            throw new ClosedChannelException();
         }
     }
 }

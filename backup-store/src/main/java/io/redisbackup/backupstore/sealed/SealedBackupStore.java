@@ -186,7 +186,7 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         }
 
         @Override
-        public void publish(Manifest manifest) throws IOException {
+        public Manifest publish(Manifest manifest) throws IOException {
             Map<String, Long> stored = new LinkedHashMap<>();
             for (Manifest.FileEntry entry : manifest.files()) {
                 FramedOutputStream out = created.get(entry.name());
@@ -196,7 +196,7 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
                 }
                 stored.put(entry.name(), out.storedBytes());
             }
-            staged.publish(manifest.sealed(sealing, stored));
+            return staged.publish(manifest.sealed(sealing, stored));
         }
 
         @Override

@@ -21,14 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.BackupStoreContract;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.LocalDirectoryBackupStoreTest;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.Sealing;
 import io.redisbackup.backupstore.StagedBackup;
@@ -38,15 +36,12 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
  * The backup store contract with compression and encryption on (over a real directory), and what sealing has to
  * show: no value in clear, random reads anywhere, every kind of damage found, keys rotated and rewrapped.
  */
-class SealedBackupStoreTest extends BackupStoreContract {
+class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
 
     private static final String OLD = "old=" + key(1);
     private static final String NEW = "new=" + key(2);
     /** Small frames, so a few hundred KiB make many. */
     private static final int FRAME = 4096;
-
-    @TempDir
-    Path root;
 
     @Override
     protected BackupStore newStore() throws IOException {
@@ -56,20 +51,6 @@ class SealedBackupStoreTest extends BackupStoreContract {
     private SealedBackupStore store(String keys) throws IOException {
         return new SealedBackupStore(new LocalDirectoryBackupStore(root), new SealedBackupStore.Settings(
                 Optional.ofNullable(keys).map(BackupKeys::parse), Optional.of(1), FRAME));
-    }
-
-    @Override
-    protected long leftovers(UUID instance, UUID backup) throws IOException {
-        try (Stream<Path> staged = Files.walk(root.resolve("staging"))) {
-            return staged.filter(Files::isRegularFile)
-                    .filter(p -> root.resolve("staging").relativize(p).toString().startsWith(backup.toString()))
-                    .count();
-        }
-    }
-
-    @Override
-    protected boolean anythingOf(UUID instance, UUID backup) throws IOException {
-        return leftovers(instance, backup) > 0 || Files.exists(dir(instance, backup));
     }
 
     @Test

@@ -125,10 +125,9 @@ public class BackupRunner {
                             "receiving the snapshot", config.progressInterval());
                 }, expected);
             }
-            Manifest manifest = manifest(command, snapshot, startedAt);
             attempt.renew(); // the backup becomes visible only while this attempt still holds the task
-            staged.publish(manifest);
-            announce(command, manifest, task, attempt);
+            Manifest stored = staged.publish(manifest(command, snapshot, startedAt));
+            announce(command, stored, task, attempt);
         } catch (SnapshotFailure failure) {
             Attempt.rethrowIfFenced(failure);
             fail(command, task, attempt, new TaskError(failure.code(), failure.getMessage()));
