@@ -40,8 +40,12 @@ public interface BackupStoreConfig {
 
     Compression compression();
 
-    /** How much of a file each stored frame holds: what one key's read fetches and opens at least. */
-    @WithDefault("65536")
+    /**
+     * How much of a file each stored frame holds: what one key's read fetches and opens at least. 16 KiB: in the
+     * benchmark, 64 KiB frames made a keys recovery pay about 0.3 ms a key to open them, 16 KiB ones compress as
+     * well (0.76 of the RDB against 0.76) and cost about 0.05 ms a key.
+     */
+    @WithDefault("16384")
     int frameSize();
 
     /** Backups encrypted at rest (AES-256-GCM, a data key per backup): on unless turned off. */

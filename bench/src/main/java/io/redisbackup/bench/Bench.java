@@ -377,7 +377,7 @@ public final class Bench {
                     row.target()));
         }
         table.append(String.format("%nthe backup of %d keys: an RDB of %.1f MB, stored in %.1f MB (%.2f of the RDB;"
-                + " compressed and encrypted, key index included)%n", keys, rdbBytes / 1e6, storedBytes / 1e6,
+                + " its key index included)%n", keys, rdbBytes / 1e6, storedBytes / 1e6,
                 rdbBytes == 0 ? 0 : (double) storedBytes / rdbBytes));
         table.append(String.format("worker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
                 memory.get("afterSmall"), keys, memory.get("afterFull")));

@@ -17,7 +17,7 @@ final class FramedChannel extends ReadOnlyChannel {
 
     /** The most frames one read fetches; a larger read is answered in parts, as a channel may. */
     private static final int MAX_FRAMES_PER_READ = 16;
-    /** What the first read of the end takes, enough for the table of a file of about 1 GiB in 64 KiB frames. */
+    /** What the first read of the end takes: the whole table of a file of up to about 256 MiB in 16 KiB frames. */
     private static final int TAIL_GUESS = 64 << 10;
 
     private final SeekableByteChannel stored;
