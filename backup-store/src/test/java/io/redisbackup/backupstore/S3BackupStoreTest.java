@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
@@ -103,6 +104,17 @@ class S3BackupStoreTest extends BackupStoreContract {
             }
             ByteBuffer pastTheEnd = ByteBuffer.allocate(10);
             assertEquals(-1, channel.position(big.length).read(pastTheEnd));
+            // many ranges at once: GETs side by side, answers in the order asked
+            List<RangeReads.Range> ranges = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                ranges.add(new RangeReads.Range((long) i * (big.length / 20), 100 + i));
+            }
+            List<byte[]> read = RangeReads.read(channel, ranges);
+            for (int i = 0; i < ranges.size(); i++) {
+                RangeReads.Range range = ranges.get(i);
+                assertArrayEquals(java.util.Arrays.copyOfRange(big, (int) range.position(), (int) range.end()),
+                        read.get(i));
+            }
         }
         assertEquals(0, uploads("a/prefix/"), "no multipart upload is left open");
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 
+import io.redisbackup.backupstore.RangeReads;
+
 /** Reads a range of a stored file. */
 final class Channels {
 
@@ -12,13 +14,6 @@ final class Channels {
 
     /** {@code length} bytes at {@code position}; {@link DamagedBackupException} when the file ends before them. */
     static ByteBuffer read(SeekableByteChannel channel, long position, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        channel.position(position);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new DamagedBackupException("The file is cut short: " + length + " bytes wanted at " + position);
-            }
-        }
-        return buffer.flip();
+        return ByteBuffer.wrap(RangeReads.readFully(channel, new RangeReads.Range(position, length)));
     }
 }

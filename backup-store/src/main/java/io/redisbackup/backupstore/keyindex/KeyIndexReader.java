@@ -10,9 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 import io.redisbackup.backupstore.Crc32c;
+import io.redisbackup.backupstore.RangeReads;
 
 /**
  * Finds keys in a backup's key index ({@link KeyIndexFormat}) without reading it all: it keeps the sparse index
@@ -29,6 +33,8 @@ public final class KeyIndexReader implements AutoCloseable {
     private final long[] blockOffsets;
     private final int[] blockLengths;
     private final int[] blockCrcs;
+    /** The blocks the last {@link #prefetch} read ahead, checked. */
+    private final Map<Integer, byte[]> prefetched = new HashMap<>();
 
     private KeyIndexReader(SeekableByteChannel channel, int rdbVersion, long entries, byte[][] blockKeys,
             long[] blockOffsets, int[] blockLengths, int[] blockCrcs) {
@@ -108,6 +114,31 @@ public final class KeyIndexReader implements AutoCloseable {
         return entries;
     }
 
+    /**
+     * Reads ahead, all at once ({@link RangeReads}), the blocks that {@link #find} will need for these keys: from
+     * object storage, side by side rather than one request per key. Each block is checked, and kept until the
+     * next prefetch.
+     */
+    public synchronized void prefetch(List<byte[]> keys) throws IOException {
+        prefetched.clear();
+        TreeSet<Integer> blocks = new TreeSet<>();
+        for (byte[] key : keys) {
+            for (int block = Math.max(0, firstBlockKeyNotBelow(key) - 1); block < blockKeys.length; block++) {
+                if (block > 0 && Arrays.compareUnsigned(blockKeys[block], key) > 0) {
+                    break;
+                }
+                blocks.add(block);
+            }
+        }
+        List<RangeReads.Range> ranges = blocks.stream()
+                .map(block -> new RangeReads.Range(blockOffsets[block], blockLengths[block])).toList();
+        List<byte[]> read = RangeReads.read(channel, ranges);
+        int i = 0;
+        for (int block : blocks) {
+            prefetched.put(block, checked(block, read.get(i++)));
+        }
+    }
+
     /** Every entry of {@code key}, one per database that holds it; empty when the backup does not have the key. */
     public synchronized List<IndexEntry> find(byte[] key) throws IOException {
         List<IndexEntry> found = new ArrayList<>();
@@ -137,7 +168,12 @@ public final class KeyIndexReader implements AutoCloseable {
     }
 
     private byte[] block(int block) throws IOException {
-        byte[] bytes = Channels.read(channel, blockOffsets[block], blockLengths[block]).array();
+        byte[] ahead = prefetched.get(block);
+        return ahead != null ? ahead : checked(block, Channels.read(channel, blockOffsets[block], blockLengths[block])
+                .array());
+    }
+
+    private byte[] checked(int block, byte[] bytes) throws DamagedBackupException {
         if (Crc32c.of(bytes) != blockCrcs[block]) {
             throw new DamagedBackupException("The key index is damaged: block " + block + " fails its checksum");
         }

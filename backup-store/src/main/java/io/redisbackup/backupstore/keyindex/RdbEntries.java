@@ -2,8 +2,12 @@ package io.redisbackup.backupstore.keyindex;
 
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.Crc64;
+import io.redisbackup.backupstore.RangeReads;
 
 /**
  * One key's entry read straight from a stored RDB at the place its {@link IndexEntry} gives, checked against the
@@ -18,12 +22,33 @@ public final class RdbEntries {
 
     /** The entry's bytes; {@link DamagedBackupException} when they are not the bytes indexed. */
     public static byte[] read(SeekableByteChannel rdb, IndexEntry entry) throws IOException {
+        RangeReads.Range range = range(rdb, entry);
+        return checked(entry, Channels.read(rdb, range.position(), range.length()).array());
+    }
+
+    /** The bytes of each entry, read all at once where the store can ({@link RangeReads}), each checked. */
+    public static List<byte[]> readAll(SeekableByteChannel rdb, List<IndexEntry> entries) throws IOException {
+        List<RangeReads.Range> ranges = new ArrayList<>(entries.size());
+        for (IndexEntry entry : entries) {
+            ranges.add(range(rdb, entry));
+        }
+        List<byte[]> read = RangeReads.read(rdb, ranges);
+        for (int i = 0; i < entries.size(); i++) {
+            checked(entries.get(i), read.get(i));
+        }
+        return read;
+    }
+
+    private static RangeReads.Range range(SeekableByteChannel rdb, IndexEntry entry) throws IOException {
         if (entry.start() < 0 || entry.end() <= entry.start() || entry.end() > rdb.size()
                 || entry.length() > Integer.MAX_VALUE - 16) {
             throw new DamagedBackupException("The index places a key at [" + entry.start() + ", " + entry.end()
                     + ") of an RDB of " + rdb.size() + " bytes");
         }
-        byte[] bytes = Channels.read(rdb, entry.start(), (int) entry.length()).array();
+        return new RangeReads.Range(entry.start(), (int) entry.length());
+    }
+
+    private static byte[] checked(IndexEntry entry, byte[] bytes) throws DamagedBackupException {
         if (Crc32c.of(bytes) != entry.crc32c()) {
             throw new DamagedBackupException("A key's data in the backup fails its checksum");
         }

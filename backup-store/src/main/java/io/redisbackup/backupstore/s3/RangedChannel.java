@@ -2,9 +2,17 @@ package io.redisbackup.backupstore.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
+import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.ReadOnlyChannel;
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -15,17 +23,22 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * Random reads of one object, each read a ranged GET of exactly what it asks for: what recovering a few keys of a
  * large backup needs (the key index's header, footer and one block, then each key's bytes).
  */
-final class RangedChannel extends ReadOnlyChannel {
+final class RangedChannel extends ReadOnlyChannel implements RangeReads {
 
     private final S3Client s3;
     private final String bucket;
     private final String key;
+    private final ExecutorService readers;
+    private final int inFlight;
 
-    RangedChannel(S3Client s3, String bucket, String key, long size) {
+    /** @param readers where {@link #readRanges} sends its GETs, at most {@code inFlight} at a time */
+    RangedChannel(S3Client s3, String bucket, String key, long size, ExecutorService readers, int inFlight) {
         super(size);
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
+        this.readers = readers;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -36,6 +49,48 @@ final class RangedChannel extends ReadOnlyChannel {
             return fill(in, dst, length);
         } catch (SdkException e) {
             throw new IOException("Reading " + key + " at " + position + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One ranged GET per range, {@code inFlight} of them side by side. */
+    @Override
+    public List<byte[]> readRanges(List<Range> ranges) throws IOException {
+        List<byte[]> read = new ArrayList<>(ranges.size());
+        for (int from = 0; from < ranges.size(); from += inFlight) {
+            List<Future<byte[]>> wave = new ArrayList<>();
+            for (Range range : ranges.subList(from, Math.min(ranges.size(), from + inFlight))) {
+                wave.add(readers.submit(() -> readRange(range)));
+            }
+            for (Future<byte[]> piece : wave) {
+                read.add(await(piece));
+            }
+        }
+        return read;
+    }
+
+    private byte[] readRange(Range range) throws IOException {
+        if (range.end() > size()) {
+            throw new DamagedBackupException("The object is cut short: " + range.length() + " bytes wanted at "
+                    + range.position());
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(range.length());
+        if (range.length() > 0 && readAt(range.position(), buffer, range.length()) != range.length()) {
+            throw new DamagedBackupException("The object is cut short at " + range.position());
+        }
+        return buffer.array();
+    }
+
+    private static byte[] await(Future<byte[]> piece) throws IOException {
+        try {
+            return piece.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading from object storage");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
         }
     }
 

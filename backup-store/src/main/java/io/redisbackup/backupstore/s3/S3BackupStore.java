@@ -58,12 +58,15 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     }
 
     private static final Set<String> FILES = Set.of(RDB, KEY_INDEX);
+    private static final int READS_IN_FLIGHT = 8;
 
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final Uploads uploads;
     private final ExecutorService uploaders;
+    /** Where a keys recovery's ranged GETs go, {@value #READS_IN_FLIGHT} side by side. */
+    private final ExecutorService readers;
 
     /** @param prefix prepended to every object's name ("" for none; else ending with '/') */
     public S3BackupStore(S3Client s3, String bucket, String prefix, Uploads uploads) {
@@ -71,6 +74,11 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix;
         this.uploads = uploads;
+        this.readers = Executors.newFixedThreadPool(READS_IN_FLIGHT, r -> {
+            Thread thread = new Thread(r, "s3-read");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.uploaders = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "s3-upload");
             thread.setDaemon(true);
@@ -140,7 +148,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
         return new RangedChannel(s3, bucket, key(published.instanceId(), published.backupId(), file),
-                published.file(file).storedSize());
+                published.file(file).storedSize(), readers, READS_IN_FLIGHT);
     }
 
     @Override
@@ -197,6 +205,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     @Override
     public void close() {
         uploaders.shutdownNow();
+        readers.shutdownNow();
     }
 
     private void removeData(UUID instanceId, UUID backupId) throws IOException {

@@ -28,6 +28,7 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStoreTest;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.Sealing;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
@@ -89,6 +90,30 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
             assertEquals(-1, channel.position(data.length).read(ByteBuffer.allocate(1)));
         }
         assertArrayEquals(new byte[0], read(store, BackupStore.KEY_INDEX), "an empty file stays empty");
+    }
+
+    @Test
+    void readsManyRangesAtOnceWhereverFramesEnd() throws IOException {
+        byte[] data = mixed(40 * FRAME + 7);
+        publish(newStore(), data, new byte[0]);
+        SealedBackupStore store = store(NEW);
+        Random random = new Random(11);
+        List<RangeReads.Range> ranges = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            int length = random.nextInt(2 * FRAME);
+            ranges.add(new RangeReads.Range(random.nextInt(data.length - length), length));
+        }
+        ranges.add(new RangeReads.Range(data.length - 3, 3));
+        try (SeekableByteChannel channel = store.openChannel(published(store), BackupStore.RDB)) {
+            List<byte[]> read = RangeReads.read(channel, ranges);
+            for (int i = 0; i < ranges.size(); i++) {
+                RangeReads.Range range = ranges.get(i);
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, (int) range.position(), (int) range.end()),
+                        read.get(i), range.toString());
+            }
+            assertThrows(DamagedBackupException.class,
+                    () -> RangeReads.read(channel, List.of(new RangeReads.Range(data.length - 2, 3))));
+        }
     }
 
     @Test

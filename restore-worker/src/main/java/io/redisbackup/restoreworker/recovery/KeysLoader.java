@@ -1,6 +1,7 @@
 package io.redisbackup.restoreworker.recovery;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +37,12 @@ public final class KeysLoader {
      * object storage, a second request per key); entries beyond it are read again, and memory stays bounded.
      */
     private static final long PLAN_HOLDS = 32 << 20;
+    /**
+     * How many keys a plan looks up at once: their index blocks, then their entries, each read side by side where
+     * the store can (object storage), the bytes of one batch in memory at a time.
+     */
+    private static final int PLAN_BATCH = 200;
+    private static final long READ_TOGETHER = 8 << 20;
 
     private final Clock clock;
 
@@ -79,32 +87,84 @@ public final class KeysLoader {
         List<byte[]> expired = new ArrayList<>();
         long holding = 0;
         try {
-            for (byte[] key : keys) {
-                List<IndexEntry> entries = index.find(key);
-                List<IndexEntry> live = entries.stream().filter(entry -> !entry.expiredAt(now)).toList();
-                if (entries.isEmpty()) {
-                    notInBackup.add(key);
-                } else if (live.isEmpty()) {
-                    expired.add(key);
-                } else {
-                    List<byte[]> held = new ArrayList<>(live.size());
-                    for (IndexEntry entry : live) {
-                        byte[] checked = RdbEntries.read(rdb, entry);
-                        boolean keep = holding + checked.length <= PLAN_HOLDS;
-                        held.add(keep ? checked : null);
-                        holding += keep ? checked.length : 0;
+            for (int from = 0; from < keys.size(); from += PLAN_BATCH) {
+                List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + PLAN_BATCH));
+                index.prefetch(batch);
+                List<byte[]> liveKeys = new ArrayList<>();
+                List<List<IndexEntry>> liveEntries = new ArrayList<>();
+                for (byte[] key : batch) {
+                    List<IndexEntry> entries = index.find(key);
+                    List<IndexEntry> live = entries.stream().filter(entry -> !entry.expiredAt(now)).toList();
+                    if (entries.isEmpty()) {
+                        notInBackup.add(key);
+                    } else if (live.isEmpty()) {
+                        expired.add(key);
+                    } else {
+                        liveKeys.add(key);
+                        liveEntries.add(live);
                     }
-                    found.add(new Found(key, live, held));
+                }
+                Iterator<byte[]> checked = readAll(rdb, liveEntries.stream().flatMap(List::stream).toList());
+                for (int k = 0; k < liveKeys.size(); k++) {
+                    List<byte[]> held = new ArrayList<>(liveEntries.get(k).size());
+                    for (int e = 0; e < liveEntries.get(k).size(); e++) {
+                        byte[] bytes = checked.next();
+                        boolean keep = holding + bytes.length <= PLAN_HOLDS;
+                        held.add(keep ? bytes : null);
+                        holding += keep ? bytes.length : 0;
+                    }
+                    found.add(new Found(liveKeys.get(k), liveEntries.get(k), held));
                 }
             }
-        } catch (DamagedBackupException e) {
-            throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "The backup is damaged: " + e.getMessage()
-                    + ". Nothing was changed on the instance.", e);
+        } catch (UncheckedIOException e) {
+            throw unreadable(e.getCause());
         } catch (IOException e) {
-            throw new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "The backup cannot be read from storage: "
-                    + e.getMessage() + ". Nothing was changed on the instance.", e);
+            throw unreadable(e);
         }
         return new Plan(found, notInBackup, expired);
+    }
+
+    private static RecoveryFailure unreadable(IOException e) {
+        if (e instanceof DamagedBackupException) {
+            return new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "The backup is damaged: " + e.getMessage()
+                    + ". Nothing was changed on the instance.", e);
+        }
+        return new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "The backup cannot be read from storage: "
+                + e.getMessage() + ". Nothing was changed on the instance.", e);
+    }
+
+    /**
+     * The checked bytes of the entries, read side by side in groups of at most {@value #READ_TOGETHER} bytes (a
+     * larger entry alone): what a plan holds at once stays bounded whatever the keys' sizes. The bytes beyond what
+     * the plan keeps are dropped as the iterator moves on.
+     */
+    private static Iterator<byte[]> readAll(SeekableByteChannel rdb, List<IndexEntry> entries) {
+        return new Iterator<>() {
+            private int next;
+            private Iterator<byte[]> group = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                return group.hasNext() || next < entries.size();
+            }
+
+            @Override
+            public byte[] next() {
+                if (!group.hasNext()) {
+                    int from = next;
+                    long bytes = entries.get(next++).length();
+                    while (next < entries.size() && bytes + entries.get(next).length() <= READ_TOGETHER) {
+                        bytes += entries.get(next++).length();
+                    }
+                    try {
+                        group = RdbEntries.readAll(rdb, entries.subList(from, next)).iterator();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return group.next();
+            }
+        };
     }
 
     /**
