@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.RangeReads;
@@ -123,12 +124,7 @@ public final class KeyIndexReader implements AutoCloseable {
         prefetched.clear();
         TreeSet<Integer> blocks = new TreeSet<>();
         for (byte[] key : keys) {
-            for (int block = Math.max(0, firstBlockKeyNotBelow(key) - 1); block < blockKeys.length; block++) {
-                if (block > 0 && Arrays.compareUnsigned(blockKeys[block], key) > 0) {
-                    break;
-                }
-                blocks.add(block);
-            }
+            candidateBlocks(key).forEach(blocks::add);
         }
         List<RangeReads.Range> ranges = blocks.stream()
                 .map(block -> new RangeReads.Range(blockOffsets[block], blockLengths[block])).toList();
@@ -142,12 +138,7 @@ public final class KeyIndexReader implements AutoCloseable {
     /** Every entry of {@code key}, one per database that holds it; empty when the backup does not have the key. */
     public synchronized List<IndexEntry> find(byte[] key) throws IOException {
         List<IndexEntry> found = new ArrayList<>();
-        // a key held in several databases may start in the block before the first block key that is not below it,
-        // and go on into the blocks after
-        for (int block = Math.max(0, firstBlockKeyNotBelow(key) - 1); block < blockKeys.length; block++) {
-            if (block > 0 && Arrays.compareUnsigned(blockKeys[block], key) > 0) {
-                break;
-            }
+        for (int block : candidateBlocks(key).toArray()) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(block(block)));
             while (in.available() > 0) {
                 IndexEntry entry = KeyIndexFormat.read(in);
@@ -178,6 +169,16 @@ public final class KeyIndexReader implements AutoCloseable {
             throw new DamagedBackupException("The key index is damaged: block " + block + " fails its checksum");
         }
         return bytes;
+    }
+
+    /**
+     * The blocks that may hold entries of {@code key}: a key held in several databases may start in the block
+     * before the first block key that is not below it, and go on into the blocks after, while their first key is
+     * not above it.
+     */
+    private IntStream candidateBlocks(byte[] key) {
+        return IntStream.range(Math.max(0, firstBlockKeyNotBelow(key) - 1), blockKeys.length)
+                .takeWhile(block -> block == 0 || Arrays.compareUnsigned(blockKeys[block], key) <= 0);
     }
 
     private int firstBlockKeyNotBelow(byte[] key) {

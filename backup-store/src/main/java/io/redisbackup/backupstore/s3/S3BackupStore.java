@@ -74,16 +74,9 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix;
         this.uploads = uploads;
-        this.readers = Executors.newFixedThreadPool(READS_IN_FLIGHT, r -> {
-            Thread thread = new Thread(r, "s3-read");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.uploaders = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "s3-upload");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.readers = Executors.newFixedThreadPool(READS_IN_FLIGHT, Thread.ofPlatform().daemon().name("s3-read")
+                .factory());
+        this.uploaders = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("s3-upload").factory());
     }
 
     @Override
