@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
-import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
@@ -117,20 +116,11 @@ public final class KeysLoader {
                 }
             }
         } catch (UncheckedIOException e) {
-            throw unreadable(e.getCause());
+            throw RecoveryFailure.reading("The backup", e.getCause());
         } catch (IOException e) {
-            throw unreadable(e);
+            throw RecoveryFailure.reading("The backup", e);
         }
         return new Plan(found, notInBackup, expired);
-    }
-
-    private static RecoveryFailure unreadable(IOException e) {
-        if (e instanceof DamagedBackupException) {
-            return new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "The backup is damaged: " + e.getMessage()
-                    + ". Nothing was changed on the instance.", e);
-        }
-        return new RecoveryFailure(RecoveryFailure.BACKUP_MISSING, "The backup cannot be read from storage: "
-                + e.getMessage() + ". Nothing was changed on the instance.", e);
     }
 
     /**

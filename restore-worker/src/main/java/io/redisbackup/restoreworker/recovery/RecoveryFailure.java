@@ -34,14 +34,19 @@ public class RecoveryFailure extends Exception {
 
     /** What reading the backup raised, sorted: damage, a key this worker lacks, or storage that failed. */
     public static RecoveryFailure reading(UUID backupId, IOException e) {
+        return reading("Backup " + backupId, e);
+    }
+
+    /** The same, of a backup named {@code backup} (as a sentence begins). */
+    public static RecoveryFailure reading(String backup, IOException e) {
         return switch (e) {
-            case DamagedBackupException damaged -> new RecoveryFailure(BACKUP_CORRUPT, "Backup " + backupId
-                    + " is damaged: " + damaged.getMessage() + ". Nothing was changed on the instance.", e);
-            case UnknownBackupKeyException unknown -> new RecoveryFailure(BACKUP_KEY_UNKNOWN, "Backup " + backupId
+            case DamagedBackupException damaged -> new RecoveryFailure(BACKUP_CORRUPT, backup + " is damaged: "
+                    + damaged.getMessage() + ". Nothing was changed on the instance.", e);
+            case UnknownBackupKeyException unknown -> new RecoveryFailure(BACKUP_KEY_UNKNOWN, backup
                     + " is sealed with key '" + unknown.keyId() + "', which the restore worker does not have "
                     + "(backup-store.encryption.keys). Nothing was changed on the instance.", e);
-            default -> new RecoveryFailure(BACKUP_MISSING, "Backup " + backupId + " cannot be read from storage: "
-                    + e.getMessage(), e);
+            default -> new RecoveryFailure(BACKUP_MISSING, backup + " cannot be read from storage: " + e.getMessage()
+                    + ". Nothing was changed on the instance.", e);
         };
     }
 
