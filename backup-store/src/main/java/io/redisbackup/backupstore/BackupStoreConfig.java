@@ -99,5 +99,12 @@ public interface BackupStoreConfig {
         /** How many parts may wait or travel at once: memory is this plus one, times the part size. */
         @WithDefault("2")
         int partsInFlight();
+
+        /**
+         * How many ranged GETs a keys recovery makes side by side: more pays where each GET waits on the network
+         * (AWS S3: tens of ms each), less where the server shares the workers' cores.
+         */
+        @WithDefault("8")
+        int readsInFlight();
     }
 }

@@ -27,7 +27,7 @@ public final class BackupStores {
         BackupStore files = switch (config.kind()) {
             case LOCAL -> new LocalDirectoryBackupStore(config.directory().orElseThrow(
                     () -> new IllegalArgumentException("backup-store.directory is needed for the local store")));
-            case S3 -> s3(config.s3());
+            case S3 -> s3(config.s3(), config.encryption().enabled());
         };
         return new SealedBackupStore(files, sealing(config));
     }
@@ -44,7 +44,11 @@ public final class BackupStores {
         return new SealedBackupStore.Settings(keys, level, config.frameSize());
     }
 
-    private static S3BackupStore s3(BackupStoreConfig.S3 settings) {
+    /**
+     * @param sealed whether every stored frame carries its own AES-GCM tag: then the client needs neither signed
+     *               bodies nor checksums of its own ({@link S3BackupStore#forSealedBackups})
+     */
+    private static S3BackupStore s3(BackupStoreConfig.S3 settings, boolean sealed) {
         String bucket = settings.bucket().orElseThrow(
                 () -> new IllegalArgumentException("backup-store.s3.bucket is needed for the s3 store"));
         String prefix = settings.prefix().orElse("");
@@ -56,9 +60,13 @@ public final class BackupStores {
                 .credentialsProvider(credentials(settings))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
                 .httpClient(UrlConnectionHttpClient.create());
+        if (sealed) {
+            S3BackupStore.forSealedBackups(client);
+        }
         settings.endpoint().ifPresent(endpoint -> client.endpointOverride(URI.create(endpoint)));
         return new S3BackupStore(client.build(), bucket, prefix,
-                new S3BackupStore.Uploads(settings.partSize(), settings.partsInFlight()));
+                new S3BackupStore.Uploads(settings.partSize(), settings.partsInFlight(),
+                        settings.readsInFlight()));
     }
 
     private static AwsCredentialsProvider credentials(BackupStoreConfig.S3 settings) {

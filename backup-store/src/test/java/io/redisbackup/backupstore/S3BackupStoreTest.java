@@ -11,6 +11,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Test;
 
 import io.redisbackup.backupstore.s3.S3BackupStore;
 import io.redisbackup.testsupport.S3Server;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 
@@ -117,5 +122,43 @@ class S3BackupStoreTest extends BackupStoreContract {
             }
         }
         assertEquals(0, uploads("a/prefix/"), "no multipart upload is left open");
+    }
+
+    @Test
+    void aClientForSealedBackupsSendsBodiesUnsignedOverPlainHttpAndTheServerTakesThem() throws IOException {
+        List<String> bodyHashes = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor recorder = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                context.httpRequest().firstMatchingHeader("x-amz-content-sha256")
+                        .ifPresent(hash -> bodyHashes.add(context.httpRequest().method() + " " + hash));
+            }
+        };
+        byte[] big = new byte[S3BackupStore.Uploads.MIN_PART + 777];
+        new Random(6).nextBytes(big);
+        try (S3Client client = S3BackupStore.forSealedBackups(server.clientBuilder())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(recorder)).build();
+                S3BackupStore sealedClients = new S3BackupStore(client, server.bucket("unsigned-" + UUID.randomUUID()),
+                        "", PARTS)) {
+            try (StagedBackup staged = sealedClients.stage(instance, backup)) {
+                write(staged, BackupStore.RDB, big);
+                write(staged, BackupStore.KEY_INDEX, new byte[3]);
+                staged.publish(manifest(big.length, 3));
+            }
+            assertArrayEquals(big, read(sealedClients, BackupStore.RDB));
+        }
+        List<String> uploads = bodyHashes.stream().filter(hash -> hash.startsWith("PUT ")).toList();
+        assertTrue(uploads.size() >= 3, "two parts and the manifest at least: " + bodyHashes);
+        assertEquals(List.of("PUT UNSIGNED-PAYLOAD"), uploads.stream().distinct().toList());
+
+        // the same server and bodies with the SDK's own client: every body hashed
+        bodyHashes.clear();
+        try (S3Client client = server.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
+                .build()) {
+            String signed = server.bucket("signed-" + UUID.randomUUID());
+            client.putObject(b -> b.bucket(signed).key("k"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[10]));
+        }
+        assertTrue(bodyHashes.stream().noneMatch(hash -> hash.contains("UNSIGNED")), bodyHashes.toString());
     }
 }

@@ -29,7 +29,7 @@ import redis.clients.jedis.resps.ScanResult;
  *
  * <pre>
  * Bench --api URL --token-file FILE --kafka HOST:PORT --work DIR --out FILE --backup-worker-pid PID --restore-worker-pid PID
- *       [--keys N] [--small N] [--reps R]
+ *       [--s3-pid PID] [--keys N] [--small N] [--reps R]
  * </pre>
  */
 public final class Bench {
@@ -40,8 +40,12 @@ public final class Bench {
     private final int keys;
     private final int small;
     private final int reps;
+    /** Linux's USER_HZ, the unit of {@code /proc/<pid>/stat}'s times: 100 on every x86-64 kernel. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
     private final long backupWorkerPid;
     private final long restoreWorkerPid;
+    /** The S3-compatible server's process, when the backups go there. */
+    private final Long s3Pid;
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> apiFigures = new LinkedHashMap<>();
@@ -65,6 +69,8 @@ public final class Bench {
         this.reps = Integer.parseInt(options.getOrDefault("reps", "5"));
         this.backupWorkerPid = Long.parseLong(options.get("backup-worker-pid"));
         this.restoreWorkerPid = Long.parseLong(options.get("restore-worker-pid"));
+        String s3 = options.getOrDefault("s3-pid", "");
+        this.s3Pid = s3.isBlank() ? null : Long.valueOf(s3);
     }
 
     public static void main(String[] args) throws Exception {
@@ -126,15 +132,29 @@ public final class Bench {
                 Stats floor = new Stats();
                 Stats ours = new Stats();
                 Stats worker = new Stats();
+                Stats workerCpu = new Stats();
+                Stats s3Cpu = new Stats();
                 for (int i = 0; i < reps; i++) {
                     floor.add(timedProcess(source.cli("--rdb", work.resolve("floor.rdb").toString()), null));
+                    long workerBefore = cpuMillis(backupWorkerPid);
+                    long s3Before = s3Pid == null ? 0 : cpuMillis(s3Pid);
                     backup = timedBackup(sourceId, ours, worker);
+                    workerCpu.add(cpuMillis(backupWorkerPid) - workerBefore);
+                    if (s3Pid != null) {
+                        s3Cpu.add(cpuMillis(s3Pid) - s3Before);
+                    }
                 }
                 String defaultNote = delay == 5 ? " (the server's default)" : "";
                 rows.add(new Row("snapshot, " + keys + " keys, repl-diskless-sync-delay " + delay + defaultNote + " (ms)",
                         ours, floor, "<= 1.2 x redis-cli --rdb"));
                 if (delay == 0) {
                     rows.add(new Row("  of which the backup worker (ms)", worker, floor, ""));
+                    rows.add(new Row("  CPU time the backup worker spent on it (ms)", workerCpu, null,
+                            "what it takes of the 2 cores"));
+                    if (s3Pid != null) {
+                        rows.add(new Row("  CPU time the S3 server (s3proxy, on the same cores) spent on it (ms)",
+                                s3Cpu, null, "paid by the storage service, not by us, on a real S3"));
+                    }
                 }
             }
             Files.deleteIfExists(work.resolve("floor.rdb"));
@@ -303,6 +323,14 @@ public final class Bench {
     private Map<String, Object> workerMemory() throws IOException {
         return Map.of("backupWorkerPeakRssMiB", peakRssMiB(backupWorkerPid), "restoreWorkerPeakRssMiB",
                 peakRssMiB(restoreWorkerPid));
+    }
+
+    /** The user and system CPU time a process has used so far, from {@code /proc/<pid>/stat}. */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
     private static long peakRssMiB(long pid) throws IOException {

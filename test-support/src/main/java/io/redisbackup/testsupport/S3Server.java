@@ -16,6 +16,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 
@@ -60,12 +61,20 @@ public final class S3Server implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        S3Client client = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
+        return new S3Server(proxy, clientOf(proxy.getPort()).build());
+    }
+
+    private static S3ClientBuilder clientOf(int port) {
+        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        return new S3Server(proxy, client);
+                .httpClient(UrlConnectionHttpClient.create());
+    }
+
+    /** How {@link #client} is made, for a test that needs a client of its own (the caller closes it). */
+    public S3ClientBuilder clientBuilder() {
+        return clientOf(proxy.getPort());
     }
 
     public S3Client client() {

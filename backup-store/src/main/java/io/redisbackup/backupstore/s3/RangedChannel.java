@@ -29,16 +29,14 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
     private final String bucket;
     private final String key;
     private final ExecutorService readers;
-    private final int inFlight;
 
-    /** @param readers where {@link #readRanges} sends its GETs, at most {@code inFlight} at a time */
-    RangedChannel(S3Client s3, String bucket, String key, long size, ExecutorService readers, int inFlight) {
+    /** @param readers where {@link #readRanges} sends its GETs: as many side by side as it has threads */
+    RangedChannel(S3Client s3, String bucket, String key, long size, ExecutorService readers) {
         super(size);
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
         this.readers = readers;
-        this.inFlight = inFlight;
     }
 
     @Override
@@ -52,20 +50,25 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
         }
     }
 
-    /** One ranged GET per range, {@code inFlight} of them side by side. */
+    /**
+     * One ranged GET per range, as many side by side as the readers have threads: the next starts as soon as one
+     * ends. The caller bounds how many bytes it asks for at once.
+     */
     @Override
     public List<byte[]> readRanges(List<Range> ranges) throws IOException {
-        List<byte[]> read = new ArrayList<>(ranges.size());
-        for (int from = 0; from < ranges.size(); from += inFlight) {
-            List<Future<byte[]>> wave = new ArrayList<>();
-            for (Range range : ranges.subList(from, Math.min(ranges.size(), from + inFlight))) {
-                wave.add(readers.submit(() -> readRange(range)));
+        List<Future<byte[]>> pieces = new ArrayList<>(ranges.size());
+        try {
+            for (Range range : ranges) {
+                pieces.add(readers.submit(() -> readRange(range)));
             }
-            for (Future<byte[]> piece : wave) {
+            List<byte[]> read = new ArrayList<>(ranges.size());
+            for (Future<byte[]> piece : pieces) {
                 read.add(await(piece));
             }
+            return read;
+        } finally {
+            pieces.forEach(piece -> piece.cancel(true)); // after a failure, the reads still waiting are not made
         }
-        return read;
     }
 
     private byte[] readRange(Range range) throws IOException {

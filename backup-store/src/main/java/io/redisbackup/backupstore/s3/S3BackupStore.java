@@ -21,7 +21,10 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
@@ -45,27 +48,34 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class S3BackupStore implements BackupStore, AutoCloseable {
 
-    /** How objects are written: the size of a part and how many may be in flight at once. */
-    public record Uploads(int partBytes, int partsInFlight) {
+    /**
+     * How objects are written: the size of a part and how many may be in flight at once; and how many ranged GETs
+     * a keys recovery makes side by side.
+     */
+    public record Uploads(int partBytes, int partsInFlight, int readsInFlight) {
         /** S3's smallest part (but the last). */
         public static final int MIN_PART = 5 << 20;
+        public static final int READS_IN_FLIGHT = 8;
 
         public Uploads {
-            if (partBytes < MIN_PART || partsInFlight < 1) {
-                throw new IllegalArgumentException("parts of at least 5 MiB, at least one in flight");
+            if (partBytes < MIN_PART || partsInFlight < 1 || readsInFlight < 1) {
+                throw new IllegalArgumentException("parts of at least 5 MiB, at least one in flight, at least one read");
             }
+        }
+
+        public Uploads(int partBytes, int partsInFlight) {
+            this(partBytes, partsInFlight, READS_IN_FLIGHT);
         }
     }
 
     private static final Set<String> FILES = Set.of(RDB, KEY_INDEX);
-    private static final int READS_IN_FLIGHT = 8;
 
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final Uploads uploads;
     private final ExecutorService uploaders;
-    /** Where a keys recovery's ranged GETs go, {@value #READS_IN_FLIGHT} side by side. */
+    /** Where a keys recovery's ranged GETs go, {@link Uploads#readsInFlight} side by side. */
     private final ExecutorService readers;
 
     /** @param prefix prepended to every object's name ("" for none; else ending with '/') */
@@ -74,9 +84,21 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix;
         this.uploads = uploads;
-        this.readers = Executors.newFixedThreadPool(READS_IN_FLIGHT, Thread.ofPlatform().daemon().name("s3-read")
+        this.readers = Executors.newFixedThreadPool(uploads.readsInFlight(), Thread.ofPlatform().daemon().name("s3-read")
                 .factory());
         this.uploaders = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("s3-upload").factory());
+    }
+
+    /**
+     * A client for a store whose every stored byte is sealed and checked on reading: request bodies go unsigned over
+     * plain HTTP as over HTTPS ({@link UnsignedPayload}), and the SDK adds and checks no checksums of its own (each
+     * sealed frame has its AES-GCM tag, the manifest each file's SHA-256). Spares the snapshot two hashes of every
+     * byte on the client and one or two on the server.
+     */
+    public static S3ClientBuilder forSealedBackups(S3ClientBuilder client) {
+        return client.putAuthScheme(new UnsignedPayload())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
 
     @Override
@@ -141,7 +163,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
         return new RangedChannel(s3, bucket, key(published.instanceId(), published.backupId(), file),
-                published.file(file).storedSize(), readers, READS_IN_FLIGHT);
+                published.file(file).storedSize(), readers);
     }
 
     @Override
