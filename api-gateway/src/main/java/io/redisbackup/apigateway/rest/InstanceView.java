@@ -9,7 +9,7 @@ import io.redisbackup.apigateway.Instance;
 public record InstanceView(UUID id, String name, String project, String host, int port, String username, boolean tls,
         String redisVersion, String status, Instant createdAt, Instant updatedAt) {
 
-    static InstanceView of(Instance instance) {
+    public static InstanceView of(Instance instance) {
         return new InstanceView(instance.id, instance.name, instance.project, instance.host, instance.port, instance.username,
                 instance.tls, instance.redisVersion, instance.status.displayName(), instance.createdAt, instance.updatedAt);
     }

@@ -24,7 +24,8 @@ import jakarta.ws.rs.core.UriInfo;
  * The refusals of the security layer as problem documents: no or a bad token is 401 ({@code UNAUTHORIZED}), a role
  * too weak is 403 ({@code FORBIDDEN}, naming the role needed). An address whose requests keep failing
  * authentication is slowed down: past {@code gateway.unauthorized.max} failures in the window, its API requests get
- * 429 with {@code Retry-After} until the window has passed.
+ * 429 with {@code Retry-After} until the window has passed. The console's pages send a reader without a valid
+ * session to sign in.
  */
 @Singleton
 public class AccessProblems {
@@ -44,12 +45,30 @@ public class AccessProblems {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, HttpServerRequest request, UriInfo uri) {
+        if (ApiTokenMechanism.isConsole(request.path())) {
+            return toSignIn(request); // a page asked for without a session: nothing failed
+        }
         return refuseUnauthenticated(request, uri);
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request, UriInfo uri) {
+        if (ApiTokenMechanism.isConsole(request.path())) {
+            failures.failed(address(request));
+            return toSignIn(request);
+        }
         return refuseUnauthenticated(request, uri);
+    }
+
+    /**
+     * A console request without a valid session goes to sign in: a page by a redirect, an htmx request by htmx's
+     * own redirect header (a redirect would only swap the sign-in page into part of the page).
+     */
+    private static Response toSignIn(HttpServerRequest request) {
+        if (request.getHeader("HX-Request") != null) {
+            return Response.status(401).header("HX-Redirect", ApiTokenMechanism.SIGN_IN).build();
+        }
+        return Response.seeOther(java.net.URI.create(ApiTokenMechanism.SIGN_IN)).build();
     }
 
     @ServerExceptionMapper

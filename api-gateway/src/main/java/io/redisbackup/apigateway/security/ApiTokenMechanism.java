@@ -1,5 +1,6 @@
 package io.redisbackup.apigateway.security;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,10 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
+import io.redisbackup.apigateway.console.ConsoleSessions;
 import io.redisbackup.apigateway.service.TokenService;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,15 +32,37 @@ import jakarta.enterprise.context.ApplicationScoped;
  * every weaker one), projects as the attribute {@link Caller#PROJECTS}. A bearer token without our prefix is left to
  * other mechanisms (an identity provider's JWTs); none at all leaves the request anonymous, which every API method
  * refuses with 401.
+ *
+ * <p>Under {@code /console} only, the console's session cookie ({@link ConsoleSessions#COOKIE}) stands for the token
+ * it was opened with; a request that changes something (any method but GET and HEAD) must also send the session's
+ * CSRF value in {@link ConsoleSessions#CSRF_HEADER}, else it fails authentication. (Such requests from other sites
+ * are refused before, by {@code CrossSiteRequests}.) An anonymous console page request is sent to sign in.
  */
 @ApplicationScoped
 public class ApiTokenMechanism implements HttpAuthenticationMechanism {
 
     private static final String SCHEME = "Bearer";
+    /** The console's pages; its session cookie counts there only. */
+    public static final String CONSOLE = "/console";
+    /** Where an anonymous console page request is sent. */
+    public static final String SIGN_IN = CONSOLE + "/sign-in";
+    /** The identity attribute with a console session's CSRF value, for its pages to send back. */
+    public static final String CSRF = "csrf";
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         String secret = bearer(context);
+        if (secret == null && isConsole(context)) {
+            boolean changes = !HttpMethod.GET.equals(context.request().method())
+                    && !HttpMethod.HEAD.equals(context.request().method());
+            Cookie session = context.request().getCookie(ConsoleSessions.COOKIE);
+            if (session != null && !session.getValue().isEmpty()) {
+                String csrf = context.request().getHeader(ConsoleSessions.CSRF_HEADER);
+                return identities.authenticate(new ConsoleSessionRequest(session.getValue(),
+                        changes ? Optional.of(csrf == null ? "" : csrf) : Optional.empty()));
+            }
+            return Uni.createFrom().nullItem();
+        }
         if (secret == null || !secret.startsWith(TokenService.PREFIX)) {
             return Uni.createFrom().nullItem();
         }
@@ -45,22 +71,24 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        if (isConsole(context)) {
+            return Uni.createFrom().item(new ChallengeData(303, "Location", SIGN_IN));
+        }
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", SCHEME));
     }
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(ApiTokenRequest.class);
+        return Set.of(ApiTokenRequest.class, ConsoleSessionRequest.class);
     }
 
-    @Override
-    public Uni<HttpCredentialTransport> getCredentialTransport(RoutingContext context) {
-        return Uni.createFrom().item(new HttpCredentialTransport(HttpCredentialTransport.Type.AUTHORIZATION, SCHEME));
+    private static boolean isConsole(RoutingContext context) {
+        return isConsole(context.normalizedPath());
     }
 
-    @Override
-    public int getPriority() {
-        return DEFAULT_PRIORITY + 100;
+    /** Whether the path is one of the console's. */
+    public static boolean isConsole(String path) {
+        return path != null && (path.equals(CONSOLE) || path.startsWith(CONSOLE + "/"));
     }
 
     private static String bearer(RoutingContext context) {
@@ -70,6 +98,29 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
             return null;
         }
         return header.substring(SCHEME.length() + 1).strip();
+    }
+
+    /**
+     * A console session's cookie secret, to be checked; for a request that changes something, the CSRF value it
+     * sent ({@code csrfSent}, else empty).
+     */
+    public record ConsoleSessionRequest(String secret, Optional<String> csrfSent)
+            implements AuthenticationRequest {
+
+        @Override
+        public <T> T getAttribute(String name) {
+            return null;
+        }
+
+        @Override
+        public void setAttribute(String name, Object value) {
+            // nothing to keep
+        }
+
+        @Override
+        public Map<String, Object> getAttributes() {
+            return Map.of();
+        }
     }
 
     /** An API token's secret, to be checked. */
@@ -121,12 +172,49 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
         }
 
         private SecurityIdentity identity(TokenService.Holder holder) {
-            return QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal("token:" + holder.tokenId()))
-                    .addRoles(holder.role().granted())
-                    .addAttribute(Caller.PROJECTS, holder.projects())
-                    .addAttribute(Caller.ACTOR_NAME, holder.name())
-                    .build();
+            return holderIdentity(holder).build();
+        }
+    }
+
+    /** The identity of a token's holder, whichever way it came. */
+    static QuarkusSecurityIdentity.Builder holderIdentity(TokenService.Holder holder) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal("token:" + holder.tokenId()))
+                .addRoles(holder.role().granted())
+                .addAttribute(Caller.PROJECTS, holder.projects())
+                .addAttribute(Caller.ACTOR_NAME, holder.name());
+    }
+
+    /**
+     * Checks a console session: it must be open and its token valid; a request that changes something must carry
+     * the session's CSRF value and come from the gateway's own origin. The identity is the token holder's, with the
+     * CSRF value as the attribute {@link #CSRF}.
+     */
+    @ApplicationScoped
+    public static class ConsoleSessionIdentityProvider implements IdentityProvider<ConsoleSessionRequest> {
+
+        private final ConsoleSessions sessions;
+
+        public ConsoleSessionIdentityProvider(ConsoleSessions sessions) {
+            this.sessions = sessions;
+        }
+
+        @Override
+        public Class<ConsoleSessionRequest> getRequestType() {
+            return ConsoleSessionRequest.class;
+        }
+
+        @Override
+        public Uni<SecurityIdentity> authenticate(ConsoleSessionRequest request, AuthenticationRequestContext context) {
+            return context.runBlocking(() -> {
+                ConsoleSessions.Session session = sessions.find(request.secret()).orElseThrow(
+                        () -> new AuthenticationFailedException("no such console session, or it has ended"));
+                if (request.csrfSent().isPresent() && !ConsoleSessions.csrfMatches(session, request.csrfSent().get())) {
+                    throw new AuthenticationFailedException("a console request that changes something came without "
+                            + "the session's CSRF value");
+                }
+                return holderIdentity(session.holder()).addAttribute(CSRF, session.csrf()).build();
+            });
         }
     }
 }

@@ -163,7 +163,12 @@ public class TokenService {
         if (token.lastUsedAt == null || token.lastUsedAt.isBefore(now.minus(LAST_USED_PRECISION))) {
             token.lastUsedAt = now;
         }
-        return Optional.of(new Holder(token.id, token.name, token.role, Set.copyOf(token.projectList())));
+        return Optional.of(holder(token));
+    }
+
+    /** Who holds this token (whether it is valid is the caller's to check). */
+    public static Holder holder(ApiToken token) {
+        return new Holder(token.id, token.name, token.role, Set.copyOf(token.projectList()));
     }
 
     private ApiToken store(String name, Role role, List<String> projects, Instant expiresAt, String secret) {
@@ -179,7 +184,8 @@ public class TokenService {
         return token;
     }
 
-    private static String hash(String secret) {
+    /** What is stored of a random secret (an API token's, a console session's): its SHA-256 in hex. */
+    public static String hash(String secret) {
         var digest = Sha256.digest();
         digest.update(secret.getBytes(StandardCharsets.US_ASCII));
         return Sha256.hex(digest);
