@@ -17,10 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.redisbackup.testsupport.DefaultBearer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * Signing in to the console and what a session may do, over real HTTP: the session cookie is HttpOnly and
@@ -30,59 +28,58 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 class ConsoleSessionTest extends GatewayTest {
 
-    private static final Pattern CSRF = Pattern.compile("\"X-CSRF-Token\": \"([A-Za-z0-9_-]{43})\"");
-
     @Test
     void signsInWithATokenAndShowsTheCallersInstances() {
         String instanceId = register(redis, "console-listed");
-        given().spec(anonymous()).redirects().follow(false).get("/console")
+        given().spec(ConsoleClient.anonymous()).redirects().follow(false).get("/console")
                 .then().statusCode(303).header("Location", endsWith("/console/sign-in"));
-        given().spec(anonymous()).get("/console/sign-in").then().statusCode(200)
+        given().spec(ConsoleClient.anonymous()).get("/console/sign-in").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("default-src 'self'"))
                 .body(containsString("<label for=\"token\">API token</label>"));
 
-        given().spec(anonymous()).contentType(ContentType.URLENC).formParam("token", ADMIN_TOKEN + "x")
+        given().spec(ConsoleClient.anonymous()).contentType(ContentType.URLENC).formParam("token", ADMIN_TOKEN + "x")
                 .post("/console/sign-in").then().statusCode(401).header("Set-Cookie", org.hamcrest.Matchers.nullValue())
                 .body(containsString("That token is unknown, expired or revoked."));
 
-        Response signedIn = signIn(ADMIN_TOKEN);
+        Response signedIn = ConsoleClient.signInResponse(ADMIN_TOKEN);
         String cookie = signedIn.header("Set-Cookie");
         assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/console"),
                 cookie);
         String session = signedIn.cookie("rbk_console");
 
-        String page = given().spec(anonymous()).cookie("rbk_console", session).get("/console")
+        String page = given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).get("/console")
                 .then().statusCode(200).body(containsString("console-listed"))
                 .body(containsString(redis.host() + ":" + redis.port())).body(containsString(instanceId))
                 .body(containsString("(admin)")).extract().asString();
-        assertNotNull(csrf(page));
+        assertNotNull(ConsoleClient.csrf(page));
 
         // the cookie is not a token of the API
-        given().spec(anonymous()).cookie("rbk_console", session).get("/api/v1/instances").then().statusCode(401);
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).get("/api/v1/instances").then().statusCode(401);
     }
 
     @Test
     void aSessionChangesNothingWithoutItsCsrfValueOrFromAnotherSiteAndEndsWithSignOut() {
-        String session = signIn(ADMIN_TOKEN).cookie("rbk_console");
-        String csrf = csrf(given().spec(anonymous()).cookie("rbk_console", session).get("/console").asString());
+        ConsoleClient.Session signedIn = ConsoleClient.signIn(ADMIN_TOKEN);
+        String session = signedIn.cookie();
+        String csrf = signedIn.csrf();
 
-        given().spec(anonymous()).cookie("rbk_console", session).redirects().follow(false)
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).redirects().follow(false)
                 .post("/console/sign-out").then().statusCode(303).header("Location", endsWith("/console/sign-in"));
-        given().spec(anonymous()).cookie("rbk_console", session).header("X-CSRF-Token", csrf.substring(1) + "A")
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).header("X-CSRF-Token", csrf.substring(1) + "A")
                 .header("HX-Request", "true").post("/console/sign-out")
                 .then().statusCode(401).header("HX-Redirect", "/console/sign-in");
-        given().spec(anonymous()).cookie("rbk_console", session).header("X-CSRF-Token", csrf)
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).header("X-CSRF-Token", csrf)
                 .header("Origin", "https://elsewhere.example").post("/console/sign-out")
                 .then().statusCode(403).body("code", equalTo("CROSS_SITE_REQUEST"));
-        given().spec(anonymous()).contentType(ContentType.URLENC).formParam("token", ADMIN_TOKEN)
+        given().spec(ConsoleClient.anonymous()).contentType(ContentType.URLENC).formParam("token", ADMIN_TOKEN)
                 .header("Sec-Fetch-Site", "cross-site").post("/console/sign-in")
                 .then().statusCode(403).body("code", equalTo("CROSS_SITE_REQUEST"));
-        given().spec(anonymous()).cookie("rbk_console", session).get("/console").then().statusCode(200);
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).get("/console").then().statusCode(200);
 
-        given().spec(anonymous()).cookie("rbk_console", session).header("X-CSRF-Token", csrf)
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).header("X-CSRF-Token", csrf)
                 .post("/console/sign-out").then().statusCode(204).header("HX-Redirect", "/console/sign-in")
                 .header("Set-Cookie", containsString("Max-Age=0"));
-        given().spec(anonymous()).cookie("rbk_console", session).redirects().follow(false).get("/console")
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).redirects().follow(false).get("/console")
                 .then().statusCode(303).header("Location", endsWith("/console/sign-in"));
     }
 
@@ -92,41 +89,23 @@ class ConsoleSessionTest extends GatewayTest {
         Response made = given().spec(as(ADMIN_TOKEN)).contentType(ContentType.JSON)
                 .body(Map.of("name", "console viewer", "role", "viewer", "projects", List.of("elsewhere")))
                 .post("/api/v1/tokens").then().statusCode(201).extract().response();
-        String session = signIn(made.path("token")).cookie("rbk_console");
-        given().spec(anonymous()).cookie("rbk_console", session).get("/console").then().statusCode(200)
+        String session = ConsoleClient.signIn(made.path("token")).cookie();
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).get("/console").then().statusCode(200)
                 .body(containsString("console viewer")).body(containsString("(viewer)"))
                 .body(not(containsString("console-default-project")));
 
         given().spec(as(ADMIN_TOKEN)).delete("/api/v1/tokens/" + made.path("id")).then().statusCode(204);
-        given().spec(anonymous()).cookie("rbk_console", session).redirects().follow(false).get("/console")
+        given().spec(ConsoleClient.anonymous()).cookie("rbk_console", session).redirects().follow(false).get("/console")
                 .then().statusCode(303);
     }
 
     @Test
     void servesHtmxItselfWithoutAnyOtherHost() {
-        given().spec(anonymous()).get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200)
+        given().spec(ConsoleClient.anonymous()).get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200)
                 .body(containsString("htmx"));
-        given().spec(anonymous()).get("/console/console.css").then().statusCode(200);
-        String page = given().spec(anonymous()).get("/console/sign-in").asString();
+        given().spec(ConsoleClient.anonymous()).get("/console/console.css").then().statusCode(200);
+        String page = given().spec(ConsoleClient.anonymous()).get("/console/sign-in").asString();
         Matcher external = Pattern.compile("(src|href)=\"(https?:)?//").matcher(page);
         assertTrue(!external.find(), "no script or style from another host");
-    }
-
-    private static Response signIn(String token) {
-        Response response = given().spec(anonymous()).contentType(ContentType.URLENC).formParam("token", token)
-                .redirects().follow(false).post("/console/sign-in");
-        assertEquals(303, response.statusCode(), response.asString());
-        assertEquals("/console", java.net.URI.create(response.header("Location")).getPath());
-        return response;
-    }
-
-    private static String csrf(String page) {
-        Matcher matcher = CSRF.matcher(page);
-        assertTrue(matcher.find(), "the page carries the session's CSRF value for htmx");
-        return matcher.group(1);
-    }
-
-    private static RequestSpecification anonymous() {
-        return DefaultBearer.none();
     }
 }

@@ -1,9 +1,13 @@
 package io.redisbackup.contracts;
 
 import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,6 +23,26 @@ public record BackupPolicy(boolean enabled, Set<DayOfWeek> weekdays, TimePeriod 
 
     public BackupPolicy {
         weekdays = weekdays == null || weekdays.isEmpty() ? EnumSet.noneOf(DayOfWeek.class) : EnumSet.copyOf(weekdays);
+    }
+
+    /**
+     * When the next time period the policy allows begins after {@code now}, in the owner's time zone; empty when
+     * automatic backups are off or no weekday is chosen. (A period whose start hour a clock change skips begins at
+     * the hour after the gap, as {@link ZonedDateTime#of} places it.)
+     */
+    public Optional<ZonedDateTime> nextWindow(Instant now) {
+        if (!enabled || weekdays.isEmpty()) {
+            return Optional.empty();
+        }
+        LocalDate today = now.atZone(timezone).toLocalDate();
+        for (int day = 0; day <= 7; day++) {
+            LocalDate date = today.plusDays(day);
+            ZonedDateTime start = ZonedDateTime.of(date, timePeriod.start(), timezone);
+            if (weekdays.contains(date.getDayOfWeek()) && start.toInstant().isAfter(now)) {
+                return Optional.of(start);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The weekdays as stored in a column: {@code MONDAY,FRIDAY}. */

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import io.redisbackup.testsupport.RedisServer;
 
@@ -65,6 +66,79 @@ class ConsoleIT extends SystemTest {
             Number pageWidth = (Number) browser.driver().executeScript("return document.documentElement.scrollWidth;");
             assertTrue(pageWidth.intValue() <= 390, "the page itself does not scroll sideways: " + pageWidth);
             browser.screenshot("instances-390px");
+        }
+    }
+
+    @Test
+    void anOperatorSetsTheAutomaticBackupBacksUpNowWatchesItSucceedAndDownloadsIt() throws Exception {
+        try (RedisServer redis = RedisServer.start(); Browser browser = Browser.open(1280, 900)) {
+            redis.call("SET", "console:key", "console value");
+            String instanceId = register(redis, "console-guide");
+            browser.go(platform.gateway() + "/console/sign-in");
+            signIn(browser, token("operator", "*"));
+            browser.visible(By.linkText("console-guide-" + redis.port())).click();
+            browser.awaitPath("/console/instances/" + instanceId);
+
+            // the automatic backup: Monday and Thursday, 02:00-03:00 in Shanghai, kept 5 days
+            for (String day : List.of("MONDAY", "THURSDAY")) {
+                WebElement box = browser.visible(By.id("day-" + day));
+                if (!box.isSelected()) {
+                    box.click();
+                }
+            }
+            for (String day : List.of("TUESDAY", "WEDNESDAY", "FRIDAY", "SATURDAY", "SUNDAY")) {
+                WebElement box = browser.driver().findElement(By.id("day-" + day));
+                if (box.isSelected()) {
+                    box.click();
+                }
+            }
+            WebElement enabled = browser.driver().findElement(By.id("policy-enabled"));
+            if (!enabled.isSelected()) {
+                enabled.click();
+            }
+            new Select(browser.driver().findElement(By.id("policy-period"))).selectByVisibleText("02:00-03:00");
+            new Select(browser.driver().findElement(By.id("policy-timezone"))).selectByVisibleText("Asia/Shanghai");
+            WebElement retention = browser.driver().findElement(By.id("policy-retention"));
+            retention.clear();
+            retention.sendKeys("5");
+            browser.driver().findElement(By.xpath("//form[@id='policy']//button[text()='Save']")).click();
+            browser.visible(By.id("policy-saved"));
+
+            browser.driver().navigate().refresh();
+            browser.visible(By.id("policy"));
+            for (String day : List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")) {
+                assertEquals(day.equals("MONDAY") || day.equals("THURSDAY"),
+                        browser.driver().findElement(By.id("day-" + day)).isSelected(), day + " after a reload");
+            }
+            assertEquals("02:00-03:00", new Select(browser.driver().findElement(By.id("policy-period")))
+                    .getFirstSelectedOption().getText());
+            assertEquals("Asia/Shanghai", new Select(browser.driver().findElement(By.id("policy-timezone")))
+                    .getFirstSelectedOption().getText());
+            assertEquals("5", browser.driver().findElement(By.id("policy-retention")).getDomProperty("value"));
+            assertTrue(browser.visible(By.id("policy-next")).getText().contains("Asia/Shanghai"));
+
+            // Backup Now, and the list follows the backup to its end without a reload
+            Object marker = browser.driver().executeScript("window.notReloaded = true; return true;");
+            assertEquals(Boolean.TRUE, marker);
+            browser.visible(By.id("backup-now")).click();
+            assertTrue(browser.visible(By.id("backup-notice")).getText().startsWith("Backup started."));
+            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(60))
+                    .until(d -> d.findElements(By.cssSelector("#backups .backup-status")).stream()
+                            .anyMatch(cell -> cell.getText().equals("SUCCEEDED")));
+            assertEquals(Boolean.TRUE, browser.driver().executeScript("return window.notReloaded === true;"),
+                    "the page was not reloaded");
+            browser.screenshot("instance");
+
+            // Download: what the link gives is the RDB the API gives, byte for byte
+            String href = browser.visible(By.linkText("Download")).getDomAttribute("href");
+            String digest = (String) browser.driver().executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))
+                        .then(d => done(Array.from(new Uint8Array(d)).map(x => x.toString(16).padStart(2, '0')).join('')))
+                        .catch(e => done('failed: ' + e));""", href);
+            String backupId = href.replaceAll(".*/backups/([^/]+)/rdb", "$1");
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(io.redisbackup.testsupport.Gateway.withDefaults().download(backupId))), digest);
         }
     }
 

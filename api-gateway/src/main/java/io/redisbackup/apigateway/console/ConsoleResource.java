@@ -1,18 +1,32 @@
 package io.redisbackup.apigateway.console;
 
+import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.redisbackup.apigateway.Backup;
+import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.InstanceBackupPolicy;
+import io.redisbackup.apigateway.rest.BackupDownloads;
+import io.redisbackup.apigateway.rest.BackupPolicyRequest;
 import io.redisbackup.apigateway.rest.InstanceView;
 import io.redisbackup.apigateway.security.ApiTokenMechanism;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.apigateway.security.Role;
+import io.redisbackup.apigateway.service.BackupPolicyService;
+import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.apigateway.service.InstanceService;
+import io.redisbackup.contracts.BackupPolicy;
+import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -21,6 +35,7 @@ import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -42,6 +57,19 @@ public class ConsoleResource {
         static native TemplateInstance signIn(String error);
 
         static native TemplateInstance instances(ConsolePage page, List<InstanceRow> instances);
+
+        static native TemplateInstance instance(ConsolePage page, InstanceView instance, ConsoleViews.PolicyForm form,
+                List<ConsoleViews.BackupRow> backups, String zone, Notice notice);
+
+        static native TemplateInstance policyForm(ConsolePage page, InstanceView instance,
+                ConsoleViews.PolicyForm form);
+
+        static native TemplateInstance backupList(ConsolePage page, InstanceView instance,
+                List<ConsoleViews.BackupRow> backups, String zone, Notice notice);
+    }
+
+    /** A line above a list saying what an action did ({@code taskId} to follow), or why it was refused. */
+    public record Notice(String text, String taskId, boolean error) {
     }
 
     /** An instance in the list, with its newest backup (or null). */
@@ -50,15 +78,23 @@ public class ConsoleResource {
 
     private final ConsoleSessions sessions;
     private final InstanceService instances;
+    private final BackupPolicyService policies;
+    private final BackupService backups;
+    private final BackupDownloads downloads;
     private final SecurityIdentity identity;
     private final Caller caller;
+    private final Clock clock;
 
-    public ConsoleResource(ConsoleSessions sessions, InstanceService instances, SecurityIdentity identity,
-            Caller caller) {
+    public ConsoleResource(ConsoleSessions sessions, InstanceService instances, BackupPolicyService policies,
+            BackupService backups, BackupDownloads downloads, SecurityIdentity identity, Caller caller, Clock clock) {
         this.sessions = sessions;
         this.instances = instances;
+        this.policies = policies;
+        this.backups = backups;
+        this.downloads = downloads;
         this.identity = identity;
         this.caller = caller;
+        this.clock = clock;
     }
 
     @GET
@@ -97,6 +133,95 @@ public class ConsoleResource {
         List<InstanceRow> rows = instances.all().stream().map(instance -> new InstanceRow(InstanceView.of(instance),
                 Backup.ofInstance(instance.id).stream().findFirst().orElse(null))).toList();
         return Templates.instances(page(), rows);
+    }
+
+    /** An instance's "Backup and Recovery" page: its automatic backup, Backup Now, and its backups. */
+    @GET
+    @Path("/instances/{id}")
+    @RolesAllowed(Role.VIEWER_NAME)
+    public TemplateInstance instancePage(@PathParam("id") UUID id) {
+        Instance instance = instances.find(id);
+        InstanceBackupPolicy policy = policies.of(instance);
+        return Templates.instance(page(), InstanceView.of(instance),
+                ConsoleViews.PolicyForm.of(policy.policy(), false, clock.instant()),
+                backupRows(instance, policy.policy().timezone()), policy.policy().timezone().getId(), null);
+    }
+
+    /** Saves the automatic backup's settings; the form again, read back, or with each invalid field's error. */
+    @POST
+    @Path("/instances/{id}/policy")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response savePolicy(@PathParam("id") UUID id, @FormParam("enabled") String enabled,
+            @FormParam("weekdays") List<String> weekdays, @FormParam("timePeriod") String timePeriod,
+            @FormParam("timezone") String timezone, @FormParam("retentionDays") String retentionDays) {
+        Instance instance = instances.find(id);
+        List<String> days = weekdays == null ? List.of() : weekdays;
+        Map<String, String> errors = new LinkedHashMap<>();
+        Integer retention = null;
+        try {
+            retention = Integer.valueOf(retentionDays == null ? "" : retentionDays.strip());
+        } catch (NumberFormatException e) {
+            errors.put("retentionDays", "must be a whole number of days, from 1 to 730");
+        }
+        try {
+            BackupPolicy policy = new BackupPolicyRequest(enabled != null, days, timePeriod, timezone, retention)
+                    .toPolicy();
+            if (errors.isEmpty()) {
+                BackupPolicy saved = policies.change(instance, policy).policy();
+                return Response.ok(Templates.policyForm(page(), InstanceView.of(instance),
+                        ConsoleViews.PolicyForm.of(saved, true, clock.instant()))).build();
+            }
+        } catch (ApiProblem problem) {
+            problem.errors().forEach(error -> errors.putIfAbsent(error.field(), error.message()));
+        }
+        return Response.status(400).entity(Templates.policyForm(page(), InstanceView.of(instance),
+                ConsoleViews.PolicyForm.refused(enabled != null, days, timePeriod, timezone, retentionDays, errors,
+                        policies.of(instance).policy(), clock.instant()))).build();
+    }
+
+    /** "Backup Now": a manual backup; the list again, saying which task takes it, or why it was refused. */
+    @POST
+    @Path("/instances/{id}/backups")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response backUpNow(@PathParam("id") UUID id) {
+        Instance instance = instances.find(id);
+        Notice notice;
+        int status = 200;
+        try {
+            Backup backup = backups.requestManualBackup(id, null);
+            notice = new Notice("Backup started.", backup.taskId.toString(), false);
+        } catch (ApiProblem problem) {
+            notice = new Notice(problem.getMessage(), problem.taskId() == null ? null : problem.taskId().toString(),
+                    true);
+            status = problem.status();
+        }
+        ZoneId zone = policies.of(instance).policy().timezone();
+        return Response.status(status).entity(Templates.backupList(page(), InstanceView.of(instance),
+                backupRows(instance, zone), zone.getId(), notice)).build();
+    }
+
+    /** The backup list alone: what the page asks for again while a backup is under way. */
+    @GET
+    @Path("/instances/{id}/backups")
+    @RolesAllowed(Role.VIEWER_NAME)
+    public TemplateInstance backupList(@PathParam("id") UUID id) {
+        Instance instance = instances.find(id);
+        ZoneId zone = policies.of(instance).policy().timezone();
+        return Templates.backupList(page(), InstanceView.of(instance), backupRows(instance, zone), zone.getId(), null);
+    }
+
+    /** The backup as a standard RDB file, checked while it is sent: the API's download. */
+    @GET
+    @Path("/backups/{id}/rdb")
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response download(@PathParam("id") UUID id) throws IOException {
+        return downloads.of(id);
+    }
+
+    private static List<ConsoleViews.BackupRow> backupRows(Instance instance, ZoneId zone) {
+        return Backup.ofInstance(instance.id).stream().map(backup -> ConsoleViews.BackupRow.of(backup, zone)).toList();
     }
 
     private ConsolePage page() {

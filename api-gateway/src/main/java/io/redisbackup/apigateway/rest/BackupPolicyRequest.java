@@ -22,7 +22,7 @@ public record BackupPolicyRequest(
         @Schema(description = "How long an automatic backup is kept after it finished, 1 to 730 days", examples = "7") Integer retentionDays) {
 
     /** The policy, or a 400 problem naming every invalid field. */
-    BackupPolicy toPolicy() {
+    public BackupPolicy toPolicy() {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         if (enabled == null) {
             errors.add(new ApiProblem.FieldError("enabled", "must be true or false"));
