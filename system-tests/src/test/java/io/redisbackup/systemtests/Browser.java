@@ -81,6 +81,21 @@ final class Browser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(d -> java.net.URI.create(d.getCurrentUrl()).getPath().endsWith(suffix));
     }
 
+    /** Waits until the browser is at a path that starts so; the path. */
+    String awaitPathUnder(String prefix) {
+        new WebDriverWait(driver, WAIT).until(d -> java.net.URI.create(d.getCurrentUrl()).getPath().startsWith(prefix));
+        return java.net.URI.create(driver.getCurrentUrl()).getPath();
+    }
+
+    /**
+     * Waits until the condition holds; an element that was swapped out while it was read (htmx replaces parts of
+     * the page as they change) is read again.
+     */
+    void until(Duration atMost, java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new WebDriverWait(driver, atMost).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition);
+    }
+
     String text() {
         return driver.findElement(By.tagName("body")).getText();
     }

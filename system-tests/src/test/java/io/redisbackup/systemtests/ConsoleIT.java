@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -122,8 +124,7 @@ class ConsoleIT extends SystemTest {
             assertEquals(Boolean.TRUE, marker);
             browser.visible(By.id("backup-now")).click();
             assertTrue(browser.visible(By.id("backup-notice")).getText().startsWith("Backup started."));
-            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(60))
-                    .until(d -> d.findElements(By.cssSelector("#backups .backup-status")).stream()
+            browser.until(Duration.ofSeconds(60), d -> d.findElements(By.cssSelector("#backups .backup-status")).stream()
                             .anyMatch(cell -> cell.getText().equals("SUCCEEDED")));
             assertEquals(Boolean.TRUE, browser.driver().executeScript("return window.notReloaded === true;"),
                     "the page was not reloaded");
@@ -140,6 +141,75 @@ class ConsoleIT extends SystemTest {
             assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(io.redisbackup.testsupport.Gateway.withDefaults().download(backupId))), digest);
         }
+    }
+
+    @Test
+    void anOperatorRecoversChosenKeysThenTheWholeInstanceAndWatchesTheTasksInTheTaskCenter() throws Exception {
+        try (RedisServer redis = RedisServer.start(); Browser browser = Browser.open(1280, 900)) {
+            redis.call("SET", "a", "1");
+            redis.call("SET", "b", "2");
+            redis.call("SET", "c", "3");
+            String backedUp = redis.digest();
+            String instanceId = register(redis, "console-recover");
+            browser.go(platform.gateway() + "/console/sign-in");
+            signIn(browser, token("operator", "*"));
+
+            // the task center follows a backup from its start to its end without a reload
+            browser.go(platform.gateway() + "/console/tasks?instanceId=" + instanceId);
+            browser.visible(By.id("task-list"));
+            browser.driver().executeScript("window.notReloaded = true;");
+            Map<String, String> backup = manualBackup(instanceId);
+            browser.until(Duration.ofSeconds(60), d -> d.findElements(
+                    By.cssSelector("#task-list .task-status")).stream().anyMatch(c -> c.getText().equals("SUCCEEDED")));
+            assertEquals(Boolean.TRUE, browser.driver().executeScript("return window.notReloaded === true;"));
+            browser.screenshot("tasks");
+
+            redis.call("SET", "a", "changed");
+            redis.call("SET", "b", "changed");
+            redis.call("SET", "c", "changed");
+            browser.go(platform.gateway() + "/console/instances/" + instanceId);
+            browser.visible(By.linkText("Recover")).click();
+            browser.awaitPath("/console/recover/" + instanceId + "/" + backup.get("backupId"));
+            assertTrue(browser.text().contains("the whole dataset of the instance is replaced"));
+            browser.visible(By.id("mode-keys")).click();
+            browser.visible(By.id("recover-keys")).sendKeys("a;b");
+            browser.visible(By.id("recover-password")).sendKeys(redis.password() + "-wrong");
+            browser.visible(By.id("recover-submit")).click();
+            assertEquals("The password is not the instance's; nothing was done.",
+                    browser.visible(By.id("password-error")).getText());
+            assertEquals("changed", get(redis, "a"), "a wrong password changes nothing");
+            browser.screenshot("recover");
+
+            // the right one; the instance's writes wait three seconds, so the page can be seen following them
+            redis.call("CLIENT", "PAUSE", "3000", "WRITE");
+            browser.visible(By.id("recover-password")).sendKeys(redis.password());
+            browser.visible(By.id("recover-submit")).click();
+            browser.awaitPathUnder("/console/tasks/");
+            browser.until(Duration.ofSeconds(30), d -> d.findElement(
+                    By.id("instance-status")).getText().equals("Recovering Backup by Key"));
+            browser.until(Duration.ofSeconds(60), d -> d.findElement(
+                    By.id("task-status")).getText().equals("SUCCEEDED")
+                    && d.findElement(By.id("instance-status")).getText().equals("Running"));
+            assertTrue(browser.visible(By.id("task-result")).getText().contains("Keys restored\n2"),
+                    browser.visible(By.id("task-result")).getText());
+            assertEquals(List.of("1", "2", "changed"), List.of(get(redis, "a"), get(redis, "b"), get(redis, "c")),
+                    "the chosen keys are back, the other untouched");
+            browser.screenshot("task");
+
+            // the whole instance
+            browser.go(platform.gateway() + "/console/recover/" + instanceId + "/" + backup.get("backupId"));
+            browser.visible(By.id("mode-instance")).click();
+            browser.visible(By.id("recover-password")).sendKeys(redis.password());
+            browser.visible(By.id("recover-submit")).click();
+            browser.awaitPathUnder("/console/tasks/");
+            browser.until(Duration.ofSeconds(60), d -> d.findElement(
+                    By.id("task-status")).getText().equals("SUCCEEDED"));
+            assertEquals(backedUp, redis.digest(), "the instance holds the backed-up dataset again");
+        }
+    }
+
+    private static String get(RedisServer redis, String key) {
+        return new String((byte[]) redis.call("GET", key), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void signIn(Browser browser, String token) {

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -27,6 +28,7 @@ import io.redisbackup.apigateway.service.BackupService;
 import io.redisbackup.apigateway.service.InstanceService;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.restproblems.ApiProblem;
+import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -42,6 +44,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 /**
  * The web console: pages rendered on the server (Qute) that call the gateway's own services, with htmx for the
@@ -76,7 +80,11 @@ public class ConsoleResource {
     public record InstanceRow(InstanceView instance, Backup lastBackup) {
     }
 
+    /** How long one event stream lasts. */
+    static final Duration STREAM_FOR = Duration.ofMinutes(10);
+
     private final ConsoleSessions sessions;
+    private final ConsoleEvents events;
     private final InstanceService instances;
     private final BackupPolicyService policies;
     private final BackupService backups;
@@ -85,9 +93,11 @@ public class ConsoleResource {
     private final Caller caller;
     private final Clock clock;
 
-    public ConsoleResource(ConsoleSessions sessions, InstanceService instances, BackupPolicyService policies,
-            BackupService backups, BackupDownloads downloads, SecurityIdentity identity, Caller caller, Clock clock) {
+    public ConsoleResource(ConsoleSessions sessions, ConsoleEvents events, InstanceService instances,
+            BackupPolicyService policies, BackupService backups, BackupDownloads downloads, SecurityIdentity identity,
+            Caller caller, Clock clock) {
         this.sessions = sessions;
+        this.events = events;
         this.instances = instances;
         this.policies = policies;
         this.backups = backups;
@@ -218,6 +228,26 @@ public class ConsoleResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response download(@PathParam("id") UUID id) throws IOException {
         return downloads.of(id);
+    }
+
+    /**
+     * The changes the caller's pages may show, as server-sent events: for each, an event named by its kind
+     * ({@code task}, {@code instance}) and one named by the thing itself ({@code task-<id>}), with its id as data.
+     * A stream ends after {@link #STREAM_FOR} (the browser opens it again, and is asked who it is again).
+     */
+    @GET
+    @Path("/events")
+    @RolesAllowed(Role.VIEWER_NAME)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> events(@Context Sse sse) {
+        Multi<OutboundSseEvent> changes = events.of(Set.copyOf(caller.projects())).onItem()
+                .transformToMultiAndConcatenate(change -> Multi.createFrom().items(
+                        sse.newEventBuilder().name(change.kind()).data(change.id().toString()).build(),
+                        sse.newEventBuilder().name(change.kind() + "-" + change.id()).data(change.id().toString())
+                                .build()));
+        Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(ConsoleEvents.KEEP_ALIVE)
+                .onOverflow().drop().map(tick -> sse.newEventBuilder().comment("keep-alive").build());
+        return Multi.createBy().merging().streams(changes, keepAlive).select().first(STREAM_FOR);
     }
 
     private static List<ConsoleViews.BackupRow> backupRows(Instance instance, ZoneId zone) {

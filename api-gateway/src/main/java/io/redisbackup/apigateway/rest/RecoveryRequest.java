@@ -30,7 +30,7 @@ public record RecoveryRequest(
     }
 
     /** The checked request, or a 400 problem naming every invalid field. */
-    Checked check() {
+    public Checked check() {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         UUID backup = uuid(backupId, "backupId", true, errors);
         UUID target = uuid(targetInstanceId, "targetInstanceId", false, errors);
@@ -54,7 +54,7 @@ public record RecoveryRequest(
     }
 
     /** {@code keys} is null in mode INSTANCE. */
-    record Checked(UUID backupId, String password, Mode mode, UUID targetInstanceId, List<byte[]> keys) {
+    public record Checked(UUID backupId, String password, Mode mode, UUID targetInstanceId, List<byte[]> keys) {
     }
 
     private List<byte[]> checkedKeys(List<ApiProblem.FieldError> errors) {

@@ -125,11 +125,13 @@ public class InstanceService {
     /**
      * What the restore worker reports about the recovery under way: the instance's status while it runs, and at its
      * end {@code Running} or {@code Recovery Failed}. News of any other task (a late or repeated event of a recovery
-     * that has ended) changes nothing.
+     * that has ended) changes nothing. Applying an event again changes nothing either.
      */
     @Transactional
     public void apply(InstanceStatusChanged event) {
-        Instance instance = Instance.findById(event.instanceId());
+        // the row is locked: every gateway's console applies the same events too, and one applying a recovery's
+        // end while another applies its start must not leave the start's status behind
+        Instance instance = Instance.findById(event.instanceId(), LockModeType.PESSIMISTIC_WRITE);
         if (instance == null || !event.taskId().equals(instance.activeRecoveryTaskId)) {
             return;
         }
