@@ -180,13 +180,17 @@ class ConsoleIT extends SystemTest {
             assertEquals("changed", get(redis, "a"), "a wrong password changes nothing");
             browser.screenshot("recover");
 
-            // the right one; the instance's writes wait three seconds, so the page can be seen following them
-            redis.call("CLIENT", "PAUSE", "3000", "WRITE");
-            browser.visible(By.id("recover-password")).sendKeys(redis.password());
-            browser.visible(By.id("recover-submit")).click();
-            browser.awaitPathUnder("/console/tasks/");
-            browser.until(Duration.ofSeconds(30), d -> d.findElement(
-                    By.id("instance-status")).getText().equals("Recovering Backup by Key"));
+            // the right one; the instance holds its writes until the page has shown the recovery under way
+            redis.call("CLIENT", "PAUSE", "120000", "WRITE");
+            try {
+                browser.visible(By.id("recover-password")).sendKeys(redis.password());
+                browser.visible(By.id("recover-submit")).click();
+                browser.awaitPathUnder("/console/tasks/");
+                browser.until(Duration.ofSeconds(60), d -> d.findElement(
+                        By.id("instance-status")).getText().equals("Recovering Backup by Key"));
+            } finally {
+                redis.call("CLIENT", "UNPAUSE");
+            }
             browser.until(Duration.ofSeconds(60), d -> d.findElement(
                     By.id("task-status")).getText().equals("SUCCEEDED")
                     && d.findElement(By.id("instance-status")).getText().equals("Running"));
@@ -205,6 +209,42 @@ class ConsoleIT extends SystemTest {
             browser.until(Duration.ofSeconds(60), d -> d.findElement(
                     By.id("task-status")).getText().equals("SUCCEEDED"));
             assertEquals(backedUp, redis.digest(), "the instance holds the backed-up dataset again");
+        }
+    }
+
+    @Test
+    void anAdminRegistersAnInstanceChangesItAndRemovesIt() throws Exception {
+        try (RedisServer redis = RedisServer.start(); Browser browser = Browser.open(1280, 900)) {
+            browser.go(platform.gateway() + "/console/sign-in");
+            signIn(browser, Platform.ADMIN_TOKEN);
+            browser.visible(By.id("register")).click();
+            browser.awaitPath("/console/manage/new");
+            browser.visible(By.id("instance-name")).sendKeys("console-registered-" + redis.port());
+            browser.visible(By.id("instance-host")).sendKeys(redis.host());
+            WebElement port = browser.visible(By.id("instance-port"));
+            port.clear();
+            port.sendKeys(Integer.toString(redis.port()));
+            browser.visible(By.id("instance-password")).sendKeys(redis.password() + "-wrong");
+            browser.visible(By.id("instance-save")).click();
+            assertTrue(browser.visible(By.id("instance-error")).getText().length() > 0, "the refusal is shown");
+            browser.screenshot("register");
+            browser.visible(By.id("instance-password")).sendKeys(redis.password());
+            browser.visible(By.id("instance-save")).click();
+            String path = browser.awaitPathUnder("/console/instances/");
+            browser.awaitText("console-registered-" + redis.port());
+
+            browser.visible(By.id("edit-instance")).click();
+            WebElement name = browser.visible(By.id("instance-name"));
+            name.clear();
+            name.sendKeys("console-renamed-" + redis.port());
+            browser.visible(By.id("instance-save")).click();
+            browser.awaitPath(path);
+            browser.awaitText("console-renamed-" + redis.port());
+
+            browser.visible(By.id("remove-instance")).click();
+            browser.driver().switchTo().alert().accept(); // the confirmation, answered from the keyboard's side
+            browser.awaitPath("/console");
+            browser.until(Duration.ofSeconds(10), d -> !browser.text().contains("console-renamed-" + redis.port()));
         }
     }
 

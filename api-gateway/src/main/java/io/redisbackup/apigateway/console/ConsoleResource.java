@@ -76,8 +76,8 @@ public class ConsoleResource {
     public record Notice(String text, String taskId, boolean error) {
     }
 
-    /** An instance in the list, with its newest backup (or null). */
-    public record InstanceRow(InstanceView instance, Backup lastBackup) {
+    /** An instance in the list: its newest backup, when its next automatic backup's period begins. */
+    public record InstanceRow(InstanceView instance, String lastBackup, String nextBackup) {
     }
 
     /** How long one event stream lasts. */
@@ -140,8 +140,13 @@ public class ConsoleResource {
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
     public TemplateInstance instancesPage() {
-        List<InstanceRow> rows = instances.all().stream().map(instance -> new InstanceRow(InstanceView.of(instance),
-                Backup.ofInstance(instance.id).stream().findFirst().orElse(null))).toList();
+        List<InstanceRow> rows = instances.all().stream().map(instance -> {
+            BackupPolicy policy = policies.of(instance).policy();
+            return new InstanceRow(InstanceView.of(instance), Backup.ofInstance(instance.id).stream().findFirst()
+                    .map(backup -> ConsoleViews.when(backup.createdAt.atZone(policy.timezone())) + " ("
+                            + backup.status + ")").orElse("none"),
+                    policy.nextWindow(clock.instant()).map(ConsoleViews::when).orElse("none planned"));
+        }).toList();
         return Templates.instances(page(), rows);
     }
 

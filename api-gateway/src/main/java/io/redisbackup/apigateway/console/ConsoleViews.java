@@ -73,8 +73,7 @@ public final class ConsoleViews {
         }
 
         private static String nextWindow(BackupPolicy policy, Instant now) {
-            return policy.nextWindow(now).map(start -> WHEN.format(start) + " " + start.getZone().getId())
-                    .orElse(null);
+            return policy.nextWindow(now).map(ConsoleViews::when).orElse(null);
         }
     }
 
@@ -96,6 +95,11 @@ public final class ConsoleViews {
     @TemplateExtension
     static boolean anyInProgress(List<BackupRow> rows) {
         return rows.stream().anyMatch(BackupRow::inProgress);
+    }
+
+    /** When a period begins, in its zone, naming the zone. */
+    static String when(java.time.ZonedDateTime start) {
+        return WHEN.format(start) + " " + start.getZone().getId();
     }
 
     /** A moment in the zone, to the second; empty for none. */

@@ -34,7 +34,7 @@ public record InstanceRequest(
     public interface Registration extends Default {
     }
 
-    InstanceService.Connection toConnection() {
+    public InstanceService.Connection toConnection() {
         return new InstanceService.Connection(name, host, port, username, password, Boolean.TRUE.equals(tls), project);
     }
 }
