@@ -40,9 +40,7 @@ class ConsoleEventsTest extends GatewayTest {
 
     @Test
     void aPageHearsOfItsProjectsTasksAsTheyChangeAndOfNoOtherProjects() throws Exception {
-        String viewer = io.restassured.RestAssured.given().contentType(ContentType.JSON)
-                .body(Map.of("name", "events viewer", "role", "viewer", "projects", List.of("events-a")))
-                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        String viewer = token("events viewer", "viewer", "events-a");
         ConsoleClient.Session session = ConsoleClient.signIn(viewer);
         HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + io.restassured.RestAssured.port + "/console/events"))

@@ -5,8 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,9 +71,7 @@ class ConsoleInstancePageTest extends GatewayTest {
     @Test
     void aViewerSeesTheSettingsButNoFormToSendAndNoButton() {
         String instanceId = register(redis, "console-viewer-page");
-        String viewer = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "page viewer", "role", "viewer", "projects", List.of("*")))
-                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        String viewer = token("page viewer", "viewer", "*");
         ConsoleClient.Session session = ConsoleClient.signIn(viewer);
         session.page().get("/console/instances/" + instanceId).then().statusCode(200)
                 .body(containsString("Automatic backup")).body(containsString("<fieldset disabled"))
@@ -88,8 +84,6 @@ class ConsoleInstancePageTest extends GatewayTest {
     }
 
     private static String operatorToken() {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("name", "page operator", "role", "operator", "projects", List.of("*")))
-                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        return token("page operator", "operator", "*");
     }
 }

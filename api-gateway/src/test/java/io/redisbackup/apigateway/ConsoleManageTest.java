@@ -6,8 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -77,9 +75,7 @@ class ConsoleManageTest extends GatewayTest {
     @Test
     void anOperatorIsGivenNoneOfItAndRefusedIfItAsks() {
         String instanceId = register(redis, "console-operator-view");
-        String operator = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "manage operator", "role", "operator", "projects", List.of("*")))
-                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        String operator = token("manage operator", "operator", "*");
         ConsoleClient.Session session = ConsoleClient.signIn(operator);
         session.page().get("/console").then().body(not(containsString("Register an instance")));
         session.page().get("/console/instances/" + instanceId).then().statusCode(200)

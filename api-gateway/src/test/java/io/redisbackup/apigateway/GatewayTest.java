@@ -61,6 +61,13 @@ abstract class GatewayTest {
                 .extract().path("id");
     }
 
+    /** A new API token's secret, made by the admin: this name, role and projects. */
+    static String token(String name, String role, String... projects) {
+        return given().spec(as(ADMIN_TOKEN)).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "role", role, "projects", java.util.List.of(projects)))
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+    }
+
     /** A backup of the instance that the backup worker has reported SUCCEEDED. */
     static String succeededBackup(String instanceId) {
         String backupId = given().spec(as(ADMIN_TOKEN)).contentType(ContentType.JSON)
