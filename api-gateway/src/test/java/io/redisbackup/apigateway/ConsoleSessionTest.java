@@ -100,6 +100,16 @@ class ConsoleSessionTest extends GatewayTest {
     }
 
     @Test
+    void offersNoIdentityProviderSignInWhenNoneIsSetUp() {
+        given().spec(ConsoleClient.anonymous()).get("/console/sign-in").then().statusCode(200)
+                .body(not(containsString("oidc-sign-in")));
+        given().spec(ConsoleClient.anonymous()).redirects().follow(false).get("/console/oidc/start").then()
+                .statusCode(404).body(containsString("not set up here"));
+        given().spec(ConsoleClient.anonymous()).get("/console/oidc/callback?code=x&state=y").then().statusCode(401)
+                .header("Set-Cookie", not(containsString("rbk_console=")));
+    }
+
+    @Test
     void servesHtmxItselfWithoutAnyOtherHost() {
         given().spec(ConsoleClient.anonymous()).get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200)
                 .body(containsString("htmx"));

@@ -5,20 +5,23 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 import io.redisbackup.testsupport.DefaultBearer;
 import io.redisbackup.testsupport.RedisServer;
 import io.restassured.http.ContentType;
 
 /**
- * A real identity provider's users call the API: a gateway pointed at Keycloak accepts its JWTs, taking the role
- * from the realm roles and the projects from the groups; a token for another audience, from another issuer, or
+ * A real identity provider's users call the API and sign in to the console: a gateway pointed at Keycloak accepts
+ * its JWTs, taking the role from the realm roles and the projects from the groups; a token for another audience, from another issuer, or
  * expired is refused. The platform's own API tokens keep working beside them.
  */
 class OidcIT extends SystemTest {
@@ -39,6 +42,8 @@ class OidcIT extends SystemTest {
                 "QUARKUS_OIDC_TOKEN_AUDIENCE", "redis-backup-api",
                 "GATEWAY_OIDC_ROLES_CLAIM", "realm_access/roles",
                 "GATEWAY_OIDC_PROJECTS_CLAIM", "groups",
+                // and its console signs users in through Keycloak (authorization code with PKCE, a public client)
+                "GATEWAY_OIDC_CONSOLE_CLIENT_ID", "redis-backup-console",
                 // this replica also closes its metrics and API description, as the README says one can
                 "QUARKUS_HTTP_AUTH_PERMISSION_METRICS_ENABLED", "true",
                 "QUARKUS_HTTP_AUTH_PERMISSION_OPENAPI_ENABLED", "true"));
@@ -55,6 +60,35 @@ class OidcIT extends SystemTest {
         if (keycloak != null) {
             keycloak.close();
         }
+    }
+
+    @Test
+    void aUserSignsInToTheConsoleThroughTheIdentityProviderAndSeesItsProjectsOnly() throws Exception {
+        try (Browser browser = Browser.open(1280, 900)) {
+            browser.go(gateway + "/console/sign-in");
+            browser.visible(By.id("oidc-sign-in")).click();
+            browser.visible(By.id("username")).sendKeys("alice"); // Keycloak's own sign-in page
+            browser.driver().findElement(By.id("password")).sendKeys("alice-password");
+            browser.driver().findElement(By.id("kc-login")).click();
+            browser.awaitPath("/console");
+            browser.awaitText("oidc-payments-" + redis.port());
+            String page = browser.text();
+            assertTrue(page.contains("alice") && page.contains("(operator)"), page);
+            assertFalse(page.contains("oidc-shop"), "another project's instance is not listed");
+
+            browser.driver().findElement(By.xpath("//button[text()='Sign out']")).click();
+            browser.awaitPath("/console/sign-in");
+            browser.go(gateway + "/console");
+            browser.awaitPath("/console/sign-in");
+        }
+    }
+
+    @Test
+    void aSignInThatTheConsoleDidNotStartIsRefused() {
+        given().spec(DefaultBearer.none()).baseUri(gateway).redirects().follow(false)
+                .get("/console/oidc/callback?code=stolen&state=guessed")
+                .then().statusCode(401).body(org.hamcrest.Matchers.containsString("was not started here"))
+                .header("Set-Cookie", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("rbk_console=")));
     }
 
     @Test

@@ -48,6 +48,15 @@ public interface GatewayConfig {
     Oidc oidc();
 
     interface Oidc {
+        /**
+         * The identity provider's client the console signs users in with (authorization code and PKCE); the console
+         * offers it when this is set and an identity provider is configured ({@code quarkus.oidc.*}).
+         */
+        Optional<String> consoleClientId();
+
+        /** That client's secret, for a confidential client; none for a public one. */
+        Optional<String> consoleClientSecret();
+
         /** The claim with the role (viewer, operator, admin; the strongest counts), a path such as realm_access/roles. */
         @WithDefault("realm_access/roles")
         String rolesClaim();

@@ -38,6 +38,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -58,7 +59,9 @@ public class ConsoleResource {
 
     @CheckedTemplate(basePath = "console")
     static class Templates {
-        static native TemplateInstance signIn(String error);
+        static native TemplateInstance signIn(String error, boolean oidc);
+
+        static native TemplateInstance signedIn();
 
         static native TemplateInstance instances(ConsolePage page, List<InstanceRow> instances);
 
@@ -80,10 +83,14 @@ public class ConsoleResource {
     public record InstanceRow(InstanceView instance, String lastBackup, String nextBackup) {
     }
 
+    /** The cookie that keeps a sign-in's state and PKCE verifier while the identity provider asks who it is. */
+    static final String OIDC_COOKIE = "rbk_oidc";
+    static final Duration SIGN_IN_WITHIN = Duration.ofMinutes(10);
     /** How long one event stream lasts. */
     static final Duration STREAM_FOR = Duration.ofMinutes(10);
 
     private final ConsoleSessions sessions;
+    private final ConsoleOidc oidc;
     private final ConsoleEvents events;
     private final InstanceService instances;
     private final BackupPolicyService policies;
@@ -93,10 +100,11 @@ public class ConsoleResource {
     private final Caller caller;
     private final Clock clock;
 
-    public ConsoleResource(ConsoleSessions sessions, ConsoleEvents events, InstanceService instances,
+    public ConsoleResource(ConsoleSessions sessions, ConsoleOidc oidc, ConsoleEvents events, InstanceService instances,
             BackupPolicyService policies, BackupService backups, BackupDownloads downloads, SecurityIdentity identity,
             Caller caller, Clock clock) {
         this.sessions = sessions;
+        this.oidc = oidc;
         this.events = events;
         this.instances = instances;
         this.policies = policies;
@@ -111,7 +119,7 @@ public class ConsoleResource {
     @Path("/sign-in")
     @PermitAll
     public TemplateInstance signInPage() {
-        return Templates.signIn(null);
+        return Templates.signIn(null, oidc.enabled());
     }
 
     /** Opens a session for a valid API token and goes to the instances; else the form again, saying why. */
@@ -124,7 +132,73 @@ public class ConsoleResource {
                 .map(opened -> Response.seeOther(URI.create(ApiTokenMechanism.CONSOLE))
                         .cookie(cookie(opened.secret(), ConsoleSessions.LASTS, uri)).build())
                 .orElseGet(() -> Response.status(Response.Status.UNAUTHORIZED).entity(Templates.signIn(
-                        "That token is unknown, expired or revoked.")).build());
+                        "That token is unknown, expired or revoked.", oidc.enabled())).build());
+    }
+
+    /**
+     * Signing in through the identity provider: to its sign-in page, with the state and PKCE verifier the callback
+     * must find again in a short-lived cookie (SameSite=Lax: the provider sends the browser back from its own site).
+     */
+    @GET
+    @Path("/oidc/start")
+    @PermitAll
+    public Response oidcStart(@Context UriInfo uri) {
+        if (!oidc.enabled()) {
+            return Response.status(404).entity(Templates.signIn("Signing in through an identity provider is not "
+                    + "set up here.", false)).build();
+        }
+        try {
+            ConsoleOidc.Start start = oidc.start(callback(uri));
+            return Response.seeOther(start.redirect()).cookie(new NewCookie.Builder(OIDC_COOKIE)
+                    .value(start.state() + "." + start.verifier()).path(ApiTokenMechanism.CONSOLE + "/oidc")
+                    .httpOnly(true).sameSite(NewCookie.SameSite.LAX).maxAge((int) SIGN_IN_WITHIN.toSeconds())
+                    .secure(https(uri)).build()).build();
+        } catch (ConsoleOidc.SignInFailed e) {
+            return Response.status(502).entity(Templates.signIn(e.getMessage(), true)).build();
+        }
+    }
+
+    /**
+     * Where the identity provider sends the browser back: the state must be the one this browser was sent with;
+     * the code is traded for the user's token, which opens a console session. The page then moves on to the
+     * console by itself (the session cookie is SameSite=Strict, which a redirect that began on the provider's site
+     * would not carry).
+     */
+    @GET
+    @Path("/oidc/callback")
+    @PermitAll
+    public Response oidcCallback(@QueryParam("code") String code, @QueryParam("state") String state,
+            @QueryParam("error") String error, @QueryParam("error_description") String description,
+            @CookieParam(OIDC_COOKIE) String started, @Context UriInfo uri) {
+        NewCookie done = new NewCookie.Builder(OIDC_COOKIE).value("").path(ApiTokenMechanism.CONSOLE + "/oidc")
+                .httpOnly(true).sameSite(NewCookie.SameSite.LAX).maxAge(0).secure(https(uri)).build();
+        String[] kept = started == null ? new String[0] : started.split("\\.", 2);
+        String refusal = !oidc.enabled() ? "Signing in through an identity provider is not set up here."
+                : error != null ? "The identity provider did not sign you in: " + (description != null ? description : error)
+                : kept.length != 2 || state == null || !java.security.MessageDigest.isEqual(kept[0].getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII), state.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        ? "This sign-in was not started here, or took too long: sign in again."
+                : code == null ? "The identity provider sent no code." : null;
+        if (refusal != null) {
+            return Response.status(401).cookie(done).entity(Templates.signIn(refusal, oidc.enabled())).build();
+        }
+        try {
+            ConsoleOidc.SignedIn user = oidc.finish(code, kept[1], callback(uri));
+            ConsoleSessions.Opened opened = sessions.openFor(user.principal(), user.actor(), user.role(),
+                    user.projects(), user.until());
+            return Response.ok(Templates.signedIn()).cookie(done,
+                    cookie(opened.secret(), ConsoleSessions.LASTS, uri)).build();
+        } catch (ConsoleOidc.SignInFailed e) {
+            return Response.status(401).cookie(done).entity(Templates.signIn(e.getMessage(), true)).build();
+        }
+    }
+
+    private static URI callback(UriInfo uri) {
+        return uri.getBaseUriBuilder().path(ApiTokenMechanism.CONSOLE + "/oidc/callback").replaceQuery(null).build();
+    }
+
+    private static boolean https(UriInfo uri) {
+        return "https".equals(uri.getRequestUri().getScheme());
     }
 
     /** Ends the session: the cookie is dropped and the browser sent to sign in. */
@@ -267,6 +341,6 @@ public class ConsoleResource {
     private static NewCookie cookie(String value, Duration lasts, UriInfo uri) {
         return new NewCookie.Builder(ConsoleSessions.COOKIE).value(value).path(ApiTokenMechanism.CONSOLE)
                 .httpOnly(true).sameSite(NewCookie.SameSite.STRICT)
-                .secure("https".equals(uri.getRequestUri().getScheme())).maxAge((int) lasts.toSeconds()).build();
+                .secure(https(uri)).maxAge((int) lasts.toSeconds()).build();
     }
 }

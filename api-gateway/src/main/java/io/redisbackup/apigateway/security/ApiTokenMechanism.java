@@ -82,6 +82,17 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
         return Set.of(ApiTokenRequest.class, ConsoleSessionRequest.class);
     }
 
+    @Override
+    public Uni<HttpCredentialTransport> getCredentialTransport(RoutingContext context) {
+        return Uni.createFrom().item(new HttpCredentialTransport(HttpCredentialTransport.Type.AUTHORIZATION, SCHEME));
+    }
+
+    /** Before an identity provider's bearer mechanism: our tokens are never sent to it to be introspected. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 100;
+    }
+
     private static boolean isConsole(RoutingContext context) {
         return isConsole(context.normalizedPath());
     }
@@ -172,23 +183,19 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
         }
 
         private SecurityIdentity identity(TokenService.Holder holder) {
-            return holderIdentity(holder).build();
+            return QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal("token:" + holder.tokenId()))
+                    .addRoles(holder.role().granted())
+                    .addAttribute(Caller.PROJECTS, holder.projects())
+                    .addAttribute(Caller.ACTOR_NAME, holder.name())
+                    .build();
         }
     }
 
-    /** The identity of a token's holder, whichever way it came. */
-    static QuarkusSecurityIdentity.Builder holderIdentity(TokenService.Holder holder) {
-        return QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal("token:" + holder.tokenId()))
-                .addRoles(holder.role().granted())
-                .addAttribute(Caller.PROJECTS, holder.projects())
-                .addAttribute(Caller.ACTOR_NAME, holder.name());
-    }
-
     /**
-     * Checks a console session: it must be open and its token valid; a request that changes something must carry
-     * the session's CSRF value and come from the gateway's own origin. The identity is the token holder's, with the
-     * CSRF value as the attribute {@link #CSRF}.
+     * Checks a console session: it must be open (and its API token, if it has one, valid); a request that changes
+     * something must carry the session's CSRF value. The identity is whom the session stands for (a token's holder,
+     * or a user the identity provider signed in), with the CSRF value as the attribute {@link #CSRF}.
      */
     @ApplicationScoped
     public static class ConsoleSessionIdentityProvider implements IdentityProvider<ConsoleSessionRequest> {
@@ -213,7 +220,9 @@ public class ApiTokenMechanism implements HttpAuthenticationMechanism {
                     throw new AuthenticationFailedException("a console request that changes something came without "
                             + "the session's CSRF value");
                 }
-                return holderIdentity(session.holder()).addAttribute(CSRF, session.csrf()).build();
+                return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(session.principal()))
+                        .addRoles(session.role().granted()).addAttribute(Caller.PROJECTS, session.projects())
+                        .addAttribute(Caller.ACTOR_NAME, session.actor()).addAttribute(CSRF, session.csrf()).build();
             });
         }
     }
