@@ -59,16 +59,38 @@ class ConsoleIT extends SystemTest {
     }
 
     @Test
-    void theInstancesPageIsUsableOnAPhonesWidth() throws Exception {
+    void everyPageIsUsableOnAPhonesWidth() throws Exception {
         try (RedisServer redis = RedisServer.start(); Browser browser = Browser.open(390, 844)) {
-            register(redis, "console-narrow");
+            String instanceId = register(redis, "console-narrow");
+            Map<String, String> backup = manualBackup(instanceId);
+            awaitTask(backup.get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
             browser.go(platform.gateway() + "/console/sign-in");
+            assertFitsTheWidth(browser, "sign-in");
             signIn(browser, Platform.ADMIN_TOKEN);
             browser.awaitText("console-narrow-" + redis.port());
-            Number pageWidth = (Number) browser.driver().executeScript("return document.documentElement.scrollWidth;");
-            assertTrue(pageWidth.intValue() <= 390, "the page itself does not scroll sideways: " + pageWidth);
+            assertFitsTheWidth(browser, "instances");
             browser.screenshot("instances-390px");
+            for (String page : List.of("/console/instances/" + instanceId, "/console/tasks",
+                    "/console/tasks/" + backup.get("taskId"),
+                    "/console/recover/" + instanceId + "/" + backup.get("backupId"), "/console/manage/new")) {
+                browser.go(platform.gateway() + page);
+                browser.visible(By.tagName("h1"));
+                assertFitsTheWidth(browser, page);
+            }
         }
+    }
+
+    /**
+     * The page itself does not scroll sideways (a wide table may, inside its own box), and every field on it has a
+     * label.
+     */
+    private static void assertFitsTheWidth(Browser browser, String page) {
+        Number width = (Number) browser.driver().executeScript("return document.documentElement.scrollWidth;");
+        assertTrue(width.intValue() <= 390, page + " is " + width + " px wide");
+        Object unlabelled = browser.driver().executeScript("return Array.from(document.querySelectorAll("
+                + "'input:not([type=hidden]), select, textarea')).filter(e => e.labels.length === 0 "
+                + "&& !e.getAttribute('aria-label')).map(e => e.id || e.name);");
+        assertEquals(List.of(), unlabelled, page + ": fields without a label");
     }
 
     @Test
