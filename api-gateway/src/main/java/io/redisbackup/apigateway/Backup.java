@@ -66,6 +66,11 @@ public class Backup extends PanacheEntityBase {
         return list("instanceId", Sort.descending("createdAt").and("id"), instanceId);
     }
 
+    /** The instance's newest backup, if it has any: one row read, however many it has. */
+    public static java.util.Optional<Backup> newestOf(UUID instanceId) {
+        return find("instanceId", Sort.descending("createdAt").and("id"), instanceId).firstResultOptional();
+    }
+
     public static boolean anyInProgress(UUID instanceId) {
         return count("instanceId = ?1 and status in ?2", instanceId,
                 List.of(BackupStatus.PENDING, BackupStatus.RUNNING, BackupStatus.DELETING)) > 0;

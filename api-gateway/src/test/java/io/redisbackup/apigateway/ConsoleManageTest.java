@@ -66,6 +66,7 @@ class ConsoleManageTest extends GatewayTest {
         String instanceId = register(redis, "console-delete-backup");
         String backupId = succeededBackup(instanceId);
         ConsoleClient.Session admin = ConsoleClient.signIn(ADMIN_TOKEN);
+        admin.page().get("/console").then().body(containsString("(SUCCEEDED)")); // its newest backup, listed
         admin.page().get("/console/instances/" + instanceId).then().body(containsString(">Delete</button>"));
         admin.change().post("/console/manage/backups/" + backupId + "/delete").then().statusCode(200)
                 .header("HX-Redirect", startsWith("/console/tasks/"));

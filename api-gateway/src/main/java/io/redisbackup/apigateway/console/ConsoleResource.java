@@ -216,7 +216,7 @@ public class ConsoleResource {
     public TemplateInstance instancesPage() {
         List<InstanceRow> rows = instances.all().stream().map(instance -> {
             BackupPolicy policy = policies.of(instance).policy();
-            return new InstanceRow(InstanceView.of(instance), Backup.ofInstance(instance.id).stream().findFirst()
+            return new InstanceRow(InstanceView.of(instance), Backup.newestOf(instance.id)
                     .map(backup -> ConsoleViews.when(backup.createdAt.atZone(policy.timezone())) + " ("
                             + backup.status + ")").orElse("none"),
                     policy.nextWindow(clock.instant()).map(ConsoleViews::when).orElse("none planned"));
