@@ -51,6 +51,20 @@ class ConsoleIT extends SystemTest {
             }
             browser.screenshot("instances");
 
+            // its instance's page: the settings and the backups to read, nothing to send
+            Map<String, String> backup = manualBackup(oursId);
+            awaitTask(backup.get("taskId"), "SUCCEEDED", Duration.ofSeconds(60));
+            browser.visible(By.linkText("console-ours-" + ours.port())).click();
+            browser.awaitPath("/console/instances/" + oursId);
+            browser.until(Duration.ofSeconds(30), d -> browser.text().contains("SUCCEEDED"));
+            assertEquals(List.of("Sign out"), browser.driver().findElements(By.tagName("button")).stream()
+                    .map(WebElement::getText).toList(), "a viewer's instance page has no button but signing out");
+            assertTrue(browser.driver().findElements(By.linkText("Download")).isEmpty()
+                    && browser.driver().findElements(By.linkText("Recover")).isEmpty()
+                    && browser.driver().findElements(By.linkText("Change")).isEmpty(), "nor links to write actions");
+            assertFalse(browser.driver().findElement(By.id("policy-enabled")).isEnabled(), "the settings are read only");
+            browser.go(platform.gateway() + "/console");
+
             browser.driver().findElement(By.xpath("//button[text()='Sign out']")).click();
             browser.awaitPath("/console/sign-in");
             browser.go(platform.gateway() + "/console");
