@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,7 @@ import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.apigateway.security.OidcCallers;
 import io.redisbackup.apigateway.security.Role;
+import io.redisbackup.apigateway.service.TokenService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -67,7 +67,6 @@ public class ConsoleOidc {
     private record Endpoints(URI authorization, URI token) {
     }
 
-    private final SecureRandom random = new SecureRandom();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
     private final boolean tenantEnabled;
     private final Optional<String> server;
@@ -95,8 +94,8 @@ public class ConsoleOidc {
 
     /** The provider's sign-in page to send the browser to, with a new state and PKCE verifier. Blocking. */
     public Start start(URI callback) throws SignInFailed {
-        String state = randomValue();
-        String verifier = randomValue();
+        String state = TokenService.randomSecret();
+        String verifier = TokenService.randomSecret();
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", settings.consoleClientId().orElseThrow());
@@ -174,12 +173,6 @@ public class ConsoleOidc {
             Thread.currentThread().interrupt();
             throw new SignInFailed("Interrupted while asking the identity provider.");
         }
-    }
-
-    private String randomValue() {
-        byte[] bits = new byte[32];
-        random.nextBytes(bits);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     private static String challenge(String verifier) {

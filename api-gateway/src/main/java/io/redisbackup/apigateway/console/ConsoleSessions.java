@@ -2,11 +2,9 @@ package io.redisbackup.apigateway.console;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +44,6 @@ public class ConsoleSessions {
     public record Session(String principal, String actor, Role role, Set<String> projects, String csrf) {
     }
 
-    private final SecureRandom random = new SecureRandom();
     private final TokenService tokens;
     private final EntityManager db;
     private final Clock clock;
@@ -77,7 +74,7 @@ public class ConsoleSessions {
 
     private Opened store(UUID tokenId, String principal, String actor, Role role, Set<String> projects,
             Instant expires) {
-        Opened opened = new Opened(randomValue(), randomValue());
+        Opened opened = new Opened(TokenService.randomSecret(), TokenService.randomSecret());
         Instant now = clock.instant();
         QuarkusTransaction.requiringNew().run(() -> {
             db.createNativeQuery("delete from {h-schema}console_session where expires_at < ?1")
@@ -136,11 +133,5 @@ public class ConsoleSessions {
     public static boolean csrfMatches(Session session, String sent) {
         return sent != null && MessageDigest.isEqual(session.csrf().getBytes(StandardCharsets.US_ASCII),
                 sent.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private String randomValue() {
-        byte[] bits = new byte[32];
-        random.nextBytes(bits);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 }

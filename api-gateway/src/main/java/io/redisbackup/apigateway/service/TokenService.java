@@ -57,7 +57,7 @@ public class TokenService {
     private record Remembered(Holder holder, Instant until) {
     }
 
-    private final SecureRandom random = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final Duration cacheFor;
     private final Caller caller;
@@ -72,9 +72,7 @@ public class TokenService {
     @Transactional
     public Issued issue(String name, Role role, List<String> projects, Instant expiresAt) {
         projects.forEach(caller::mayUse);
-        byte[] bits = new byte[32];
-        random.nextBytes(bits);
-        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+        String secret = PREFIX + randomSecret();
         ApiToken token = store(name, role, projects, expiresAt, secret);
         LOG.infof("API token %s (%s, %s, projects %s) issued", token.id, token.name, role.apiName(), token.projects);
         return new Issued(token, secret);
@@ -182,6 +180,16 @@ public class TokenService {
         token.expiresAt = expiresAt;
         token.persist();
         return token;
+    }
+
+    /**
+     * 256 random bits in unpadded base64url (43 characters): an API token's secret after its prefix, a console
+     * session's secret and CSRF value, a sign-in's state and PKCE verifier.
+     */
+    public static String randomSecret() {
+        byte[] bits = new byte[32];
+        RANDOM.nextBytes(bits);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     /** What is stored of a random secret (an API token's, a console session's): its SHA-256 in hex. */
