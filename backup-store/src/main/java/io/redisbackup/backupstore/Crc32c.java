@@ -10,8 +10,13 @@ public final class Crc32c {
 
     /** The CRC32C of {@code bytes}. */
     public static int of(byte[] bytes) {
+        return of(bytes, 0, bytes.length);
+    }
+
+    /** The CRC32C of {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static int of(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
-        crc.update(bytes);
+        crc.update(bytes, offset, length);
         return (int) crc.getValue();
     }
 

@@ -27,6 +27,11 @@ import io.redisbackup.backupstore.RangeReads;
  */
 public final class KeyIndexReader implements AutoCloseable {
 
+    /** What one read of a {@link #scan} asks for at most: a run of neighbouring blocks. */
+    private static final int SCAN_READ_BYTES = 1 << 20;
+    /** How many such reads a scan sends at once (side by side, from object storage). */
+    private static final int SCAN_READS_AT_ONCE = 4;
+
     private final SeekableByteChannel channel;
     private final int rdbVersion;
     private final long entries;
@@ -153,9 +158,105 @@ public final class KeyIndexReader implements AutoCloseable {
         return found;
     }
 
+    /** Tells whether a key, given in place as {@code length} bytes of {@code bytes} from {@code offset}, is wanted. */
+    @FunctionalInterface
+    public interface KeyFilter {
+        boolean accepts(byte[] bytes, int offset, int length);
+    }
+
+    /** Takes the entries a {@link #scan} selects; answers false to stop the scan. */
+    @FunctionalInterface
+    public interface Visitor {
+        boolean visit(IndexEntry entry) throws IOException;
+    }
+
+    /**
+     * Visits, in index order (key, then database), every entry whose key starts with {@code prefix} and that
+     * {@code filter} accepts; an empty prefix scans the whole index. Only the blocks that can hold such keys are read,
+     * runs of neighbouring blocks in reads of about {@value #SCAN_READ_BYTES} bytes, {@value #SCAN_READS_AT_ONCE} at a
+     * time: memory stays bounded whatever the index's size. Every block is checked before its entries are believed.
+     */
+    public void scan(byte[] prefix, KeyFilter filter, Visitor visitor) throws IOException {
+        int first = Math.max(0, firstBlockKeyNotBelow(prefix) - 1);
+        int end = firstBlockBeyond(prefix);
+        List<int[]> runs = new ArrayList<>(); // first and last block of each read
+        for (int block = first; block < end; block++) {
+            int[] run = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (run != null && blockOffsets[run[0]] + SCAN_READ_BYTES >= blockOffsets[block] + blockLengths[block]) {
+                run[1] = block;
+            } else {
+                runs.add(new int[] { block, block });
+            }
+        }
+        for (int from = 0; from < runs.size(); from += SCAN_READS_AT_ONCE) {
+            List<int[]> batch = runs.subList(from, Math.min(runs.size(), from + SCAN_READS_AT_ONCE));
+            List<byte[]> read;
+            synchronized (this) {
+                read = RangeReads.read(channel, batch.stream().map(run -> new RangeReads.Range(blockOffsets[run[0]],
+                        Math.toIntExact(blockOffsets[run[1]] + blockLengths[run[1]] - blockOffsets[run[0]]))).toList());
+            }
+            for (int r = 0; r < batch.size(); r++) {
+                int[] run = batch.get(r);
+                byte[] bytes = read.get(r);
+                for (int block = run[0]; block <= run[1]; block++) {
+                    int at = (int) (blockOffsets[block] - blockOffsets[run[0]]);
+                    int blockEnd = at + blockLengths[block];
+                    if (Crc32c.of(bytes, at, blockLengths[block]) != blockCrcs[block]) {
+                        throw new DamagedBackupException("The key index is damaged: block " + block
+                                + " fails its checksum");
+                    }
+                    while (at < blockEnd) {
+                        int keyLength = KeyIndexFormat.keyLength(KeyIndexFormat.intAt(bytes, at + 4));
+                        int size = KeyIndexFormat.size(keyLength);
+                        if (at + size > blockEnd) {
+                            throw new DamagedBackupException("The key index is damaged: block " + block
+                                    + " ends inside an entry");
+                        }
+                        int keyAt = at + 8;
+                        int order = comparePrefix(bytes, keyAt, keyLength, prefix);
+                        if (order > 0) {
+                            return; // past every key under the prefix
+                        }
+                        if (order == 0 && filter.accepts(bytes, keyAt, keyLength)
+                                && !visitor.visit(KeyIndexFormat.read(new DataInputStream(
+                                        new ByteArrayInputStream(bytes, at, size))))) {
+                            return;
+                        }
+                        at += size;
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();
+    }
+
+    /** Negative when the key sorts before every key under the prefix, 0 when it starts with it, positive after. */
+    private static int comparePrefix(byte[] bytes, int keyAt, int keyLength, byte[] prefix) {
+        int common = Math.min(keyLength, prefix.length);
+        int order = Arrays.compareUnsigned(bytes, keyAt, keyAt + common, prefix, 0, common);
+        if (order != 0) {
+            return order;
+        }
+        return keyLength >= prefix.length ? 0 : -1;
+    }
+
+    /** The first block whose first key sorts after every key that starts with {@code prefix}. */
+    private int firstBlockBeyond(byte[] prefix) {
+        int low = 0;
+        int high = blockKeys.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (comparePrefix(blockKeys[middle], 0, blockKeys[middle].length, prefix) <= 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     private byte[] block(int block) throws IOException {
