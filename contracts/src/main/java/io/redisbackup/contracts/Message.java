@@ -28,8 +28,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(AuditRecorded.class) })
 public interface Message {
 
-    /** The version of the message schemas in this module; a consumer refuses a message of a newer one. */
+    /**
+     * The version messages are sent with: the oldest that says what they mean, so that services of the release
+     * before read every message they can read right. Only a KEYS recovery by pattern or database needs
+     * {@link #NEWEST_SCHEMA_VERSION}.
+     */
     int SCHEMA_VERSION = 1;
+
+    /** The newest version of the message schemas in this module; a consumer refuses a message of a newer one. */
+    int NEWEST_SCHEMA_VERSION = 2;
 
     int schemaVersion();
 

@@ -46,9 +46,9 @@ public final class MessageCodec {
             throw new InvalidMessageException(
                     message.getClass().getSimpleName() + " is not a " + kind.getSimpleName());
         }
-        if (message.schemaVersion() < 1 || message.schemaVersion() > Message.SCHEMA_VERSION) {
+        if (message.schemaVersion() < 1 || message.schemaVersion() > Message.NEWEST_SCHEMA_VERSION) {
             throw new InvalidMessageException("schema version " + message.schemaVersion() + " is not supported (1.."
-                    + Message.SCHEMA_VERSION + ")");
+                    + Message.NEWEST_SCHEMA_VERSION + ")");
         }
         if (message.eventId() == null || message.instanceId() == null || message.occurredAt() == null
                 || (message.belongsToTask() && message.taskId() == null)) {

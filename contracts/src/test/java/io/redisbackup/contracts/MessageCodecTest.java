@@ -1,10 +1,12 @@
 package io.redisbackup.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,12 +61,28 @@ class MessageCodecTest {
     }
 
     @Test
+    void aKeysRecoveryByNameAloneIsSentAsVersionOneAndOneByPatternAsVersionTwo() {
+        RedisEndpoint endpoint = new RedisEndpoint("h", 1, null, new SealedSecret("v1.x"), false);
+        RecoverKeysCommand byName = RecoverKeysCommand.of(task, instance, backup, instance, endpoint,
+                RecoverKeysCommand.Selection.ofKeys(List.of("user:1".getBytes())), NOW);
+        assertEquals(1, byName.schemaVersion(), "every restore worker reads it");
+        assertFalse(MessageCodec.toJson(byName).contains("patterns"));
+        RecoverKeysCommand byPattern = RecoverKeysCommand.of(task, instance, backup, instance, endpoint,
+                new RecoverKeysCommand.Selection(List.of(), List.of("user:*".getBytes()), List.of(), 10), NOW);
+        RecoverKeysCommand read = MessageCodec.fromJson(MessageCodec.toJson(byPattern), RecoverKeysCommand.class);
+        assertEquals(2, read.schemaVersion());
+        assertEquals("user:*", new String(read.patterns().get(0)));
+        assertEquals(10, read.maxKeys());
+    }
+
+    @Test
     void refusesANewerSchemaVersionAndMissingIdentity() {
         String newer = MessageCodec.toJson(BackupDeleted.of(task, instance, backup, NOW))
-                .replace("\"schemaVersion\":1", "\"schemaVersion\":2");
+                .replace("\"schemaVersion\":1", "\"schemaVersion\":" + (Message.NEWEST_SCHEMA_VERSION + 1));
         InvalidMessageException refused = assertThrows(InvalidMessageException.class,
                 () -> MessageCodec.fromJson(newer, BackupEvent.class));
-        assertTrue(refused.getMessage().contains("schema version 2"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("schema version " + (Message.NEWEST_SCHEMA_VERSION + 1)),
+                refused.getMessage());
 
         String anonymous = "{\"messageType\":\"BackupDeleted\",\"schemaVersion\":1,\"backupId\":\"" + backup + "\"}";
         assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson(anonymous, BackupEvent.class));

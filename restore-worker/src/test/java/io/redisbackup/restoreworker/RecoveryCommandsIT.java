@@ -180,8 +180,8 @@ class RecoveryCommandsIT {
         target.call("SET", "list:small", "on the target");
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
-                backup.instanceId(), endpoint(), List.of("string:small".getBytes(), Datasets.BINARY_KEY,
-                        "not:in:backup".getBytes()), Instant.now());
+                backup.instanceId(), endpoint(), RecoverKeysCommand.Selection.ofKeys(List.of("string:small".getBytes(),
+                        Datasets.BINARY_KEY, "not:in:backup".getBytes())), Instant.now());
         send(command);
 
         TaskStatusChanged last = awaitEnd(command);
@@ -198,12 +198,52 @@ class RecoveryCommandsIT {
     }
 
     @Test
+    void rewritesTheKeysPatternsMatchInTheDatabasesNamedAndRefusesASelectionOverItsLimit() throws Exception {
+        target.call("SET", "string:small", "on the target");
+        target.call("SET", "list:small", "on the target");
+        target.call("SELECT", "1");
+        target.call("SET", "string:small", "on the target, in database 1");
+        target.call("SELECT", "0");
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
+        RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
+                backup.instanceId(), endpoint(), new RecoverKeysCommand.Selection(List.of("hash:db5".getBytes()),
+                        List.of("string:[bs]*".getBytes(), "*:db?".getBytes()), List.of(0, 5), 100), Instant.now());
+        assertEquals(2, command.schemaVersion(), "a worker that knows only version 1 would rewrite hash:db5 alone");
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals(TaskStatus.SUCCEEDED, last.status(), String.valueOf(last.error()));
+        assertEquals(List.of("hash:db5", "string:big", "string:bitmap", "string:small"), last.result().get("restored"),
+                "named first, then the other matches in index order, in databases 0 and 5 only");
+        assertEquals("hello", target.callString("GET", "string:small"));
+        assertEquals("on the target", target.callString("GET", "list:small"));
+        target.call("SELECT", "1");
+        assertEquals("on the target, in database 1", target.callString("GET", "string:small"),
+                "database 1 was not named");
+        target.call("SELECT", "0");
+
+        target.call("SET", "string:small", "on the target again");
+        RecoverKeysCommand tooMany = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
+                backup.instanceId(), endpoint(), new RecoverKeysCommand.Selection(List.of(),
+                        List.of("*".getBytes()), List.of(), 3), Instant.now());
+        send(tooMany);
+        TaskStatusChanged refused = awaitEnd(tooMany);
+        assertEquals(TaskStatus.FAILED, refused.status());
+        assertEquals("TOO_MANY_KEYS", refused.error().code());
+        long names = source.valueDigests(0, 1, 5).keySet().stream().map(name -> name.substring(name.indexOf('/') + 1))
+                .distinct().count();
+        assertTrue(refused.error().message().contains("select " + names + " keys"), refused.error().message());
+        assertEquals("on the target again", target.callString("GET", "string:small"), "nothing was changed");
+    }
+
+    @Test
     void aKeysRecoveryThatStopsPartWaySaysWhatWasWrittenAndWhatWasNot() throws Exception {
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         target.call("ACL", "SETUSER", "strings-only", "on", ">strings-pw", "~string:*", "+@all");
         RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
                 backup.instanceId(), endpoint("strings-only", "strings-pw"),
-                List.of("string:small".getBytes(), "list:small".getBytes(), "not:in:backup".getBytes()), Instant.now());
+                RecoverKeysCommand.Selection.ofKeys(List.of("string:small".getBytes(), "list:small".getBytes(),
+                        "not:in:backup".getBytes())), Instant.now());
         send(command);
 
         TaskStatusChanged last = awaitEnd(command);

@@ -80,7 +80,8 @@ public class RecoveryService {
         target.activeRecoveryTaskId = taskId;
         acceptance.accept(keys == null
                 ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
-                : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), keys, now),
+                : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(),
+                        RecoverKeysCommand.Selection.ofKeys(keys), now),
                 target.project);
         LOG.infof("Recovery of %s of instance %s from backup %s requested (task %s)",
                 keys == null ? "every key" : keys.size() + " keys", targetId, backupId, taskId);

@@ -17,6 +17,7 @@ import java.util.function.LongConsumer;
 
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.backupstore.keyindex.KeySelection;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 
@@ -37,8 +38,8 @@ public final class KeysLoader {
      */
     private static final long PLAN_HOLDS = 32 << 20;
     /**
-     * How many keys a plan looks up at once: their index blocks, then their entries, each read side by side where
-     * the store can (object storage), the bytes of one batch in memory at a time.
+     * How many keys' entries a plan reads at once, side by side where the store can (object storage): the bytes of
+     * one batch in memory at a time.
      */
     private static final int PLAN_BATCH = 200;
     private static final long READ_TOGETHER = 8 << 20;
@@ -80,47 +81,90 @@ public final class KeysLoader {
 
     /** Looks every key up and checks the entries to be written; reads the backup only. */
     public Plan plan(KeyIndexReader index, SeekableByteChannel rdb, List<byte[]> keys) throws RecoveryFailure {
+        return plan(index, rdb, KeySelection.ofKeys(keys), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Finds every key the selection names or matches and checks the entries to be written; reads the backup only.
+     * A selection of more than {@code maxKeys} keys the backup holds is refused with their count (the scan goes on
+     * counting, keeping nothing more).
+     */
+    public Plan plan(KeyIndexReader index, SeekableByteChannel rdb, KeySelection selection, int maxKeys)
+            throws RecoveryFailure {
         long now = clock.millis();
-        List<Found> found = new ArrayList<>();
-        List<byte[]> notInBackup = new ArrayList<>();
-        List<byte[]> expired = new ArrayList<>();
-        long holding = 0;
+        Planning planning = new Planning(rdb, maxKeys);
         try {
-            for (int from = 0; from < keys.size(); from += PLAN_BATCH) {
-                List<byte[]> batch = keys.subList(from, Math.min(keys.size(), from + PLAN_BATCH));
-                index.prefetch(batch);
-                List<byte[]> liveKeys = new ArrayList<>();
-                List<List<IndexEntry>> liveEntries = new ArrayList<>();
-                for (byte[] key : batch) {
-                    List<IndexEntry> entries = index.find(key);
-                    List<IndexEntry> live = entries.stream().filter(entry -> !entry.expiredAt(now)).toList();
-                    if (entries.isEmpty()) {
-                        notInBackup.add(key);
-                    } else if (live.isEmpty()) {
-                        expired.add(key);
-                    } else {
-                        liveKeys.add(key);
-                        liveEntries.add(live);
-                    }
+            selection.select(index, planning.notInBackup::add, (key, entries) -> {
+                if (++planning.selected > maxKeys) {
+                    planning.found.clear();
+                    planning.expired.clear();
+                    return true;
                 }
-                Iterator<byte[]> checked = readAll(rdb, liveEntries.stream().flatMap(List::stream).toList());
-                for (int k = 0; k < liveKeys.size(); k++) {
-                    List<byte[]> held = new ArrayList<>(liveEntries.get(k).size());
-                    for (int e = 0; e < liveEntries.get(k).size(); e++) {
-                        byte[] bytes = checked.next();
-                        boolean keep = holding + bytes.length <= PLAN_HOLDS;
-                        held.add(keep ? bytes : null);
-                        holding += keep ? bytes.length : 0;
-                    }
-                    found.add(new Found(liveKeys.get(k), liveEntries.get(k), held));
+                List<IndexEntry> live = entries.stream().filter(entry -> !entry.expiredAt(now)).toList();
+                if (live.isEmpty()) {
+                    planning.expired.add(key);
+                } else {
+                    planning.pending(key, live);
                 }
-            }
+                return true;
+            });
+            planning.check();
         } catch (UncheckedIOException e) {
             throw RecoveryFailure.reading("The backup", e.getCause());
         } catch (IOException e) {
             throw RecoveryFailure.reading("The backup", e);
         }
-        return new Plan(found, notInBackup, expired);
+        if (planning.selected > maxKeys) {
+            throw new RecoveryFailure(RecoveryFailure.TOO_MANY_KEYS, "The keys and patterns select "
+                    + planning.selected + " keys of the backup; at most " + maxKeys
+                    + " in one recovery. Nothing was changed on the instance.");
+        }
+        return new Plan(planning.found, planning.notInBackup, planning.expired);
+    }
+
+    /** A plan being made: the keys found so far, and those whose entries are still to be read and checked. */
+    private static final class Planning {
+        private final SeekableByteChannel rdb;
+        private final int maxKeys;
+        private final List<Found> found = new ArrayList<>();
+        private final List<byte[]> notInBackup = new ArrayList<>();
+        private final List<byte[]> expired = new ArrayList<>();
+        private final List<byte[]> pendingKeys = new ArrayList<>();
+        private final List<List<IndexEntry>> pendingEntries = new ArrayList<>();
+        private long selected;
+        private long holding;
+
+        Planning(SeekableByteChannel rdb, int maxKeys) {
+            this.rdb = rdb;
+            this.maxKeys = maxKeys;
+        }
+
+        void pending(byte[] key, List<IndexEntry> live) {
+            pendingKeys.add(key);
+            pendingEntries.add(live);
+            if (pendingKeys.size() == PLAN_BATCH) {
+                check();
+            }
+        }
+
+        /** Reads and checks the pending keys' entries, side by side, keeping what fits in {@link #PLAN_HOLDS}. */
+        void check() {
+            if (selected <= maxKeys && !pendingKeys.isEmpty()) {
+                Iterator<byte[]> checked = readAll(rdb, pendingEntries.stream().flatMap(List::stream).toList());
+                for (int k = 0; k < pendingKeys.size(); k++) {
+                    List<byte[]> held = new ArrayList<>(pendingEntries.get(k).size());
+                    for (int e = 0; e < pendingEntries.get(k).size(); e++) {
+                        byte[] bytes = checked.next();
+                        boolean keep = holding + bytes.length <= PLAN_HOLDS;
+                        held.add(keep ? bytes : null);
+                        holding += keep ? bytes.length : 0;
+                    }
+                    found.add(new Found(pendingKeys.get(k), pendingEntries.get(k), held));
+                }
+            }
+            pendingKeys.clear();
+            pendingEntries.clear();
+        }
     }
 
     /**

@@ -20,6 +20,8 @@ public class RecoveryFailure extends Exception {
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
     public static final String TARGET_NOT_REDIS = "NOT_A_REDIS_SERVER";
     public static final String LOAD_FAILED = "RECOVERY_LOAD_FAILED";
+    /** The keys and patterns select more keys than one recovery may rewrite. */
+    public static final String TOO_MANY_KEYS = "TOO_MANY_KEYS";
     /** Past the load's overall deadline, or the target took the data below the minimum rate for too long. */
     public static final String TOO_SLOW = "RECOVERY_TOO_SLOW";
 

@@ -3,7 +3,10 @@ package io.redisbackup.restoreworker.service;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 import org.jboss.logging.Logger;
 
@@ -12,6 +15,8 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.sealed.UnknownBackupKeyException;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.backupstore.keyindex.KeyPattern;
+import io.redisbackup.backupstore.keyindex.KeySelection;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.Progress;
 import io.redisbackup.contracts.RecoverKeysCommand;
@@ -44,25 +49,40 @@ public class KeysRecovery {
 
     /** Reads the keys the command names; the recovery to run once the lease is held. */
     Recovery prepare(RecoverKeysCommand command, Manifest manifest) throws RecoveryFailure {
-        List<byte[]> keys;
-        try {
-            keys = command.keys();
-        } catch (IllegalArgumentException e) {
-            throw new RecoveryFailure("INVALID_COMMAND", "The command names a key that is not Base64; nothing was done.");
-        }
-        return (target, reporting) -> rewriteKeys(command, keys, manifest, target, reporting);
+        KeySelection selection = selection(command);
+        int maxKeys = command.maxKeys() == null ? Integer.MAX_VALUE : command.maxKeys();
+        return (target, reporting) -> rewriteKeys(command, selection, maxKeys, manifest, target, reporting);
     }
 
-    private RecoveryResult rewriteKeys(RecoverKeysCommand command, List<byte[]> keys, Manifest manifest,
-            InstanceEndpoint target, Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+    /** The keys, patterns and databases the command names; a command that names them wrongly does nothing. */
+    private static KeySelection selection(RecoverKeysCommand command) throws RecoveryFailure {
+        try {
+            List<byte[]> keys = command.keys();
+            List<KeyPattern> patterns = command.patterns().stream().map(KeyPattern::of).toList();
+            List<Integer> databases = command.databasesOrAll();
+            if (databases.stream().anyMatch(db -> db == null || db < 0)
+                    || command.maxKeys() != null && command.maxKeys() < 1
+                    || keys.isEmpty() && patterns.isEmpty()) {
+                throw new IllegalArgumentException();
+            }
+            return new KeySelection(keys, patterns, Set.copyOf(databases));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new RecoveryFailure("INVALID_COMMAND", "The command names no key, a key or pattern that is not "
+                    + "Base64, a database below 0 or a limit below 1; nothing was done.");
+        }
+    }
+
+    private RecoveryResult rewriteKeys(RecoverKeysCommand command, KeySelection selection, int maxKeys,
+            Manifest manifest, InstanceEndpoint target, Recovery.Reporting reporting) throws RecoveryFailure,
+            IOException {
         try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX));
                 SeekableByteChannel rdb = store.openChannel(manifest, BackupStore.RDB)) {
-            KeysLoader.Plan plan = loader.plan(index, rdb, keys);
+            KeysLoader.Plan plan = loader.plan(index, rdb, selection, maxKeys);
             reporting.attempt().changingTarget();
             reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_KEY);
             int total = plan.found().size();
-            reporting.task().progress(Progress.ofKeys(0, total), "rewriting " + total + " of the " + keys.size()
-                    + " keys asked for");
+            reporting.task().progress(Progress.ofKeys(0, total), "rewriting the " + total + " keys selected that the "
+                    + "backup holds");
             KeysLoader.Restored done;
             try {
                 done = loader.restore(plan, rdb, manifest.rdbVersion(), target, config.targetTimeout(), written -> {
@@ -93,8 +113,11 @@ public class KeysRecovery {
 
     /** The keys the backup holds that a stopped recovery did not write (the loader hands back the plan's arrays). */
     private static List<byte[]> notRestored(KeysLoader.Plan plan, KeysLoader.Restored done) {
+        Set<byte[]> written = Collections.newSetFromMap(new IdentityHashMap<>());
+        written.addAll(done.restored());
+        written.addAll(done.expired());
         List<byte[]> rest = new ArrayList<>(plan.found().stream().map(KeysLoader.Found::key).toList());
-        rest.removeIf(key -> done.restored().contains(key) || done.expired().contains(key));
+        rest.removeIf(written::contains);
         return rest;
     }
 }

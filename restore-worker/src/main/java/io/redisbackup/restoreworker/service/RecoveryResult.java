@@ -12,6 +12,9 @@ import io.redisbackup.restoreworker.recovery.InstanceLoader;
 /** What a recovery did: the task's last progress and its result, by mode. */
 public sealed interface RecoveryResult {
 
+    /** The most keys a result lists by name in each of its lists: it travels in one event. */
+    int LISTED = 1000;
+
     Progress progress();
 
     /** The task's result, as the task center shows it. */
@@ -38,7 +41,8 @@ public sealed interface RecoveryResult {
 
     /**
      * Chosen keys rewritten from a backup; {@code notRestored} is null unless the recovery stopped part-way. Keys
-     * are shown as people type them ({@link KeyList#format}), so that a list can be pasted into the next request.
+     * are shown as people type them ({@link KeyList#format}), so that a list can be pasted into the next request;
+     * each list names at most {@value #LISTED} keys (a pattern may select many more), the counts cover them all.
      */
     record KeysRecovered(UUID backupId, int found, List<byte[]> restored, List<byte[]> notInBackup,
             List<byte[]> expired, List<byte[]> notRestored) implements RecoveryResult {
@@ -59,13 +63,18 @@ public sealed interface RecoveryResult {
             result.put("notInBackup", formatted(notInBackup));
             result.put("expired", formatted(expired));
             if (notRestored != null) {
+                result.put("keysNotRestored", notRestored.size());
                 result.put("notRestored", formatted(notRestored));
+            }
+            if (restored.size() > LISTED || notInBackup.size() > LISTED || expired.size() > LISTED
+                    || notRestored != null && notRestored.size() > LISTED) {
+                result.put("listsCutAt", LISTED);
             }
             return result;
         }
 
         private static List<String> formatted(List<byte[]> keys) {
-            return keys.stream().map(KeyList::format).toList();
+            return keys.stream().limit(LISTED).map(KeyList::format).toList();
         }
     }
 }
