@@ -22,10 +22,12 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
  * source's Redis and RDB versions, the RDB's own CRC64 as the server computed it, and how the files are stored.
  * Format 1 (before compression and encryption) has no {@code sealing}: its files are stored plain; format 2 names
  * one when its files are framed ({@link Sealing}). Sizes and checksums are always those of the plain files.
+ * {@code datasetMemoryBytes} is the memory the dataset took in the source ({@code INFO used_memory_dataset}) when the
+ * backup was taken, null in manifests written before it was recorded.
  */
 public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
         String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
-        List<FileEntry> files, Sealing sealing) {
+        List<FileEntry> files, Sealing sealing, Long datasetMemoryBytes) {
 
     public static final int FORMAT_VERSION = 2;
     public static final String FILE_NAME = "manifest.json";
@@ -61,7 +63,21 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
             String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
             List<FileEntry> files) {
         this(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount,
-                keysPerDatabase, files, null);
+                keysPerDatabase, files, null, null);
+    }
+
+    /** A manifest of files stored so; the dataset's memory not recorded. */
+    public Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
+            String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
+            List<FileEntry> files, Sealing sealing) {
+        this(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount,
+                keysPerDatabase, files, sealing, null);
+    }
+
+    /** This manifest saying how much memory the dataset took in the source. */
+    public Manifest withDatasetMemory(Long bytes) {
+        return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
+                rdbCrc64, keyCount, keysPerDatabase, files, sealing, bytes);
     }
 
     /** This manifest for files stored so, each taking the bytes {@code storedBytes} names. */
@@ -69,13 +85,13 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
         List<FileEntry> stored = files.stream().map(f -> new FileEntry(f.name(), f.sizeBytes(), f.sha256(),
                 f.crc32c(), storedBytes.get(f.name()))).toList();
         return new Manifest(FORMAT_VERSION, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, stored, how);
+                rdbCrc64, keyCount, keysPerDatabase, stored, how, datasetMemoryBytes);
     }
 
     /** This manifest with its data key wrapped again. */
     public Manifest rewrapped(Sealing how) {
         return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, files, how);
+                rdbCrc64, keyCount, keysPerDatabase, files, how, datasetMemoryBytes);
     }
 
     /** How many bytes the backup takes in the store, all its files together. */

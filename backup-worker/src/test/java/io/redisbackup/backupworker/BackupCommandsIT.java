@@ -107,6 +107,7 @@ class BackupCommandsIT {
         Manifest manifest = store.manifest(instanceId, command.backupId()).orElseThrow();
         assertEquals(completed.sha256(), manifest.file(BackupStore.RDB).sha256());
         assertEquals(manifest.keyCount(), completed.keyCount());
+        assertTrue(manifest.datasetMemoryBytes() > 0, "the dataset's memory in the source is kept for dry runs");
         assertEquals("test-key", manifest.sealing().keyId(), "stored encrypted, with the current key");
         assertEquals(manifest.storedBytes(), completed.storedBytes(), "the event reports the bytes as stored");
         Path rdb = dir.resolve("downloaded.rdb");

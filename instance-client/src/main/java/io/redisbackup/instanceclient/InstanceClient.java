@@ -3,6 +3,8 @@ package io.redisbackup.instanceclient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,10 +92,17 @@ public final class InstanceClient implements AutoCloseable {
 
     /** One field of {@code INFO section}, if the server gives it. */
     public Optional<String> info(String section, String field) throws InstanceFailure {
+        return Optional.ofNullable(info(section).get(field));
+    }
+
+    /** Every field of one section of the server's {@code INFO}, by name. */
+    public Map<String, String> info(String section) throws InstanceFailure {
         Response reply = send(Command.INFO, section);
         String text = reply == null ? "" : reply.toString();
-        return text.lines().filter(line -> line.startsWith(field + ":"))
-                .map(line -> line.substring(field.length() + 1).trim()).findFirst();
+        Map<String, String> fields = new HashMap<>();
+        text.lines().filter(line -> !line.startsWith("#") && line.indexOf(':') > 0).forEach(line -> fields
+                .putIfAbsent(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 1).trim()));
+        return fields;
     }
 
     /** The server's {@code redis_version}; a server that gives none is not Redis. */

@@ -226,6 +226,7 @@ public class BackupRunner {
                 snapshot.keyCount(), snapshot.keysPerDatabase(),
                 List.of(new Manifest.FileEntry(BackupStore.RDB, snapshot.rdbBytes(), snapshot.rdbSha256(),
                         snapshot.rdbCrc32c()), new Manifest.FileEntry(BackupStore.KEY_INDEX, snapshot.indexBytes(),
-                                snapshot.indexSha256(), snapshot.indexCrc32c())));
+                                snapshot.indexSha256(), snapshot.indexCrc32c())))
+                .withDatasetMemory(snapshot.datasetMemoryBytes());
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongConsumer;
@@ -61,7 +63,7 @@ public class SnapshotTaker {
         ServerInfo server = serverInfo(source);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
             return take(source, rdbOut, index, indexOut, server.version(),
-                    Math.max(expectedBytes, server.usedMemory()), progress);
+                    Math.max(expectedBytes, server.usedMemory()), progress).withDatasetMemory(server.datasetMemory());
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
@@ -158,7 +160,7 @@ public class SnapshotTaker {
         }
         return new Snapshot(redisVersion, rdbVersion, checksum.bytes(), checksum.sha256(), checksum.crc32c(),
                 String.format("%016x", checksum.trailerCrc()), index.bytes(), index.sha256(), index.crc32c(),
-                index.keys(), index.keysPerDatabase());
+                index.keys(), index.keysPerDatabase(), null);
     }
 
     private ReplicaSync connect(InstanceEndpoint source) throws SnapshotFailure {
@@ -172,15 +174,20 @@ public class SnapshotTaker {
         }
     }
 
-    /** What the server says of itself before the snapshot: its version, and its used memory (for the deadline). */
-    private record ServerInfo(String version, long usedMemory) {
+    /**
+     * What the server says of itself before the snapshot: its version, its used memory (for the deadline), and the
+     * memory its dataset takes (for a recovery's dry run; null when it does not say).
+     */
+    private record ServerInfo(String version, long usedMemory, Long datasetMemory) {
     }
 
     /** Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly. */
     private ServerInfo serverInfo(InstanceEndpoint source) throws SnapshotFailure {
         try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
+            Map<String, String> memory = client.info("memory");
+            Long dataset = number(memory.get("used_memory_dataset"));
             return new ServerInfo(client.info("server", "redis_version").orElse("unknown"),
-                    client.info("memory", "used_memory").map(SnapshotTaker::number).orElse(0L));
+                    Objects.requireNonNullElse(number(memory.get("used_memory")), 0L), dataset);
         } catch (InstanceFailure e) {
             throw failure(e);
         }
@@ -195,11 +202,12 @@ public class SnapshotTaker {
         }, e.getMessage(), e);
     }
 
-    private static long number(String value) {
+    /** A number the server gave; null when it gave none, or something odd (then the deadline is the base one). */
+    private static Long number(String value) {
         try {
-            return Long.parseLong(value);
+            return value == null ? null : Long.valueOf(value);
         } catch (NumberFormatException e) {
-            return 0; // a server that says something odd gets the base deadline
+            return null;
         }
     }
 }
