@@ -23,6 +23,7 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.restoreworker.StoredBackups;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.RedisVersions;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
 

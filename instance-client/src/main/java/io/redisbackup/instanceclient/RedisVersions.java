@@ -1,4 +1,4 @@
-package io.redisbackup.restoreworker.recovery;
+package io.redisbackup.instanceclient;
 
 /** Which RDB versions a Redis server can load: a server never loads a newer format than its own. */
 public final class RedisVersions {
