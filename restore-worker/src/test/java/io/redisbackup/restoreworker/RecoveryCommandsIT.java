@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.StoredBackups;
 import io.redisbackup.backupstore.sealed.BackupKeys;
 import io.redisbackup.backupstore.sealed.SealedBackupStore;
 import io.redisbackup.contracts.BackupCorrupted;

@@ -29,6 +29,14 @@ public interface GatewayConfig {
     @WithDefault("1m")
     Duration retentionInterval();
 
+    /**
+     * The most keys one KEYS recovery may rewrite when patterns select them: a recovery over it is refused with the
+     * count (its dry run shows the count first).
+     */
+    @WithDefault("100000")
+    @jakarta.validation.constraints.Min(1)
+    int recoveryMaxKeys();
+
     /** How many wrong recovery passwords a caller may give for an instance in a window before it gets 429. */
     PasswordAttempts passwordAttempts();
 

@@ -112,8 +112,8 @@ public class ConsoleRecoveryResource {
         Instance instance = instances.find(id);
         String target = targetInstanceId == null || targetInstanceId.isBlank() ? null : targetInstanceId;
         try {
-            RecoveryRequest.Checked request = new RecoveryRequest(backupId, password, mode,
-                    "KEYS".equals(mode) ? (keys == null ? "" : keys) : null, null, null, target).check();
+            RecoveryRequest.Checked request = RecoveryRequest.ofForm(backupId, password, mode,
+                    "KEYS".equals(mode) ? (keys == null ? "" : keys) : null, target).check();
             UUID taskId = recoveries.recover(id, request.backupId(), request.password(),
                     request.targetInstanceId() == null ? id : request.targetInstanceId(), request.keys());
             URI task = URI.create("/console/tasks/" + taskId);

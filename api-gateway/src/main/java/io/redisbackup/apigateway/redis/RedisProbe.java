@@ -1,6 +1,7 @@
 package io.redisbackup.apigateway.redis;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.instanceclient.InstanceClient;
@@ -28,11 +29,45 @@ public class RedisProbe {
      * networks is refused before anything is sent to it.
      */
     public String redisVersion(String host, int port, String username, String password, boolean tls) {
+        return ask(host, port, username, password, tls, InstanceClient::redisVersion);
+    }
+
+    /**
+     * What a recovery's dry run weighs a target by, read with {@code INFO} alone: its version, its memory limit
+     * ({@code maxmemory}, 0 for none), the memory it uses in all and for its dataset, and the machine's.
+     */
+    public record MemoryFacts(String redisVersion, long maxmemory, long usedMemory, long datasetMemory,
+            long systemMemory) {
+    }
+
+    public MemoryFacts memoryFacts(String host, int port, String username, String password, boolean tls) {
+        return ask(host, port, username, password, tls, client -> {
+            Map<String, String> memory = client.info("memory");
+            return new MemoryFacts(client.redisVersion(), number(memory.get("maxmemory")),
+                    number(memory.get("used_memory")), number(memory.get("used_memory_dataset")),
+                    number(memory.get("total_system_memory")));
+        });
+    }
+
+    private static long number(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Question<T> {
+        T ask(InstanceClient client) throws InstanceFailure;
+    }
+
+    private <T> T ask(String host, int port, String username, String password, boolean tls, Question<T> question) {
         networks.check(host);
         InstanceEndpoint endpoint = new InstanceEndpoint(host, port, username == null || username.isBlank() ? null
                 : username, password, tls);
         try (InstanceClient client = InstanceClient.connect(vertx, endpoint, timeout)) {
-            return client.redisVersion();
+            return question.ask(client);
         } catch (InstanceFailure e) {
             throw new ProbeFailure(switch (e.kind()) {
                 case UNREACHABLE -> ProbeFailure.UNREACHABLE;

@@ -61,6 +61,10 @@ public class AuditRecorder {
             entry.instanceId = caller.aboutInstance() != null ? caller.aboutInstance() : entry.instanceId;
             entry.backupId = caller.aboutBackup() != null ? caller.aboutBackup() : entry.backupId;
             entry.project = caller.aboutProject();
+            if (caller.actionNote() != null) {
+                String noted = entry.action + " (" + caller.actionNote() + ")";
+                entry.action = noted.length() > 200 ? noted.substring(0, 200) : noted;
+            }
         }
         audit.recordOffTheEventLoop(entry);
     }

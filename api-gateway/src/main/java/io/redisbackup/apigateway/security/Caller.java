@@ -25,6 +25,8 @@ public class Caller {
     private UUID instanceId;
     private UUID backupId;
     private String project;
+    /** What the audit trail adds to the request's action (a dry run), or null. */
+    private String actionNote;
 
     public Caller(SecurityIdentity identity) {
         this.identity = identity;
@@ -35,6 +37,15 @@ public class Caller {
         instanceId = instanceId == null ? instance : instanceId;
         backupId = backupId == null ? backup : backupId;
         project = project == null ? inProject : project;
+    }
+
+    /** Notes what kind of the request's action this was, for the audit trail: e.g. "dry run". */
+    public void noteAction(String note) {
+        actionNote = note;
+    }
+
+    public String actionNote() {
+        return actionNote;
     }
 
     public UUID aboutInstance() {

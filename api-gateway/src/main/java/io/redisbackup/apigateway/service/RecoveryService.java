@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -38,6 +37,7 @@ public class RecoveryService {
     private final TaskAcceptance acceptance;
     private final Outbox outbox;
     private final Clock clock;
+    private final int maxMatchedKeys;
 
     public RecoveryService(InstanceService instances, BackupService backups, Caller caller,
             GatewayConfig config, TaskAcceptance acceptance, Outbox outbox, Clock clock) {
@@ -49,6 +49,7 @@ public class RecoveryService {
         this.acceptance = acceptance;
         this.outbox = outbox;
         this.clock = clock;
+        this.maxMatchedKeys = config.recoveryMaxKeys();
     }
 
     /**
@@ -57,18 +58,10 @@ public class RecoveryService {
      * (so recovering into another instance needs rights on the projects of both), and give the target's password.
      */
     @Transactional
-    public UUID recover(UUID instanceId, UUID backupId, String password, UUID targetId, List<byte[]> keys) {
+    public UUID recover(UUID instanceId, UUID backupId, String password, UUID targetId, KeysWanted keys) {
         instances.find(instanceId);
         Instance target = instances.findForUpdate(targetId);
-        Backup backup = backups.find(backupId);
-        if (!backup.instanceId.equals(instanceId)) {
-            throw new ApiProblem(422, "BACKUP_OF_ANOTHER_INSTANCE", "Backup of another instance",
-                    "Backup " + backupId + " was taken of another instance; recover from one of instance " + instanceId + ".");
-        }
-        if (backup.status != BackupStatus.SUCCEEDED) {
-            throw ApiProblem.conflict("BACKUP_NOT_AVAILABLE", "Backup " + backupId + " is " + backup.status
-                    + "; only a SUCCEEDED backup can be recovered from.");
-        }
+        recoverable(instanceId, backupId);
         checkPassword(target, password);
         if (target.activeRecoveryTaskId != null) {
             throw ApiProblem.conflict("RECOVERY_IN_PROGRESS", "Instance " + targetId + " is being recovered (task "
@@ -81,11 +74,26 @@ public class RecoveryService {
         acceptance.accept(keys == null
                 ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
                 : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(),
-                        RecoverKeysCommand.Selection.ofKeys(keys), now),
+                        new RecoverKeysCommand.Selection(keys.keys(), keys.patterns(), keys.databases(),
+                                maxMatchedKeys), now),
                 target.project);
-        LOG.infof("Recovery of %s of instance %s from backup %s requested (task %s)",
-                keys == null ? "every key" : keys.size() + " keys", targetId, backupId, taskId);
+        LOG.infof("Recovery of %s of instance %s from backup %s requested (task %s)", keys == null ? "every key"
+                : keys.keys().size() + " keys and " + keys.patterns().size() + " patterns", targetId, backupId, taskId);
         return taskId;
+    }
+
+    /** The backup, if a recovery of the instance may use it: one of the instance's, and SUCCEEDED. */
+    public Backup recoverable(UUID instanceId, UUID backupId) {
+        Backup backup = backups.find(backupId);
+        if (!backup.instanceId.equals(instanceId)) {
+            throw new ApiProblem(422, "BACKUP_OF_ANOTHER_INSTANCE", "Backup of another instance",
+                    "Backup " + backupId + " was taken of another instance; recover from one of instance " + instanceId + ".");
+        }
+        if (backup.status != BackupStatus.SUCCEEDED) {
+            throw ApiProblem.conflict("BACKUP_NOT_AVAILABLE", "Backup " + backupId + " is " + backup.status
+                    + "; only a SUCCEEDED backup can be recovered from.");
+        }
+        return backup;
     }
 
     /** Wrong passwords are counted per caller and instance: nobody can lock the owner out by guessing. */

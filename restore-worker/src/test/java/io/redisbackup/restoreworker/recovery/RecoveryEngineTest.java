@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.restoreworker.StoredBackups;
+import io.redisbackup.backupstore.StoredBackups;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.RedisVersions;

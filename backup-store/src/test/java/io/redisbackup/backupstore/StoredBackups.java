@@ -1,4 +1,4 @@
-package io.redisbackup.restoreworker;
+package io.redisbackup.backupstore;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +47,12 @@ public final class StoredBackups {
     /** @param withCrc32c false: a manifest as written before the CRC32C of each file was recorded */
     public static Manifest store(BackupStore store, UUID instance, Path rdb, int rdbVersion, boolean withCrc32c)
             throws IOException {
-        UUID backup = UUID.randomUUID();
+        return store(store, instance, UUID.randomUUID(), rdb, rdbVersion, withCrc32c);
+    }
+
+    /** Stores the RDB as backup {@code backup} of the instance (one the catalogue knows), with its key index. */
+    public static Manifest store(BackupStore store, UUID instance, UUID backup, Path rdb, int rdbVersion,
+            boolean withCrc32c) throws IOException {
         byte[] bytes = Files.readAllBytes(rdb);
         ByteArrayOutputStream index = new ByteArrayOutputStream();
         long keys;
