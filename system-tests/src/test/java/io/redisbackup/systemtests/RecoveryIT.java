@@ -223,16 +223,6 @@ class RecoveryIT extends SystemTest {
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries").then();
     }
 
-    private static String backedUp(String instanceId) {
-        var accepted = given().contentType(ContentType.JSON).post("/api/v1/instances/" + instanceId + "/backups")
-                .then().statusCode(202).extract();
-        awaitTask(accepted.path("taskId"), "SUCCEEDED");
-        String backupId = accepted.path("backupId");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/" + backupId)
-                .then().body("status", equalTo("SUCCEEDED")));
-        return backupId;
-    }
-
     private static String register(RedisServer redis) {
         return register(redis, "recovery");
     }

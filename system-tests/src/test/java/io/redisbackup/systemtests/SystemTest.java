@@ -1,6 +1,8 @@
 package io.redisbackup.systemtests;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +57,16 @@ abstract class SystemTest {
     /** Asks for a manual backup of the instance; its {@code taskId} and {@code backupId}. */
     static Map<String, String> manualBackup(String instanceId) {
         return Gateway.withDefaults().manualBackup(instanceId);
+    }
+
+    /** A manual backup of the instance, once it SUCCEEDED and the API shows it so; its id. */
+    static String backedUp(String instanceId) {
+        Map<String, String> accepted = manualBackup(instanceId);
+        awaitTask(accepted.get("taskId"), "SUCCEEDED", Duration.ofSeconds(120));
+        String backupId = accepted.get("backupId");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/backups/" + backupId)
+                .then().body("status", equalTo("SUCCEEDED")));
+        return backupId;
     }
 
     /** Waits, looking every 100 ms, until the task has {@code status}. */
