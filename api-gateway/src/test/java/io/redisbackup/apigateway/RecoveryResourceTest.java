@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.BackupFailed;
+import io.redisbackup.contracts.BackupType;
+import io.redisbackup.contracts.BackupWorkerCommand;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.MessageCodec;
@@ -24,6 +30,10 @@ import io.redisbackup.contracts.KeyList;
 import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.contracts.RestoreWorkerCommand;
+import io.redisbackup.contracts.TakeBackupCommand;
+import io.redisbackup.contracts.TaskError;
+import io.redisbackup.contracts.TaskStatus;
+import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
@@ -56,6 +66,75 @@ class RecoveryResourceTest extends GatewayTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(
                     () -> recover(instanceId, backupId, redis.password()).statusCode(202));
         }
+    }
+
+    @Test
+    void aWholeInstanceRecoveryWaitsForABackupOfTheInstanceAsItIsAndNamesIt() {
+        String instanceId = register(redis, "safety");
+        String backupId = succeededBackup(instanceId);
+        String taskId = given().contentType(ContentType.JSON)
+                .body(Map.of("backupId", backupId, "password", redis.password(), "mode", "INSTANCE"))
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                .extract().path("taskId");
+        try (TopicClient kafka = new TopicClient()) {
+            List<TakeBackupCommand> backupsAsked = kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2,
+                    Duration.ofSeconds(30)).stream().map(json -> MessageCodec.fromJson(json, BackupWorkerCommand.class))
+                    .filter(TakeBackupCommand.class::isInstance).map(TakeBackupCommand.class::cast)
+                    .filter(c -> c.backupType() == BackupType.PRE_RECOVERY).toList();
+            assertEquals(1, backupsAsked.size());
+            TakeBackupCommand safety = backupsAsked.get(0);
+            assertTrue(statuses(kafka, instanceId, taskId).get(0).message()
+                    .startsWith("Waiting for backup " + safety.backupId()));
+            assertEquals(List.of(), kafka.readAll(Topics.RESTORE_COMMANDS, instanceId), "held until the backup");
+            given().get("/api/v1/backups/" + safety.backupId()).then().body("type", equalTo("PRE_RECOVERY"));
+
+            completed(kafka, instanceId, safety);
+            RecoverInstanceCommand command = (RecoverInstanceCommand) MessageCodec.fromJson(
+                    kafka.await(Topics.RESTORE_COMMANDS, instanceId, 1, Duration.ofSeconds(30)).get(0),
+                    RestoreWorkerCommand.class);
+            assertEquals(taskId, command.taskId().toString());
+            assertEquals(safety.backupId(), command.safetyBackupId());
+            given().get("/api/v1/backups/" + safety.backupId()).then().body("expiresAt", notNullValue());
+        }
+    }
+
+    @Test
+    void aRecoveryWhoseSafetyBackupFailsFailsAndChangesNothing() {
+        String instanceId = register(redis, "safety-fails");
+        String backupId = succeededBackup(instanceId);
+        String taskId = given().contentType(ContentType.JSON)
+                .body(Map.of("backupId", backupId, "password", redis.password(), "mode", "INSTANCE"))
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                .extract().path("taskId");
+        try (TopicClient kafka = new TopicClient()) {
+            TakeBackupCommand safety = kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2, Duration.ofSeconds(30))
+                    .stream().map(json -> MessageCodec.fromJson(json, BackupWorkerCommand.class))
+                    .filter(TakeBackupCommand.class::isInstance).map(TakeBackupCommand.class::cast)
+                    .filter(c -> c.backupType() == BackupType.PRE_RECOVERY).findFirst().orElseThrow();
+            kafka.send(Topics.BACKUP_EVENTS, instanceId, MessageCodec.toJson(BackupFailed.of(safety.taskId(),
+                    safety.instanceId(), safety.backupId(), new TaskError("INSTANCE_UNREACHABLE", "gone"),
+                    Instant.now())));
+            TaskStatusChanged failed = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> statuses(kafka, instanceId, taskId), list -> list.size() == 2).get(1);
+            assertEquals(TaskStatus.FAILED, failed.status());
+            assertEquals("SAFETY_BACKUP_FAILED", failed.error().code());
+            assertEquals(List.of(), kafka.readAll(Topics.RESTORE_COMMANDS, instanceId));
+            // the instance is free for the next recovery
+            recover(instanceId, backupId, redis.password()).statusCode(202);
+        }
+    }
+
+    /** The task's status events so far, in order. */
+    private static List<TaskStatusChanged> statuses(TopicClient kafka, String instanceId, String taskId) {
+        return kafka.readAll(Topics.TASK_STATUS, instanceId).stream()
+                .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                .filter(status -> status.taskId().toString().equals(taskId)).toList();
+    }
+
+    private static void completed(TopicClient kafka, String instanceId, TakeBackupCommand backup) {
+        kafka.send(Topics.BACKUP_EVENTS, instanceId, MessageCodec.toJson(new BackupCompleted(1, UUID.randomUUID(),
+                backup.taskId(), backup.instanceId(), Instant.now(), backup.backupId(), Instant.now(), Instant.now(),
+                1, 0, "00", "7.0.15", 10)));
     }
 
     @Test
@@ -167,9 +246,10 @@ class RecoveryResourceTest extends GatewayTest {
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries").then();
     }
 
+    /** A whole-instance recovery without the safety backup: its command goes out at once. */
     private static ValidatableResponse recover(String instanceId, String backupId, String password) {
         return given().contentType(ContentType.JSON)
-                .body(Map.of("backupId", backupId, "password", password, "mode", "INSTANCE"))
+                .body(Map.of("backupId", backupId, "password", password, "mode", "INSTANCE", "safetyBackup", false))
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries").then();
     }
 }

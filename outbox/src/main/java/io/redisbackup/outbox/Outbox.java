@@ -40,9 +40,19 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public TaskStatusChanged accept(TaskCommand command, String project, String message) {
+        TaskStatusChanged pending = announce(command, project, message);
+        append(Topics.of(command), command);
+        return pending;
+    }
+
+    /**
+     * Accepting a task whose command waits for something else first: only its first event (PENDING) now; the
+     * command is {@link #append}ed when it may go.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public TaskStatusChanged announce(TaskCommand command, String project, String message) {
         TaskStatusChanged pending = TaskStatusChanged.accepted(command, project).withMessage(message);
         append(Topics.TASK_STATUS, pending);
-        append(Topics.of(command), command);
         return pending;
     }
 

@@ -91,6 +91,30 @@ class RecoveryPlanIT extends SystemTest {
     }
 
     @Test
+    void aWholeInstanceRecoveryBacksTheInstanceUpFirstAndRecoveringFromThatBackupUndoesIt() {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            String atBackup = source.digest();
+            String instanceId = register(source, "undo");
+            String backupId = backedUp(instanceId);
+            source.call("SET", "written:after", "the backup");
+            source.call("DEL", "hash:big");
+            String beforeRecovery = source.digest();
+
+            JsonPath recovered = awaitResult(post(instanceId, Map.of("backupId", backupId, "mode", "INSTANCE",
+                    "password", source.password())).statusCode(202).extract().path("taskId"));
+            assertEquals(atBackup, source.digest());
+            String safety = recovered.getString("result.safetyBackupId");
+            given().get("/api/v1/backups/" + safety).then().body("type", equalTo("PRE_RECOVERY"))
+                    .body("status", equalTo("SUCCEEDED"));
+
+            awaitResult(post(instanceId, Map.of("backupId", safety, "mode", "INSTANCE", "password",
+                    source.password(), "safetyBackup", false)).statusCode(202).extract().path("taskId"));
+            assertEquals(beforeRecovery, source.digest(), "the undo gives back the dataset the recovery replaced");
+        }
+    }
+
+    @Test
     void patternsRecoverExactlyTheKeysScanMatchSelectsInTheBackedUpData() {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             byte[] alphabet = { 'a', 'b', ':', '*', '?', '[', ']', '\\', '-', '^', (byte) 0x80, (byte) 0xff, '1' };

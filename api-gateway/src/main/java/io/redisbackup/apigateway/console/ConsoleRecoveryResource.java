@@ -60,8 +60,8 @@ public class ConsoleRecoveryResource {
     }
 
     /** The form: what it holds, the instances it may recover into, each field's error and the request's. */
-    public record RecoverForm(String mode, String keys, List<Target> targets, Map<String, String> errors,
-            String error) {
+    public record RecoverForm(String mode, String keys, boolean safetyBackup, List<Target> targets,
+            Map<String, String> errors, String error) {
 
         public String error(String field) {
             return errors.get(field);
@@ -95,7 +95,7 @@ public class ConsoleRecoveryResource {
     public TemplateInstance recoverPage(@PathParam("id") UUID id, @PathParam("backupId") UUID backupId) {
         Instance instance = instances.find(id);
         return Templates.recover(ConsolePage.of(identity, caller), InstanceView.of(instance),
-                backupRow(instance, backupId), new RecoverForm("KEYS", "", targets(instance, null), Map.of(), null));
+                backupRow(instance, backupId), new RecoverForm("KEYS", "", true, targets(instance, null), Map.of(), null));
     }
 
     /**
@@ -108,14 +108,16 @@ public class ConsoleRecoveryResource {
     public Response recover(@PathParam("id") UUID id, @FormParam("backupId") String backupId,
             @FormParam("mode") String mode, @FormParam("keys") String keys,
             @FormParam("targetInstanceId") String targetInstanceId, @FormParam("password") String password,
-            @HeaderParam("HX-Request") String htmx) {
+            @FormParam("safetyBackup") String safetyBackup, @HeaderParam("HX-Request") String htmx) {
         Instance instance = instances.find(id);
         String target = targetInstanceId == null || targetInstanceId.isBlank() ? null : targetInstanceId;
+        boolean safety = "true".equals(safetyBackup); // an unticked box is not sent
         try {
             RecoveryRequest.Checked request = RecoveryRequest.ofForm(backupId, password, mode,
-                    "KEYS".equals(mode) ? (keys == null ? "" : keys) : null, target).check();
+                    "KEYS".equals(mode) ? (keys == null ? "" : keys) : null, safety, target).check();
             UUID taskId = recoveries.recover(id, request.backupId(), request.password(),
-                    request.targetInstanceId() == null ? id : request.targetInstanceId(), request.keys());
+                    request.targetInstanceId() == null ? id : request.targetInstanceId(), request.keys(),
+                    request.safetyBackup());
             URI task = URI.create("/console/tasks/" + taskId);
             return htmx != null ? Response.ok().header("HX-Redirect", task.toString()).build()
                     : Response.seeOther(task).build();
@@ -132,7 +134,8 @@ public class ConsoleRecoveryResource {
             UUID backup = parse(backupId);
             return Response.status(problem.status()).entity(Templates.recoverForm(ConsolePage.of(identity, caller),
                     InstanceView.of(instance), backup == null ? null : backupRow(instance, backup),
-                    new RecoverForm(mode, keys == null ? "" : keys, targets(instance, target), errors, general)))
+                    new RecoverForm(mode, keys == null ? "" : keys, safety, targets(instance, target), errors,
+                            general)))
                     .build();
         }
     }

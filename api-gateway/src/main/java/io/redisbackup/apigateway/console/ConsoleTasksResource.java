@@ -54,7 +54,7 @@ public class ConsoleTasksResource {
 
         static native TemplateInstance task(ConsolePage page, TaskViews.TaskRow task, InstanceView instance);
 
-        static native TemplateInstance taskCard(TaskViews.TaskRow task, InstanceView instance);
+        static native TemplateInstance taskCard(ConsolePage page, TaskViews.TaskRow task, InstanceView instance);
     }
 
     /** An instance to filter by. */
@@ -122,7 +122,7 @@ public class ConsoleTasksResource {
     @RolesAllowed(Role.VIEWER_NAME)
     public TemplateInstance taskCard(@PathParam("id") UUID id) {
         TaskViews.TaskRow task = task(id);
-        return Templates.taskCard(task, instanceOf(task));
+        return Templates.taskCard(ConsolePage.of(identity, caller), task, instanceOf(task));
     }
 
     private TaskViews.TaskRow task(UUID id) {

@@ -28,6 +28,7 @@ public final class TaskViews {
         RESULTS.put("notRestored", "Not restored");
         RESULTS.put("functionLibraries", "Function libraries");
         RESULTS.put("backupId", "Backup");
+        RESULTS.put("safetyBackupId", "Backup of the instance as it was before (the way back)");
     }
 
     private TaskViews() {
@@ -47,7 +48,7 @@ public final class TaskViews {
      */
     public record TaskRow(String id, String type, String instanceId, String backupId, String status, Integer percent,
             String progress, String message, String created, String started, String finished, String errorCode,
-            String errorMessage, List<Change> history, List<ResultLine> result) {
+            String errorMessage, List<Change> history, List<ResultLine> result, String safetyBackupId) {
 
         public boolean active() {
             return status.equals("PENDING") || status.equals("DELAYED") || status.equals("RUNNING");
@@ -83,7 +84,7 @@ public final class TaskViews {
                     task.getString("message", ""), when(task.getString("createdAt")),
                     when(task.getString("startedAt")), when(task.getString("finishedAt")),
                     error == null ? null : error.getString("code"), error == null ? null : error.getString("message"),
-                    history, result);
+                    history, result, results == null ? null : results.getString("safetyBackupId"));
         }
 
         private static String progressText(JsonObject progress) {

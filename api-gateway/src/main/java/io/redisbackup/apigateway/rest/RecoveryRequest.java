@@ -24,6 +24,8 @@ public record RecoveryRequest(
         @Schema(description = "KEYS mode: the patterns as Base64 strings, for patterns that are not UTF-8") List<String> patternsBase64,
         @Schema(description = "KEYS mode: take keys from these databases only (every database when absent)") List<Integer> databases,
         @Schema(description = "Answer 200 with what the recovery would do, and do nothing; needs no password") Boolean dryRun,
+        @Schema(description = "INSTANCE mode: first back up the instance whose dataset is replaced, as it is now "
+                + "(type PRE_RECOVERY, kept 7 days; the way back); true unless false") Boolean safetyBackup,
         @Schema(description = "Recover into this other registered instance instead (a clone)") String targetInstanceId) {
 
     /** At most this many keys in one KEYS recovery. */
@@ -36,11 +38,14 @@ public record RecoveryRequest(
     /** The highest database number a recovery may name. */
     public static final int MAX_DATABASE = 65535;
 
-    /** A recovery of chosen keys, asked for from a console form: keys typed with ';' between them. */
+    /**
+     * A recovery asked for from a console form: keys typed with ';' between them; the safety backup's box, read
+     * for mode INSTANCE only.
+     */
     public static RecoveryRequest ofForm(String backupId, String password, String mode, String keys,
-            String targetInstanceId) {
+            boolean safetyBackup, String targetInstanceId) {
         return new RecoveryRequest(backupId, password, mode, keys, null, null, null, null, null, null,
-                targetInstanceId);
+                "INSTANCE".equals(mode) ? safetyBackup : null, targetInstanceId);
     }
 
     /** How much a recovery rewrites. */
@@ -71,15 +76,22 @@ public record RecoveryRequest(
             errors.add(new ApiProblem.FieldError(patterns != null || patternsBase64 != null ? "patterns"
                     : "databases", "is for mode KEYS; mode INSTANCE recovers every key"));
         }
+        if (parsed == Mode.KEYS && safetyBackup != null) {
+            errors.add(new ApiProblem.FieldError("safetyBackup", "is for mode INSTANCE; mode KEYS replaces only "
+                    + "the keys chosen"));
+        }
         if (!errors.isEmpty()) {
             throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "Some fields are invalid.", errors);
         }
-        return new Checked(backup, password, parsed, target, wanted, dry);
+        return new Checked(backup, password, parsed, target, wanted, dry, !Boolean.FALSE.equals(safetyBackup));
     }
 
-    /** {@code keys} is null in mode INSTANCE; {@code password} may be null in a dry run. */
+    /**
+     * {@code keys} is null in mode INSTANCE; {@code password} may be null in a dry run; {@code safetyBackup} is
+     * whether an INSTANCE recovery backs the target up first.
+     */
     public record Checked(UUID backupId, String password, Mode mode, UUID targetInstanceId, KeysWanted keys,
-            boolean dryRun) {
+            boolean dryRun, boolean safetyBackup) {
     }
 
     /** The keys and patterns of mode KEYS, and its databases; at least one key or pattern. */

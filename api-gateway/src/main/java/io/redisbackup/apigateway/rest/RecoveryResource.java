@@ -51,7 +51,10 @@ public class RecoveryResource {
             + "answers 200 with what the recovery would do and does nothing (no password needed; audited): for "
             + "KEYS every key selected, found or not, its database, type, size, TTL at the backup and whether it "
             + "has expired since, with totals; for INSTANCE keys and bytes per database and the dataset's memory "
-            + "weighed against the target's Redis version, maxmemory and machine.")
+            + "weighed against the target's Redis version, maxmemory and machine. An INSTANCE recovery first backs "
+            + "up the instance whose dataset is replaced, as it is now (type PRE_RECOVERY, kept 7 days; the task "
+            + "waits for it, and its result names it as safetyBackupId: recover from it to undo the recovery); "
+            + "`safetyBackup: false` skips it.")
     @APIResponse(responseCode = "200", description = "Dry run: what the recovery would do; nothing was done")
     @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
     @APIResponse(responseCode = "403", description = "Wrong password; nothing was done")
@@ -74,7 +77,8 @@ public class RecoveryResource {
         if (request.keys() != null) {
             plans.checkSize(id, request.backupId(), request.keys());
         }
-        UUID taskId = recoveries.recover(id, request.backupId(), request.password(), target, request.keys());
+        UUID taskId = recoveries.recover(id, request.backupId(), request.password(), target, request.keys(),
+                request.safetyBackup());
         return new TaskAccepted(taskId, request.backupId()).asResponse();
     }
 }

@@ -43,11 +43,13 @@ public class BackupService {
     private final Caller caller;
     private final TaskAcceptance acceptance;
     private final Outbox outbox;
+    private final SafetyBackups safetyBackups;
     private final Clock clock;
 
     public BackupService(InstanceService instances, Caller caller, TaskAcceptance acceptance, Outbox outbox,
-            Clock clock) {
+            SafetyBackups safetyBackups, Clock clock) {
         this.instances = instances;
+        this.safetyBackups = safetyBackups;
         this.caller = caller;
         this.acceptance = acceptance;
         this.outbox = outbox;
@@ -211,6 +213,7 @@ public class BackupService {
             case BackupDeleted deleted -> throw new IllegalStateException("handled above");
         }
         LOG.infof("Backup %s is %s", backup.id, next);
+        safetyBackups.backupEnded(backup);
     }
 
     private static void failedWith(Backup backup, TaskError error, java.time.Instant finishedAt) {

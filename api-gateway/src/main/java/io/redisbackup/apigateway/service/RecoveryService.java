@@ -16,7 +16,6 @@ import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
-import io.redisbackup.outbox.Outbox;
 import io.redisbackup.restproblems.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -35,30 +34,32 @@ public class RecoveryService {
     private final Caller caller;
     private final FailureWindow wrongPasswords;
     private final TaskAcceptance acceptance;
-    private final Outbox outbox;
     private final Clock clock;
     private final int maxMatchedKeys;
+    private final SafetyBackups safetyBackups;
 
     public RecoveryService(InstanceService instances, BackupService backups, Caller caller,
-            GatewayConfig config, TaskAcceptance acceptance, Outbox outbox, Clock clock) {
+            GatewayConfig config, TaskAcceptance acceptance, SafetyBackups safetyBackups, Clock clock) {
+        this.safetyBackups = safetyBackups;
         this.instances = instances;
         this.backups = backups;
         this.caller = caller;
         this.wrongPasswords = new FailureWindow(config.passwordAttempts().max(), config.passwordAttempts().window(),
                 clock);
         this.acceptance = acceptance;
-        this.outbox = outbox;
         this.clock = clock;
         this.maxMatchedKeys = config.recoveryMaxKeys();
     }
 
     /**
      * The task that recovers {@code targetId} (by default the instance itself) from the backup: the whole dataset
-     * when {@code keys} is null, else only those keys. The caller must see the instance, the backup and the target
+     * when {@code keys} is null (after a backup of the target as it is now, when {@code safetyBackup}), else only
+     * those keys. The caller must see the instance, the backup and the target
      * (so recovering into another instance needs rights on the projects of both), and give the target's password.
      */
     @Transactional
-    public UUID recover(UUID instanceId, UUID backupId, String password, UUID targetId, KeysWanted keys) {
+    public UUID recover(UUID instanceId, UUID backupId, String password, UUID targetId, KeysWanted keys,
+            boolean safetyBackup) {
         instances.find(instanceId);
         Instance target = instances.findForUpdate(targetId);
         recoverable(instanceId, backupId);
@@ -71,6 +72,12 @@ public class RecoveryService {
         Instant now = clock.instant();
         UUID taskId = UUID.randomUUID();
         target.activeRecoveryTaskId = taskId;
+        if (keys == null && safetyBackup) {
+            UUID safety = safetyBackups.recoverAfterBackup(taskId, target, backupId, instanceId);
+            LOG.infof("Recovery of every key of instance %s from backup %s requested (task %s), after backup %s",
+                    targetId, backupId, taskId, safety);
+            return taskId;
+        }
         acceptance.accept(keys == null
                 ? RecoverInstanceCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(), now)
                 : RecoverKeysCommand.of(taskId, targetId, backupId, instanceId, target.endpoint(),

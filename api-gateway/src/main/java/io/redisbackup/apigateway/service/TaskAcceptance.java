@@ -36,6 +36,15 @@ public class TaskAcceptance {
         AcceptedTask.keep(outbox.accept(command, project, null));
     }
 
+    /**
+     * Accepts a task whose command is held until something else has happened: its PENDING status, saying what it
+     * waits for, goes out now; the caller sends the command later.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void hold(TaskCommand command, String project, String waitingFor) {
+        AcceptedTask.keep(outbox.announce(command, project, waitingFor));
+    }
+
     /** The task as the gateway accepted it, in the task center's form (PENDING), if it accepted it. */
     public Optional<JsonObject> asAccepted(UUID taskId) {
         AcceptedTask task = AcceptedTask.findById(taskId);

@@ -65,7 +65,8 @@ public class InstanceRecovery {
                     });
             LOG.infof("Instance %s recovered from backup %s: %d keys, %d expired left out", command.instanceId(),
                     command.backupId(), done.restored(), done.expired());
-            return new RecoveryResult.InstanceRecovered(command.backupId(), manifest.keyCount(), done);
+            return new RecoveryResult.InstanceRecovered(command.backupId(), manifest.keyCount(), done,
+                    command.safetyBackupId());
         } catch (RecoveryFailure failure) {
             Attempt.rethrowIfFenced(failure);
             throw new RecoveryFailure(failure.code(), "The instance was emptied and " + loaded[0] + " of "

@@ -20,8 +20,12 @@ public sealed interface RecoveryResult {
     /** The task's result, as the task center shows it. */
     Map<String, Object> toMap();
 
-    /** A whole instance replaced by a backup's dataset. */
-    record InstanceRecovered(UUID backupId, long keyCount, InstanceLoader.Loaded loaded) implements RecoveryResult {
+    /**
+     * A whole instance replaced by a backup's dataset; {@code safetyBackupId}, the backup of the instance as it was
+     * just before, or null.
+     */
+    record InstanceRecovered(UUID backupId, long keyCount, InstanceLoader.Loaded loaded, UUID safetyBackupId)
+            implements RecoveryResult {
 
         @Override
         public Progress progress() {
@@ -35,6 +39,9 @@ public sealed interface RecoveryResult {
             result.put("keysRestored", loaded.restored());
             result.put("keysExpired", loaded.expired());
             result.put("functionLibraries", loaded.functions());
+            if (safetyBackupId != null) {
+                result.put("safetyBackupId", safetyBackupId.toString());
+            }
             return result;
         }
     }

@@ -3,6 +3,7 @@ package io.redisbackup.restoreworker.service;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -176,9 +177,19 @@ public class RecoveryRunner {
     private void fail(RestoreWorkerCommand command, TaskReporter task, Attempt attempt, TaskError error,
             Map<String, Object> result) {
         attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
-        task.failed(error, result);
+        task.failed(error, withSafetyBackup(command, result));
         attempt.finish(TaskExecution.Status.FAILED);
         instanceStatus(command.taskId(), command.instanceId(), afterFailure(TaskType.of(command), attempt.targetChanged()));
+    }
+
+    /** A failed recovery's result names the backup of the instance as it was before, where there is one. */
+    private static Map<String, Object> withSafetyBackup(RestoreWorkerCommand command, Map<String, Object> result) {
+        if (!(command instanceof RecoverInstanceCommand whole) || whole.safetyBackupId() == null) {
+            return result;
+        }
+        Map<String, Object> named = result == null ? new LinkedHashMap<>() : new LinkedHashMap<>(result);
+        named.put("safetyBackupId", whole.safetyBackupId().toString());
+        return named;
     }
 
     private void instanceStatus(UUID taskId, UUID instanceId, InstanceStatus status) {
