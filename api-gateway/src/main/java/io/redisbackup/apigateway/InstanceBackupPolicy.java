@@ -28,6 +28,15 @@ public class InstanceBackupPolicy extends PanacheEntityBase {
     public String timezone;
     @Column(name = "retention_days")
     public int retentionDays;
+    /** Retention by count, besides the days (null: that rule keeps nothing); see {@link RetentionCounts}. */
+    @Column(name = "keep_last")
+    public Integer keepLast;
+    @Column(name = "keep_daily")
+    public Integer keepDaily;
+    @Column(name = "keep_weekly")
+    public Integer keepWeekly;
+    @Column(name = "keep_monthly")
+    public Integer keepMonthly;
     public long revision;
     @Column(name = "updated_at")
     public Instant updatedAt;
@@ -35,6 +44,17 @@ public class InstanceBackupPolicy extends PanacheEntityBase {
     public BackupPolicy policy() {
         return new BackupPolicy(enabled, BackupPolicy.weekdaysOf(weekdays), new TimePeriod(startHour),
                 ZoneId.of(timezone), retentionDays);
+    }
+
+    public RetentionCounts counts() {
+        return new RetentionCounts(keepLast, keepDaily, keepWeekly, keepMonthly);
+    }
+
+    public void setCounts(RetentionCounts counts) {
+        keepLast = counts.keepLast();
+        keepDaily = counts.keepDaily();
+        keepWeekly = counts.keepWeekly();
+        keepMonthly = counts.keepMonthly();
     }
 
     public void set(BackupPolicy policy, Instant now) {

@@ -17,6 +17,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.InstanceBackupPolicy;
+import io.redisbackup.apigateway.RetentionCounts;
 import io.redisbackup.apigateway.rest.BackupDownloads;
 import io.redisbackup.apigateway.rest.BackupPolicyRequest;
 import io.redisbackup.apigateway.rest.InstanceView;
@@ -253,11 +254,13 @@ public class ConsoleResource {
         } catch (NumberFormatException e) {
             errors.put("retentionDays", "must be a whole number of days, from 1 to 730");
         }
+        // the count rules are set through the API; the console keeps them as they are
+        RetentionCounts counts = policies.of(instance).counts();
         try {
-            BackupPolicy policy = new BackupPolicyRequest(enabled != null, days, timePeriod, timezone, retention)
-                    .toPolicy();
+            BackupPolicy policy = new BackupPolicyRequest(enabled != null, days, timePeriod, timezone, retention,
+                    counts.keepLast(), counts.keepDaily(), counts.keepWeekly(), counts.keepMonthly()).toPolicy();
             if (errors.isEmpty()) {
-                BackupPolicy saved = policies.change(instance, policy).policy();
+                BackupPolicy saved = policies.change(instance, policy, counts).policy();
                 return Response.ok(Templates.policyForm(page(), InstanceView.of(instance),
                         ConsoleViews.PolicyForm.of(saved, true, clock.instant()))).build();
             }

@@ -4,11 +4,14 @@ import java.time.DayOfWeek;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.redisbackup.apigateway.RetentionCounts;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.TimePeriod;
 import io.redisbackup.restproblems.ApiProblem;
@@ -19,9 +22,26 @@ public record BackupPolicyRequest(
         @Schema(description = "The days they run; at least one when enabled", examples = "[\"MONDAY\", \"THURSDAY\"]") List<String> weekdays,
         @Schema(description = "The hour in which they start, one hour on the hour", examples = "02:00-03:00") String timePeriod,
         @Schema(description = "An IANA time zone; UTC when left out", examples = "Asia/Shanghai") String timezone,
-        @Schema(description = "How long an automatic backup is kept after it finished, 1 to 730 days", examples = "7") Integer retentionDays) {
+        @Schema(description = "How long an automatic backup is kept after it finished, 1 to 730 days; 0 with a "
+                + "count rule: kept by the count rules alone", examples = "7") Integer retentionDays,
+        @Schema(description = "Also keep the newest N automatic backups (0 to 1000)", examples = "10") Integer keepLast,
+        @Schema(description = "Also keep the newest automatic backup of each of the last N days that have one "
+                + "(in the policy's time zone)", examples = "7") Integer keepDaily,
+        @Schema(description = "Also keep the newest of each of the last N ISO weeks", examples = "4") Integer keepWeekly,
+        @Schema(description = "Also keep the newest of each of the last N months", examples = "12") Integer keepMonthly) {
 
-    /** The policy, or a 400 problem naming every invalid field. */
+    /** A policy kept by days alone. */
+    public BackupPolicyRequest(Boolean enabled, List<String> weekdays, String timePeriod, String timezone,
+            Integer retentionDays) {
+        this(enabled, weekdays, timePeriod, timezone, retentionDays, null, null, null, null);
+    }
+
+    /** The count rules; only once {@link #toPolicy} has found them valid. */
+    public RetentionCounts counts() {
+        return new RetentionCounts(keepLast, keepDaily, keepWeekly, keepMonthly);
+    }
+
+    /** The policy, or a 400 problem naming every invalid field (the count rules' too). */
     public BackupPolicy toPolicy() {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         if (enabled == null) {
@@ -48,9 +68,21 @@ public record BackupPolicyRequest(
         if (!ZoneId.getAvailableZoneIds().contains(zoneId)) {
             errors.add(new ApiProblem.FieldError("timezone", "'" + zoneId + "' is not an IANA time zone such as Asia/Shanghai"));
         }
-        if (retentionDays == null || retentionDays < BackupPolicy.MIN_RETENTION_DAYS
-                || retentionDays > BackupPolicy.MAX_RETENTION_DAYS) {
-            errors.add(new ApiProblem.FieldError("retentionDays", "must be from 1 to 730"));
+        Map<String, Integer> rules = new LinkedHashMap<>();
+        rules.put("keepLast", keepLast);
+        rules.put("keepDaily", keepDaily);
+        rules.put("keepWeekly", keepWeekly);
+        rules.put("keepMonthly", keepMonthly);
+        rules.forEach((field, count) -> {
+            if (count != null && (count < 0 || count > RetentionCounts.MAX)) {
+                errors.add(new ApiProblem.FieldError(field, "must be from 0 to " + RetentionCounts.MAX));
+            }
+        });
+        boolean counted = rules.values().stream().anyMatch(count -> count != null && count > 0);
+        if (retentionDays == null || retentionDays > BackupPolicy.MAX_RETENTION_DAYS
+                || retentionDays < (counted ? 0 : BackupPolicy.MIN_RETENTION_DAYS)) {
+            errors.add(new ApiProblem.FieldError("retentionDays", counted ? "must be from 0 to 730"
+                    : "must be from 1 to 730 (0 only with a count rule: keepLast, keepDaily, keepWeekly, keepMonthly)"));
         }
         if (!errors.isEmpty()) {
             throw new ApiProblem(400, "INVALID_REQUEST", "Invalid request", "Some fields are invalid.", errors);

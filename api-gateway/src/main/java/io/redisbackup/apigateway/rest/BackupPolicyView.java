@@ -9,11 +9,13 @@ import io.redisbackup.contracts.BackupPolicy;
 
 /** An instance's backup policy as the API shows it. */
 public record BackupPolicyView(boolean enabled, List<DayOfWeek> weekdays, String timePeriod, String timezone,
-        int retentionDays, Instant updatedAt) {
+        int retentionDays, Integer keepLast, Integer keepDaily, Integer keepWeekly, Integer keepMonthly,
+        Instant updatedAt) {
 
     static BackupPolicyView of(InstanceBackupPolicy stored) {
         BackupPolicy policy = stored.policy();
         return new BackupPolicyView(policy.enabled(), List.copyOf(policy.weekdays()), policy.timePeriod().toString(),
-                policy.timezone().getId(), policy.retentionDays(), stored.updatedAt);
+                policy.timezone().getId(), policy.retentionDays(), stored.keepLast, stored.keepDaily,
+                stored.keepWeekly, stored.keepMonthly, stored.updatedAt);
     }
 }

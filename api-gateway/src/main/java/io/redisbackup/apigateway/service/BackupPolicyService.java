@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.InstanceBackupPolicy;
+import io.redisbackup.apigateway.RetentionCounts;
 import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.BackupPolicyChanged;
@@ -70,11 +71,13 @@ public class BackupPolicyService {
 
     /** Sets the policy of an instance the caller found ({@link InstanceService#find}). */
     @Transactional
-    public InstanceBackupPolicy change(Instance instance, BackupPolicy policy) {
+    public InstanceBackupPolicy change(Instance instance, BackupPolicy policy, RetentionCounts counts) {
         InstanceBackupPolicy stored = find(instance.id);
         stored.set(policy, clock.instant());
+        stored.setCounts(counts);
         publish(instance, stored);
-        LOG.infof("Backup policy of instance %s changed: %s", instance.id, describe(policy));
+        LOG.infof("Backup policy of instance %s changed: %s%s", instance.id, describe(policy),
+                counts.any() ? ", " + counts : "");
         return stored;
     }
 

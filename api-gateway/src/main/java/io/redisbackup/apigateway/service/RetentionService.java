@@ -1,7 +1,12 @@
 package io.redisbackup.apigateway.service;
 
 import java.time.Clock;
+import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -10,12 +15,15 @@ import io.quarkus.scheduler.Scheduled;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.apigateway.InstanceBackupPolicy;
+import io.redisbackup.apigateway.RetentionCounts;
+import io.redisbackup.contracts.BackupType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Deletes expired backups, data and catalogue entry, each by a DELETE_BACKUP task. The newest good backup of an
- * instance whose automatic backups are still enabled is kept whatever its age: retention alone never leaves such
- * an instance without a backup.
+ * Deletes expired backups, data and catalogue entry, each by a DELETE_BACKUP task. An automatic backup past its days
+ * stays while its policy's count rules keep it ({@link RetentionCounts}: the newest few, and the newest of each
+ * recent day, week and month). The newest good backup of an instance whose automatic backups are still enabled is
+ * kept whatever its age: retention alone never leaves such an instance without a backup.
  */
 @ApplicationScoped
 public class RetentionService {
@@ -47,8 +55,11 @@ public class RetentionService {
         List<Backup> expired = Backup.list("status = ?1 and expiresAt < ?2", Sort.ascending("expiresAt"),
                 BackupStatus.SUCCEEDED, clock.instant());
         int deleted = 0;
+        Map<UUID, Set<UUID>> keptByCounts = new HashMap<>();
         for (Backup backup : expired) {
-            if (isNewestGoodOfAScheduledInstance(backup)) {
+            if (isNewestGoodOfAScheduledInstance(backup) || backup.type == BackupType.AUTOMATIC
+                    && keptByCounts.computeIfAbsent(backup.instanceId, RetentionService::keptByCounts)
+                            .contains(backup.id)) {
                 continue;
             }
             try {
@@ -63,6 +74,18 @@ public class RetentionService {
             }
         }
         return deleted;
+    }
+
+    /** The automatic backups of the instance that its policy's count rules keep. */
+    private static Set<UUID> keptByCounts(UUID instanceId) {
+        InstanceBackupPolicy policy = InstanceBackupPolicy.findById(instanceId);
+        if (policy == null || !policy.counts().any()) {
+            return Set.of();
+        }
+        List<RetentionCounts.Dated> automatic = Backup.<Backup>list("instanceId = ?1 and type = ?2 and status = ?3",
+                instanceId, BackupType.AUTOMATIC, BackupStatus.SUCCEEDED).stream()
+                .map(backup -> new RetentionCounts.Dated(backup.id, backup.finishedAt)).toList();
+        return policy.counts().kept(automatic, ZoneId.of(policy.timezone));
     }
 
     private static boolean isNewestGoodOfAScheduledInstance(Backup backup) {
