@@ -11,8 +11,9 @@ RUN mvn -B -q -pl "$SERVICE" -am package -DskipTests
 
 FROM eclipse-temurin:21-jre
 ARG SERVICE
-# curl for the health check in docker-compose.yml
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+# curl for the health check in docker-compose.yml; redis-server for the restore worker's drills (a scratch server)
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+        $([ "$SERVICE" = restore-worker ] && echo redis-server) && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/${SERVICE}/target/quarkus-app/ /app/
 ENV JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" \

@@ -61,6 +61,17 @@ public class Backup extends PanacheEntityBase {
     public String errorMessage;
     @Column(name = "delete_task_id")
     public UUID deleteTaskId;
+    /** The last restore drill's verdict: PASSED or FAILED (why in {@link #verificationError}); null before any. */
+    public String verification;
+    @Column(name = "verified_at")
+    public Instant verifiedAt;
+    @Column(name = "verification_error")
+    public String verificationError;
+    /** The drill asked for last, and when. */
+    @Column(name = "verify_task_id")
+    public UUID verifyTaskId;
+    @Column(name = "verify_requested_at")
+    public Instant verifyRequestedAt;
 
     public static List<Backup> ofInstance(UUID instanceId) {
         return list("instanceId", Sort.descending("createdAt").and("id"), instanceId);

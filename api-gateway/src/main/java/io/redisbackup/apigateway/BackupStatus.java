@@ -10,6 +10,7 @@ import io.redisbackup.contracts.BackupEvent;
 import io.redisbackup.contracts.BackupFailed;
 import io.redisbackup.contracts.BackupScheduled;
 import io.redisbackup.contracts.BackupStarted;
+import io.redisbackup.contracts.BackupVerified;
 
 /**
  * Where a backup is in its life, as the gateway's catalogue knows it. It follows the backup's events through one
@@ -51,7 +52,7 @@ public enum BackupStatus {
 
     /**
      * The status a backup event moves its backup to; null for the events that make or remove the catalogue's row
-     * ({@link BackupScheduled}, {@link BackupDeleted}).
+     * ({@link BackupScheduled}, {@link BackupDeleted}) and for a drill's verdict ({@link BackupVerified}).
      */
     public static BackupStatus after(BackupEvent event) {
         return switch (event) {
@@ -61,6 +62,7 @@ public enum BackupStatus {
             case BackupCorrupted corrupted -> CORRUPT;
             case BackupScheduled scheduled -> null;
             case BackupDeleted deleted -> null;
+            case BackupVerified verified -> null;
         };
     }
 }

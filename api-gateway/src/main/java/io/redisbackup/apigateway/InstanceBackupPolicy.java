@@ -9,6 +9,8 @@ import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.TimePeriod;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
@@ -37,6 +39,9 @@ public class InstanceBackupPolicy extends PanacheEntityBase {
     public Integer keepWeekly;
     @Column(name = "keep_monthly")
     public Integer keepMonthly;
+    /** When its backups get a restore drill of their own accord. */
+    @Enumerated(EnumType.STRING)
+    public Drill drill = Drill.NONE;
     public long revision;
     @Column(name = "updated_at")
     public Instant updatedAt;

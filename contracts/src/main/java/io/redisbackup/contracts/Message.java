@@ -20,10 +20,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(BackupFailed.class),
         @JsonSubTypes.Type(BackupDeleted.class),
         @JsonSubTypes.Type(BackupCorrupted.class),
+        @JsonSubTypes.Type(BackupVerified.class),
         @JsonSubTypes.Type(BackupScheduled.class),
         @JsonSubTypes.Type(BackupPolicyChanged.class),
         @JsonSubTypes.Type(RecoverInstanceCommand.class),
         @JsonSubTypes.Type(RecoverKeysCommand.class),
+        @JsonSubTypes.Type(VerifyBackupCommand.class),
         @JsonSubTypes.Type(InstanceStatusChanged.class),
         @JsonSubTypes.Type(AuditRecorded.class) })
 public interface Message {

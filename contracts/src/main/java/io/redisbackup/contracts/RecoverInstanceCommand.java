@@ -10,7 +10,7 @@ import java.util.UUID;
  */
 public record RecoverInstanceCommand(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId,
         Instant occurredAt, UUID backupId, UUID sourceInstanceId, RedisEndpoint target, Trigger trigger,
-        UUID safetyBackupId) implements RestoreWorkerCommand {
+        UUID safetyBackupId) implements RecoveryCommand {
 
     public static RecoverInstanceCommand of(UUID taskId, UUID targetInstanceId, UUID backupId, UUID sourceInstanceId,
             RedisEndpoint target, Instant now) {

@@ -16,7 +16,7 @@ import java.util.UUID;
  */
 public record RecoverKeysCommand(int schemaVersion, UUID eventId, UUID taskId, UUID instanceId, Instant occurredAt,
         UUID backupId, UUID sourceInstanceId, RedisEndpoint target, Trigger trigger, List<String> keysBase64,
-        List<String> patternsBase64, List<Integer> databases, Integer maxKeys) implements RestoreWorkerCommand {
+        List<String> patternsBase64, List<Integer> databases, Integer maxKeys) implements RecoveryCommand {
 
     /** The keys and patterns a recovery names, and the databases it takes them from (every one when empty). */
     public record Selection(List<byte[]> keys, List<byte[]> patterns, List<Integer> databases, int maxKeys) {

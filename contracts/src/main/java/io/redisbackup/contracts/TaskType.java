@@ -2,7 +2,7 @@ package io.redisbackup.contracts;
 
 /** The kinds of task the task center shows. */
 public enum TaskType {
-    BACKUP, RECOVER_INSTANCE, RECOVER_KEYS, DELETE_BACKUP;
+    BACKUP, RECOVER_INSTANCE, RECOVER_KEYS, DELETE_BACKUP, VERIFY_BACKUP;
 
     /** The kind of task a command carries out. */
     public static TaskType of(TaskCommand command) {
@@ -11,6 +11,7 @@ public enum TaskType {
             case DeleteBackupCommand delete -> DELETE_BACKUP;
             case RecoverInstanceCommand whole -> RECOVER_INSTANCE;
             case RecoverKeysCommand chosen -> RECOVER_KEYS;
+            case VerifyBackupCommand drill -> VERIFY_BACKUP;
         };
     }
 }

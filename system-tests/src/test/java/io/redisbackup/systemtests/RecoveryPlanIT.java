@@ -115,6 +115,42 @@ class RecoveryPlanIT extends SystemTest {
     }
 
     @Test
+    void aRestoreDrillPassesOnAGoodBackupAndFailsOnADamagedOneWhichBecomesCorrupt() throws Exception {
+        try (RedisServer source = RedisServer.start()) {
+            Datasets.everyType(source);
+            String instanceId = register(source, "drill");
+            String backupId = backedUp(instanceId);
+            String before = source.digest();
+            Map<String, Long> calls = commandCalls(source);
+
+            JsonPath drill = awaitResult(given().post("/api/v1/backups/" + backupId + "/verify").then()
+                    .statusCode(202).extract().path("taskId"));
+            assertEquals("VERIFY_BACKUP", drill.getString("type"));
+            assertEquals(true, drill.getBoolean("result.verified"));
+            assertEquals(source.valueDigests(0, 1, 5).size(), drill.getLong("result.keysChecked"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                    .get("/api/v1/backups/" + backupId).then().body("verification", equalTo("PASSED")));
+            assertEquals(before, source.digest());
+            assertEquals(calls.get("psync"), commandCalls(source).get("psync"), "the drill did not touch the instance");
+
+            java.nio.file.Path stored = platform.storedFile(instanceId, backupId, "dump.rdb");
+            try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(stored.toFile(), "rw")) {
+                file.seek(file.length() / 2);
+                int b = file.read();
+                file.seek(file.length() / 2);
+                file.write(b ^ 0x01);
+            }
+            String failed = given().post("/api/v1/backups/" + backupId + "/verify").then().statusCode(202)
+                    .extract().path("taskId");
+            awaitTask(failed, "FAILED", Duration.ofSeconds(120));
+            given().get("/api/v1/tasks/" + failed).then().body("error.code", equalTo("BACKUP_CHECKSUM_MISMATCH"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                    .get("/api/v1/backups/" + backupId).then().body("status", equalTo("CORRUPT"))
+                    .body("verification", equalTo("FAILED")));
+        }
+    }
+
+    @Test
     void patternsRecoverExactlyTheKeysScanMatchSelectsInTheBackedUpData() {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             byte[] alphabet = { 'a', 'b', ':', '*', '?', '[', ']', '\\', '-', '^', (byte) 0x80, (byte) 0xff, '1' };

@@ -146,9 +146,10 @@ class WorkerCrashIT extends SystemTest {
         }
     }
 
+    /** A whole-instance recovery that starts at once: no safety backup first, to be killed while it loads. */
     private static String recover(String instanceId, String backupId, String password) {
         return given().contentType(ContentType.JSON)
-                .body(Map.of("backupId", backupId, "password", password, "mode", "INSTANCE"))
+                .body(Map.of("backupId", backupId, "password", password, "mode", "INSTANCE", "safetyBackup", false))
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
                 .extract().path("taskId");
     }

@@ -254,13 +254,15 @@ public class ConsoleResource {
         } catch (NumberFormatException e) {
             errors.put("retentionDays", "must be a whole number of days, from 1 to 730");
         }
-        // the count rules are set through the API; the console keeps them as they are
-        RetentionCounts counts = policies.of(instance).counts();
+        // the count rules and drills are set through the API; the console keeps them as they are
+        InstanceBackupPolicy stored = policies.of(instance);
+        RetentionCounts counts = stored.counts();
         try {
             BackupPolicy policy = new BackupPolicyRequest(enabled != null, days, timePeriod, timezone, retention,
-                    counts.keepLast(), counts.keepDaily(), counts.keepWeekly(), counts.keepMonthly()).toPolicy();
+                    counts.keepLast(), counts.keepDaily(), counts.keepWeekly(), counts.keepMonthly(),
+                    stored.drill.name()).toPolicy();
             if (errors.isEmpty()) {
-                BackupPolicy saved = policies.change(instance, policy, counts).policy();
+                BackupPolicy saved = policies.change(instance, policy, counts, stored.drill).policy();
                 return Response.ok(Templates.policyForm(page(), InstanceView.of(instance),
                         ConsoleViews.PolicyForm.of(saved, true, clock.instant()))).build();
             }

@@ -43,7 +43,8 @@ import jakarta.ws.rs.core.Response;
 public class ConsoleTasksResource {
 
     static final int PAGE_SIZE = 20;
-    static final List<String> TYPES = List.of("BACKUP", "RECOVER_INSTANCE", "RECOVER_KEYS", "DELETE_BACKUP");
+    static final List<String> TYPES = List.of("BACKUP", "RECOVER_INSTANCE", "RECOVER_KEYS", "DELETE_BACKUP",
+            "VERIFY_BACKUP");
     static final List<String> STATUSES = List.of("PENDING", "DELAYED", "RUNNING", "SUCCEEDED", "FAILED");
 
     @CheckedTemplate(basePath = "console")

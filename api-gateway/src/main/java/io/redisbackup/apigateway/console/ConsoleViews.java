@@ -17,6 +17,7 @@ import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.TimePeriod;
+import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.Trigger;
 
 /** What the console's pages show, worked out for them: times in the owner's zone, sizes people read, choices. */
@@ -84,9 +85,12 @@ public final class ConsoleViews {
         static BackupRow of(Backup backup, ZoneId zone) {
             return new BackupRow(backup.id.toString(), backup.taskId == null ? null : backup.taskId.toString(),
                     when(backup.startedAt != null ? backup.startedAt : backup.createdAt, zone),
-                    when(backup.finishedAt, zone), backup.trigger == Trigger.SCHEDULED ? "automatic" : "manual",
+                    when(backup.finishedAt, zone), backup.type == BackupType.PRE_RECOVERY ? "before a recovery"
+                            : backup.trigger == Trigger.SCHEDULED ? "automatic" : "manual",
                     bytes(backup.sizeBytes), backup.keyCount == null ? "" : String.format(Locale.ROOT, "%,d",
-                            backup.keyCount), backup.status.name(), backup.status == BackupStatus.SUCCEEDED,
+                            backup.keyCount), backup.status.name() + (backup.verification == null ? ""
+                                    : "PASSED".equals(backup.verification) ? ", drill passed" : ", drill failed"),
+                    backup.status == BackupStatus.SUCCEEDED,
                     backup.status == BackupStatus.PENDING || backup.status == BackupStatus.RUNNING);
         }
     }

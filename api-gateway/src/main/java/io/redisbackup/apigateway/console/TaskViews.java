@@ -14,7 +14,8 @@ public final class TaskViews {
 
     static final ZoneId UTC = ZoneId.of("UTC");
     private static final Map<String, String> TYPES = Map.of("BACKUP", "Backup", "RECOVER_INSTANCE",
-            "Recover instance", "RECOVER_KEYS", "Recover keys", "DELETE_BACKUP", "Delete backup");
+            "Recover instance", "RECOVER_KEYS", "Recover keys", "DELETE_BACKUP", "Delete backup", "VERIFY_BACKUP",
+            "Restore drill");
     /** The result's entries the console names, in the order it shows them; others follow as they are named. */
     private static final Map<String, String> RESULTS = new java.util.LinkedHashMap<>();
 

@@ -4,6 +4,7 @@ import java.time.DayOfWeek;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Locale;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.redisbackup.apigateway.Drill;
 import io.redisbackup.apigateway.RetentionCounts;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.TimePeriod;
@@ -28,12 +30,20 @@ public record BackupPolicyRequest(
         @Schema(description = "Also keep the newest automatic backup of each of the last N days that have one "
                 + "(in the policy's time zone)", examples = "7") Integer keepDaily,
         @Schema(description = "Also keep the newest of each of the last N ISO weeks", examples = "4") Integer keepWeekly,
-        @Schema(description = "Also keep the newest of each of the last N months", examples = "12") Integer keepMonthly) {
+        @Schema(description = "Also keep the newest of each of the last N months", examples = "12") Integer keepMonthly,
+        @Schema(description = "Restore drills of the instance's backups: NONE (the default), AFTER_EVERY_BACKUP "
+                + "(each automatic backup), WEEKLY (the newest good backup, when none was drilled in 7 days)",
+                enumeration = { "NONE", "AFTER_EVERY_BACKUP", "WEEKLY" }) String drill) {
 
     /** A policy kept by days alone. */
     public BackupPolicyRequest(Boolean enabled, List<String> weekdays, String timePeriod, String timezone,
             Integer retentionDays) {
-        this(enabled, weekdays, timePeriod, timezone, retentionDays, null, null, null, null);
+        this(enabled, weekdays, timePeriod, timezone, retentionDays, null, null, null, null, null);
+    }
+
+    /** The drills asked for (NONE when left out); only once {@link #toPolicy} has found the field valid. */
+    public Drill drills() {
+        return drill == null ? Drill.NONE : Drill.valueOf(drill.strip().toUpperCase(Locale.ROOT));
     }
 
     /** The count rules; only once {@link #toPolicy} has found them valid. */
@@ -78,6 +88,9 @@ public record BackupPolicyRequest(
                 errors.add(new ApiProblem.FieldError(field, "must be from 0 to " + RetentionCounts.MAX));
             }
         });
+        if (drill != null && Arrays.stream(Drill.values()).noneMatch(d -> d.name().equalsIgnoreCase(drill.strip()))) {
+            errors.add(new ApiProblem.FieldError("drill", "must be NONE, AFTER_EVERY_BACKUP or WEEKLY"));
+        }
         boolean counted = rules.values().stream().anyMatch(count -> count != null && count > 0);
         if (retentionDays == null || retentionDays > BackupPolicy.MAX_RETENTION_DAYS
                 || retentionDays < (counted ? 0 : BackupPolicy.MIN_RETENTION_DAYS)) {

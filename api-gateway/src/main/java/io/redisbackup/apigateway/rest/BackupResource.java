@@ -12,6 +12,7 @@ import io.redisbackup.apigateway.service.BackupService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -50,6 +51,22 @@ public class BackupResource {
     @APIResponse(responseCode = "409", description = "The backup is not (or no longer) available")
     public Response download(@PathParam("id") UUID id) throws IOException {
         return downloads.of(id);
+    }
+
+    @POST
+    @Path("/{id}/verify")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @Operation(summary = "Run a restore drill of the backup now", description = "The restore worker loads the backup "
+            + "into a scratch redis-server of its own (localhost, no persistence, removed after) and checks every "
+            + "key and value against the backup's index and each database's key count; the VERIFY_BACKUP task "
+            + "records the result, and the backup's verification becomes PASSED or FAILED. Nothing is sent to the "
+            + "instance. A backup found damaged becomes CORRUPT. A dataset larger than the worker's memory allows "
+            + "is refused (DRILL_NOT_ENOUGH_MEMORY) without a verdict.")
+    @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
+    @APIResponse(responseCode = "409", description = "The backup is not SUCCEEDED")
+    public Response verify(@PathParam("id") UUID id) {
+        return new TaskAccepted(backups.requestVerification(id), id).asResponse();
     }
 
     @DELETE

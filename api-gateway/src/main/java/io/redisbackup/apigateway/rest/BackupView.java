@@ -14,15 +14,19 @@ import io.redisbackup.contracts.Trigger;
  *
  * @param sizeBytes the RDB's size (what a download gives)
  * @param storedBytes what the backup takes in the store, compressed and encrypted, its key index included
+ * @param verification the last restore drill's verdict, PASSED or FAILED (null before any), at {@code verifiedAt};
+ *        {@code verificationError} says why it failed
  */
 public record BackupView(UUID id, UUID instanceId, String project, UUID taskId, BackupType type, Trigger trigger, BackupStatus status,
         Instant createdAt, Instant startedAt, Instant finishedAt, Long sizeBytes, Long storedBytes, Long keyCount,
-        String sha256, String redisVersion, Integer rdbVersion, Instant expiresAt, TaskError error) {
+        String sha256, String redisVersion, Integer rdbVersion, Instant expiresAt, TaskError error,
+        String verification, Instant verifiedAt, String verificationError) {
 
     static BackupView of(Backup backup) {
         return new BackupView(backup.id, backup.instanceId, backup.project, backup.taskId, backup.type, backup.trigger, backup.status,
                 backup.createdAt, backup.startedAt, backup.finishedAt, backup.sizeBytes, backup.storedBytes, backup.keyCount,
                 backup.sha256, backup.redisVersion, backup.rdbVersion, backup.expiresAt,
-                backup.errorCode == null ? null : new TaskError(backup.errorCode, backup.errorMessage));
+                backup.errorCode == null ? null : new TaskError(backup.errorCode, backup.errorMessage),
+                backup.verification, backup.verifiedAt, backup.verificationError);
     }
 }

@@ -106,14 +106,15 @@ public class InstanceResource {
             + "on the chosen weekdays, starting inside the time period (one hour on the hour) in the time zone, and "
             + "are kept retentionDays after they finish, and besides while a count rule keeps them: the newest "
             + "keepLast, and the newest of each of the last keepDaily days, keepWeekly ISO weeks and keepMonthly "
-            + "months that have one (grandfather-father-son). The newest good backup is never deleted.")
+            + "months that have one (grandfather-father-son). The newest good backup is never deleted. drill asks "
+            + "for restore drills: after every automatic backup, or weekly.")
     @APIResponse(responseCode = "400", description = "Invalid fields, all named")
     public BackupPolicyView setPolicy(@PathParam("id") UUID id, BackupPolicyRequest body) {
         if (body == null) {
             throw ApiProblem.missingBody();
         }
         BackupPolicy policy = body.toPolicy();
-        return BackupPolicyView.of(policies.change(instances.find(id), policy, body.counts()));
+        return BackupPolicyView.of(policies.change(instances.find(id), policy, body.counts(), body.drills()));
     }
 
 }

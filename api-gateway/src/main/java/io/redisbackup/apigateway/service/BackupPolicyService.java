@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import io.redisbackup.apigateway.Drill;
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.InstanceBackupPolicy;
 import io.redisbackup.apigateway.RetentionCounts;
@@ -71,10 +72,11 @@ public class BackupPolicyService {
 
     /** Sets the policy of an instance the caller found ({@link InstanceService#find}). */
     @Transactional
-    public InstanceBackupPolicy change(Instance instance, BackupPolicy policy, RetentionCounts counts) {
+    public InstanceBackupPolicy change(Instance instance, BackupPolicy policy, RetentionCounts counts, Drill drill) {
         InstanceBackupPolicy stored = find(instance.id);
         stored.set(policy, clock.instant());
         stored.setCounts(counts);
+        stored.drill = drill;
         publish(instance, stored);
         LOG.infof("Backup policy of instance %s changed: %s%s", instance.id, describe(policy),
                 counts.any() ? ", " + counts : "");

@@ -8,9 +8,12 @@ import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.panache.common.Sort;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
+import io.redisbackup.apigateway.Drill;
 import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.InstanceBackupPolicy;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.restproblems.ApiProblem;
 import io.redisbackup.contracts.BackupCompleted;
@@ -21,10 +24,12 @@ import io.redisbackup.contracts.BackupFailed;
 import io.redisbackup.contracts.BackupScheduled;
 import io.redisbackup.contracts.BackupStarted;
 import io.redisbackup.contracts.BackupType;
+import io.redisbackup.contracts.BackupVerified;
 import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.Trigger;
+import io.redisbackup.contracts.VerifyBackupCommand;
 import io.redisbackup.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -83,6 +88,42 @@ public class BackupService {
                 Trigger.MANUAL, instance.endpoint(), now), backup.project);
         LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
         return backup;
+    }
+
+    /** A caller's restore drill of a backup it can see; only a SUCCEEDED backup can be drilled. */
+    @Transactional
+    public UUID requestVerification(UUID backupId) {
+        Backup backup = findForUpdate(backupId);
+        if (backup.status != BackupStatus.SUCCEEDED) {
+            throw ApiProblem.conflict("BACKUP_NOT_AVAILABLE", "Backup " + backupId + " is " + backup.status
+                    + "; only a SUCCEEDED backup can be drilled.");
+        }
+        return requestDrill(backup, Trigger.MANUAL);
+    }
+
+    /** A scheduled drill of the instance's newest good backup, if it has one; whether one was asked for. */
+    @Transactional
+    public boolean drillNewest(UUID instanceId) {
+        Backup newest = Backup.find("instanceId = ?1 and status = ?2",
+                Sort.descending("finishedAt").and("id"), instanceId,
+                BackupStatus.SUCCEEDED).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        if (newest == null) {
+            return false;
+        }
+        requestDrill(newest, Trigger.SCHEDULED);
+        return true;
+    }
+
+    /** Asks the restore worker for a drill of the backup; the drill's task. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID requestDrill(Backup backup, Trigger trigger) {
+        Instant now = clock.instant();
+        backup.verifyTaskId = UUID.randomUUID();
+        backup.verifyRequestedAt = now;
+        acceptance.accept(VerifyBackupCommand.of(backup.verifyTaskId, backup.instanceId, backup.id, trigger, now),
+                backup.project);
+        LOG.infof("Restore drill of backup %s requested (task %s, %s)", backup.id, backup.verifyTaskId, trigger);
+        return backup.verifyTaskId;
     }
 
     /** A caller's deletion of a backup it can see. */
@@ -184,6 +225,16 @@ public class BackupService {
             LOG.infof("Backup %s deleted", backup.id);
             return;
         }
+        if (event instanceof BackupVerified verified) {
+            if (backup.verifiedAt == null || !verified.occurredAt().isBefore(backup.verifiedAt)) {
+                backup.verification = verified.passed() ? "PASSED" : "FAILED";
+                backup.verifiedAt = verified.occurredAt();
+                backup.verificationError = verified.error() == null ? null
+                        : verified.error().code() + ": " + verified.error().message();
+                LOG.infof("Backup %s %s its restore drill", backup.id, verified.passed() ? "passed" : "failed");
+            }
+            return;
+        }
         BackupStatus next = BackupStatus.after(event);
         if (!backup.status.canTransitionTo(next)) {
             LOG.debugf("Backup %s is %s; %s ignored", backup.id, backup.status, event.getClass().getSimpleName());
@@ -211,9 +262,16 @@ public class BackupService {
             }
             case BackupScheduled scheduled -> throw new IllegalStateException("handled above");
             case BackupDeleted deleted -> throw new IllegalStateException("handled above");
+            case BackupVerified verified -> throw new IllegalStateException("handled above");
         }
         LOG.infof("Backup %s is %s", backup.id, next);
         safetyBackups.backupEnded(backup);
+        if (event instanceof BackupCompleted && backup.type == BackupType.AUTOMATIC) {
+            InstanceBackupPolicy policy = InstanceBackupPolicy.findById(backup.instanceId);
+            if (policy != null && policy.drill == Drill.AFTER_EVERY_BACKUP) {
+                requestDrill(backup, Trigger.SCHEDULED);
+            }
+        }
     }
 
     private static void failedWith(Backup backup, TaskError error, java.time.Instant finishedAt) {

@@ -1,6 +1,8 @@
 package io.redisbackup.apigateway.service;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +16,7 @@ import io.quarkus.panache.common.Sort;
 import io.quarkus.scheduler.Scheduled;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
+import io.redisbackup.apigateway.Drill;
 import io.redisbackup.apigateway.InstanceBackupPolicy;
 import io.redisbackup.apigateway.RetentionCounts;
 import io.redisbackup.contracts.BackupType;
@@ -47,6 +50,7 @@ public class RetentionService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         deleteExpired();
+        drillWeekly();
         acceptance.forgetAcceptedBefore(clock.instant().minus(ACCEPTED_TASKS_KEPT));
     }
 
@@ -74,6 +78,23 @@ public class RetentionService {
             }
         }
         return deleted;
+    }
+
+    /**
+     * For every instance whose policy asks for weekly drills: a drill of its newest good backup, unless one of its
+     * backups passed a drill, or had one asked for, in the last 7 days. Returns how many were asked for.
+     */
+    public int drillWeekly() {
+        Instant weekAgo = clock.instant().minus(Duration.ofDays(7));
+        int asked = 0;
+        for (InstanceBackupPolicy policy : InstanceBackupPolicy.<InstanceBackupPolicy>list("drill", Drill.WEEKLY)) {
+            long recent = Backup.count("instanceId = ?1 and (verifiedAt > ?2 and verification = 'PASSED' "
+                    + "or verifyRequestedAt > ?2)", policy.instanceId, weekAgo);
+            if (recent == 0 && backups.drillNewest(policy.instanceId)) {
+                asked++;
+            }
+        }
+        return asked;
     }
 
     /** The automatic backups of the instance that its policy's count rules keep. */

@@ -3,6 +3,7 @@ package io.redisbackup.restoreworker.config;
 import java.time.Clock;
 
 import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.restoreworker.recovery.BackupDrill;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
 import io.redisbackup.restoreworker.recovery.KeysLoader;
@@ -30,5 +31,11 @@ public class RestoreWorkerBeans {
     @ApplicationScoped
     KeysLoader keysLoader(Clock clock) {
         return new KeysLoader(clock);
+    }
+
+    @Produces
+    @ApplicationScoped
+    BackupDrill backupDrill(BackupStore store, RestoreWorkerConfig config, Clock clock) {
+        return new BackupDrill(store, config.drill(), clock);
     }
 }

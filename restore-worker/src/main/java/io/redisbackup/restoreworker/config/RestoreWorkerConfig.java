@@ -1,6 +1,7 @@
 package io.redisbackup.restoreworker.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -34,4 +35,26 @@ public interface RestoreWorkerConfig {
      */
     @WithDefault("1s")
     Duration progressInterval();
+
+    /** Restore drills: a backup loaded into a scratch redis-server of the worker's own. */
+    Drill drill();
+
+    interface Drill {
+        /** The {@code redis-server} to start for a drill. */
+        @WithDefault("redis-server")
+        String redisServer();
+
+        /** Where a drill puts the backup's RDB for its server; the system's temporary directory unless set. */
+        Optional<String> directory();
+
+        /**
+         * The memory a drill may use; what the machine has available ({@code MemAvailable}) unless set. A drill
+         * whose dataset needs more is refused with that reason.
+         */
+        Optional<Long> memoryBytes();
+
+        /** How long the scratch server may take to load the backup. */
+        @WithDefault("10m")
+        Duration loadTimeout();
+    }
 }

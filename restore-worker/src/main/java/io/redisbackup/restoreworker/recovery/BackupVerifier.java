@@ -2,6 +2,7 @@ package io.redisbackup.restoreworker.recovery;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.zip.CRC32C;
 
@@ -29,6 +30,11 @@ public final class BackupVerifier {
     }
 
     public void verify(Manifest manifest) throws RecoveryFailure {
+        verify(manifest, OutputStream.nullOutputStream());
+    }
+
+    /** Checks the backup's RDB as it writes it, plain, to {@code copy} (what a restore drill loads). */
+    public void verify(Manifest manifest, OutputStream copy) throws RecoveryFailure {
         Manifest.FileEntry expected = manifest.file(BackupStore.RDB);
         boolean byCrc = expected.crc32c() != null;
         CRC32C crc32c = new CRC32C();
@@ -37,6 +43,7 @@ public final class BackupVerifier {
         try (InputStream in = store.open(manifest, BackupStore.RDB)) {
             byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                copy.write(buffer, 0, n);
                 if (byCrc) {
                     crc32c.update(buffer, 0, n);
                 } else {

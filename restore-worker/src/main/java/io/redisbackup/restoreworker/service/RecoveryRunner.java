@@ -16,7 +16,7 @@ import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.contracts.RecoverKeysCommand;
-import io.redisbackup.contracts.RestoreWorkerCommand;
+import io.redisbackup.contracts.RecoveryCommand;
 import io.redisbackup.contracts.TaskError;
 import io.redisbackup.contracts.TaskType;
 import io.redisbackup.contracts.Topics;
@@ -82,12 +82,12 @@ public class RecoveryRunner {
         this.vertx = vertx;
     }
 
-    public void recover(RestoreWorkerCommand command) {
+    public void recover(RecoveryCommand command) {
         // a fenced attempt stops: the worker that declared it lost reports it; this one must not touch the instance
         ledger.<RuntimeException>carryOut(command, this::settle, attempt -> recover(command, attempt));
     }
 
-    private void recover(RestoreWorkerCommand command, Attempt attempt) {
+    private void recover(RecoveryCommand command, Attempt attempt) {
         TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
         try {
             Manifest manifest = manifest(command);
@@ -124,7 +124,7 @@ public class RecoveryRunner {
     }
 
     /** The backup's manifest; one that cannot be read as one is damage, like any other stored byte that changed. */
-    private Manifest manifest(RestoreWorkerCommand command) throws RecoveryFailure {
+    private Manifest manifest(RecoveryCommand command) throws RecoveryFailure {
         try {
             return store.manifest(command.sourceInstanceId(), command.backupId())
                     .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
@@ -139,6 +139,9 @@ public class RecoveryRunner {
      * {@code Recovery Failed} if a whole-instance recovery had begun to empty it, else {@code Running}.
      */
     void onLost(@Observes TaskLedger.LostTask lost) {
+        if (lost.execution().taskType == TaskType.VERIFY_BACKUP) {
+            return; // a drill's: BackupDrills settles it
+        }
         settle(lost.execution());
     }
 
@@ -170,11 +173,11 @@ public class RecoveryRunner {
     }
 
     /** The target; its password opens only if it was sealed for this instance at this endpoint. */
-    private InstanceEndpoint target(RestoreWorkerCommand command) {
+    private InstanceEndpoint target(RecoveryCommand command) {
         return InstanceEndpoint.opened(command.target(), command.instanceId(), cipher);
     }
 
-    private void fail(RestoreWorkerCommand command, TaskReporter task, Attempt attempt, TaskError error,
+    private void fail(RecoveryCommand command, TaskReporter task, Attempt attempt, TaskError error,
             Map<String, Object> result) {
         attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
         task.failed(error, withSafetyBackup(command, result));
@@ -183,7 +186,7 @@ public class RecoveryRunner {
     }
 
     /** A failed recovery's result names the backup of the instance as it was before, where there is one. */
-    private static Map<String, Object> withSafetyBackup(RestoreWorkerCommand command, Map<String, Object> result) {
+    private static Map<String, Object> withSafetyBackup(RecoveryCommand command, Map<String, Object> result) {
         if (!(command instanceof RecoverInstanceCommand whole) || whole.safetyBackupId() == null) {
             return result;
         }
