@@ -73,6 +73,23 @@ public class Backup extends PanacheEntityBase {
     @Column(name = "verify_requested_at")
     public Instant verifyRequestedAt;
 
+    /** A backup of the instance asked for now, PENDING, with a task of its own; persisted. */
+    public static Backup requested(Instance instance, BackupType type, Trigger trigger, Integer retentionDays,
+            Instant now) {
+        Backup backup = new Backup();
+        backup.id = UUID.randomUUID();
+        backup.taskId = UUID.randomUUID();
+        backup.instanceId = instance.id;
+        backup.project = instance.project;
+        backup.type = type;
+        backup.trigger = trigger;
+        backup.status = BackupStatus.PENDING;
+        backup.retentionDays = retentionDays;
+        backup.createdAt = now;
+        backup.persist();
+        return backup;
+    }
+
     public static List<Backup> ofInstance(UUID instanceId) {
         return list("instanceId", Sort.descending("createdAt").and("id"), instanceId);
     }

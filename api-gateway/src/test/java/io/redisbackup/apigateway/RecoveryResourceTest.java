@@ -77,10 +77,7 @@ class RecoveryResourceTest extends GatewayTest {
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
                 .extract().path("taskId");
         try (TopicClient kafka = new TopicClient()) {
-            List<TakeBackupCommand> backupsAsked = kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2,
-                    Duration.ofSeconds(30)).stream().map(json -> MessageCodec.fromJson(json, BackupWorkerCommand.class))
-                    .filter(TakeBackupCommand.class::isInstance).map(TakeBackupCommand.class::cast)
-                    .filter(c -> c.backupType() == BackupType.PRE_RECOVERY).toList();
+            List<TakeBackupCommand> backupsAsked = safetyBackups(kafka, instanceId);
             assertEquals(1, backupsAsked.size());
             TakeBackupCommand safety = backupsAsked.get(0);
             assertTrue(statuses(kafka, instanceId, taskId).get(0).message()
@@ -107,10 +104,7 @@ class RecoveryResourceTest extends GatewayTest {
                 .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
                 .extract().path("taskId");
         try (TopicClient kafka = new TopicClient()) {
-            TakeBackupCommand safety = kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2, Duration.ofSeconds(30))
-                    .stream().map(json -> MessageCodec.fromJson(json, BackupWorkerCommand.class))
-                    .filter(TakeBackupCommand.class::isInstance).map(TakeBackupCommand.class::cast)
-                    .filter(c -> c.backupType() == BackupType.PRE_RECOVERY).findFirst().orElseThrow();
+            TakeBackupCommand safety = safetyBackups(kafka, instanceId).get(0);
             kafka.send(Topics.BACKUP_EVENTS, instanceId, MessageCodec.toJson(BackupFailed.of(safety.taskId(),
                     safety.instanceId(), safety.backupId(), new TaskError("INSTANCE_UNREACHABLE", "gone"),
                     Instant.now())));
@@ -122,6 +116,14 @@ class RecoveryResourceTest extends GatewayTest {
             // the instance is free for the next recovery
             recover(instanceId, backupId, redis.password()).statusCode(202);
         }
+    }
+
+    /** The safety backups asked of the instance (after the one manual backup that the test made first). */
+    private static List<TakeBackupCommand> safetyBackups(TopicClient kafka, String instanceId) {
+        return kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2, Duration.ofSeconds(30)).stream()
+                .map(json -> MessageCodec.fromJson(json, BackupWorkerCommand.class))
+                .filter(TakeBackupCommand.class::isInstance).map(TakeBackupCommand.class::cast)
+                .filter(c -> c.backupType() == BackupType.PRE_RECOVERY).toList();
     }
 
     /** The task's status events so far, in order. */

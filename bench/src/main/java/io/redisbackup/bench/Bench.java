@@ -189,6 +189,10 @@ public final class Bench {
                     "why the RESTORE stream keeps its own socket"));
 
             keysRecoveries(sourceId, backup, keys, targetId, target);
+            patternRecovery(sourceId, backup, keys, targetId, target);
+            dryRuns(sourceId, backup);
+            safetyBackupAndDrill(sourceId, backup, keys, targetId, target);
+            keyHistory(sourceId, keys);
             memory.put("afterFull", workerMemory());
 
             apiLatency(tinyId);
@@ -218,8 +222,9 @@ public final class Bench {
     private void recoverInstance(String instanceId, String backupId, String targetId, RedisProcess target, Stats wall,
             Stats worker) throws Exception {
         long start = System.nanoTime();
+        // the floor loads the RESTOREs alone: no safety backup of the target first (its cost is a row of its own)
         JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
-                "mode", "INSTANCE", "targetInstanceId", targetId));
+                "mode", "INSTANCE", "targetInstanceId", targetId, "safetyBackup", false));
         Api.Task task = api.awaitTask(accepted.get("taskId").asText());
         wall.add((System.nanoTime() - start) / 1e6);
         worker.add(task.workerTime().toNanos() / 1e6);
@@ -253,6 +258,97 @@ public final class Bench {
             rows.add(new Row(count + "-key recovery from a backup of " + datasetKeys + " keys, worker time (ms)",
                     worker, null, count == 100 ? "< 100 ms, same for 100k and 1M" : ""));
         }
+    }
+
+    /** A pattern that selects 1,000 keys of a dataset of a million ({@link Dataset#key}: set:i for i % 20 == 5). */
+    private static final String PATTERN = "set:1[0-4]??[02]5";
+    private static final java.util.regex.Pattern PATTERN_AS_REGEX = java.util.regex.Pattern.compile("set:1[0-4]..[02]5");
+
+    /** A KEYS recovery by pattern: the worker's time, with the keys it matched. */
+    private void patternRecovery(String instanceId, String backupId, int datasetKeys, String targetId,
+            RedisProcess target) throws Exception {
+        long expected = java.util.stream.IntStream.range(0, datasetKeys)
+                .filter(i -> PATTERN_AS_REGEX.matcher(Dataset.key(i)).matches()).count();
+        Stats worker = new Stats();
+        for (int i = 0; i < reps; i++) {
+            JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
+                    "mode", "KEYS", "patterns", List.of(PATTERN), "targetInstanceId", targetId));
+            Api.Task task = api.awaitTask(accepted.get("taskId").asText());
+            long restored = task.json().path("result").path("keysRestored").asLong();
+            if (restored != expected) {
+                throw new IllegalStateException("The pattern " + PATTERN + " restored " + restored + " keys, not "
+                        + expected);
+            }
+            worker.add(task.workerTime().toNanos() / 1e6);
+        }
+        rows.add(new Row("KEYS recovery by the pattern " + PATTERN + " (" + expected + " of " + datasetKeys
+                + " keys), worker time (ms)", worker, null, expected == 1000 ? "< 500 ms for 1,000 of 1M" : ""));
+    }
+
+    /** Dry runs, timed as the API answers them: 100 keys, and a whole instance. */
+    private void dryRuns(String instanceId, String backupId) throws Exception {
+        Random random = new Random(11);
+        Stats keysPlan = new Stats();
+        Stats instancePlan = new Stats();
+        for (int i = 0; i < reps; i++) {
+            List<String> chosen = new ArrayList<>();
+            while (chosen.size() < 100) {
+                chosen.add(Dataset.key(random.nextInt(Math.max(1, keys - 4))));
+            }
+            long start = System.nanoTime();
+            JsonNode plan = api.call("POST", "/instances/" + instanceId + "/recoveries", Map.of("backupId", backupId,
+                    "mode", "KEYS", "keyList", chosen, "dryRun", true), 200);
+            keysPlan.add((System.nanoTime() - start) / 1e6);
+            if (plan.path("keysSelected").asInt() < 90) {
+                throw new IllegalStateException("A dry run found too few keys: " + plan.path("keysSelected"));
+            }
+            start = System.nanoTime();
+            api.call("POST", "/instances/" + instanceId + "/recoveries", Map.of("backupId", backupId,
+                    "mode", "INSTANCE", "dryRun", true), 200);
+            instancePlan.add((System.nanoTime() - start) / 1e6);
+        }
+        rows.add(new Row("dry run of a 100-key recovery, API response (ms)", keysPlan, null, "< 100 ms"));
+        rows.add(new Row("dry run of a whole-instance recovery of " + keys + " keys, API response (ms)",
+                instancePlan, null, "reads the whole key index"));
+    }
+
+    /**
+     * A whole-instance recovery as users get it, the backup of the target (holding the dataset) taken first; and a
+     * restore drill of the backup. One run each.
+     */
+    private void safetyBackupAndDrill(String instanceId, String backupId, int datasetKeys, String targetId,
+            RedisProcess target) throws Exception {
+        long start = System.nanoTime();
+        JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
+                "mode", "INSTANCE", "targetInstanceId", targetId));
+        api.awaitTask(accepted.get("taskId").asText());
+        rows.add(new Row("full recovery, " + datasetKeys + " keys, with the safety backup of the target first (ms)",
+                single((System.nanoTime() - start) / 1e6), null, "the way back costs one snapshot of the target"));
+        JsonNode drill = api.call("POST", "/backups/" + backupId + "/verify", null, 202);
+        Api.Task task = api.awaitTask(drill.get("taskId").asText());
+        rows.add(new Row("restore drill of a backup of " + datasetKeys + " keys, worker time (ms)",
+                single(task.workerTime().toNanos() / 1e6), null, "scratch redis-server loads it; every key checked"));
+    }
+
+    /** A key's history over the source's newest 30 backups (more are taken first if there are fewer). */
+    private void keyHistory(String instanceId, int datasetKeys) throws Exception {
+        int have = api.call("GET", "/instances/" + instanceId + "/backups", null, 200).size();
+        for (int i = have; i < 30; i++) {
+            timedBackup(instanceId, new Stats(), null);
+        }
+        Stats history = new Stats();
+        for (int i = 0; i < reps; i++) {
+            long start = System.nanoTime();
+            JsonNode found = api.call("GET", "/instances/" + instanceId + "/keys/history?key="
+                    + java.net.URLEncoder.encode(Dataset.key(7 + 20 * i), java.nio.charset.StandardCharsets.UTF_8)
+                    + "&backups=30", null, 200);
+            history.add((System.nanoTime() - start) / 1e6);
+            if (found.path("backups").size() != 30) {
+                throw new IllegalStateException("A key history covered " + found.path("backups").size() + " backups");
+            }
+        }
+        rows.add(new Row("key history over 30 backups of " + datasetKeys + " keys, API response (ms)", history, null,
+                "< 300 ms"));
     }
 
     /** POST .../backups and GET /tasks while a second process keeps asking for the task list. */

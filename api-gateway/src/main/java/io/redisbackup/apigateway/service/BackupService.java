@@ -72,17 +72,7 @@ public class BackupService {
                     + underWay.status + " (task " + underWay.taskId + "); ask again when it has ended.", underWay.taskId);
         }
         Instant now = clock.instant();
-        Backup backup = new Backup();
-        backup.id = UUID.randomUUID();
-        backup.taskId = UUID.randomUUID();
-        backup.instanceId = instance.id;
-        backup.project = instance.project;
-        backup.type = BackupType.MANUAL;
-        backup.trigger = Trigger.MANUAL;
-        backup.status = BackupStatus.PENDING;
-        backup.retentionDays = retentionDays;
-        backup.createdAt = now;
-        backup.persist();
+        Backup backup = Backup.requested(instance, BackupType.MANUAL, Trigger.MANUAL, retentionDays, now);
 
         acceptance.accept(TakeBackupCommand.of(backup.taskId, instance.id, backup.id, BackupType.MANUAL,
                 Trigger.MANUAL, instance.endpoint(), now), backup.project);

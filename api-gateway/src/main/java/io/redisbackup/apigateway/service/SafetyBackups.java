@@ -59,17 +59,7 @@ public class SafetyBackups {
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID recoverAfterBackup(UUID taskId, Instance target, UUID backupId, UUID sourceInstanceId) {
         Instant now = clock.instant();
-        Backup safety = new Backup();
-        safety.id = UUID.randomUUID();
-        safety.taskId = UUID.randomUUID();
-        safety.instanceId = target.id;
-        safety.project = target.project;
-        safety.type = BackupType.PRE_RECOVERY;
-        safety.trigger = Trigger.MANUAL;
-        safety.status = BackupStatus.PENDING;
-        safety.retentionDays = KEPT_DAYS;
-        safety.createdAt = now;
-        safety.persist();
+        Backup safety = Backup.requested(target, BackupType.PRE_RECOVERY, Trigger.MANUAL, KEPT_DAYS, now);
         acceptance.accept(TakeBackupCommand.of(safety.taskId, target.id, safety.id, BackupType.PRE_RECOVERY,
                 Trigger.MANUAL, target.endpoint(), now), target.project);
 
