@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -147,6 +148,39 @@ class RecoveryPlanIT extends SystemTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
                     .get("/api/v1/backups/" + backupId).then().body("status", equalTo("CORRUPT"))
                     .body("verification", equalTo("FAILED")));
+        }
+    }
+
+    @Test
+    void aKeysHistoryFollowsItThroughFiveBackupsChangedDeletedAndWrittenAgain() {
+        try (RedisServer source = RedisServer.start()) {
+            String instanceId = register(source, "history");
+            List<String> taken = new ArrayList<>();
+            source.call("SET", "cart:7", "first");
+            taken.add(backedUp(instanceId));
+            source.call("SET", "cart:7", "second");
+            taken.add(backedUp(instanceId));
+            source.call("DEL", "cart:7");
+            source.call("SET", "other", "x");
+            taken.add(backedUp(instanceId));
+            source.call("SET", "cart:7", "first");
+            taken.add(backedUp(instanceId));
+            source.call("EXPIRE", "cart:7", "600");
+            taken.add(backedUp(instanceId));
+
+            JsonPath history = given().get("/api/v1/instances/" + instanceId + "/keys/history?key=cart:7").then()
+                    .statusCode(200).extract().jsonPath();
+            assertEquals(taken.reversed(), history.getList("backups.backupId"), "newest first");
+            assertEquals(List.of(true, true, false, true, true), history.getList("backups.present"));
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < taken.size(); i++) {
+                values.add(history.getString("backups[" + i + "].entries[0].valueSha256"));
+            }
+            assertEquals(values.get(4), values.get(1), "written again with the value of the first backup");
+            assertEquals(values.get(4), values.get(0), "an expiry is not a change of value");
+            assertTrue(!values.get(4).equals(values.get(3)), "the value the second backup holds is another");
+            long ttl = history.getLong("backups[0].entries[0].ttlAtBackupMs");
+            assertTrue(ttl > 500_000 && ttl <= 600_000, "the TTL when the newest backup was taken: " + ttl);
         }
     }
 

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.redisbackup.apigateway.security.Role;
+import io.redisbackup.apigateway.service.InstanceService;
 import io.redisbackup.apigateway.service.KeyHistory;
 import io.redisbackup.restproblems.ApiProblem;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,9 +32,11 @@ public class KeyHistoryResource {
     static final int MAX_BACKUPS = 1000;
 
     private final KeyHistory history;
+    private final InstanceService instances;
 
-    public KeyHistoryResource(KeyHistory history) {
+    public KeyHistoryResource(KeyHistory history, InstanceService instances) {
         this.history = history;
+        this.instances = instances;
     }
 
     @GET
@@ -50,6 +53,7 @@ public class KeyHistoryResource {
             @Parameter(description = "the key as UTF-8 text") @QueryParam("key") String key,
             @Parameter(description = "the key's bytes in Base64, for keys that are not UTF-8") @QueryParam("keyBase64") String keyBase64,
             @Parameter(description = "how many of the newest backups, 1 to 1000 (100)") @QueryParam("backups") String backups) {
+        instances.find(id); // an instance the caller does not see is absent, whatever the query says
         return history.of(id, key(key, keyBase64), count(backups));
     }
 
