@@ -239,10 +239,16 @@ public final class BackupDrill {
                     && Arrays.equals(expected, 0, expected.length - 10, actual, 0, actual.length - 10);
         }
 
-        /** The same value in another encoding: the stored entry restored beside the key, and both digested. */
+        /**
+         * The same value in another encoding: the stored entry restored beside the key, with the same expiry (the
+         * digest counts whether a key has one), and both digested.
+         */
         private boolean sameDigest(IndexEntry entry, byte[] expected, RespClient redis) throws IOException {
-            List<Object> replies = redis.pipeline(List.of(
-                    new byte[][] { bytes("RESTORE"), spare, bytes("0"), expected, bytes("REPLACE") },
+            byte[][] restore = entry.expireAtMs() >= 0
+                    ? new byte[][] { bytes("RESTORE"), spare, bytes(Long.toString(entry.expireAtMs())), expected,
+                            bytes("REPLACE"), bytes("ABSTTL") }
+                    : new byte[][] { bytes("RESTORE"), spare, bytes("0"), expected, bytes("REPLACE") };
+            List<Object> replies = redis.pipeline(List.of(restore,
                     new byte[][] { bytes("DEBUG"), bytes("DIGEST-VALUE"), entry.key(), spare },
                     new byte[][] { bytes("DEL"), spare }));
             return replies.get(1) instanceof List<?> digests && digests.size() == 2 && digests.get(0) != null
