@@ -330,10 +330,14 @@ public final class Bench {
                 single(task.workerTime().toNanos() / 1e6), null, "scratch redis-server loads it; every key checked"));
     }
 
-    /** A key's history over the source's newest 30 backups (more are taken first if there are fewer). */
+    /**
+     * A key's history over the source's newest 30 backups (5 for a smoke run), more taken first where there are
+     * fewer.
+     */
     private void keyHistory(String instanceId, int datasetKeys) throws Exception {
+        int backups = datasetKeys >= 100_000 ? 30 : 5;
         int have = api.call("GET", "/instances/" + instanceId + "/backups", null, 200).size();
-        for (int i = have; i < 30; i++) {
+        for (int i = have; i < backups; i++) {
             timedBackup(instanceId, new Stats(), null);
         }
         Stats history = new Stats();
@@ -341,14 +345,14 @@ public final class Bench {
             long start = System.nanoTime();
             JsonNode found = api.call("GET", "/instances/" + instanceId + "/keys/history?key="
                     + java.net.URLEncoder.encode(Dataset.key(7 + 20 * i), java.nio.charset.StandardCharsets.UTF_8)
-                    + "&backups=30", null, 200);
+                    + "&backups=" + backups, null, 200);
             history.add((System.nanoTime() - start) / 1e6);
-            if (found.path("backups").size() != 30) {
+            if (found.path("backups").size() != backups) {
                 throw new IllegalStateException("A key history covered " + found.path("backups").size() + " backups");
             }
         }
-        rows.add(new Row("key history over 30 backups of " + datasetKeys + " keys, API response (ms)", history, null,
-                "< 300 ms"));
+        rows.add(new Row("key history over " + backups + " backups of " + datasetKeys + " keys, API response (ms)",
+                history, null, backups == 30 ? "< 300 ms" : ""));
     }
 
     /** POST .../backups and GET /tasks while a second process keeps asking for the task list. */
