@@ -72,10 +72,7 @@ class RecoveryResourceTest extends GatewayTest {
     void aWholeInstanceRecoveryWaitsForABackupOfTheInstanceAsItIsAndNamesIt() {
         String instanceId = register(redis, "safety");
         String backupId = succeededBackup(instanceId);
-        String taskId = given().contentType(ContentType.JSON)
-                .body(Map.of("backupId", backupId, "password", redis.password(), "mode", "INSTANCE"))
-                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
-                .extract().path("taskId");
+        String taskId = recoverWithSafetyBackup(instanceId, backupId);
         try (TopicClient kafka = new TopicClient()) {
             List<TakeBackupCommand> backupsAsked = safetyBackups(kafka, instanceId);
             assertEquals(1, backupsAsked.size());
@@ -99,10 +96,7 @@ class RecoveryResourceTest extends GatewayTest {
     void aRecoveryWhoseSafetyBackupFailsFailsAndChangesNothing() {
         String instanceId = register(redis, "safety-fails");
         String backupId = succeededBackup(instanceId);
-        String taskId = given().contentType(ContentType.JSON)
-                .body(Map.of("backupId", backupId, "password", redis.password(), "mode", "INSTANCE"))
-                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
-                .extract().path("taskId");
+        String taskId = recoverWithSafetyBackup(instanceId, backupId);
         try (TopicClient kafka = new TopicClient()) {
             TakeBackupCommand safety = safetyBackups(kafka, instanceId).get(0);
             kafka.send(Topics.BACKUP_EVENTS, instanceId, MessageCodec.toJson(BackupFailed.of(safety.taskId(),
@@ -116,6 +110,14 @@ class RecoveryResourceTest extends GatewayTest {
             // the instance is free for the next recovery
             recover(instanceId, backupId, redis.password()).statusCode(202);
         }
+    }
+
+    /** A whole-instance recovery as users ask for it, the safety backup first; its task. */
+    private static String recoverWithSafetyBackup(String instanceId, String backupId) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("backupId", backupId, "password", redis.password(), "mode", "INSTANCE"))
+                .when().post("/api/v1/instances/" + instanceId + "/recoveries").then().statusCode(202)
+                .extract().path("taskId");
     }
 
     /** The safety backups asked of the instance (after the one manual backup that the test made first). */

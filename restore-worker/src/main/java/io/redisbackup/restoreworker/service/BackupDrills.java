@@ -1,6 +1,5 @@
 package io.redisbackup.restoreworker.service;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,7 +63,7 @@ public class BackupDrills {
         TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
         task.running("starting a restore drill of backup " + command.backupId());
         try {
-            Manifest manifest = manifest(command);
+            Manifest manifest = StoredManifests.of(store, command.instanceId(), command.backupId());
             BackupDrill.Outcome outcome = drill.run(manifest, step -> {
                 attempt.ensureHeld();
                 task.progress(null, step);
@@ -87,16 +86,6 @@ public class BackupDrills {
         } catch (RecoveryFailure failure) {
             Attempt.rethrowIfFenced(failure);
             fail(command, task, attempt, new TaskError(failure.code(), failure.getMessage()));
-        }
-    }
-
-    private Manifest manifest(VerifyBackupCommand command) throws RecoveryFailure {
-        try {
-            return store.manifest(command.instanceId(), command.backupId())
-                    .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
-                            "Backup " + command.backupId() + " is not in storage."));
-        } catch (IOException e) {
-            throw RecoveryFailure.reading(command.backupId(), e);
         }
     }
 

@@ -90,7 +90,7 @@ public class RecoveryRunner {
     private void recover(RecoveryCommand command, Attempt attempt) {
         TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
         try {
-            Manifest manifest = manifest(command);
+            Manifest manifest = StoredManifests.of(store, command.sourceInstanceId(), command.backupId());
             Recovery recovery = switch (command) {
                 case RecoverInstanceCommand whole -> instances.prepare(whole, manifest);
                 case RecoverKeysCommand chosen -> keys.prepare(chosen, manifest);
@@ -120,17 +120,6 @@ public class RecoveryRunner {
         } catch (IOException | SQLException e) {
             fail(command, task, attempt, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: "
                     + e.getMessage()), null);
-        }
-    }
-
-    /** The backup's manifest; one that cannot be read as one is damage, like any other stored byte that changed. */
-    private Manifest manifest(RecoveryCommand command) throws RecoveryFailure {
-        try {
-            return store.manifest(command.sourceInstanceId(), command.backupId())
-                    .orElseThrow(() -> new RecoveryFailure(RecoveryFailure.BACKUP_MISSING,
-                            "Backup " + command.backupId() + " is not in storage."));
-        } catch (IOException e) {
-            throw RecoveryFailure.reading(command.backupId(), e);
         }
     }
 
