@@ -6,6 +6,7 @@ import java.util.UUID;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.SourceCare;
 import io.redisbackup.contracts.secret.SealBinding;
 import io.redisbackup.contracts.secret.SealedSecret;
 import jakarta.persistence.Column;
@@ -40,6 +41,12 @@ public class Instance extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** The memory its machine or container may use, when the server's INFO does not show it; null when not set. */
+    @Column(name = "memory_limit_bytes")
+    public Long memoryLimitBytes;
+    /** The most bytes a second a backup may read from it; null for no limit. */
+    @Column(name = "backup_max_bytes_per_second")
+    public Long backupMaxBytesPerSecond;
     /** The recovery accepted for this instance and not yet ended, if any. */
     @Column(name = "active_recovery_task_id")
     public UUID activeRecoveryTaskId;
@@ -47,6 +54,11 @@ public class Instance extends PanacheEntityBase {
     /** Where the workers connect, with the password sealed. */
     public RedisEndpoint endpoint() {
         return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+    }
+
+    /** How gently its backups are taken. */
+    public SourceCare sourceCare() {
+        return new SourceCare(memoryLimitBytes, backupMaxBytesPerSecond);
     }
 
     /** What the password's seal is bound to: this instance at its endpoint. */

@@ -35,6 +35,9 @@ import io.redisbackup.contracts.BackupWorkerCommand;
 import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.Message;
 import io.redisbackup.contracts.MessageCodec;
+import io.redisbackup.contracts.BackupPolicyChanged;
+import io.redisbackup.contracts.SourceCare;
+import io.redisbackup.contracts.BackupFailed;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -223,6 +226,42 @@ class BackupResourceTest extends GatewayTest {
                 .contentType("application/problem+json")
                 .body("code", equalTo("BACKUP_IN_PROGRESS"))
                 .body("taskId", equalTo(first));
+    }
+
+    @Test
+    void aBackupCarriesTheInstancesCareForItsSourceAndMayLimitItsOwnRate() {
+        String instanceId = register(redis, "careful");
+        given().contentType(ContentType.JSON).body(Map.of("name", "careful", "host", redis.host(), "port",
+                redis.port(), "memoryLimitBytes", 4L << 30, "backupMaxBytesPerSecond", 50L << 20))
+                .when().put("/api/v1/instances/" + instanceId)
+                .then().statusCode(200)
+                .body("memoryLimitBytes", equalTo(4L << 30))
+                .body("backupMaxBytesPerSecond", equalTo(50 << 20));
+        kafka = new TopicClient();
+        BackupPolicyChanged policy = MessageCodec.fromJson(kafka.await(Topics.BACKUP_POLICIES, instanceId, 2,
+                Duration.ofSeconds(30)).get(1), BackupPolicyChanged.class);
+        assertEquals(new SourceCare(4L << 30, 50L << 20), policy.care(), "the scheduler's backups take the same care");
+
+        given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202);
+        TakeBackupCommand instanceRate = MessageCodec.fromJson(kafka.await(Topics.BACKUP_COMMANDS, instanceId, 1,
+                Duration.ofSeconds(30)).get(0), TakeBackupCommand.class);
+        assertEquals(new SourceCare(4L << 30, 50L << 20), instanceRate.care());
+        assertEquals(Message.SOURCE_CARE_SCHEMA_VERSION, instanceRate.schemaVersion());
+        publish(BackupFailed.of(instanceRate.taskId(), UUID.fromString(instanceId), instanceRate.backupId(),
+                new TaskError("INSTANCE_UNREACHABLE", "gone"), java.time.Instant.now()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().when()
+                .get("/api/v1/backups/" + instanceRate.backupId()).then().extract().path("status").equals("FAILED"));
+
+        given().contentType(ContentType.JSON).body(Map.of("maxBytesPerSecond", 2 << 20))
+                .when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202);
+        TakeBackupCommand ownRate = MessageCodec.fromJson(kafka.await(Topics.BACKUP_COMMANDS, instanceId, 2,
+                Duration.ofSeconds(30)).get(1), TakeBackupCommand.class);
+        assertEquals(new SourceCare(4L << 30, 2L << 20), ownRate.care());
+        given().contentType(ContentType.JSON).body(Map.of("maxBytesPerSecond", 1000))
+                .when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(400).body("errors.field", hasItem("maxBytesPerSecond"));
     }
 
     @Test

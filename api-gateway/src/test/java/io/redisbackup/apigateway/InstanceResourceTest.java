@@ -156,6 +156,38 @@ class InstanceResourceTest extends GatewayTest {
     }
 
     @Test
+    void keepsTheSourcesLimitsUntilTheyAreChangedOrClearedAndRefusesTinyOnes() {
+        String id = register(redis, "limited");
+        given().when().get("/api/v1/instances/" + id).then().body("memoryLimitBytes", nullValue())
+                .body("backupMaxBytesPerSecond", nullValue());
+        Map<String, Object> change = new java.util.HashMap<>(Map.of("name", "limited", "host", redis.host(), "port",
+                redis.port(), "memoryLimitBytes", 1L << 30, "backupMaxBytesPerSecond", 1L << 20));
+        given().contentType(ContentType.JSON).body(change).when().put("/api/v1/instances/" + id)
+                .then().statusCode(200).body("memoryLimitBytes", equalTo(1 << 30));
+        // a change without them keeps them
+        given().contentType(ContentType.JSON).body(Map.of("name", "renamed", "host", redis.host(), "port", redis.port()))
+                .when().put("/api/v1/instances/" + id)
+                .then().statusCode(200).body("memoryLimitBytes", equalTo(1 << 30))
+                .body("backupMaxBytesPerSecond", equalTo(1 << 20));
+        // 0 clears one
+        change.put("memoryLimitBytes", 0);
+        given().contentType(ContentType.JSON).body(change).when().put("/api/v1/instances/" + id)
+                .then().statusCode(200).body("memoryLimitBytes", nullValue())
+                .body("backupMaxBytesPerSecond", equalTo(1 << 20));
+        // below 1 MiB (a second) or negative: refused, both named, nothing changed
+        change.put("memoryLimitBytes", 1000);
+        change.put("backupMaxBytesPerSecond", -1);
+        given().contentType(ContentType.JSON).body(change).when().put("/api/v1/instances/" + id)
+                .then().statusCode(400).body("errors.field", hasItems("memoryLimitBytes", "backupMaxBytesPerSecond"));
+        change.put("backupMaxBytesPerSecond", 5);
+        change.put("password", redis.password());
+        registering(change).then().statusCode(400)
+                .body("errors.field", hasItems("memoryLimitBytes", "backupMaxBytesPerSecond"));
+        given().when().get("/api/v1/instances/" + id).then().body("name", equalTo("limited"))
+                .body("backupMaxBytesPerSecond", equalTo(1 << 20));
+    }
+
+    @Test
     void refusesABodyThatIsNotJsonOrHasTheWrongTypes() {
         given().contentType(ContentType.JSON).body("{\"name\": ").when().post("/api/v1/instances")
                 .then().statusCode(400).body("code", equalTo("INVALID_REQUEST")).body("errors.field", hasItem("body"));

@@ -35,6 +35,7 @@ import io.redisbackup.contracts.BackupFailed;
 import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.SourceCare;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -215,7 +216,7 @@ class BackupCommandsIT {
             // a forged command: the sealed password of this instance, another host and port
             TakeBackupCommand forged = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
                     BackupType.MANUAL, Trigger.MANUAL, new RedisEndpoint("127.0.0.1", elsewhere.port(), null, copied,
-                            false), Instant.now());
+                            false), null, Instant.now());
             send(forged);
             BackupFailed failed = (BackupFailed) awaitBackupEvent(forged, BackupFailed.class);
             assertEquals("SECRET_UNREADABLE", failed.error().code());
@@ -223,7 +224,7 @@ class BackupCommandsIT {
             // the same seal in a command for another instance at the right endpoint opens no more
             TakeBackupCommand otherInstance = TakeBackupCommand.of(UUID.randomUUID(), UUID.randomUUID(),
                     UUID.randomUUID(), BackupType.MANUAL, Trigger.MANUAL,
-                    new RedisEndpoint("127.0.0.1", source.port(), null, copied, false), Instant.now());
+                    new RedisEndpoint("127.0.0.1", source.port(), null, copied, false), null, Instant.now());
             kafka.send(Topics.BACKUP_COMMANDS, otherInstance.instanceId().toString(), MessageCodec.toJson(otherInstance));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kafka
                     .readAll(Topics.BACKUP_EVENTS, otherInstance.instanceId().toString()).stream()
@@ -314,7 +315,7 @@ class BackupCommandsIT {
         awaitBackupEvent(taken, BackupCompleted.class);
         // a worker that published this backup and died before it said so
         TakeBackupCommand command = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
-                BackupType.MANUAL, Trigger.MANUAL, taken.endpoint(), Instant.now());
+                BackupType.MANUAL, Trigger.MANUAL, taken.endpoint(), null, Instant.now());
         run(ledger.begin(command)).close();
         Path published = Path.of("target/backups/instances", instanceId.toString());
         copyTree(published.resolve(taken.backupId().toString()), published.resolve(command.backupId().toString()));
@@ -324,6 +325,115 @@ class BackupCommandsIT {
 
         awaitBackupEvent(command, BackupCompleted.class);
         assertEquals(TaskStatus.SUCCEEDED, statuses(command, 1).get(0).status());
+    }
+
+    @Test
+    void aSourceWithoutMemoryForTheForkIsLeftAloneWithTheReason() throws IOException {
+        long rss = Long.parseLong(info(source, "memory", "used_memory_rss"));
+        String forks = info(source, "stats", "total_forks");
+        // the container it runs in may use no more than it holds now: a fork's copies would not fit
+        TakeBackupCommand command = command(source.port(), source.password(), new SourceCare(rss, null));
+        send(command);
+
+        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        assertEquals("SOURCE_MEMORY_LOW", failed.error().code());
+        assertTrue(failed.error().message().contains("memoryLimitBytes"), failed.error().message());
+        List<TaskStatusChanged> statuses = statuses(command, 2);
+        assertEquals("SOURCE_MEMORY_LOW", statuses.get(statuses.size() - 1).error().code());
+        assertEquals(forks, info(source, "stats", "total_forks"), "nothing was forked");
+        assertTrue(store.manifest(instanceId, command.backupId()).isEmpty());
+    }
+
+    @Test
+    void aServerThatBuffersWritesForTheSnapshotIsLeftAloneWhenTheyWouldPassItsLimit() throws Exception {
+        // a Redis 7 that cannot be told rdb-only behaves as servers before 7 do: it buffers every write for us
+        try (RedisServer old = RedisServer.start("--rename-command", "REPLCONF", "REPLCONF-" + UUID.randomUUID(),
+                "--client-output-buffer-limit", "replica 1mb 512kb 10");
+                Writes writes = new Writes(old)) {
+            Datasets.everyType(old);
+            old.call("DEBUG", "POPULATE", "20000", "bulk", "512");
+            writes.awaitRate(1 << 20);
+            String forks = info(old, "stats", "total_forks");
+            // at 1 MiB/s, the 10+ MiB snapshot takes long enough for the writes to pass 1 MiB
+            TakeBackupCommand limited = command(old.port(), old.password(), new SourceCare(null, 1L << 20));
+            send(limited);
+
+            BackupFailed failed = (BackupFailed) awaitBackupEvent(limited, BackupFailed.class);
+            assertEquals("SOURCE_BUFFER_LIMIT", failed.error().code(), failed.error().message());
+            assertTrue(failed.error().message().contains("rdb-only"), failed.error().message());
+            assertEquals(forks, info(old, "stats", "total_forks"), "nothing was forked");
+
+            // without a limit to pass, the same server is backed up, the writes going on
+            old.call("CONFIG", "SET", "client-output-buffer-limit", "replica 0 0 0");
+            TakeBackupCommand unlimited = command(old.port(), old.password());
+            send(unlimited);
+            BackupCompleted completed = (BackupCompleted) awaitBackupEvent(unlimited, BackupCompleted.class);
+            assertTrue(completed.keyCount() > 20000, "keys: " + completed.keyCount());
+        }
+    }
+
+    @Test
+    void aRateLimitedBackupReadsNoFasterThanItsLimit() throws IOException {
+        try (RedisServer big = RedisServer.start()) {
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 6000; i++) {
+                byte[] value = new byte[1000];
+                random.nextBytes(value); // that LZF cannot shrink: some 6 MB of RDB
+                big.call("SET", "random:" + i, value);
+            }
+            long rate = 2L << 20;
+            TakeBackupCommand command = command(big.port(), big.password(), new SourceCare(null, rate));
+            send(command);
+
+            BackupCompleted completed = (BackupCompleted) awaitBackupEvent(command, BackupCompleted.class);
+            assertEquals(6000, completed.keyCount());
+            assertTrue(completed.sizeBytes() > 6_000_000, "RDB of " + completed.sizeBytes() + " bytes");
+            double seconds = Duration.between(completed.startedAt(), completed.finishedAt()).toMillis() / 1000.0;
+            double floor = 0.9 * completed.sizeBytes() / rate;
+            assertTrue(seconds >= floor, "took " + seconds + " s for " + completed.sizeBytes() + " bytes; at "
+                    + rate + " bytes a second it takes at least " + floor + " s");
+        }
+    }
+
+    /** One field of the server's INFO, asked over a connection of its own. */
+    private static String info(RedisServer server, String section, String field) {
+        return server.callString("INFO", section).lines().filter(line -> line.startsWith(field + ":"))
+                .map(line -> line.substring(field.length() + 1).trim()).findFirst().orElseThrow();
+    }
+
+    /** Writes 4 KiB values into a server, as fast as one connection goes, until closed. */
+    private static final class Writes implements AutoCloseable {
+        private final RedisServer server;
+        private final Thread writer;
+        private volatile boolean stopped;
+
+        Writes(RedisServer server) {
+            this.server = server;
+            byte[] value = new byte[4096];
+            this.writer = Thread.ofPlatform().daemon().start(() -> {
+                try (var connection = server.authenticatedConnection()) {
+                    for (long i = 0; !stopped; i++) {
+                        connection.call("SET", "written:" + (i % 1000), value);
+                    }
+                } catch (Exception e) {
+                    if (!stopped) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
+
+        /** Until the server says it takes at least this many bytes a second. */
+        void awaitRate(long bytesPerSecond) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Double
+                    .parseDouble(info(server, "stats", "instantaneous_input_kbps")) * 1024 >= bytesPerSecond);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stopped = true;
+            writer.join(10_000);
+        }
     }
 
     private static Attempt run(TaskLedger.Start start) {
@@ -345,9 +455,13 @@ class BackupCommandsIT {
     }
 
     private TakeBackupCommand command(int port, String password) {
+        return command(port, password, SourceCare.NONE);
+    }
+
+    private TakeBackupCommand command(int port, String password, SourceCare care) {
         SealedSecret sealed = cipher.seal(password, new SealBinding(instanceId, "127.0.0.1", port, null, false));
         return TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(), BackupType.MANUAL, Trigger.MANUAL,
-                new RedisEndpoint("127.0.0.1", port, null, sealed, false), Instant.now());
+                new RedisEndpoint("127.0.0.1", port, null, sealed, false), care, Instant.now());
     }
 
     private void send(TakeBackupCommand command) {

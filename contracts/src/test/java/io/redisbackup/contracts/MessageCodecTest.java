@@ -25,7 +25,7 @@ class MessageCodecTest {
     @Test
     void roundTripsACommandThroughItsTopicInterface() {
         TakeBackupCommand command = TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL, Trigger.MANUAL,
-                new RedisEndpoint("10.0.0.5", 6379, null, new SealedSecret("v1.abc"), false), NOW);
+                new RedisEndpoint("10.0.0.5", 6379, null, new SealedSecret("v1.abc"), false), null, NOW);
 
         String json = MessageCodec.toJson(command);
 
@@ -33,6 +33,21 @@ class MessageCodecTest {
         assertTrue(json.contains("\"occurredAt\":\"2026-11-24T02:15:00Z\""), json);
         assertTrue(json.contains("\"password\":\"v1.abc\""), json);
         assertEquals(command, MessageCodec.fromJson(json, BackupWorkerCommand.class));
+    }
+
+    @Test
+    void aCommandThatAsksForCareIsOfTheVersionThatSaysSoAndOthersAreNot() {
+        RedisEndpoint endpoint = new RedisEndpoint("h", 1, null, new SealedSecret("v1.x"), false);
+        TakeBackupCommand careful = TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL, Trigger.MANUAL,
+                endpoint, new SourceCare(1L << 30, null), NOW);
+        TakeBackupCommand plain = TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL, Trigger.MANUAL,
+                endpoint, SourceCare.NONE, NOW);
+
+        assertEquals(Message.SOURCE_CARE_SCHEMA_VERSION, careful.schemaVersion());
+        assertEquals(careful, MessageCodec.fromJson(MessageCodec.toJson(careful), BackupWorkerCommand.class));
+        assertEquals(Message.SCHEMA_VERSION, plain.schemaVersion());
+        assertTrue(!MessageCodec.toJson(plain).contains("\"care\""), MessageCodec.toJson(plain));
+        assertEquals(SourceCare.NONE, plain.careOrNone());
     }
 
     @Test
@@ -91,7 +106,7 @@ class MessageCodecTest {
     @Test
     void refusesAPasswordThatIsNotSealed() {
         String json = MessageCodec.toJson(TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL,
-                Trigger.MANUAL, new RedisEndpoint("h", 1, null, new SealedSecret("v1.x"), false), NOW))
+                Trigger.MANUAL, new RedisEndpoint("h", 1, null, new SealedSecret("v1.x"), false), null, NOW))
                 .replace("\"v1.x\"", "\"plain-password\"");
         assertThrows(InvalidMessageException.class, () -> MessageCodec.fromJson(json, BackupWorkerCommand.class));
     }

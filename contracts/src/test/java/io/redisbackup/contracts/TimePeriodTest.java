@@ -31,7 +31,7 @@ class TimePeriodTest {
     void travelsAsItsText() {
         BackupPolicyChanged changed = BackupPolicyChanged.of(java.util.UUID.randomUUID(), 1,
                 new BackupPolicy(true, java.util.Set.of(java.time.DayOfWeek.MONDAY), TimePeriod.parse("23:00-00:00"),
-                        java.time.ZoneId.of("Asia/Shanghai"), 7), null, "default", java.time.Instant.now());
+                        java.time.ZoneId.of("Asia/Shanghai"), 7), null, "default", null, java.time.Instant.now());
         String json = MessageCodec.toJson(changed);
         assertEquals(true, json.contains("\"timePeriod\":\"23:00-00:00\""), json);
         assertEquals(true, json.contains("\"timezone\":\"Asia/Shanghai\""), json);

@@ -8,6 +8,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.BackupPolicyChanged;
 import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.SourceCare;
 import io.redisbackup.contracts.TimePeriod;
 import io.redisbackup.contracts.secret.SealedSecret;
 import jakarta.persistence.Column;
@@ -39,6 +40,11 @@ public class ScheduledPolicy extends PanacheEntityBase {
     public boolean tls;
     /** The instance's project, named in the tasks the scheduler starts (none from a gateway before projects). */
     public String project;
+    /** How gently its backups are taken ({@link SourceCare}); null when not set. */
+    @Column(name = "memory_limit_bytes")
+    public Long memoryLimitBytes;
+    @Column(name = "max_bytes_per_second")
+    public Long maxBytesPerSecond;
     @Column(name = "updated_at")
     public Instant updatedAt;
 
@@ -49,6 +55,10 @@ public class ScheduledPolicy extends PanacheEntityBase {
 
     public RedisEndpoint endpoint() {
         return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+    }
+
+    public SourceCare care() {
+        return new SourceCare(memoryLimitBytes, maxBytesPerSecond);
     }
 
     public void set(BackupPolicyChanged changed, Instant now) {
@@ -66,6 +76,8 @@ public class ScheduledPolicy extends PanacheEntityBase {
         passwordSealed = endpoint.password().value();
         tls = endpoint.tls();
         project = changed.project();
+        memoryLimitBytes = changed.careOrNone().memoryLimitBytes();
+        maxBytesPerSecond = changed.careOrNone().maxBytesPerSecond();
         updatedAt = now;
     }
 }

@@ -29,6 +29,7 @@ import io.redisbackup.contracts.BackupType;
 import io.redisbackup.contracts.BackupWorkerCommand;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.RedisEndpoint;
+import io.redisbackup.contracts.SourceCare;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -49,6 +50,8 @@ class SchedulerTest {
 
     /** A Tuesday, 02:10 UTC. */
     static final Instant TUESDAY_0210 = Instant.parse("2026-11-24T02:10:00Z");
+    /** The instance's care for its source, which its automatic backups carry. */
+    static final SourceCare CARE = new SourceCare(8L << 30, 50L << 20);
 
     @Inject
     TestClock clock;
@@ -79,6 +82,7 @@ class SchedulerTest {
         assertEquals(BackupType.AUTOMATIC, command.backupType());
         assertEquals(Trigger.SCHEDULED, command.trigger());
         assertEquals(4242, command.endpoint().port());
+        assertEquals(CARE, command.care());
 
         BackupEvent scheduled = MessageCodec.fromJson(
                 kafka.await(Topics.BACKUP_EVENTS, instance.toString(), 1, Duration.ofSeconds(30)).get(0), BackupEvent.class);
@@ -139,7 +143,7 @@ class SchedulerTest {
         BackupPolicy policy = new BackupPolicy(enabled, days, TimePeriod.parse(period), ZoneId.of("UTC"), 9);
         RedisEndpoint endpoint = new RedisEndpoint("127.0.0.1", 4242, null, new SealedSecret("v1.sealed"), false);
         kafka.send(Topics.BACKUP_POLICIES, instance.toString(),
-                MessageCodec.toJson(BackupPolicyChanged.of(instance, revision, policy, endpoint, "payments", Instant.now())));
+                MessageCodec.toJson(BackupPolicyChanged.of(instance, revision, policy, endpoint, "payments", CARE, Instant.now())));
     }
 
     private ScheduledPolicy copy() {

@@ -157,7 +157,7 @@ public class ConsoleManageResource {
         }
         InstanceRequest request = new InstanceRequest(name, host, portNumber == null ? 1 : portNumber,
                 blank(username) ? null : username, blank(password) ? null : password, tls != null,
-                blank(project) ? null : project.strip());
+                blank(project) ? null : project.strip(), null, null); // the limits are set through the API; kept here
         for (ConstraintViolation<InstanceRequest> violation : id == null
                 ? validator.validate(request, InstanceRequest.Registration.class) : validator.validate(request)) {
             errors.putIfAbsent(violation.getPropertyPath().toString(), violation.getMessage());

@@ -283,7 +283,7 @@ public class ConsoleResource {
         Notice notice;
         int status = 200;
         try {
-            Backup backup = backups.requestManualBackup(id, null);
+            Backup backup = backups.requestManualBackup(id, null, null);
             notice = new Notice("Backup started.", backup.taskId.toString(), false);
         } catch (ApiProblem problem) {
             notice = new Notice(problem.getMessage(), problem.taskId() == null ? null : problem.taskId().toString(),

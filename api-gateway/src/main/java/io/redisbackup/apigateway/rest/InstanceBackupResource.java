@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,7 +47,8 @@ public class InstanceBackupResource {
     @APIResponse(responseCode = "202", description = "Accepted; Location is the task")
     @APIResponse(responseCode = "409", description = "A manual backup of the instance is under way; taskId names it")
     public Response backUp(@PathParam("id") UUID id, @Valid BackupRequest body) {
-        Backup backup = backups.requestManualBackup(id, body == null ? null : body.retentionDays());
+        Backup backup = backups.requestManualBackup(id, body == null ? null : body.retentionDays(),
+                body == null ? null : body.maxBytesPerSecond());
         return new TaskAccepted(backup.taskId, backup.id).asResponse();
     }
 
@@ -58,6 +60,9 @@ public class InstanceBackupResource {
     }
 
     /** Options of a manual backup. */
-    public record BackupRequest(@Min(1) @Max(730) Integer retentionDays) {
+    public record BackupRequest(@Min(1) @Max(730) Integer retentionDays,
+            @Schema(description = "The most bytes a second this backup reads from the instance, instead of the "
+                    + "instance's backupMaxBytesPerSecond; at least 1 MiB/s", examples = "52428800")
+            @Min(1048576) Long maxBytesPerSecond) {
     }
 }

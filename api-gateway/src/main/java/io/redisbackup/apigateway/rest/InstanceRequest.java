@@ -24,7 +24,17 @@ public record InstanceRequest(
         @Schema(description = "Connect with TLS", defaultValue = "false") Boolean tls,
         @Schema(description = "The project it belongs to; only callers of that project see it. `default` when "
                 + "registered without one; kept when changed without one.", examples = "payments")
-        @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,62}", message = ProjectNames.RULE) String project) {
+        @Pattern(regexp = "[a-z0-9][a-z0-9._-]{0,62}", message = ProjectNames.RULE) String project,
+        @Schema(description = "The memory the instance's machine or container may use, in bytes, where the server's "
+                + "INFO does not show it (a container's limit): a backup checks that the snapshot's fork fits in it "
+                + "before it starts. At least 1 MiB; 0 clears it; kept when changed without it.",
+                examples = "4294967296")
+        @NoneOrAtLeast(value = 1L << 20, message = "must be 0 (none) or at least 1048576 (1 MiB)")
+        Long memoryLimitBytes,
+        @Schema(description = "The most bytes a second a backup reads from the instance (its snapshot's transfer). "
+                + "At least 1 MiB/s; 0 clears it (no limit); kept when changed without it.", examples = "52428800")
+        @NoneOrAtLeast(value = 1L << 20, message = "must be 0 (no limit) or at least 1048576 (1 MiB a second)")
+        Long backupMaxBytesPerSecond) {
 
     /** A DNS name (letters, digits, '-' in dot-separated labels), an IPv4 address, or an IPv6 address. */
     static final String HOST = "([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
@@ -35,6 +45,7 @@ public record InstanceRequest(
     }
 
     public InstanceService.Connection toConnection() {
-        return new InstanceService.Connection(name, host, port, username, password, Boolean.TRUE.equals(tls), project);
+        return new InstanceService.Connection(name, host, port, username, password, Boolean.TRUE.equals(tls), project,
+                memoryLimitBytes, backupMaxBytesPerSecond);
     }
 }

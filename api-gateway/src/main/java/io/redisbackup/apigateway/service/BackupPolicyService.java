@@ -98,7 +98,7 @@ public class BackupPolicyService {
 
     private void publish(Instance instance, InstanceBackupPolicy stored) {
         outbox.append(Topics.BACKUP_POLICIES, BackupPolicyChanged.of(instance.id, stored.revision, stored.policy(),
-                instance.endpoint(), instance.project, clock.instant()));
+                instance.endpoint(), instance.project, instance.sourceCare(), clock.instant()));
     }
 
     private static String describe(BackupPolicy policy) {

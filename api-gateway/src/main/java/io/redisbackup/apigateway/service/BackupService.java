@@ -61,9 +61,12 @@ public class BackupService {
         this.clock = clock;
     }
 
-    /** A manual backup; refused (409, naming its task) while another manual backup of the instance is under way. */
+    /**
+     * A manual backup; refused (409, naming its task) while another manual backup of the instance is under way.
+     * {@code maxBytesPerSecond}: this backup's own rate limit, instead of the instance's (null: the instance's).
+     */
     @Transactional
-    public Backup requestManualBackup(UUID instanceId, Integer retentionDays) {
+    public Backup requestManualBackup(UUID instanceId, Integer retentionDays, Long maxBytesPerSecond) {
         Instance instance = instances.findForUpdate(instanceId);
         Backup underWay = Backup.find("instanceId = ?1 and type = ?2 and status in ?3", instance.id, BackupType.MANUAL,
                 List.of(BackupStatus.PENDING, BackupStatus.RUNNING)).firstResult();
@@ -75,7 +78,8 @@ public class BackupService {
         Backup backup = Backup.requested(instance, BackupType.MANUAL, Trigger.MANUAL, retentionDays, now);
 
         acceptance.accept(TakeBackupCommand.of(backup.taskId, instance.id, backup.id, BackupType.MANUAL,
-                Trigger.MANUAL, instance.endpoint(), now), backup.project);
+                Trigger.MANUAL, instance.endpoint(), instance.sourceCare().withMaxBytesPerSecond(maxBytesPerSecond),
+                now), backup.project);
         LOG.infof("Backup %s of instance %s requested (task %s)", backup.id, instance.id, backup.taskId);
         return backup;
     }

@@ -49,10 +49,11 @@ public class InstanceService {
 
     /**
      * What a user gives to register or change an instance. On a change, a null password keeps the current one, but
-     * only while the endpoint (host, port, username, TLS) stays as it is; a null project keeps the current one.
+     * only while the endpoint (host, port, username, TLS) stays as it is; a null project, memory limit or rate limit
+     * keeps the current one, and a limit of 0 clears it.
      */
     public record Connection(String name, String host, int port, String username, String password, boolean tls,
-            String project) {
+            String project, Long memoryLimitBytes, Long backupMaxBytesPerSecond) {
 
         String usernameOrNull() {
             return username == null || username.isBlank() ? null : username;
@@ -221,6 +222,13 @@ public class InstanceService {
         instance.tls = connection.tls();
         instance.passwordSealed = cipher.seal(password, instance.binding()).value();
         instance.redisVersion = version;
+        if (connection.memoryLimitBytes() != null) {
+            instance.memoryLimitBytes = connection.memoryLimitBytes() == 0 ? null : connection.memoryLimitBytes();
+        }
+        if (connection.backupMaxBytesPerSecond() != null) {
+            instance.backupMaxBytesPerSecond = connection.backupMaxBytesPerSecond() == 0 ? null
+                    : connection.backupMaxBytesPerSecond();
+        }
         instance.updatedAt = clock.instant();
     }
 }

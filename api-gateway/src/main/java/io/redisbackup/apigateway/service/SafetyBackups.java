@@ -61,7 +61,7 @@ public class SafetyBackups {
         Instant now = clock.instant();
         Backup safety = Backup.requested(target, BackupType.PRE_RECOVERY, Trigger.MANUAL, KEPT_DAYS, now);
         acceptance.accept(TakeBackupCommand.of(safety.taskId, target.id, safety.id, BackupType.PRE_RECOVERY,
-                Trigger.MANUAL, target.endpoint(), now), target.project);
+                Trigger.MANUAL, target.endpoint(), target.sourceCare(), now), target.project);
 
         RecoverInstanceCommand recovery = RecoverInstanceCommand.of(taskId, target.id, backupId, sourceInstanceId,
                 target.endpoint(), safety.id, now);

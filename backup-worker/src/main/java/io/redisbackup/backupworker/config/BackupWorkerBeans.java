@@ -13,6 +13,7 @@ public class BackupWorkerBeans {
     @ApplicationScoped
     SnapshotTaker snapshotTaker(Vertx vertx, BackupWorkerConfig config) {
         return new SnapshotTaker(vertx, config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
-                config.snapshotMinRate(), config.snapshotSlowFor()));
+                config.snapshotMinRate(), config.snapshotSlowFor()),
+                new SnapshotTaker.SourceChecks(config.sourceForkReserve(), config.sourceTransferRate()));
     }
 }

@@ -29,6 +29,22 @@ public interface BackupWorkerConfig {
     @WithDefault("60s")
     Duration snapshotSlowFor();
 
+    /**
+     * The share of an instance's used memory its snapshot's fork may copy while writes go on: the fork must fit
+     * beside what the server holds in its machine's memory (or the instance's memoryLimitBytes), else the backup
+     * fails as SOURCE_MEMORY_LOW before anything is forked. 0 checks nothing.
+     */
+    @WithDefault("0.25")
+    double sourceForkReserve();
+
+    /**
+     * The bytes a second a snapshot is expected to arrive at (or the backup's rate limit, if lower): for how long a
+     * server without {@code REPLCONF rdb-only} (before Redis 7) buffers writes for it, weighed against its replica
+     * buffer limit (SOURCE_BUFFER_LIMIT).
+     */
+    @WithDefault("67108864")
+    long sourceTransferRate();
+
     /** How often a running backup reports its progress. */
     @WithDefault("1s")
     Duration progressInterval();

@@ -119,7 +119,8 @@ public class BackupRunner {
                     .map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
             try (OutputStream rdb = staged.create(BackupStore.RDB);
                     OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
-                snapshot = taker.take(source(command.instanceId(), command.endpoint()), rdb, index, bytes -> {
+                snapshot = taker.take(source(command.instanceId(), command.endpoint()), command.careOrNone(),
+                        rdb, index, bytes -> {
                     attempt.ensureHeld();
                     task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
                             "receiving the snapshot", config.progressInterval());

@@ -47,6 +47,7 @@ final class ReplicaSync implements AutoCloseable {
     private final OutputStream out;
     private byte[] eofMark;
     private long length = -1;
+    private Boolean rdbOnly;
 
     private ReplicaSync(Socket socket) throws IOException {
         this.socket = socket;
@@ -66,12 +67,24 @@ final class ReplicaSync implements AutoCloseable {
     }
 
     /**
-     * Asks for the snapshot; the RDB's bytes, from its magic. With an end mark, the stream goes on past the RDB:
-     * {@link #checkEnd} reads and checks the mark.
+     * Says what this replica takes; nothing is forked yet. Whether the server took {@code rdb-only}: one that refuses
+     * it (before Redis 7, or with {@code REPLCONF} renamed away) sends the whole stream, which we stop reading after
+     * the RDB, but keeps every write made meanwhile in its output buffer for us.
+     */
+    boolean prepare() throws IOException {
+        if (rdbOnly == null) {
+            call("REPLCONF", "capa", "eof");
+            rdbOnly = !call("REPLCONF", "rdb-only", "1").startsWith("-");
+        }
+        return rdbOnly;
+    }
+
+    /**
+     * Asks for the snapshot ({@link #prepare}d first if it was not); the RDB's bytes, from its magic. With an end
+     * mark, the stream goes on past the RDB: {@link #checkEnd} reads and checks the mark.
      */
     InputStream sync() throws IOException {
-        call("REPLCONF", "capa", "eof");
-        call("REPLCONF", "rdb-only", "1"); // older servers refuse it, and send the whole stream: no harm
+        prepare();
         send("SYNC");
         String reply = readLine(true);
         if (reply.startsWith("-")) {

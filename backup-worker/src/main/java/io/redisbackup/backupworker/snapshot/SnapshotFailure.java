@@ -10,6 +10,10 @@ public class SnapshotFailure extends Exception {
     public static final String STORAGE = "STORAGE_ERROR";
     /** Past the snapshot's overall deadline, or below the minimum rate for too long. */
     public static final String TOO_SLOW = "SNAPSHOT_TOO_SLOW";
+    /** The snapshot's fork would not fit in the memory the instance's machine has ({@link SourceCheck}). */
+    public static final String SOURCE_MEMORY_LOW = "SOURCE_MEMORY_LOW";
+    /** The server would cut the link on its replica buffer limit before the snapshot arrived ({@link SourceCheck}). */
+    public static final String SOURCE_BUFFER_LIMIT = "SOURCE_BUFFER_LIMIT";
 
     private final String code;
 

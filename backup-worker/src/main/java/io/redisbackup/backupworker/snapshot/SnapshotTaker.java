@@ -1,11 +1,13 @@
 package io.redisbackup.backupworker.snapshot;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongConsumer;
@@ -13,6 +15,7 @@ import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 import io.redisbackup.backupstore.RdbChecksum;
+import io.redisbackup.contracts.SourceCare;
 import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.instanceclient.InstanceClient;
@@ -20,6 +23,8 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
 
 /**
  * Takes a consistent point-in-time snapshot the way a replica does (a full synchronisation, {@link ReplicaSync}),
@@ -39,48 +44,80 @@ public class SnapshotTaker {
     private final Vertx vertx;
     private final Duration timeout;
     private final TransferGuard.Limits limits;
+    private final SourceChecks checks;
+
+    /**
+     * How the source is weighed before its snapshot ({@link SourceCheck}).
+     *
+     * @param forkReserve the share of its used memory a snapshot's fork may copy; 0 checks no memory
+     * @param transferRate the bytes a second a snapshot is expected to arrive at, for how long a server without
+     *        {@code rdb-only} buffers writes for it
+     */
+    public record SourceChecks(double forkReserve, long transferRate) {
+        public static final SourceChecks DEFAULT = new SourceChecks(0.25, 64L << 20);
+    }
 
     /**
      * @param vertx what the instance's command client runs on ({@link InstanceClient})
      * @param timeout how long to wait to connect, and for each read
      * @param limits the whole snapshot's deadline and minimum rate (see {@link TransferGuard})
      */
-    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits) {
+    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits, SourceChecks checks) {
         this.vertx = vertx;
         this.timeout = timeout;
         this.limits = limits;
+        this.checks = checks;
+    }
+
+    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits) {
+        this(vertx, timeout, limits, SourceChecks.DEFAULT);
+    }
+
+    /** {@link #take(InstanceEndpoint, SourceCare, OutputStream, OutputStream, LongConsumer, long)} without care. */
+    public Snapshot take(InstanceEndpoint source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress,
+            long expectedBytes) throws SnapshotFailure {
+        return take(source, SourceCare.NONE, rdbOut, indexOut, progress, expectedBytes);
     }
 
     /**
+     * @param care how gently: the memory limit of the instance's machine, a rate limit. Before anything is forked,
+     *        the source is checked ({@link SourceCheck}); a hazard fails the snapshot with its reason.
      * @param rdbOut closed as soon as the whole RDB has arrived, on a thread of its own while the key index is
      *        finished: a store that writes a file through to the disk when it is closed does so in that time
      * @param progress told the bytes received so far, after each piece (every 128 KiB or so)
      * @param expectedBytes about how long the snapshot is (the last backup's size; 0 if unknown), for its deadline:
      *        the server's used memory is taken when it is larger
      */
-    public Snapshot take(InstanceEndpoint source, OutputStream rdbOut, OutputStream indexOut, LongConsumer progress,
-            long expectedBytes) throws SnapshotFailure {
-        ServerInfo server = serverInfo(source);
+    public Snapshot take(InstanceEndpoint source, SourceCare care, OutputStream rdbOut, OutputStream indexOut,
+            LongConsumer progress, long expectedBytes) throws SnapshotFailure {
+        ServerInfo server = serverInfo(source, care);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
-            return take(source, rdbOut, index, indexOut, server.version(),
+            return take(source, care, rdbOut, index, indexOut, server.version(),
                     Math.max(expectedBytes, server.usedMemory()), progress).withDatasetMemory(server.datasetMemory());
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
     }
 
-    private Snapshot take(InstanceEndpoint source, OutputStream rdbOut, KeyIndexWriter index, OutputStream indexOut,
-            String redisVersion, long expectedBytes, LongConsumer progress) throws SnapshotFailure {
+    private Snapshot take(InstanceEndpoint source, SourceCare care, OutputStream rdbOut, KeyIndexWriter index,
+            OutputStream indexOut, String redisVersion, long expectedBytes, LongConsumer progress)
+            throws SnapshotFailure {
         long started = System.nanoTime();
         RdbScanner scanner;
         RdbTee tee;
         String stopped = null;
+        Long rateLimit = care.maxBytesPerSecond();
         try (ReplicaSync sync = connect(source);
-                TransferGuard guard = TransferGuard.start("The snapshot from " + source, limits, expectedBytes,
-                        sync::close)) {
+                TransferGuard guard = TransferGuard.start("The snapshot from " + source, limits(rateLimit),
+                        expectedBytes, sync::close)) {
+            if (!prepare(sync)) {
+                checkReplicaBuffer(source, expectedBytes, rateLimit);
+            }
             tee = new RdbTee(rdbOut, guard.metering(progress));
             try {
-                scanner = new RdbScanner(sync.sync(), READ_BUFFER, false, tee);
+                InputStream rdb = sync.sync();
+                scanner = new RdbScanner(rateLimit == null ? rdb : new RateLimitedInput(rdb, rateLimit), READ_BUFFER,
+                        false, tee);
                 while (scanner.next()) {
                     if (scanner.kind() == RdbScanner.Kind.KEY) {
                         index.add(scanner.entry());
@@ -163,6 +200,67 @@ public class SnapshotTaker {
                 index.keys(), index.keysPerDatabase(), null);
     }
 
+    /**
+     * The guard's limits, with a rate limit: the snapshot may take as long as that rate needs, and may arrive as
+     * slowly as half of it before it is too slow.
+     */
+    private TransferGuard.Limits limits(Long rateLimit) {
+        if (rateLimit == null) {
+            return limits;
+        }
+        return new TransferGuard.Limits(limits.deadlineBase(), Math.min(limits.minBytesPerSecond(), rateLimit / 2),
+                limits.slowFor());
+    }
+
+    /** {@link ReplicaSync#prepare}, its failures in a snapshot's words. */
+    private static boolean prepare(ReplicaSync sync) throws SnapshotFailure, IOException {
+        try {
+            return sync.prepare();
+        } catch (ReplicaSync.Refused e) {
+            throw new SnapshotFailure(SnapshotFailure.TRANSFER_FAILED, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For a server that keeps a replica buffer for us: fails when the writes expected during the transfer would pass
+     * its limit. A limit it will not say (CONFIG refused) is taken as Redis's default.
+     */
+    private void checkReplicaBuffer(InstanceEndpoint source, long expectedBytes, Long rateLimit)
+            throws SnapshotFailure {
+        SourceCheck.BufferLimit limit;
+        double writesPerSecond;
+        try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
+            writesPerSecond = SourceCheck.number(client.info("stats").get("instantaneous_input_kbps")) * 1024.0;
+            limit = bufferLimit(client, source);
+        } catch (InstanceFailure e) {
+            throw failure(e);
+        }
+        long rate = rateLimit == null ? checks.transferRate() : Math.min(rateLimit, checks.transferRate());
+        double seconds = rate <= 0 ? 0 : expectedBytes / (double) rate;
+        Optional<SnapshotFailure> hazard = SourceCheck.replicaBuffer(limit, writesPerSecond, seconds);
+        if (hazard.isPresent()) {
+            throw hazard.get();
+        }
+    }
+
+    /** Redis's default replica buffer limit: 256 MiB, or 64 MiB for 60 s. */
+    private static final SourceCheck.BufferLimit DEFAULT_BUFFER_LIMIT = new SourceCheck.BufferLimit(256L << 20,
+            64L << 20, 60);
+
+    private static SourceCheck.BufferLimit bufferLimit(InstanceClient client, InstanceEndpoint source) {
+        try {
+            Response reply = client.send(Command.CONFIG, "GET", "client-output-buffer-limit");
+            String value = reply == null ? null
+                    : reply.containsKey("client-output-buffer-limit") ? reply.get("client-output-buffer-limit").toString()
+                            : reply.size() >= 2 ? reply.get(1).toString() : null;
+            return SourceCheck.BufferLimit.parse(value).orElse(DEFAULT_BUFFER_LIMIT);
+        } catch (InstanceFailure | RuntimeException e) {
+            LOG.infof("%s does not say its replica buffer limit (%s); Redis's default is assumed", source,
+                    e.getMessage());
+            return DEFAULT_BUFFER_LIMIT;
+        }
+    }
+
     private ReplicaSync connect(InstanceEndpoint source) throws SnapshotFailure {
         try {
             return ReplicaSync.connect(source, timeout);
@@ -181,10 +279,18 @@ public class SnapshotTaker {
     private record ServerInfo(String version, long usedMemory, Long datasetMemory) {
     }
 
-    /** Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly. */
-    private ServerInfo serverInfo(InstanceEndpoint source) throws SnapshotFailure {
+    /**
+     * Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly;
+     * fails when the snapshot's fork would not fit in its machine's memory.
+     */
+    private ServerInfo serverInfo(InstanceEndpoint source, SourceCare care) throws SnapshotFailure {
         try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
             Map<String, String> memory = client.info("memory");
+            Optional<SnapshotFailure> hazard = SourceCheck.forkMemory(memory, care.memoryLimitBytes(),
+                    checks.forkReserve());
+            if (hazard.isPresent()) {
+                throw hazard.get();
+            }
             Long dataset = number(memory.get("used_memory_dataset"));
             return new ServerInfo(client.info("server", "redis_version").orElse("unknown"),
                     Objects.requireNonNullElse(number(memory.get("used_memory")), 0L), dataset);

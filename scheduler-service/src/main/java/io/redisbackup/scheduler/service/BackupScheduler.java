@@ -77,7 +77,7 @@ public class BackupScheduler {
         outbox.append(Topics.BACKUP_EVENTS, BackupScheduled.of(taskId, policy.instanceId, backupId,
                 policy.retentionDays, now));
         outbox.accept(TakeBackupCommand.of(taskId, policy.instanceId, backupId, BackupType.AUTOMATIC,
-                Trigger.SCHEDULED, policy.endpoint(), now), policy.project, "Scheduled for " + window.day() + ", "
+                Trigger.SCHEDULED, policy.endpoint(), policy.care(), now), policy.project, "Scheduled for " + window.day() + ", "
                         + policy.policy().timePeriod() + " " + policy.timezone);
         LOG.infof("Automatic backup %s of instance %s fired for %s (task %s)", backupId, policy.instanceId,
                 window.day(), taskId);
