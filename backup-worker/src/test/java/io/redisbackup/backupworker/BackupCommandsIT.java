@@ -104,7 +104,7 @@ class BackupCommandsIT {
         TakeBackupCommand command = command(source.port(), source.password());
         send(command);
 
-        BackupCompleted completed = (BackupCompleted) awaitBackupEvent(command, BackupCompleted.class);
+        BackupCompleted completed = (BackupCompleted) awaitEvent(command, BackupCompleted.class);
         Manifest manifest = store.manifest(instanceId, command.backupId()).orElseThrow();
         assertEquals(completed.sha256(), manifest.file(BackupStore.RDB).sha256());
         assertEquals(manifest.keyCount(), completed.keyCount());
@@ -136,7 +136,7 @@ class BackupCommandsIT {
         TakeBackupCommand after = command(source.port(), source.password());
         send(after);
         // same instance, same partition: once the later command is done, both copies of the first were handled
-        awaitBackupEvent(after, BackupCompleted.class);
+        awaitEvent(after, BackupCompleted.class);
 
         long completions = kafka.readAll(Topics.BACKUP_EVENTS, instanceId.toString()).stream()
                 .map(json -> MessageCodec.fromJson(json, BackupEvent.class))
@@ -157,7 +157,7 @@ class BackupCommandsIT {
         TakeBackupCommand command = command(nothingThere, "whatever");
         send(command);
 
-        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        BackupFailed failed = (BackupFailed) awaitEvent(command, BackupFailed.class);
         assertEquals("INSTANCE_UNREACHABLE", failed.error().code());
         TaskStatusChanged last = statuses(command, 2).get(1);
         assertEquals(TaskStatus.FAILED, last.status());
@@ -182,7 +182,7 @@ class BackupCommandsIT {
             assertTrue(store.manifest(instanceId, command.backupId()).isEmpty(), "nothing happens while it waits");
         }
 
-        awaitBackupEvent(command, BackupCompleted.class);
+        awaitEvent(command, BackupCompleted.class);
         List<TaskStatusChanged> statuses = statuses(command, 3);
         assertEquals(List.of(TaskStatus.DELAYED, TaskStatus.RUNNING),
                 statuses.stream().map(TaskStatusChanged::status).distinct().limit(2).toList());
@@ -200,7 +200,7 @@ class BackupCommandsIT {
     void neverWritesTheInstancePasswordToATopicOrTheLog() throws IOException {
         TakeBackupCommand command = command(source.port(), source.password());
         send(command);
-        awaitBackupEvent(command, BackupCompleted.class);
+        awaitEvent(command, BackupCompleted.class);
         for (String topic : List.of(Topics.BACKUP_EVENTS, Topics.TASK_STATUS, Topics.BACKUP_COMMANDS)) {
             for (String value : kafka.readAll(topic, instanceId.toString())) {
                 assertFalse(value.contains(source.password()), topic + ": " + value);
@@ -218,7 +218,7 @@ class BackupCommandsIT {
                     BackupType.MANUAL, Trigger.MANUAL, new RedisEndpoint("127.0.0.1", elsewhere.port(), null, copied,
                             false), null, Instant.now());
             send(forged);
-            BackupFailed failed = (BackupFailed) awaitBackupEvent(forged, BackupFailed.class);
+            BackupFailed failed = (BackupFailed) awaitEvent(forged, BackupFailed.class);
             assertEquals("SECRET_UNREADABLE", failed.error().code());
             assertEquals("SECRET_UNREADABLE", statuses(forged, 2).get(1).error().code());
             // the same seal in a command for another instance at the right endpoint opens no more
@@ -257,7 +257,7 @@ class BackupCommandsIT {
         }
         send(command); // the fourth delivery
 
-        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        BackupFailed failed = (BackupFailed) awaitEvent(command, BackupFailed.class);
         assertEquals("WORKER_LOST", failed.error().code());
         assertTrue(failed.error().message().contains("started 3 times"), failed.error().message());
         assertEquals(TaskStatus.FAILED, statuses(command, 1).get(0).status());
@@ -273,7 +273,7 @@ class BackupCommandsIT {
         Files.write(leftover.resolve(BackupStore.RDB), new byte[] { 'R', 'E', 'D', 'I', 'S' });
 
         send(command); // redelivered
-        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        BackupFailed failed = (BackupFailed) awaitEvent(command, BackupFailed.class);
         assertEquals("WORKER_LOST", failed.error().code());
         TaskStatusChanged last = statuses(command, 1).get(0);
         assertEquals(TaskStatus.FAILED, last.status());
@@ -286,7 +286,7 @@ class BackupCommandsIT {
         send(command); // and again: nothing runs
         TakeBackupCommand after = command(source.port(), source.password());
         send(after);
-        awaitBackupEvent(after, BackupCompleted.class);
+        awaitEvent(after, BackupCompleted.class);
         List<String> events = kafka.readAll(Topics.TASK_STATUS, instanceId.toString()).stream()
                 .map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
                 .filter(s -> s.taskId().equals(command.taskId())).map(s -> s.status().name()).toList();
@@ -302,7 +302,7 @@ class BackupCommandsIT {
 
         ledger.sweep();
 
-        assertEquals("WORKER_LOST", ((BackupFailed) awaitBackupEvent(command, BackupFailed.class)).error().code());
+        assertEquals("WORKER_LOST", ((BackupFailed) awaitEvent(command, BackupFailed.class)).error().code());
         assertEquals(TaskStatus.FAILED, statuses(command, 1).get(0).status());
         assertInstanceOf(TaskLedger.Done.class,
                 ledger.begin(command));
@@ -312,7 +312,7 @@ class BackupCommandsIT {
     void aLostBackupThatWasPublishedIsAnnounced() throws IOException {
         TakeBackupCommand taken = command(source.port(), source.password());
         send(taken);
-        awaitBackupEvent(taken, BackupCompleted.class);
+        awaitEvent(taken, BackupCompleted.class);
         // a worker that published this backup and died before it said so
         TakeBackupCommand command = TakeBackupCommand.of(UUID.randomUUID(), instanceId, UUID.randomUUID(),
                 BackupType.MANUAL, Trigger.MANUAL, taken.endpoint(), null, Instant.now());
@@ -323,7 +323,7 @@ class BackupCommandsIT {
 
         ledger.sweep();
 
-        awaitBackupEvent(command, BackupCompleted.class);
+        awaitEvent(command, BackupCompleted.class);
         assertEquals(TaskStatus.SUCCEEDED, statuses(command, 1).get(0).status());
     }
 
@@ -335,7 +335,7 @@ class BackupCommandsIT {
         TakeBackupCommand command = command(source.port(), source.password(), new SourceCare(rss, null));
         send(command);
 
-        BackupFailed failed = (BackupFailed) awaitBackupEvent(command, BackupFailed.class);
+        BackupFailed failed = (BackupFailed) awaitEvent(command, BackupFailed.class);
         assertEquals("SOURCE_MEMORY_LOW", failed.error().code());
         assertTrue(failed.error().message().contains("memoryLimitBytes"), failed.error().message());
         List<TaskStatusChanged> statuses = statuses(command, 2);
@@ -358,7 +358,7 @@ class BackupCommandsIT {
             TakeBackupCommand limited = command(old.port(), old.password(), new SourceCare(null, 1L << 20));
             send(limited);
 
-            BackupFailed failed = (BackupFailed) awaitBackupEvent(limited, BackupFailed.class);
+            BackupFailed failed = (BackupFailed) awaitEvent(limited, BackupFailed.class);
             assertEquals("SOURCE_BUFFER_LIMIT", failed.error().code(), failed.error().message());
             assertTrue(failed.error().message().contains("rdb-only"), failed.error().message());
             assertEquals(forks, info(old, "stats", "total_forks"), "nothing was forked");
@@ -367,7 +367,7 @@ class BackupCommandsIT {
             old.call("CONFIG", "SET", "client-output-buffer-limit", "replica 0 0 0");
             TakeBackupCommand unlimited = command(old.port(), old.password());
             send(unlimited);
-            BackupCompleted completed = (BackupCompleted) awaitBackupEvent(unlimited, BackupCompleted.class);
+            BackupCompleted completed = (BackupCompleted) awaitEvent(unlimited, BackupCompleted.class);
             assertTrue(completed.keyCount() > 20000, "keys: " + completed.keyCount());
         }
     }
@@ -375,17 +375,12 @@ class BackupCommandsIT {
     @Test
     void aRateLimitedBackupReadsNoFasterThanItsLimit() throws IOException {
         try (RedisServer big = RedisServer.start()) {
-            java.util.Random random = new java.util.Random(7);
-            for (int i = 0; i < 6000; i++) {
-                byte[] value = new byte[1000];
-                random.nextBytes(value); // that LZF cannot shrink: some 6 MB of RDB
-                big.call("SET", "random:" + i, value);
-            }
+            fillRandom(big, 6000); // some 6 MB of RDB
             long rate = 2L << 20;
             TakeBackupCommand command = command(big.port(), big.password(), new SourceCare(null, rate));
             send(command);
 
-            BackupCompleted completed = (BackupCompleted) awaitBackupEvent(command, BackupCompleted.class);
+            BackupCompleted completed = (BackupCompleted) awaitEvent(command, BackupCompleted.class);
             assertEquals(6000, completed.keyCount());
             assertTrue(completed.sizeBytes() > 6_000_000, "RDB of " + completed.sizeBytes() + " bytes");
             double seconds = Duration.between(completed.startedAt(), completed.finishedAt()).toMillis() / 1000.0;
@@ -393,6 +388,73 @@ class BackupCommandsIT {
             assertTrue(seconds >= floor, "took " + seconds + " s for " + completed.sizeBytes() + " bytes; at "
                     + rate + " bytes a second it takes at least " + floor + " s");
         }
+    }
+
+    @Test
+    void backsUpSeveralInstancesAtOnceAndTheTasksOfOneInstanceOneAfterTheOther() throws Exception {
+        List<RedisServer> servers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                servers.add(RedisServer.start());
+                fillRandom(servers.get(i), 2500); // 2.5 MB each: at 1 MiB/s, some 2.4 s a backup
+            }
+            SourceCare slow = new SourceCare(null, 1L << 20);
+            List<TakeBackupCommand> commands = new java.util.ArrayList<>();
+            for (RedisServer server : servers) {
+                commands.add(commandFor(UUID.randomUUID(), server, slow));
+            }
+            TakeBackupCommand again = commandFor(commands.get(0).instanceId(), servers.get(0), slow);
+            commands.add(again);
+            for (TakeBackupCommand command : commands) {
+                kafka.send(Topics.BACKUP_COMMANDS, command.instanceId().toString(), MessageCodec.toJson(command));
+            }
+
+            List<BackupCompleted> done = new java.util.ArrayList<>();
+            for (TakeBackupCommand command : commands) {
+                done.add((BackupCompleted) awaitEvent(command, BackupCompleted.class));
+            }
+            // the three instances' first backups ran side by side: each began before any other ended
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertTrue(done.get(i).startedAt().isBefore(done.get(j).finishedAt()),
+                            "backup " + i + " began after backup " + j + " ended: " + done);
+                }
+            }
+            // the same instance's second backup was not even begun before its first had ended
+            assertFalse(done.get(3).startedAt().isBefore(done.get(0).finishedAt()), done.toString());
+            List<TaskStatusChanged> secondsStatuses = kafka.readAll(Topics.TASK_STATUS, again.instanceId().toString())
+                    .stream().map(json -> MessageCodec.fromJson(json, TaskStatusChanged.class))
+                    .filter(s -> s.taskId().equals(again.taskId())).toList();
+            assertTrue(secondsStatuses.stream().noneMatch(s -> s.status() == TaskStatus.DELAYED), secondsStatuses
+                    .toString());
+        } finally {
+            servers.forEach(RedisServer::close);
+        }
+    }
+
+    private static void fillRandom(RedisServer server, int keys) {
+        java.util.Random random = new java.util.Random(keys);
+        for (int i = 0; i < keys; i++) {
+            byte[] value = new byte[1000];
+            random.nextBytes(value); // that LZF cannot shrink
+            server.call("SET", "random:" + i, value);
+        }
+    }
+
+    private TakeBackupCommand commandFor(UUID instance, RedisServer server, SourceCare care) {
+        SealedSecret sealed = cipher.seal(server.password(), new SealBinding(instance, "127.0.0.1", server.port(),
+                null, false));
+        return TakeBackupCommand.of(UUID.randomUUID(), instance, UUID.randomUUID(), BackupType.MANUAL, Trigger.MANUAL,
+                new RedisEndpoint("127.0.0.1", server.port(), null, sealed, false), care, Instant.now());
+    }
+
+    private BackupEvent awaitEvent(TakeBackupCommand command, Class<? extends BackupEvent> kind) {
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(
+                () -> kafka.readAll(Topics.BACKUP_EVENTS, command.instanceId().toString()).stream()
+                        .map(json -> MessageCodec.fromJson(json, BackupEvent.class))
+                        .filter(e -> e.backupId().equals(command.backupId()) && kind.isInstance(e))
+                        .findFirst().orElse(null),
+                java.util.Objects::nonNull);
     }
 
     /** One field of the server's INFO, asked over a connection of its own. */
@@ -466,15 +528,6 @@ class BackupCommandsIT {
 
     private void send(TakeBackupCommand command) {
         kafka.send(Topics.BACKUP_COMMANDS, instanceId.toString(), MessageCodec.toJson(command));
-    }
-
-    private BackupEvent awaitBackupEvent(TakeBackupCommand command, Class<? extends BackupEvent> kind) {
-        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(
-                () -> kafka.readAll(Topics.BACKUP_EVENTS, instanceId.toString()).stream()
-                        .map(json -> MessageCodec.fromJson(json, BackupEvent.class))
-                        .filter(e -> e.backupId().equals(command.backupId()) && kind.isInstance(e))
-                        .findFirst().orElse(null),
-                java.util.Objects::nonNull);
     }
 
     private List<TaskStatusChanged> statuses(TakeBackupCommand command, int atLeast) {

@@ -433,7 +433,7 @@ public final class Bench {
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
-    private static long peakRssMiB(long pid) throws IOException {
+    static long peakRssMiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
@@ -478,7 +478,7 @@ public final class Bench {
     }
 
     /** Runs a command to its end, its standard input from {@code input} if given; its wall time in ms. */
-    private static double timedProcess(List<String> command, Path input) throws IOException, InterruptedException {
+    static double timedProcess(List<String> command, Path input) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (input != null) {
             builder.redirectInput(input.toFile());
@@ -546,7 +546,7 @@ public final class Bench {
         say("written to " + out);
     }
 
-    private static String figures(Stats stats) {
+    static String figures(Stats stats) {
         return String.format("%.0f / %.0f / %.0f", stats.min(), stats.median(), stats.max());
     }
 

@@ -67,7 +67,8 @@ public final class LocalKafka {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         p.put("log.dirs", data.toString());
-        p.put("num.partitions", "3");
+        // records are keyed by instance: 24 partitions let up to 24 worker processes of a kind share a fleet's tasks
+        p.put("num.partitions", "24");
         p.put("offsets.topic.replication.factor", "1");
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");

@@ -35,6 +35,13 @@ public interface TaskExecutionConfig {
     @WithDefault("1s")
     Duration leaseRetryInterval();
 
+    /**
+     * How many tasks the worker carries out at once; the tasks of one instance still run one at a time, in the order
+     * their commands came (records keyed by instance, processed in order per key). Unless set, as many as the heap
+     * holds ({@link TaskConcurrency}).
+     */
+    int concurrency();
+
     /** How often a waiting task says it is still waiting. */
     @WithDefault("30s")
     Duration delayReportInterval();

@@ -11,11 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.redisbackup.contracts.TaskCommand;
 import io.redisbackup.contracts.TaskType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
 
 /**
@@ -178,6 +180,10 @@ public class TaskLedger {
                         e.getMessage());
             }
         }
+    }
+
+    void announce(@Observes StartupEvent started) {
+        LOG.infof("This worker carries out up to %d tasks at once (task-execution.concurrency)", config.concurrency());
     }
 
     @Scheduled(every = "${task-execution.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

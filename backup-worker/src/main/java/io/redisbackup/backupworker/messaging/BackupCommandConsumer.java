@@ -9,7 +9,7 @@ import io.redisbackup.contracts.BackupWorkerCommand;
 import io.redisbackup.contracts.DeleteBackupCommand;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.TakeBackupCommand;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -26,7 +26,7 @@ public class BackupCommandConsumer {
     }
 
     @Incoming("backup-commands")
-    @Blocking
+    @Blocking(value = "backup-tasks", ordered = false) // one instance's commands in order: throttled.ordered=key
     public void consume(String payload) throws IOException {
         BackupWorkerCommand command = MessageCodec.fromJson(payload, BackupWorkerCommand.class);
         switch (command) {

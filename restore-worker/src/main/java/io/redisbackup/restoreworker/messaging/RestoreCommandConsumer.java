@@ -8,7 +8,7 @@ import io.redisbackup.contracts.RestoreWorkerCommand;
 import io.redisbackup.contracts.VerifyBackupCommand;
 import io.redisbackup.restoreworker.service.BackupDrills;
 import io.redisbackup.restoreworker.service.RecoveryRunner;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -27,7 +27,7 @@ public class RestoreCommandConsumer {
     }
 
     @Incoming("restore-commands")
-    @Blocking
+    @Blocking(value = "restore-tasks", ordered = false) // one instance's commands in order: throttled.ordered=key
     public void consume(String payload) {
         switch (MessageCodec.fromJson(payload, RestoreWorkerCommand.class)) {
             case RecoveryCommand recovery -> runner.recover(recovery);

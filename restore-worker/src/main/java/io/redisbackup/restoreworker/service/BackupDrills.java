@@ -31,7 +31,8 @@ import jakarta.enterprise.event.Observes;
  * Carries out restore drills ({@link BackupDrill}) as VERIFY_BACKUP tasks. The verdict goes to the backup catalogue
  * ({@link BackupVerified}); a backup found damaged is also reported {@link BackupCorrupted}, so that nobody recovers
  * from it. A drill refused before it began (not enough memory, a redis-server too old) says nothing of the backup.
- * No instance is touched, so a drill takes no instance's lease.
+ * No instance is touched, so a drill takes no instance's lease. A worker runs one drill at a time, whatever its
+ * concurrency: each starts a redis-server of the backup's size, weighed against the memory free when it starts.
  */
 @ApplicationScoped
 public class BackupDrills {
@@ -44,6 +45,7 @@ public class BackupDrills {
     private final EventPublisher events;
     private final Clock clock;
     private final int maxAttempts;
+    private final java.util.concurrent.Semaphore oneAtATime = new java.util.concurrent.Semaphore(1, true);
 
     public BackupDrills(TaskLedger ledger, BackupStore store, BackupDrill drill, EventPublisher events, Clock clock,
             TaskExecutionConfig execution) {
@@ -61,6 +63,18 @@ public class BackupDrills {
 
     private void verify(VerifyBackupCommand command, Attempt attempt) {
         TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
+        if (!oneAtATime.tryAcquire()) {
+            task.delayed("Another restore drill runs in this worker; this one starts when it ends.");
+            oneAtATime.acquireUninterruptibly();
+        }
+        try {
+            drill(command, attempt, task);
+        } finally {
+            oneAtATime.release();
+        }
+    }
+
+    private void drill(VerifyBackupCommand command, Attempt attempt, TaskReporter task) {
         task.running("starting a restore drill of backup " + command.backupId());
         try {
             Manifest manifest = StoredManifests.of(store, command.instanceId(), command.backupId());

@@ -9,7 +9,7 @@ public final class ContainerKafka implements TestServers.Kafka {
 
     private final KafkaContainer container = new KafkaContainer("apache/kafka:4.1.0")
             .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "true")
-            .withEnv("KAFKA_NUM_PARTITIONS", "3")
+            .withEnv("KAFKA_NUM_PARTITIONS", "24")
             .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
 
     @Override

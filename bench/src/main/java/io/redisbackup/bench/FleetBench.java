@@ -1,0 +1,206 @@
+package io.redisbackup.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import redis.clients.jedis.Jedis;
+
+/**
+ * A fleet backed up at once: many small instances, every one's backup asked for in the same moment (as when all are
+ * due in the same hour), timed from the first request to the last backup published, side by side with the same
+ * number of {@code redis-cli --rdb} run with the worker's parallelism; then the same with a second backup worker
+ * process ({@code ./stack scale backup-worker 2}). Every backup must succeed.
+ */
+public final class FleetBench {
+
+    private final Api api;
+    private final TaskEvents events;
+    private final Path work;
+    private final int instances;
+    private final int keys;
+    private final int reps;
+    private final int parallelism;
+    private final String scaleCommand;
+    private final Path stackRun;
+    private final List<Bench.Row> rows = new ArrayList<>();
+    private final Map<String, Object> memory = new LinkedHashMap<>();
+
+    private FleetBench(Map<String, String> options) throws IOException {
+        this.events = new TaskEvents(options.get("kafka"));
+        this.api = new Api(options.get("api"), Path.of(options.get("token-file")), events);
+        this.work = Path.of(options.get("work"));
+        this.instances = Integer.parseInt(options.getOrDefault("instances", "50"));
+        this.keys = Integer.parseInt(options.getOrDefault("keys", "20000"));
+        this.reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+        this.parallelism = Integer.parseInt(options.get("parallelism"));
+        this.scaleCommand = options.get("scale-command");
+        this.stackRun = Path.of(options.get("stack-run"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        FleetBench bench = new FleetBench(options);
+        Instant started = Instant.now();
+        try (TaskEvents events = bench.events) {
+            bench.run();
+        }
+        bench.report(started, Path.of(options.get("out")));
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(work);
+        List<RedisProcess> fleet = new ArrayList<>();
+        try {
+            say("starting " + instances + " instances of " + keys + " keys ...");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                RedisProcess redis = RedisProcess.start(work, "fleet-" + i);
+                fleet.add(redis);
+                try (Jedis jedis = redis.connect()) {
+                    jedis.configSet("repl-diskless-sync-delay", "0");
+                    Dataset.load(jedis, keys);
+                }
+                ids.add(api.register("fleet-" + i, redis));
+                api.noAutomaticBackups(ids.get(i));
+            }
+            Stats floor = new Stats();
+            Stats one = new Stats();
+            for (int r = 0; r < reps; r++) {
+                floor.add(redisCliFleet(fleet, parallelism));
+                one.add(fleetBackup(ids));
+            }
+            memory.put("oneWorker", peakRss("backup-worker"));
+            rows.add(new Bench.Row(instances + " instances of " + keys + " keys, one backup worker (ms)", one, floor,
+                    "<= 1.3 x " + instances + " redis-cli --rdb, " + parallelism + " at a time"));
+
+            say("a second backup worker process: " + scaleCommand + " 2");
+            Bench.timedProcess(List.of("bash", "-c", scaleCommand + " 2"), null);
+            Stats floorTwo = new Stats();
+            Stats two = new Stats();
+            for (int r = 0; r < reps; r++) {
+                floorTwo.add(redisCliFleet(fleet, 2 * parallelism));
+                two.add(fleetBackup(ids));
+            }
+            memory.put("twoWorkers", List.of(peakRss("backup-worker"), peakRss("backup-worker-2")));
+            rows.add(new Bench.Row("  the same, two backup worker processes (ms)", two, floorTwo,
+                    "throughput beside one; floor " + 2 * parallelism + " at a time"));
+            Bench.timedProcess(List.of("bash", "-c", scaleCommand + " 1"), null);
+        } finally {
+            fleet.forEach(RedisProcess::close);
+        }
+    }
+
+    /** Every instance's backup asked for at once; the time until the last is published, in ms. */
+    private double fleetBackup(List<String> ids) throws Exception {
+        long start = System.nanoTime();
+        List<JsonNode> accepted = new ArrayList<>();
+        for (String id : ids) {
+            accepted.add(api.backup(id));
+        }
+        for (JsonNode task : accepted) {
+            api.awaitBackup(task.get("backupId").asText(), task.get("taskId").asText());
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        for (JsonNode task : accepted) {
+            api.awaitTask(task.get("taskId").asText()); // SUCCEEDED, or the run fails
+        }
+        return millis;
+    }
+
+    /** {@code redis-cli --rdb} of every instance, {@code parallel} at a time; the wall time in ms. */
+    private double redisCliFleet(List<RedisProcess> fleet, int parallel) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            long start = System.nanoTime();
+            List<Future<Double>> runs = new ArrayList<>();
+            for (int i = 0; i < fleet.size(); i++) {
+                Path file = work.resolve("floor-" + i + ".rdb");
+                RedisProcess redis = fleet.get(i);
+                runs.add(pool.submit(() -> Bench.timedProcess(redis.cli("--rdb", file.toString()), null)));
+            }
+            for (Future<Double> run : runs) {
+                run.get();
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            for (int i = 0; i < fleet.size(); i++) {
+                Files.deleteIfExists(work.resolve("floor-" + i + ".rdb"));
+            }
+            return millis;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Peak RSS in MiB of a worker process ./stack started (its JVM). */
+    private long peakRss(String name) throws IOException {
+        long pid = Long.parseLong(Files.readString(stackRun.resolve(name + ".pid")).strip());
+        if (!Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains("java")) {
+            pid = Long.parseLong(new String(new ProcessBuilder("pgrep", "-P", Long.toString(pid)).start()
+                    .getInputStream().readAllBytes()).lines().findFirst().orElseThrow().strip());
+        }
+        return Bench.peakRssMiB(pid);
+    }
+
+    private void report(Instant started, Path out) throws IOException {
+        StringBuilder table = new StringBuilder(String.format("%n%-60s %26s %26s %6s  %s%n", "measure",
+                "ours min/median/max", "floor min/median/max", "ratio", "target"));
+        for (Bench.Row row : rows) {
+            table.append(String.format("%-60s %26s %26s %6s  %s%n", row.measure(), Bench.figures(row.ours()),
+                    Bench.figures(row.floor()), row.ratio(), row.target()));
+        }
+        Bench.Row one = rows.get(0);
+        Bench.Row two = rows.get(1);
+        double perMinuteOne = instances / (one.ours().median() / 60_000);
+        double perMinuteTwo = instances / (two.ours().median() / 60_000);
+        table.append(String.format("throughput: %.0f backups a minute with one worker, %.0f with two (%.2f x)%n",
+                perMinuteOne, perMinuteTwo, perMinuteTwo / perMinuteOne));
+        table.append("backup worker peak RSS (MiB): ").append(memory).append('\n');
+        System.out.print(table);
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", started.toString());
+        json.put("finishedAt", Instant.now().toString());
+        json.put("instances", instances);
+        json.put("keysPerInstance", keys);
+        json.put("workerConcurrency", parallelism);
+        json.put("repetitions", reps);
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        List<Map<String, Object>> jsonRows = new ArrayList<>();
+        for (Bench.Row row : rows) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("measure", row.measure());
+            line.put("ours", row.ours().json());
+            line.put("floor", row.floor().json());
+            line.put("ratio", row.ratio());
+            line.put("target", row.target());
+            jsonRows.add(line);
+        }
+        json.put("rows", jsonRows);
+        json.put("backupsPerMinute", Map.of("oneWorker", Math.round(perMinuteOne), "twoWorkers",
+                Math.round(perMinuteTwo)));
+        json.put("backupWorkerPeakRss", memory);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        say("written to " + out);
+    }
+
+    private static void say(String text) {
+        System.out.println("fleet: " + text);
+    }
+}
