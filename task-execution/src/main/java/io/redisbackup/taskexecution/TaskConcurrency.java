@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * How many tasks a worker carries out at once, when its settings do not say ({@code task-execution.concurrency}):
- * as many as its heap holds, at {@link #TASK_MEMORY} a task besides {@link #BASE_MEMORY} for the service itself,
+ * as many as its heap holds (rounded), at {@link #TASK_MEMORY} a task besides {@link #BASE_MEMORY} for the service,
  * from 1 to {@link #MOST}. A worker's memory is then a fixed budget whatever the concurrency: each task streams
  * within its own (a backup's key index runs of 16 MiB, an upload's parts in flight, buffers). A configuration source
  * of the lowest rank: a setting (application.properties, {@code TASK_EXECUTION_CONCURRENCY}) wins over it.
@@ -24,7 +24,8 @@ public final class TaskConcurrency implements ConfigSource {
 
     /** The concurrency a heap of this many bytes holds. */
     public static int forHeap(long heapBytes) {
-        long tasks = (heapBytes - BASE_MEMORY) / TASK_MEMORY;
+        // rounded: the JVM's maxMemory is a little below its -Xmx (a survivor space it never fills)
+        long tasks = Math.round((heapBytes - BASE_MEMORY) / (double) TASK_MEMORY);
         return (int) Math.max(1, Math.min(MOST, tasks));
     }
 

@@ -36,9 +36,9 @@ public interface TaskExecutionConfig {
     Duration leaseRetryInterval();
 
     /**
-     * How many tasks the worker carries out at once; the tasks of one instance still run one at a time, in the order
-     * their commands came (records keyed by instance, processed in order per key). Unless set, as many as the heap
-     * holds ({@link TaskConcurrency}).
+     * How many tasks the worker carries out at once; the tasks of one instance still run one at a time (each holds
+     * the instance's lease, {@link InstanceLeases}; one that finds it taken waits as DELAYED). Unless set, as many
+     * as the heap holds ({@link TaskConcurrency}).
      */
     int concurrency();
 

@@ -13,8 +13,9 @@ class TaskConcurrencyTest {
     @Test
     void asManyTasksAsTheHeapHoldsBesidesTheService() {
         assertEquals(1, TaskConcurrency.forHeap(64 * MIB)); // never none
-        assertEquals(1, TaskConcurrency.forHeap(192 * MIB));
+        assertEquals(1, TaskConcurrency.forHeap(180 * MIB));
         assertEquals(2, TaskConcurrency.forHeap(256 * MIB)); // ./stack's services
+        assertEquals(2, TaskConcurrency.forHeap(247 * MIB)); // what the JVM reports of -Xmx256m
         assertEquals(6, TaskConcurrency.forHeap(512 * MIB));
         assertEquals(8, TaskConcurrency.forHeap(64L << 30)); // at most 8
     }

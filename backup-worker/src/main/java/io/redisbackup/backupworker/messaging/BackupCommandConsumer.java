@@ -26,7 +26,7 @@ public class BackupCommandConsumer {
     }
 
     @Incoming("backup-commands")
-    @Blocking(value = "backup-tasks", ordered = false) // one instance's commands in order: throttled.ordered=key
+    @Blocking(value = "backup-tasks", ordered = false) // several at once; one instance's tasks one at a time: its lease
     public void consume(String payload) throws IOException {
         BackupWorkerCommand command = MessageCodec.fromJson(payload, BackupWorkerCommand.class);
         switch (command) {

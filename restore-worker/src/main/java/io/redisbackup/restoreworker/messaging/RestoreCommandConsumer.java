@@ -27,7 +27,7 @@ public class RestoreCommandConsumer {
     }
 
     @Incoming("restore-commands")
-    @Blocking(value = "restore-tasks", ordered = false) // one instance's commands in order: throttled.ordered=key
+    @Blocking(value = "restore-tasks", ordered = false) // several at once; one instance's tasks one at a time: its lease
     public void consume(String payload) {
         switch (MessageCodec.fromJson(payload, RestoreWorkerCommand.class)) {
             case RecoveryCommand recovery -> runner.recover(recovery);
