@@ -74,16 +74,22 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = options(args);
         Bench bench = new Bench(options);
         Instant started = Instant.now();
         try (TaskEvents events = bench.events) {
             bench.run();
         }
         bench.report(started, Path.of(options.get("out")));
+    }
+
+    /** {@code --name value} pairs, by name. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return options;
     }
 
     private void run() throws Exception {

@@ -51,10 +51,7 @@ public final class FleetBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = Bench.options(args);
         FleetBench bench = new FleetBench(options);
         Instant started = Instant.now();
         try (TaskEvents events = bench.events) {

@@ -98,6 +98,10 @@ public class TaskLedger {
     /** Takes a command up. */
     public Start begin(TaskCommand command) {
         Start start = QuarkusTransaction.requiringNew().call(() -> {
+            // the new row or attempt need not survive a database crash: an attempt whose row was lost cannot renew
+            // it and stops (fenced), and the command, not yet committed in Kafka, comes again; a task's start then
+            // costs no WAL flush
+            TaskExecution.getEntityManager().createNativeQuery("set local synchronous_commit = off").executeUpdate();
             Instant now = clock.instant();
             TaskExecution execution = TaskExecution.findById(command.taskId(), LockModeType.PESSIMISTIC_WRITE);
             if (execution == null) {

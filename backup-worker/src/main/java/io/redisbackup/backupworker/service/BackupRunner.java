@@ -66,6 +66,11 @@ public class BackupRunner {
     private final LeaseWaiter leaseWaiter;
     private final int maxAttempts;
     private final Clock clock;
+    /**
+     * Each instance's last backup size this worker knows, for the next one's progress and deadline: read from the
+     * store once per instance (which lists every backup of it), then kept as this worker publishes.
+     */
+    private final Map<UUID, Long> lastSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public BackupRunner(TaskLedger ledger, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
             EventPublisher events, BackupWorkerConfig config, LeaseWaiter leaseWaiter,
@@ -109,14 +114,14 @@ public class BackupRunner {
     }
 
     private void backUp(TakeBackupCommand command, TaskReporter task, Attempt attempt) {
-        events.publish(Topics.BACKUP_EVENTS, BackupStarted.of(command.taskId(), command.instanceId(),
+        // news only (the catalogue shows RUNNING): sent without waiting; the outcome's event follows it in order
+        events.publishSoon(Topics.BACKUP_EVENTS, BackupStarted.of(command.taskId(), command.instanceId(),
                 command.backupId(), clock.instant()));
         Instant startedAt = clock.instant();
         Snapshot snapshot;
         try (StagedBackup staged = store.stage(command.instanceId(), command.backupId())) {
             // a diskless sync does not say how long the snapshot is: the last backup's size is the best guess
-            long expected = store.latestManifest(command.instanceId())
-                    .map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
+            long expected = lastSize(command.instanceId());
             try (OutputStream rdb = staged.create(BackupStore.RDB);
                     OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
                 snapshot = taker.take(source(command.instanceId(), command.endpoint()), command.careOrNone(),
@@ -138,6 +143,16 @@ public class BackupRunner {
             fail(command, task, attempt, new TaskError(SnapshotFailure.STORAGE, "Cannot store the backup: "
                     + e.getMessage()));
         }
+    }
+
+    private long lastSize(UUID instanceId) throws IOException {
+        Long known = lastSizes.get(instanceId);
+        if (known != null) {
+            return known;
+        }
+        long stored = store.latestManifest(instanceId).map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
+        lastSizes.put(instanceId, stored);
+        return stored;
     }
 
     public void delete(DeleteBackupCommand command) throws IOException {
@@ -193,6 +208,7 @@ public class BackupRunner {
 
     private void announce(UUID taskId, UUID instanceId, UUID backupId, Manifest manifest, TaskReporter task) {
         Manifest.FileEntry rdb = manifest.file(BackupStore.RDB);
+        lastSizes.put(instanceId, rdb.sizeBytes());
         events.publish(Topics.BACKUP_EVENTS, new BackupCompleted(Message.SCHEMA_VERSION, UUID.randomUUID(), taskId,
                 instanceId, clock.instant(), backupId, manifest.startedAt(), manifest.finishedAt(), rdb.sizeBytes(),
                 manifest.keyCount(), rdb.sha256(), manifest.redisVersion(), manifest.rdbVersion(),
