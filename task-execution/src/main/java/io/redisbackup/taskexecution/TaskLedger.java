@@ -36,6 +36,8 @@ public class TaskLedger {
     private final TaskExecutionConfig config;
     private final Event<LostTask> lostTasks;
     private final Map<UUID, Attempt> held = new ConcurrentHashMap<>();
+    /** The commands this worker is carrying out now, by task: a copy that comes meanwhile waits for the first. */
+    private final Map<UUID, java.util.concurrent.locks.ReentrantLock> underWay = new ConcurrentHashMap<>();
 
     public TaskLedger(Clock clock, TaskExecutionConfig config, Event<LostTask> lostTasks) {
         this.clock = clock;
@@ -81,6 +83,22 @@ public class TaskLedger {
      * attempt fenced meanwhile stops where it is, without reporting: the worker that declared it lost does that.
      */
     public <E extends Exception> void carryOut(TaskCommand command, Settle<E> onLost, Work<E> work) throws E {
+        // a worker carries out several commands at once: a second copy of one it is carrying out waits for the
+        // first, then finds it done, rather than take it over
+        java.util.concurrent.locks.ReentrantLock own = underWay.computeIfAbsent(command.taskId(),
+                id -> new java.util.concurrent.locks.ReentrantLock());
+        own.lock();
+        try {
+            carryOutAlone(command, onLost, work);
+        } finally {
+            own.unlock();
+            if (!own.hasQueuedThreads()) {
+                underWay.remove(command.taskId(), own);
+            }
+        }
+    }
+
+    private <E extends Exception> void carryOutAlone(TaskCommand command, Settle<E> onLost, Work<E> work) throws E {
         switch (begin(command)) {
             case Done done -> LOG.infof("Task %s was carried out already; the repeated command is ignored",
                     command.taskId());
@@ -95,8 +113,39 @@ public class TaskLedger {
         }
     }
 
-    /** Takes a command up. */
+    /**
+     * Takes a command up. Two workers that take up the same new command at once both find no row: the one whose
+     * insert loses takes it up again, and finds the other's attempt.
+     */
     public Start begin(TaskCommand command) {
+        try {
+            return beginOnce(command);
+        } catch (RuntimeException e) {
+            if (!insertLost(e)) {
+                throw e;
+            }
+            LOG.infof("Task %s was taken up by another worker at the same moment; taking it up again", command.taskId());
+            return beginOnce(command);
+        }
+    }
+
+    /** Whether the failure is a unique key's: a row inserted meanwhile by another transaction. */
+    private static boolean insertLost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException
+                    || t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (insertLost(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Start beginOnce(TaskCommand command) {
         Start start = QuarkusTransaction.requiringNew().call(() -> {
             // the new row or attempt need not survive a database crash: an attempt whose row was lost cannot renew
             // it and stops (fenced), and the command, not yet committed in Kafka, comes again; a task's start then
