@@ -1,0 +1,136 @@
+package io.redisbackup.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A real Redis Cluster on this machine: {@code masters} masters with {@code replicasEach} replicas each, every one a
+ * {@code redis-server --cluster-enabled yes} process on a free port (its bus port 10000 above), one password for all,
+ * joined with {@code redis-cli --cluster create} and ready (every slot served, {@code cluster_state:ok}, each
+ * replica attached) when {@link #start} returns. Stopped and removed by {@link #close}.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+    private static final Duration READY = Duration.ofSeconds(60);
+
+    private final List<RedisServer> nodes;
+    private final String password;
+
+    private RedisCluster(List<RedisServer> nodes, String password) {
+        this.nodes = nodes;
+        this.password = password;
+    }
+
+    /** Three masters with one replica each, the shape the tests use. */
+    public static RedisCluster start() {
+        return start(3, 1);
+    }
+
+    public static RedisCluster start(int masters, int replicasEach) {
+        String password = "pw-" + UUID.randomUUID();
+        List<RedisServer> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < masters * (1 + replicasEach); i++) {
+                nodes.add(RedisServer.startWithPassword(password, "--cluster-enabled", "yes", "--cluster-config-file",
+                        "nodes.conf", "--cluster-node-timeout", "5000", "--masterauth", password,
+                        "--appendonly", "no"));
+            }
+            RedisCluster cluster = new RedisCluster(nodes, password);
+            cluster.create(replicasEach);
+            cluster.awaitReady(masters, masters * replicasEach);
+            return cluster;
+        } catch (RuntimeException e) {
+            nodes.forEach(RedisServer::close);
+            throw e;
+        }
+    }
+
+    private void create(int replicasEach) {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-a", password, "--no-auth-warning", "--cluster",
+                "create"));
+        nodes.forEach(node -> command.add(node.host() + ":" + node.port()));
+        command.addAll(List.of("--cluster-replicas", Integer.toString(replicasEach), "--cluster-yes"));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0 || !output.contains("All 16384 slots covered")) {
+                throw new IllegalStateException("redis-cli --cluster create failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run redis-cli: is it installed and on the PATH?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Until every node says the cluster is ok and sees all its masters and connected replicas. */
+    private void awaitReady(int masters, int replicas) {
+        long deadline = System.nanoTime() + READY.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean ready = true;
+            for (RedisServer node : nodes) {
+                String info = node.callString("CLUSTER", "INFO");
+                String view = node.callString("CLUSTER", "NODES");
+                last = node.port() + ": " + view;
+                long seenMasters = view.lines().filter(l -> l.contains("master") && l.contains(" connected")).count();
+                long seenReplicas = view.lines().filter(l -> l.contains("slave") && l.contains(" connected")
+                        && !l.contains("fail")).count();
+                if (!info.contains("cluster_state:ok") || seenMasters < masters || seenReplicas < replicas) {
+                    ready = false;
+                    break;
+                }
+            }
+            if (ready && replicasInSync()) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("The cluster did not become ready in " + READY + "; last seen " + last);
+    }
+
+    private boolean replicasInSync() {
+        for (RedisServer node : nodes) {
+            String replication = node.callString("INFO", "replication");
+            if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every node, masters and replicas, in the order they started. */
+    public List<RedisServer> nodes() {
+        return nodes;
+    }
+
+    /** The nodes that are masters now. */
+    public List<RedisServer> masters() {
+        return nodes.stream().filter(n -> n.callString("INFO", "replication").contains("role:master")).toList();
+    }
+
+    /** The one password of every node. */
+    public String password() {
+        return password;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(RedisServer::close);
+    }
+}
