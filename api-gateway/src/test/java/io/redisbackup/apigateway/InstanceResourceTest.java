@@ -25,6 +25,8 @@ import io.redisbackup.apigateway.service.InstanceService;
 import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.testsupport.RecordingListener;
+import io.redisbackup.testsupport.RedisCluster;
+import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TopicClient;
 import io.redisbackup.testsupport.UnboundSeals;
 import io.restassured.http.ContentType;
@@ -143,6 +145,17 @@ class InstanceResourceTest extends GatewayTest {
         registering(Map.of("name", "http", "host", "127.0.0.1", "port", ownPort, "password", "x"))
                 .then().statusCode(422)
                 .body("code", equalTo("NOT_A_REDIS_SERVER"));
+    }
+
+    @Test
+    void refusesANodeOfAClusterWhoseBackupWouldHoldItsOwnSlotsOnly() {
+        try (RedisCluster cluster = RedisCluster.start(3, 0)) {
+            RedisServer node = cluster.nodes().get(1);
+            registering(Map.of("name", "shard", "host", node.host(), "port", node.port(), "password", node.password()))
+                    .then().statusCode(422)
+                    .body("code", equalTo("INSTANCE_IS_CLUSTER_NODE"))
+                    .body("detail", containsString("cluster_enabled:1"));
+        }
     }
 
     @Test

@@ -26,10 +26,19 @@ public class RedisProbe {
 
     /**
      * The instance's Redis version, or {@link ProbeFailure} saying why it cannot be used. A host outside the allowed
-     * networks is refused before anything is sent to it.
+     * networks is refused before anything is sent to it; so is a node of a Redis Cluster, of which a backup would
+     * hold only the keys of the node's own slots.
      */
     public String redisVersion(String host, int port, String username, String password, boolean tls) {
-        return ask(host, port, username, password, tls, InstanceClient::redisVersion);
+        return ask(host, port, username, password, tls, client -> {
+            String version = client.redisVersion();
+            if ("1".equals(client.info("cluster").get("cluster_enabled"))) {
+                throw new ProbeFailure(ProbeFailure.CLUSTER_NODE, host + ":" + port + " is a node of a Redis Cluster "
+                        + "(cluster_enabled:1): a backup of this node alone would hold only the keys of its own slots, "
+                        + "and registering a whole cluster is not available yet.");
+            }
+            return version;
+        });
     }
 
     /**
@@ -83,6 +92,7 @@ public class RedisProbe {
         public static final String AUTH_FAILED = "INSTANCE_AUTH_FAILED";
         public static final String NOT_REDIS = "NOT_A_REDIS_SERVER";
         public static final String NETWORK_NOT_ALLOWED = "NETWORK_NOT_ALLOWED";
+        public static final String CLUSTER_NODE = "INSTANCE_IS_CLUSTER_NODE";
 
         private final String code;
 

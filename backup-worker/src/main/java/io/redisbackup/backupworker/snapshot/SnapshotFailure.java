@@ -14,6 +14,8 @@ public class SnapshotFailure extends Exception {
     public static final String SOURCE_MEMORY_LOW = "SOURCE_MEMORY_LOW";
     /** The server would cut the link on its replica buffer limit before the snapshot arrived ({@link SourceCheck}). */
     public static final String SOURCE_BUFFER_LIMIT = "SOURCE_BUFFER_LIMIT";
+    /** The instance became a node of a Redis Cluster: a snapshot of it would hold its own slots' keys only. */
+    public static final String CLUSTER_NODE = "INSTANCE_IS_CLUSTER_NODE";
 
     private final String code;
 

@@ -291,6 +291,11 @@ public class SnapshotTaker {
             if (hazard.isPresent()) {
                 throw hazard.get();
             }
+            if ("1".equals(client.info("cluster").get("cluster_enabled"))) {
+                throw new SnapshotFailure(SnapshotFailure.CLUSTER_NODE, source + " is now a node of a Redis Cluster "
+                        + "(cluster_enabled:1): a snapshot of it alone would hold only the keys of its own slots, and "
+                        + "would look like a backup of the whole instance. Nothing was taken.");
+            }
             Long dataset = number(memory.get("used_memory_dataset"));
             return new ServerInfo(client.info("server", "redis_version").orElse("unknown"),
                     Objects.requireNonNullElse(number(memory.get("used_memory")), 0L), dataset);

@@ -30,6 +30,7 @@ import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisCluster;
 import io.redisbackup.testsupport.RedisServer;
 import io.redisbackup.testsupport.TestVertx;
 
@@ -125,6 +126,17 @@ class SnapshotTakerTest {
     void saysPlainlyWhenThePasswordIsWrong() {
         SnapshotFailure failure = assertThrows(SnapshotFailure.class, () -> take(source("wrong")));
         assertEquals(SnapshotFailure.AUTH_FAILED, failure.code());
+    }
+
+    @Test
+    void refusesANodeOfAClusterWhoseSnapshotWouldHoldItsOwnSlotsOnly() {
+        try (RedisCluster cluster = RedisCluster.start(3, 0)) {
+            RedisServer node = cluster.nodes().get(0);
+            SnapshotFailure failure = assertThrows(SnapshotFailure.class,
+                    () -> take(new InstanceEndpoint(node.host(), node.port(), null, node.password(), false)));
+            assertEquals(SnapshotFailure.CLUSTER_NODE, failure.code());
+            assertTrue(failure.getMessage().contains("cluster_enabled:1"), failure.getMessage());
+        }
     }
 
     @Test
