@@ -120,6 +120,36 @@ class ManualBackupIT extends SystemTest {
     }
 
     @Test
+    void aBackupThatWouldHurtTheSourceFailsWithTheReasonAndForksNothing() {
+        try (RedisServer source = RedisServer.start()) {
+            source.call("SET", "k", "v");
+            String instanceId = register(source);
+            long rss = Long.parseLong(source.callString("INFO", "memory").lines()
+                    .filter(l -> l.startsWith("used_memory_rss:")).findFirst().orElseThrow().substring(16).strip());
+            // the owner says its container may use no more than it holds now: a fork's copies would not fit
+            given().contentType(ContentType.JSON).body(java.util.Map.of("name", "it", "host", source.host(), "port",
+                    source.port(), "memoryLimitBytes", Math.max(rss, 1L << 20)))
+                    .when().put("/api/v1/instances/" + instanceId).then().statusCode(200);
+            String forks = source.callString("INFO", "stats").lines().filter(l -> l.startsWith("total_forks:"))
+                    .findFirst().orElseThrow();
+
+            ExtractableResponse<Response> accepted = backUp(instanceId);
+            awaitTask(accepted.path("taskId"), "FAILED");
+            given().when().get("/api/v1/tasks/" + accepted.path("taskId"))
+                    .then().body("error.code", equalTo("SOURCE_MEMORY_LOW"))
+                    .body("error.message", org.hamcrest.Matchers.containsString("memoryLimitBytes"));
+            assertEquals(forks, source.callString("INFO", "stats").lines().filter(l -> l.startsWith("total_forks:"))
+                    .findFirst().orElseThrow(), "nothing was forked");
+
+            // cleared, the next backup is taken
+            given().contentType(ContentType.JSON).body(java.util.Map.of("name", "it", "host", source.host(), "port",
+                    source.port(), "memoryLimitBytes", 0))
+                    .when().put("/api/v1/instances/" + instanceId).then().statusCode(200);
+            awaitTask(backUp(instanceId).path("taskId"), "SUCCEEDED");
+        }
+    }
+
+    @Test
     void deletesABackupByATaskAndThenTheIdleInstance() {
         try (RedisServer source = RedisServer.start()) {
             source.call("SET", "k", "v");
