@@ -1,6 +1,9 @@
 package io.redisbackup.taskexecution;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -32,29 +35,53 @@ public class EventPublisher {
         this.sender = sender;
     }
 
+    /** A message and the topic it goes to. */
+    public record Outgoing(String topic, Message message) {
+    }
+
     /** Sends and waits until the broker has the message: used for everything a later step relies on. */
     public void publish(String topic, Message message) {
+        publishAll(List.of(new Outgoing(topic, message)));
+    }
+
+    /**
+     * Sends every message at once and waits until the broker has them all (one round trip, not one each); what the
+     * broker did not take is sent again, as {@link #publish} does.
+     */
+    public void publishAll(List<Outgoing> messages) {
         long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+        List<Outgoing> left = messages;
         for (int attempt = 1;; attempt++) {
-            try {
-                sender.sendAndWait(kafka, topic, message.instanceId().toString(), MessageCodec.toJson(message));
+            List<CompletableFuture<Void>> acks = left.stream().map(out -> sender.send(kafka, out.topic(),
+                    out.message().instanceId().toString(), MessageCodec.toJson(out.message()))).toList();
+            List<Outgoing> notTaken = new ArrayList<>();
+            KafkaSender.NotSent failure = null;
+            for (int i = 0; i < acks.size(); i++) {
+                try {
+                    sender.await(acks.get(i));
+                } catch (KafkaSender.NotSent e) {
+                    notTaken.add(left.get(i));
+                    failure = e;
+                }
+            }
+            Message first = (notTaken.isEmpty() ? left : notTaken).get(0).message();
+            String what = first.getClass().getSimpleName() + " for task " + first.taskId();
+            if (failure == null) {
                 if (attempt > 1) {
-                    LOG.infof("Kafka took %s for task %s after %d tries", message.getClass().getSimpleName(),
-                            message.taskId(), attempt);
+                    LOG.infof("Kafka took %s after %d tries", what, attempt);
                 }
                 return;
-            } catch (KafkaSender.NotSent e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new IllegalStateException("Interrupted while sending to Kafka", e);
-                }
-                if (System.nanoTime() - giveUpAt > 0) {
-                    throw new IllegalStateException("Kafka did not take " + message.getClass().getSimpleName()
-                            + " for task " + message.taskId() + " in " + GIVE_UP_AFTER.toMinutes() + " minutes", e);
-                }
-                LOG.warnf("Kafka did not take %s for task %s (%s); sending it again", message.getClass().getSimpleName(),
-                        message.taskId(), e.getMessage());
-                pause();
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("Interrupted while sending to Kafka", failure);
+            }
+            if (System.nanoTime() - giveUpAt > 0) {
+                throw new IllegalStateException("Kafka did not take " + what + " in " + GIVE_UP_AFTER.toMinutes()
+                        + " minutes", failure);
+            }
+            LOG.warnf("Kafka did not take %s (%s); sending it again", what, failure.getMessage());
+            left = notTaken;
+            pause();
         }
     }
 

@@ -2,6 +2,8 @@ package io.redisbackup.taskexecution;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -90,9 +92,13 @@ public final class TaskReporter {
         }
     }
 
-    public void succeeded(Progress progress, Map<String, Object> result) {
+    /** Succeeded; {@code together}: other events of the same outcome, sent with it in one round trip to Kafka. */
+    public void succeeded(Progress progress, Map<String, Object> result, EventPublisher.Outgoing... together) {
         LOG.infof("Task %s (%s, instance %s) SUCCEEDED", taskId, type, instanceId);
-        events.publish(Topics.TASK_STATUS, next(TaskStatus.SUCCEEDED).withProgress(progress).withResult(result));
+        List<EventPublisher.Outgoing> all = new ArrayList<>(List.of(together));
+        all.add(new EventPublisher.Outgoing(Topics.TASK_STATUS,
+                next(TaskStatus.SUCCEEDED).withProgress(progress).withResult(result)));
+        events.publishAll(all);
     }
 
     public void failed(TaskError error) {
