@@ -105,6 +105,14 @@ public final class InstanceClient implements AutoCloseable {
         return fields;
     }
 
+    /**
+     * Whether the server is a node of a Redis Cluster ({@code cluster_enabled:1}): it holds only the keys of its own
+     * slots, so neither a backup of it alone nor a recovery into it alone is a whole instance's.
+     */
+    public boolean clusterEnabled() throws InstanceFailure {
+        return "1".equals(info("cluster").get("cluster_enabled"));
+    }
+
     /** The server's {@code redis_version}; a server that gives none is not Redis. */
     public String redisVersion() throws InstanceFailure {
         return info("server", "redis_version").orElseThrow(() -> new InstanceFailure(InstanceFailure.Kind.NOT_REDIS,

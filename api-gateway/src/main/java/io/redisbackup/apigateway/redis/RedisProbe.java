@@ -32,7 +32,7 @@ public class RedisProbe {
     public String redisVersion(String host, int port, String username, String password, boolean tls) {
         return ask(host, port, username, password, tls, client -> {
             String version = client.redisVersion();
-            if ("1".equals(client.info("cluster").get("cluster_enabled"))) {
+            if (client.clusterEnabled()) {
                 throw new ProbeFailure(ProbeFailure.CLUSTER_NODE, host + ":" + port + " is a node of a Redis Cluster "
                         + "(cluster_enabled:1): a backup of this node alone would hold only the keys of its own slots, "
                         + "and registering a whole cluster is not available yet.");

@@ -291,7 +291,7 @@ public class SnapshotTaker {
             if (hazard.isPresent()) {
                 throw hazard.get();
             }
-            if ("1".equals(client.info("cluster").get("cluster_enabled"))) {
+            if (client.clusterEnabled()) {
                 throw new SnapshotFailure(SnapshotFailure.CLUSTER_NODE, source + " is now a node of a Redis Cluster "
                         + "(cluster_enabled:1): a snapshot of it alone would hold only the keys of its own slots, and "
                         + "would look like a backup of the whole instance. Nothing was taken.");
