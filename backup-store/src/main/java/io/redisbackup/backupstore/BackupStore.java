@@ -18,6 +18,21 @@ public interface BackupStore {
     /** The name of the key index file in a backup. */
     String KEY_INDEX = "keys.idx";
 
+    /** The RDB of one shard of a cluster backup, as that shard's server sent it. */
+    static String shardRdb(int shard) {
+        return "shard-" + shard + ".rdb";
+    }
+
+    /** The key index of one shard of a cluster backup. */
+    static String shardIndex(int shard) {
+        return "shard-" + shard + ".idx";
+    }
+
+    /** Whether a backup may have a file of this name: the store's own names only ever become a path or a key. */
+    static boolean isFileName(String file) {
+        return RDB.equals(file) || KEY_INDEX.equals(file) || file.matches("shard-(0|[1-9][0-9]{0,3})\\.(rdb|idx)");
+    }
+
     /** Starts writing a backup; nothing of it is visible until it is published. */
     StagedBackup stage(UUID instanceId, UUID backupId) throws IOException;
 
@@ -28,7 +43,7 @@ public interface BackupStore {
     Optional<Manifest> latestManifest(UUID instanceId) throws IOException;
 
     /**
-     * Reads one file ({@link #RDB} or {@link #KEY_INDEX}) of the backup whose manifest {@link #manifest} gave; a
+     * Reads one file ({@link #RDB}, {@link #KEY_INDEX} or a shard's) of the backup whose manifest {@link #manifest} gave; a
      * {@link java.nio.file.NoSuchFileException} if it has been deleted since.
      */
     InputStream open(Manifest published, String file) throws IOException;

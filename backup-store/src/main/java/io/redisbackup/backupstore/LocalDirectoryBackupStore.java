@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -29,8 +28,6 @@ import java.util.stream.Stream;
  * are removed when the same backup is staged again.
  */
 public final class LocalDirectoryBackupStore implements BackupStore {
-
-    private static final Set<String> FILES = Set.of(RDB, KEY_INDEX);
 
     private final Path root;
 
@@ -153,7 +150,7 @@ public final class LocalDirectoryBackupStore implements BackupStore {
     }
 
     private static void requireKnownFile(String file) {
-        if (!FILES.contains(file)) {
+        if (!BackupStore.isFileName(file)) {
             throw new IllegalArgumentException("Not a backup file: " + file);
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -24,12 +25,19 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
  * one when its files are framed ({@link Sealing}). Sizes and checksums are always those of the plain files.
  * {@code datasetMemoryBytes} is the memory the dataset took in the source ({@code INFO used_memory_dataset}) when the
  * backup was taken, null in manifests written before it was recorded.
+ * <p>A backup of a Redis Cluster (format 3, which a service of the release before refuses rather than misreads)
+ * has {@code shards}: one RDB and one key index a shard ({@link BackupStore#shardRdb}), each shard's slots, where
+ * and when its snapshot was taken. Then {@code keyCount} and {@code keysPerDatabase} count every shard,
+ * {@code redisVersion} and {@code rdbVersion} are the newest of them and {@code rdbCrc64} is null (each shard has
+ * its own).
  */
 public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
         String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
-        List<FileEntry> files, Sealing sealing, Long datasetMemoryBytes) {
+        List<FileEntry> files, Sealing sealing, Long datasetMemoryBytes, List<Shard> shards) {
 
     public static final int FORMAT_VERSION = 2;
+    /** The format of a cluster backup: {@link #FORMAT_VERSION}'s, with {@code shards}. */
+    public static final int CLUSTER_FORMAT_VERSION = 3;
     public static final String FILE_NAME = "manifest.json";
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -58,12 +66,45 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
         }
     }
 
+    /**
+     * One shard of a cluster backup.
+     * @param slots the slots its master served when the snapshot was taken: {@code "0-5460"}, {@code "5461"}
+     * @param takenFrom {@code host:port} of the node the snapshot came from
+     * @param fromReplica whether that node was one of the master's replicas
+     * @param snapshotAt when the node began the snapshot (the point in time the shard's data is of)
+     */
+    public record Shard(int index, List<String> slots, String nodeId, String takenFrom, boolean fromReplica,
+            Instant snapshotAt, String redisVersion, int rdbVersion, String rdbCrc64, long keyCount,
+            Map<Integer, Long> keysPerDatabase) {
+
+        public String rdbFile() {
+            return BackupStore.shardRdb(index);
+        }
+
+        public String indexFile() {
+            return BackupStore.shardIndex(index);
+        }
+
+        /** Whether the shard's master served this slot. */
+        public boolean serves(int slot) {
+            for (String range : slots) {
+                int dash = range.indexOf('-');
+                int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1));
+                if (slot >= first && slot <= last) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** A manifest of plain files, before they are stored. */
     public Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
             String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
             List<FileEntry> files) {
         this(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount,
-                keysPerDatabase, files, null, null);
+                keysPerDatabase, files, null, null, null);
     }
 
     /** A manifest of files stored so; the dataset's memory not recorded. */
@@ -71,27 +112,46 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
             String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
             List<FileEntry> files, Sealing sealing) {
         this(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount,
-                keysPerDatabase, files, sealing, null);
+                keysPerDatabase, files, sealing, null, null);
     }
 
     /** This manifest saying how much memory the dataset took in the source. */
     public Manifest withDatasetMemory(Long bytes) {
         return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, files, sealing, bytes);
+                rdbCrc64, keyCount, keysPerDatabase, files, sealing, bytes, shards);
     }
 
     /** This manifest for files stored so, each taking the bytes {@code storedBytes} names. */
     public Manifest sealed(Sealing how, Map<String, Long> storedBytes) {
         List<FileEntry> stored = files.stream().map(f -> new FileEntry(f.name(), f.sizeBytes(), f.sha256(),
                 f.crc32c(), storedBytes.get(f.name()))).toList();
-        return new Manifest(FORMAT_VERSION, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, stored, how, datasetMemoryBytes);
+        return new Manifest(cluster() ? CLUSTER_FORMAT_VERSION : FORMAT_VERSION, instanceId, backupId, startedAt,
+                finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount, keysPerDatabase, stored, how,
+                datasetMemoryBytes, shards);
     }
 
     /** This manifest with its data key wrapped again. */
     public Manifest rewrapped(Sealing how) {
         return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, files, how, datasetMemoryBytes);
+                rdbCrc64, keyCount, keysPerDatabase, files, how, datasetMemoryBytes, shards);
+    }
+
+    /** Whether this is a backup of a Redis Cluster, one RDB a shard. */
+    @JsonIgnore
+    public boolean cluster() {
+        return shards != null && !shards.isEmpty();
+    }
+
+    /** The backup's RDB files: one, or one a shard in the shards' order. */
+    @JsonIgnore
+    public List<String> rdbFiles() {
+        return cluster() ? shards.stream().map(Shard::rdbFile).toList() : List.of(BackupStore.RDB);
+    }
+
+    /** The RDB bytes of the backup, every shard's together: what a download of them all holds. */
+    @JsonIgnore
+    public long rdbBytes() {
+        return rdbFiles().stream().mapToLong(f -> file(f).sizeBytes()).sum();
     }
 
     /** How many bytes the backup takes in the store, all its files together. */
@@ -115,7 +175,7 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
         } catch (JsonProcessingException e) {
             throw new DamagedBackupException("The backup's manifest is damaged: " + e.getOriginalMessage());
         }
-        if (manifest.formatVersion() > FORMAT_VERSION) {
+        if (manifest.formatVersion() > CLUSTER_FORMAT_VERSION) {
             throw new IOException("Backup format " + manifest.formatVersion() + " is newer than this service knows");
         }
         return manifest;

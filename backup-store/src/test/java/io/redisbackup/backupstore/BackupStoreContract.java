@@ -62,6 +62,38 @@ public abstract class BackupStoreContract {
     }
 
     @Test
+    void aClusterBackupHoldsAnRdbAndAKeyIndexAShardAndIsDeletedWhole() throws IOException {
+        BackupStore store = newStore();
+        List<Manifest.Shard> shards = List.of(
+                new Manifest.Shard(0, List.of("0-8000"), "a1", "10.0.0.1:7000", true, Instant.now(), "7.2.4", 11,
+                        "0000000000000001", 3, Map.of(0, 3L)),
+                new Manifest.Shard(1, List.of("8001-16000", "16001-16383"), "b1", "10.0.0.2:7000", false,
+                        Instant.now(), "7.2.4", 11, "0000000000000002", 4, Map.of(0, 4L)));
+        List<Manifest.FileEntry> files = new java.util.ArrayList<>();
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            for (Manifest.Shard shard : shards) {
+                byte[] bytes = ("REDIS0011 shard " + shard.index()).getBytes();
+                write(staged, shard.rdbFile(), bytes);
+                write(staged, shard.indexFile(), new byte[shard.index() + 1]);
+                files.add(new Manifest.FileEntry(shard.rdbFile(), bytes.length, "x", "0"));
+                files.add(new Manifest.FileEntry(shard.indexFile(), shard.index() + 1, "y", "0"));
+            }
+            staged.publish(new Manifest(Manifest.CLUSTER_FORMAT_VERSION, instance, backup, Instant.now(),
+                    Instant.now(), "7.2.4", 11, null, 7, Map.of(0, 7L), files, null, null, shards));
+        }
+        Manifest published = store.manifest(instance, backup).orElseThrow();
+        assertTrue(published.cluster());
+        assertEquals(List.of("shard-0.rdb", "shard-1.rdb"), published.rdbFiles());
+        assertEquals(2 * "REDIS0011 shard 0".length(), published.rdbBytes());
+        assertTrue(published.shards().get(1).serves(16383) && !published.shards().get(1).serves(8000));
+        assertArrayEquals("REDIS0011 shard 1".getBytes(), read(store, "shard-1.rdb"));
+        assertEquals(1, read(store, "shard-0.idx").length);
+
+        store.delete(instance, backup);
+        assertFalse(anythingOf(instance, backup), "every shard's files go with the backup");
+    }
+
+    @Test
     void anUnpublishedBackupLeavesNothingBehind() throws IOException {
         BackupStore store = newStore();
         try (StagedBackup staged = store.stage(instance, backup)) {
@@ -187,6 +219,8 @@ public abstract class BackupStoreContract {
     void opensOnlyTheFilesOfABackup() throws IOException {
         BackupStore store = newStore();
         assertThrows(IllegalArgumentException.class, () -> store.open(manifest(1, 1), "../../etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> store.open(manifest(1, 1), "shard-01.rdb"));
+        assertThrows(IllegalArgumentException.class, () -> store.open(manifest(1, 1), "shard-0.rdb/../x"));
         assertThrows(IllegalArgumentException.class, () -> store.openChannel(manifest(1, 1), "../../etc/passwd"));
         try (StagedBackup staged = store.stage(instance, backup)) {
             assertThrows(IllegalArgumentException.class, () -> staged.create("manifest.json"));

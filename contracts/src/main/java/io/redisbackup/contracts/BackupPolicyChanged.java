@@ -16,7 +16,8 @@ public record BackupPolicyChanged(int schemaVersion, UUID eventId, UUID taskId, 
 
     public static BackupPolicyChanged of(UUID instanceId, long revision, BackupPolicy policy, RedisEndpoint endpoint,
             String project, SourceCare care, Instant now) {
-        return new BackupPolicyChanged(SCHEMA_VERSION, UUID.randomUUID(), null, instanceId, now, revision, policy,
+        return new BackupPolicyChanged(RedisEndpoint.schemaVersion(endpoint, SCHEMA_VERSION), UUID.randomUUID(), null,
+                instanceId, now, revision, policy,
                 endpoint, project, care != null && care.isSet() ? care : null);
     }
 

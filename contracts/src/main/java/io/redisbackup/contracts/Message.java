@@ -34,7 +34,7 @@ public interface Message {
      * The version messages are sent with: the oldest that says what they mean, so that services of the release
      * before read every message they can read right. A message that says more than a consumer of an older version
      * would understand is sent with the version that says it: {@link #PATTERNS_SCHEMA_VERSION},
-     * {@link #SOURCE_CARE_SCHEMA_VERSION}.
+     * {@link #SOURCE_CARE_SCHEMA_VERSION}, {@link #CLUSTER_SCHEMA_VERSION}.
      */
     int SCHEMA_VERSION = 1;
 
@@ -44,8 +44,11 @@ public interface Message {
     /** A backup to be taken with care for its source ({@link SourceCare}). */
     int SOURCE_CARE_SCHEMA_VERSION = 3;
 
+    /** A command or policy whose instance is a Redis Cluster ({@link RedisEndpoint#cluster}). */
+    int CLUSTER_SCHEMA_VERSION = 4;
+
     /** The newest version of the message schemas in this module; a consumer refuses a message of a newer one. */
-    int NEWEST_SCHEMA_VERSION = 3;
+    int NEWEST_SCHEMA_VERSION = 4;
 
     int schemaVersion();
 

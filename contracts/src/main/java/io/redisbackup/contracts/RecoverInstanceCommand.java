@@ -19,7 +19,8 @@ public record RecoverInstanceCommand(int schemaVersion, UUID eventId, UUID taskI
 
     public static RecoverInstanceCommand of(UUID taskId, UUID targetInstanceId, UUID backupId, UUID sourceInstanceId,
             RedisEndpoint target, UUID safetyBackupId, Instant now) {
-        return new RecoverInstanceCommand(SCHEMA_VERSION, UUID.randomUUID(), taskId, targetInstanceId, now, backupId,
+        return new RecoverInstanceCommand(RedisEndpoint.schemaVersion(target, SCHEMA_VERSION), UUID.randomUUID(),
+                taskId, targetInstanceId, now, backupId,
                 sourceInstanceId, target, Trigger.MANUAL, safetyBackupId);
     }
 }

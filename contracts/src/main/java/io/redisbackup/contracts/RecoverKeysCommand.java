@@ -30,7 +30,9 @@ public record RecoverKeysCommand(int schemaVersion, UUID eventId, UUID taskId, U
     public static RecoverKeysCommand of(UUID taskId, UUID targetInstanceId, UUID backupId, UUID sourceInstanceId,
             RedisEndpoint target, Selection selection, Instant now) {
         boolean narrowed = !selection.patterns().isEmpty() || !selection.databases().isEmpty();
-        return new RecoverKeysCommand(narrowed ? PATTERNS_SCHEMA_VERSION : SCHEMA_VERSION, UUID.randomUUID(), taskId, targetInstanceId, now, backupId,
+        return new RecoverKeysCommand(
+                RedisEndpoint.schemaVersion(target, narrowed ? PATTERNS_SCHEMA_VERSION : SCHEMA_VERSION),
+                UUID.randomUUID(), taskId, targetInstanceId, now, backupId,
                 sourceInstanceId, target, Trigger.MANUAL, base64(selection.keys()),
                 narrowed ? base64(selection.patterns()) : null, narrowed ? selection.databases() : null,
                 narrowed ? selection.maxKeys() : null);

@@ -15,7 +15,9 @@ public record TakeBackupCommand(int schemaVersion, UUID eventId, UUID taskId, UU
     public static TakeBackupCommand of(UUID taskId, UUID instanceId, UUID backupId, BackupType backupType,
             Trigger trigger, RedisEndpoint endpoint, SourceCare care, Instant now) {
         boolean careful = care != null && care.isSet();
-        return new TakeBackupCommand(careful ? SOURCE_CARE_SCHEMA_VERSION : SCHEMA_VERSION, UUID.randomUUID(), taskId,
+        return new TakeBackupCommand(
+                RedisEndpoint.schemaVersion(endpoint, careful ? SOURCE_CARE_SCHEMA_VERSION : SCHEMA_VERSION),
+                UUID.randomUUID(), taskId,
                 instanceId, now, backupId, backupType, trigger, endpoint, careful ? care : null);
     }
 

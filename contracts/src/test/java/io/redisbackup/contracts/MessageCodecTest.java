@@ -51,6 +51,26 @@ class MessageCodecTest {
     }
 
     @Test
+    void aCommandOfAClusterNamesItsSeedsAndIsOfTheClusterVersion() {
+        RedisEndpoint cluster = new RedisEndpoint("10.0.0.1", 7000, null, new SealedSecret("v1.x"), false,
+                new ClusterSeeds(List.of("10.0.0.1:7000", "[::1]:7001"), ClusterSeeds.SnapshotSource.REPLICA_PREFERRED));
+        TakeBackupCommand backup1 = TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL, Trigger.MANUAL,
+                cluster, new SourceCare(1L << 30, null), NOW);
+        RecoverKeysCommand keys = RecoverKeysCommand.of(task, instance, backup, instance, cluster,
+                RecoverKeysCommand.Selection.ofKeys(List.of(new byte[] { 1 })), NOW);
+
+        String json = MessageCodec.toJson(backup1);
+        assertTrue(json.contains("\"nodes\":[\"10.0.0.1:7000\",\"[::1]:7001\"]"), json);
+        assertTrue(json.contains("\"source\":\"REPLICA_PREFERRED\""), json);
+        assertEquals(backup1, MessageCodec.fromJson(json, BackupWorkerCommand.class));
+        assertEquals(Message.CLUSTER_SCHEMA_VERSION, backup1.schemaVersion());
+        assertEquals(Message.CLUSTER_SCHEMA_VERSION, keys.schemaVersion());
+        assertTrue(!MessageCodec.toJson(TakeBackupCommand.of(task, instance, backup, BackupType.MANUAL,
+                Trigger.MANUAL, new RedisEndpoint("h", 1, null, new SealedSecret("v1.x"), false), SourceCare.NONE,
+                NOW)).contains("cluster"), "a single server's command says nothing of clusters");
+    }
+
+    @Test
     void leavesOutFieldsThatAreNotSet() {
         String json = MessageCodec.toJson(TaskStatusChanged.of(task, instance, 1, TaskType.BACKUP, backup,
                 Trigger.MANUAL, TaskStatus.PENDING, NOW));

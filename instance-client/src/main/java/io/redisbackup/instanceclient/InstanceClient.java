@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.redisbackup.instanceclient.cluster.ClusterTopology;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -111,6 +112,17 @@ public final class InstanceClient implements AutoCloseable {
      */
     public boolean clusterEnabled() throws InstanceFailure {
         return "1".equals(info("cluster").get("cluster_enabled"));
+    }
+
+    /** The cluster as this node sees it ({@code CLUSTER NODES}); a server that is not a cluster node refuses. */
+    public ClusterTopology clusterTopology() throws InstanceFailure {
+        Response reply = send(Command.CLUSTER, "NODES");
+        try {
+            return ClusterTopology.parse(reply == null ? "" : reply.toString(), endpoint.host());
+        } catch (IllegalArgumentException e) {
+            throw new InstanceFailure(InstanceFailure.Kind.NOT_REDIS, endpoint + " answered CLUSTER NODES with "
+                    + "what is not a cluster's topology: " + e.getMessage(), e);
+        }
     }
 
     /** The server's {@code redis_version}; a server that gives none is not Redis. */

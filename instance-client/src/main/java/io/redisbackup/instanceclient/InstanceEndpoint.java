@@ -20,6 +20,11 @@ public record InstanceEndpoint(String host, int port, String username, String pa
                 cipher.open(sealed.password(), sealed.binding(instanceId)), sealed.tls());
     }
 
+    /** Another server logged into as this one: a node of the same cluster. */
+    public InstanceEndpoint at(String otherHost, int otherPort) {
+        return new InstanceEndpoint(otherHost, otherPort, username, password, tls);
+    }
+
     /** {@code host:port}: what messages name; never the password. */
     @Override
     public String toString() {

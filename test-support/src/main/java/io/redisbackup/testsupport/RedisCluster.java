@@ -115,6 +115,79 @@ public final class RedisCluster implements AutoCloseable {
         return nodes.stream().filter(n -> n.callString("INFO", "replication").contains("role:master")).toList();
     }
 
+    /**
+     * Runs a command about one key (its second word) on the master that serves the key: sent to a master, then
+     * where its {@code MOVED} answer points, as a cluster client does.
+     */
+    public Object call(Object... args) {
+        RedisServer node = nodes.get(0);
+        for (int hops = 0; hops < 5; hops++) {
+            try {
+                return node.call(args);
+            } catch (RespConnection.RedisErrorReply e) {
+                if (!e.getMessage().startsWith("MOVED ")) {
+                    throw e;
+                }
+                int port = Integer.parseInt(e.getMessage().substring(e.getMessage().lastIndexOf(':') + 1).trim());
+                node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+            }
+        }
+        throw new IllegalStateException("the cluster keeps moving " + List.of(args));
+    }
+
+    /**
+     * {@code DEBUG DIGEST-VALUE} of every key of every master, by {@link RedisServer#keyName}: the whole cluster's
+     * dataset, to compare with another cluster's however their slots are spread.
+     */
+    public java.util.Map<String, String> valueDigests() {
+        java.util.Map<String, String> all = new java.util.TreeMap<>();
+        masters().forEach(master -> all.putAll(master.valueDigests(0)));
+        return all;
+    }
+
+    /** Until every master's writes so far have reached its replicas ({@code WAIT}). */
+    public void awaitReplicated(int replicasEach) {
+        for (RedisServer master : masters()) {
+            Object acknowledged = master.call("WAIT", Integer.toString(replicasEach), "10000");
+            if (((Long) acknowledged) < replicasEach) {
+                throw new IllegalStateException("the replicas of " + master.port() + " did not catch up");
+            }
+        }
+    }
+
+    /** The node's id in the cluster ({@code CLUSTER MYID}). */
+    public static String id(RedisServer node) {
+        return node.callString("CLUSTER", "MYID");
+    }
+
+    /**
+     * Moves an empty slot to another master, the way {@code redis-cli --cluster reshard} does (importing, migrating,
+     * then the new owner told to every master).
+     */
+    public void moveEmptySlot(int slot, RedisServer from, RedisServer to) {
+        to.call("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", id(from));
+        from.call("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", id(to));
+        to.call("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", id(to));
+        from.call("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", id(to));
+        for (RedisServer master : masters()) {
+            if (master != from && master != to) {
+                master.call("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", id(to));
+            }
+        }
+    }
+
+    /** The master that serves the slot now. */
+    public RedisServer masterOf(int slot) {
+        for (Object range : (List<?>) masters().get(0).call("CLUSTER", "SLOTS")) {
+            List<?> r = (List<?>) range;
+            if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {
+                long port = (Long) ((List<?>) r.get(2)).get(1);
+                return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+            }
+        }
+        throw new IllegalStateException("no master serves slot " + slot);
+    }
+
     /** The one password of every node. */
     public String password() {
         return password;

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Backups in an S3-compatible bucket: {@code <prefix>instances/<instanceId>/<backupId>/} holds {@code dump.rdb},
@@ -67,8 +67,6 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             this(partBytes, partsInFlight, READS_IN_FLIGHT);
         }
     }
-
-    private static final Set<String> FILES = Set.of(RDB, KEY_INDEX);
 
     private final S3Client s3;
     private final String bucket;
@@ -225,8 +223,10 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
 
     private void removeData(UUID instanceId, UUID backupId) throws IOException {
         try {
-            for (String file : FILES) {
-                s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key(instanceId, backupId, file)).build());
+            // every file of it (a cluster backup has two a shard), listed: the manifest may be gone already
+            for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + "instances/" + instanceId + "/" + backupId + "/").build()).contents()) {
+                s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(object.key()).build());
             }
             for (MultipartUpload upload : uploadsUnder(prefix + "instances/" + instanceId + "/" + backupId + "/")) {
                 abort(upload);
@@ -263,7 +263,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     }
 
     private static void requireKnownFile(String file) {
-        if (!FILES.contains(file)) {
+        if (!BackupStore.isFileName(file)) {
             throw new IllegalArgumentException("Not a backup file: " + file);
         }
     }

@@ -12,9 +12,10 @@ import java.util.Optional;
  * serves and its replicas. Read from the text the server gives, which every version since 3.0 writes the same way:
  * {@code <id> <ip:port@cport[,hostname]> <flags> <master id or -> <ping> <pong> <epoch> <link> <slot or range> ...}.
  * Nodes that have failed, are being added (handshake) or have no address are left out of the shards and named in
- * {@link #problems}; a topology whose masters do not serve all 16,384 slots says so there too.
+ * {@link #problems}; a topology whose masters do not serve all 16,384 slots says so there too. Slots being moved
+ * from one master to another (resharding) are named in {@code moving}: their keys may lie on either master.
  */
-public record ClusterTopology(List<Shard> shards, List<String> problems) {
+public record ClusterTopology(List<Shard> shards, List<String> problems, List<String> moving) {
 
     /** A node's address. */
     public record Node(String id, String host, int port) {
@@ -48,6 +49,23 @@ public record ClusterTopology(List<Shard> shards, List<String> problems) {
         return problems.isEmpty();
     }
 
+    /** Whether every slot is served by a master that is up, and none is being moved. */
+    public boolean steady() {
+        return problems.isEmpty() && moving.isEmpty();
+    }
+
+    /** Which slots each shard's master serves, in the shards' order: what a task's start and end must agree on. */
+    public List<List<SlotRange>> slotMap() {
+        return shards.stream().map(Shard::slots).toList();
+    }
+
+    /** What keeps the topology from being {@link #steady}, in words; empty when it is. */
+    public String unsteadiness() {
+        List<String> all = new ArrayList<>(problems);
+        moving.forEach(m -> all.add("slot " + m));
+        return String.join("; ", all);
+    }
+
     /** The shard that serves the slot. */
     public Optional<Shard> shardOf(int slot) {
         return shards.stream().filter(s -> s.serves(slot)).findFirst();
@@ -62,6 +80,7 @@ public record ClusterTopology(List<Shard> shards, List<String> problems) {
         Map<String, List<SlotRange>> slots = new LinkedHashMap<>();
         Map<String, List<Node>> replicas = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        List<String> moving = new ArrayList<>();
         for (String line : clusterNodes.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
             String[] f = line.split(" ");
             if (f.length < 8) {
@@ -82,7 +101,11 @@ public record ClusterTopology(List<Shard> shards, List<String> problems) {
                 List<SlotRange> served = new ArrayList<>();
                 for (int i = 8; i < f.length; i++) {
                     if (f[i].startsWith("[")) {
-                        continue; // a slot being migrated or imported: still served by this master
+                        // a slot being migrated or imported: still served by this master, its keys on both
+                        moving.add(f[i].substring(1, f[i].length() - (f[i].endsWith("]") ? 1 : 0))
+                                .replace("->-", " moving to node ").replace("-<-", " coming from node ")
+                                + " (at " + node + ")");
+                        continue;
                     }
                     served.add(range(f[i]));
                 }
@@ -108,7 +131,7 @@ public record ClusterTopology(List<Shard> shards, List<String> problems) {
         if (covered != HashSlots.COUNT) {
             problems.add("the masters serve " + covered + " of the " + HashSlots.COUNT + " slots");
         }
-        return new ClusterTopology(List.copyOf(shards), List.copyOf(problems));
+        return new ClusterTopology(List.copyOf(shards), List.copyOf(problems), List.copyOf(moving));
     }
 
     /** {@code ip:port@cport[,hostname]}; an empty ip (a node that does not know its own) is the one asked. */

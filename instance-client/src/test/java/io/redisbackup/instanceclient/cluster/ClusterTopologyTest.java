@@ -59,6 +59,8 @@ class ClusterTopologyTest {
                 """;
         ClusterTopology topology = ClusterTopology.parse(nodes, "10.0.0.5");
         assertTrue(topology.complete(), topology.problems().toString());
+        assertFalse(topology.steady(), "a slot is being moved");
+        assertEquals(List.of("16383 moving to node bbbb (at 10.0.0.5:7000)"), topology.moving());
         assertEquals("10.0.0.5:7000", topology.shards().get(0).master().toString());
         assertEquals("[::1]:7001", topology.shards().get(1).master().toString());
         assertEquals(16383, topology.shards().get(0).slotCount());
