@@ -1,5 +1,8 @@
 package io.redisbackup.backupworker.config;
 
+import java.time.Clock;
+
+import io.redisbackup.backupworker.snapshot.ClusterSnapshots;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.vertx.core.Vertx;
@@ -15,5 +18,11 @@ public class BackupWorkerBeans {
         return new SnapshotTaker(vertx, config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
                 config.snapshotMinRate(), config.snapshotSlowFor()),
                 new SnapshotTaker.SourceChecks(config.sourceForkReserve(), config.sourceTransferRate()));
+    }
+
+    @Produces
+    @ApplicationScoped
+    ClusterSnapshots clusterSnapshots(SnapshotTaker taker, Clock clock) {
+        return new ClusterSnapshots(taker, clock);
     }
 }

@@ -5,11 +5,14 @@ import java.io.OutputStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +20,7 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupworker.config.BackupWorkerConfig;
+import io.redisbackup.backupworker.snapshot.ClusterSnapshots;
 import io.redisbackup.backupworker.snapshot.Snapshot;
 import io.redisbackup.backupworker.snapshot.SnapshotFailure;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
@@ -59,6 +63,7 @@ public class BackupRunner {
 
     private final TaskLedger ledger;
     private final SnapshotTaker taker;
+    private final ClusterSnapshots clusterSnapshots;
     private final BackupStore store;
     private final SecretCipher cipher;
     private final EventPublisher events;
@@ -72,11 +77,12 @@ public class BackupRunner {
      */
     private final Map<UUID, Long> lastSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public BackupRunner(TaskLedger ledger, SnapshotTaker taker, BackupStore store, SecretCipher cipher,
+    public BackupRunner(TaskLedger ledger, SnapshotTaker taker, ClusterSnapshots clusterSnapshots, BackupStore store, SecretCipher cipher,
             EventPublisher events, BackupWorkerConfig config, LeaseWaiter leaseWaiter,
             TaskExecutionConfig execution, Clock clock) {
         this.ledger = ledger;
         this.taker = taker;
+        this.clusterSnapshots = clusterSnapshots;
         this.store = store;
         this.cipher = cipher;
         this.events = events;
@@ -118,21 +124,29 @@ public class BackupRunner {
         events.publishSoon(Topics.BACKUP_EVENTS, BackupStarted.of(command.taskId(), command.instanceId(),
                 command.backupId(), clock.instant()));
         Instant startedAt = clock.instant();
-        Snapshot snapshot;
         try (StagedBackup staged = store.stage(command.instanceId(), command.backupId())) {
             // a diskless sync does not say how long the snapshot is: the last backup's size is the best guess
             long expected = lastSize(command.instanceId());
-            try (OutputStream rdb = staged.create(BackupStore.RDB);
-                    OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
-                snapshot = taker.take(source(command.instanceId(), command.endpoint()), command.careOrNone(),
-                        rdb, index, bytes -> {
-                    attempt.ensureHeld();
-                    task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
-                            "receiving the snapshot", config.progressInterval());
-                }, expected);
+            LongConsumer progress = bytes -> {
+                attempt.ensureHeld();
+                task.progress(Progress.ofBytes(bytes, expected == 0 ? 0 : Math.max(expected, bytes + 1)),
+                        "receiving the snapshot", config.progressInterval());
+            };
+            InstanceEndpoint source = source(command.instanceId(), command.endpoint());
+            Manifest manifest;
+            if (command.endpoint().isCluster()) {
+                manifest = manifest(command, clusterSnapshots.take(source, command.endpoint().cluster(),
+                        command.careOrNone(), staged, progress), startedAt);
+            } else {
+                Snapshot snapshot;
+                try (OutputStream rdb = staged.create(BackupStore.RDB);
+                        OutputStream index = staged.create(BackupStore.KEY_INDEX)) {
+                    snapshot = taker.take(source, command.careOrNone(), rdb, index, progress, expected);
+                }
+                manifest = manifest(command, snapshot, startedAt);
             }
             attempt.renew(); // the backup becomes visible only while this attempt still holds the task
-            Manifest stored = staged.publish(manifest(command, snapshot, startedAt));
+            Manifest stored = staged.publish(manifest);
             announce(command, stored, task, attempt);
         } catch (SnapshotFailure failure) {
             Attempt.rethrowIfFenced(failure);
@@ -150,7 +164,7 @@ public class BackupRunner {
         if (known != null) {
             return known;
         }
-        long stored = store.latestManifest(instanceId).map(m -> m.file(BackupStore.RDB).sizeBytes()).orElse(0L);
+        long stored = store.latestManifest(instanceId).map(Manifest::rdbBytes).orElse(0L);
         lastSizes.put(instanceId, stored);
         return stored;
     }
@@ -207,23 +221,29 @@ public class BackupRunner {
     }
 
     private void announce(UUID taskId, UUID instanceId, UUID backupId, Manifest manifest, TaskReporter task) {
-        Manifest.FileEntry rdb = manifest.file(BackupStore.RDB);
-        lastSizes.put(instanceId, rdb.sizeBytes());
+        long rdbBytes = manifest.rdbBytes();
+        // a cluster backup has no one RDB: each shard's SHA-256 is in its manifest
+        String sha256 = manifest.cluster() ? null : manifest.file(BackupStore.RDB).sha256();
+        lastSizes.put(instanceId, rdbBytes);
         BackupCompleted completed = new BackupCompleted(Message.SCHEMA_VERSION, UUID.randomUUID(), taskId, instanceId,
-                clock.instant(), backupId, manifest.startedAt(), manifest.finishedAt(), rdb.sizeBytes(),
-                manifest.keyCount(), rdb.sha256(), manifest.redisVersion(), manifest.rdbVersion(),
+                clock.instant(), backupId, manifest.startedAt(), manifest.finishedAt(), rdbBytes,
+                manifest.keyCount(), sha256, manifest.redisVersion(), manifest.rdbVersion(),
                 manifest.storedBytes());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backupId", backupId.toString());
-        result.put("sizeBytes", rdb.sizeBytes());
+        result.put("sizeBytes", rdbBytes);
         result.put("keyCount", manifest.keyCount());
         result.put("storedBytes", manifest.storedBytes());
-        result.put("sha256", rdb.sha256());
+        if (sha256 != null) {
+            result.put("sha256", sha256);
+        } else {
+            result.put("shards", manifest.shards().size());
+        }
         // the catalogue's news and the task's, in one round trip to Kafka
-        task.succeeded(Progress.ofBytes(rdb.sizeBytes(), rdb.sizeBytes()), result,
+        task.succeeded(Progress.ofBytes(rdbBytes, rdbBytes), result,
                 new EventPublisher.Outgoing(Topics.BACKUP_EVENTS, completed));
         LOG.infof("Backup %s of instance %s published: %d keys, %d bytes, %d stored", backupId, instanceId,
-                manifest.keyCount(), rdb.sizeBytes(), manifest.storedBytes());
+                manifest.keyCount(), rdbBytes, manifest.storedBytes());
     }
 
     private void fail(TakeBackupCommand command, TaskReporter task, Attempt attempt, TaskError error) {
@@ -237,6 +257,37 @@ public class BackupRunner {
     /** Where to take the snapshot; the password opens only if it was sealed for this instance at this endpoint. */
     private InstanceEndpoint source(UUID instanceId, RedisEndpoint endpoint) {
         return InstanceEndpoint.opened(endpoint, instanceId, cipher);
+    }
+
+    /** A cluster backup's manifest: every shard's files, slots, source and time; keys counted over them all. */
+    private Manifest manifest(TakeBackupCommand command, List<ClusterSnapshots.ShardSnapshot> taken,
+            Instant startedAt) {
+        List<Manifest.FileEntry> files = new ArrayList<>();
+        List<Manifest.Shard> shards = new ArrayList<>();
+        Map<Integer, Long> keysPerDatabase = new TreeMap<>();
+        long keys = 0;
+        Long datasetMemory = 0L;
+        Snapshot newest = taken.get(0).snapshot();
+        for (ClusterSnapshots.ShardSnapshot shard : taken) {
+            Snapshot s = shard.snapshot();
+            files.add(new Manifest.FileEntry(BackupStore.shardRdb(shard.index()), s.rdbBytes(), s.rdbSha256(),
+                    s.rdbCrc32c()));
+            files.add(new Manifest.FileEntry(BackupStore.shardIndex(shard.index()), s.indexBytes(), s.indexSha256(),
+                    s.indexCrc32c()));
+            shards.add(new Manifest.Shard(shard.index(), shard.shard().slots().stream()
+                    .map(r -> r.first() == r.last() ? String.valueOf(r.first()) : r.first() + "-" + r.last())
+                    .toList(), shard.shard().master().id(), shard.takenFrom().toString(), shard.fromReplica(),
+                    shard.snapshotAt(), s.redisVersion(), s.rdbVersion(), s.rdbCrc64(), s.keyCount(),
+                    s.keysPerDatabase()));
+            s.keysPerDatabase().forEach((db, count) -> keysPerDatabase.merge(db, count, Long::sum));
+            keys += s.keyCount();
+            datasetMemory = datasetMemory == null || s.datasetMemoryBytes() == null ? null
+                    : datasetMemory + s.datasetMemoryBytes();
+            newest = s.rdbVersion() > newest.rdbVersion() ? s : newest;
+        }
+        return new Manifest(Manifest.CLUSTER_FORMAT_VERSION, command.instanceId(), command.backupId(), startedAt,
+                clock.instant(), newest.redisVersion(), newest.rdbVersion(), null, keys, keysPerDatabase, files,
+                null, datasetMemory, shards);
     }
 
     private Manifest manifest(TakeBackupCommand command, Snapshot snapshot, Instant startedAt) {

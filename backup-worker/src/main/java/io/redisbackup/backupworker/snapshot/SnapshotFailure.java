@@ -16,6 +16,10 @@ public class SnapshotFailure extends Exception {
     public static final String SOURCE_BUFFER_LIMIT = "SOURCE_BUFFER_LIMIT";
     /** The instance became a node of a Redis Cluster: a snapshot of it would hold its own slots' keys only. */
     public static final String CLUSTER_NODE = "INSTANCE_IS_CLUSTER_NODE";
+    /** A cluster whose masters do not serve every slot, or one of them is down, or slots are being moved. */
+    public static final String CLUSTER_UNSTEADY = "CLUSTER_NOT_STEADY";
+    /** The cluster's slots moved between the masters during the backup: its shards are not of one slot map. */
+    public static final String TOPOLOGY_CHANGED = "CLUSTER_TOPOLOGY_CHANGED";
 
     private final String code;
 

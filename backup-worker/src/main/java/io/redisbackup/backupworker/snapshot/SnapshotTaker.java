@@ -90,7 +90,30 @@ public class SnapshotTaker {
      */
     public Snapshot take(InstanceEndpoint source, SourceCare care, OutputStream rdbOut, OutputStream indexOut,
             LongConsumer progress, long expectedBytes) throws SnapshotFailure {
-        ServerInfo server = serverInfo(source, care);
+        return take(source, false, care, rdbOut, indexOut, progress, expectedBytes);
+    }
+
+    /**
+     * {@link #take(InstanceEndpoint, SourceCare, OutputStream, OutputStream, LongConsumer, long)} of one node of a
+     * Redis Cluster: the snapshot of its shard's slots ({@link ClusterSnapshots}).
+     */
+    public Snapshot takeShard(InstanceEndpoint node, SourceCare care, OutputStream rdbOut, OutputStream indexOut,
+            LongConsumer progress, long expectedBytes) throws SnapshotFailure {
+        return take(node, true, care, rdbOut, indexOut, progress, expectedBytes);
+    }
+
+    /** The timeout of each step with a server: connecting, and each read. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    private Snapshot take(InstanceEndpoint source, boolean clusterNode, SourceCare care, OutputStream rdbOut,
+            OutputStream indexOut, LongConsumer progress, long expectedBytes) throws SnapshotFailure {
+        ServerInfo server = serverInfo(source, care, clusterNode);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
             return take(source, care, rdbOut, index, indexOut, server.version(),
                     Math.max(expectedBytes, server.usedMemory()), progress).withDatasetMemory(server.datasetMemory());
@@ -283,7 +306,8 @@ public class SnapshotTaker {
      * Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly;
      * fails when the snapshot's fork would not fit in its machine's memory.
      */
-    private ServerInfo serverInfo(InstanceEndpoint source, SourceCare care) throws SnapshotFailure {
+    private ServerInfo serverInfo(InstanceEndpoint source, SourceCare care, boolean clusterNode)
+            throws SnapshotFailure {
         try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
             Map<String, String> memory = client.info("memory");
             Optional<SnapshotFailure> hazard = SourceCheck.forkMemory(memory, care.memoryLimitBytes(),
@@ -291,7 +315,12 @@ public class SnapshotTaker {
             if (hazard.isPresent()) {
                 throw hazard.get();
             }
-            if (client.clusterEnabled()) {
+            boolean enabled = client.clusterEnabled();
+            if (clusterNode && !enabled) {
+                throw new SnapshotFailure(SnapshotFailure.TOPOLOGY_CHANGED, source + " is no longer a node of the "
+                        + "cluster (cluster_enabled:0). Nothing was taken.");
+            }
+            if (!clusterNode && enabled) {
                 throw new SnapshotFailure(SnapshotFailure.CLUSTER_NODE, source + " is now a node of a Redis Cluster "
                         + "(cluster_enabled:1): a snapshot of it alone would hold only the keys of its own slots, and "
                         + "would look like a backup of the whole instance. Nothing was taken.");
@@ -305,7 +334,7 @@ public class SnapshotTaker {
     }
 
     /** An instance that cannot be used, in a backup's words. */
-    private static SnapshotFailure failure(InstanceFailure e) {
+    static SnapshotFailure failure(InstanceFailure e) {
         return new SnapshotFailure(switch (e.kind()) {
             case UNREACHABLE -> SnapshotFailure.UNREACHABLE;
             case AUTH_FAILED -> SnapshotFailure.AUTH_FAILED;
