@@ -148,6 +148,58 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
         return cluster() ? shards.stream().map(Shard::rdbFile).toList() : List.of(BackupStore.RDB);
     }
 
+    /**
+     * One RDB of the backup with its key index and RDB version: the backup's own, or one shard's of a cluster backup
+     * ({@code shard} null for the former).
+     */
+    public record Part(String rdbFile, String indexFile, int rdbVersion, Shard shard) {
+
+        /** Whether this part holds the keys of the slot. */
+        public boolean holds(int slot) {
+            return shard == null || shard.serves(slot);
+        }
+
+        /** What a message calls it: "the backup", "shard 2". */
+        public String name() {
+            return shard == null ? "the backup" : "shard " + shard.index();
+        }
+    }
+
+    /** The backup's parts: its one RDB and key index, or each shard's in turn. */
+    @JsonIgnore
+    public List<Part> parts() {
+        if (!cluster()) {
+            return List.of(new Part(BackupStore.RDB, BackupStore.KEY_INDEX, rdbVersion, null));
+        }
+        return shards.stream().map(s -> new Part(s.rdbFile(), s.indexFile(), s.rdbVersion(), s)).toList();
+    }
+
+    /** The backup's key indexes: one, or one a shard in the shards' order. */
+    @JsonIgnore
+    public List<String> indexFiles() {
+        return cluster() ? shards.stream().map(Shard::indexFile).toList() : List.of(BackupStore.KEY_INDEX);
+    }
+
+    /** The shard of a cluster backup that holds the keys of this slot; empty for a backup of one server. */
+    public java.util.Optional<Shard> shardOf(int slot) {
+        return cluster() ? shards.stream().filter(s -> s.serves(slot)).findFirst() : java.util.Optional.empty();
+    }
+
+    /** The RDB that holds the keys of this slot (the backup's one, or its shard's). */
+    public String rdbFileFor(int slot) {
+        return shardOf(slot).map(Shard::rdbFile).orElse(BackupStore.RDB);
+    }
+
+    /** The key index of the keys of this slot (the backup's one, or its shard's). */
+    public String indexFileFor(int slot) {
+        return shardOf(slot).map(Shard::indexFile).orElse(BackupStore.KEY_INDEX);
+    }
+
+    /** The RDB version of the file that holds the keys of this slot. */
+    public int rdbVersionFor(int slot) {
+        return shardOf(slot).map(Shard::rdbVersion).orElse(rdbVersion);
+    }
+
     /** The RDB bytes of the backup, every shard's together: what a download of them all holds. */
     @JsonIgnore
     public long rdbBytes() {

@@ -78,6 +78,46 @@ public final class StoredBackups {
         return store.manifest(instance, backup).orElseThrow();
     }
 
+    /**
+     * Stores a cluster backup: one RDB a shard (as each master saved it) with the slots its master served, each with
+     * its key index; the manifest as published.
+     */
+    public static Manifest storeCluster(BackupStore store, UUID instance, List<Path> rdbs, List<List<String>> slots,
+            int rdbVersion) throws IOException {
+        UUID backup = UUID.randomUUID();
+        List<Manifest.FileEntry> files = new java.util.ArrayList<>();
+        List<Manifest.Shard> shards = new java.util.ArrayList<>();
+        long allKeys = 0;
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            for (int i = 0; i < rdbs.size(); i++) {
+                byte[] bytes = Files.readAllBytes(rdbs.get(i));
+                ByteArrayOutputStream index = new ByteArrayOutputStream();
+                long keys;
+                try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
+                    writer.finish(RdbScanner.indexFile(new ByteArrayInputStream(bytes), writer), index);
+                    keys = writer.keys();
+                }
+                Manifest.Shard shard = new Manifest.Shard(i, slots.get(i), "node-" + i, "127.0.0.1:" + (7000 + i),
+                        false, Instant.now(), "7.0.15", rdbVersion, "0", keys, Map.of(0, keys));
+                try (OutputStream out = staged.create(shard.rdbFile())) {
+                    out.write(bytes);
+                }
+                try (OutputStream out = staged.create(shard.indexFile())) {
+                    index.writeTo(out);
+                }
+                files.add(new Manifest.FileEntry(shard.rdbFile(), bytes.length, sha256(bytes), crc32c(bytes)));
+                files.add(new Manifest.FileEntry(shard.indexFile(), index.size(), sha256(index.toByteArray()),
+                        crc32c(index.toByteArray())));
+                shards.add(shard);
+                allKeys += keys;
+            }
+            staged.publish(new Manifest(Manifest.CLUSTER_FORMAT_VERSION, instance, backup, Instant.now(),
+                    Instant.now(), "7.0.15", rdbVersion, null, allKeys, Map.of(0, allKeys), files, null, null,
+                    shards));
+        }
+        return store.manifest(instance, backup).orElseThrow();
+    }
+
     /** Flips one bit in the middle of a stored backup's RDB, as a failing disk would. */
     public static void damage(Path storeRoot, Manifest manifest) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(rdbFile(storeRoot, manifest).toFile(), "r")) {

@@ -176,6 +176,18 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** The slot ranges the master serves now ({@code "0-5460"}, {@code "5461"}). */
+    public List<String> slotsOf(RedisServer master) {
+        List<String> ranges = new ArrayList<>();
+        for (Object range : (List<?>) master.call("CLUSTER", "SLOTS")) {
+            List<?> r = (List<?>) range;
+            if ((Long) ((List<?>) r.get(2)).get(1) == master.port()) {
+                ranges.add(r.get(0).equals(r.get(1)) ? r.get(0).toString() : r.get(0) + "-" + r.get(1));
+            }
+        }
+        return ranges;
+    }
+
     /** The master that serves the slot now. */
     public RedisServer masterOf(int slot) {
         for (Object range : (List<?>) masters().get(0).call("CLUSTER", "SLOTS")) {

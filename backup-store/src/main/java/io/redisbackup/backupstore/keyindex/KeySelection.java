@@ -26,6 +26,16 @@ public record KeySelection(List<byte[]> keys, List<KeyPattern> patterns, Set<Int
         databases = Set.copyOf(databases);
     }
 
+    /** The same patterns and databases, and of the keys named those that {@code held} takes (a shard's). */
+    public KeySelection narrowed(java.util.function.Predicate<byte[]> held) {
+        return new KeySelection(keys.stream().filter(held).toList(), patterns, databases);
+    }
+
+    /** Whether it looks for nothing: no key named, no pattern. */
+    public boolean empty() {
+        return keys.isEmpty() && patterns.isEmpty();
+    }
+
     /** Only these keys, in every database. */
     public static KeySelection ofKeys(List<byte[]> keys) {
         return new KeySelection(keys, List.of(), Set.of());

@@ -65,6 +65,14 @@ public final class BackupDrill {
     /** What a drill that passed checked. */
     public record Outcome(long keysChecked, long keysExpired, Map<Integer, Long> keysPerDatabase, String redisVersion,
             long loadMillis, long checkMillis) {
+
+        /** What two parts of one backup's drill checked, together. */
+        Outcome plus(Outcome other) {
+            Map<Integer, Long> keys = new TreeMap<>(keysPerDatabase);
+            other.keysPerDatabase.forEach((db, count) -> keys.merge(db, count, Long::sum));
+            return new Outcome(keysChecked + other.keysChecked, keysExpired + other.keysExpired, keys, redisVersion,
+                    loadMillis + other.loadMillis, checkMillis + other.checkMillis);
+        }
     }
 
     private final BackupStore store;
@@ -95,34 +103,45 @@ public final class BackupDrill {
             throw new RecoveryFailure(FAILED, "Cannot make the drill's directory: " + e.getMessage(), e);
         }
         try {
-            step.accept("writing the backup's RDB for the drill's server, checking it against its manifest");
-            Path rdb = dir.resolve("dump.rdb");
-            try (OutputStream out = Files.newOutputStream(rdb)) {
-                new BackupVerifier(store).verify(manifest, out);
-            } catch (IOException e) {
-                throw new RecoveryFailure(FAILED, "Cannot write the drill's copy of the backup: " + e.getMessage(), e);
+            Outcome all = null;
+            for (Manifest.Part part : manifest.parts()) {
+                Outcome one = run(manifest, part, dir, version, step);
+                all = all == null ? one : all.plus(one);
             }
-            step.accept("loading the backup into a scratch redis-server " + version);
-            long started = System.nanoTime();
-            try (ScratchServer server = ScratchServer.start(config.redisServer(), dir, config.loadTimeout())) {
-                long loadMillis = (System.nanoTime() - started) / 1_000_000;
-                step.accept("checking every key against the backup's index");
-                long checkStarted = System.nanoTime();
-                Outcome checked = check(manifest, rdb, server);
-                return new Outcome(checked.keysChecked(), checked.keysExpired(), checked.keysPerDatabase(), version,
-                        loadMillis, (System.nanoTime() - checkStarted) / 1_000_000);
-            }
+            return all;
         } finally {
             delete(dir);
         }
     }
 
+    /** Loads one RDB into a scratch server of its own and checks it against its index. */
+    private Outcome run(Manifest manifest, Manifest.Part part, Path dir, String version, Consumer<String> step)
+            throws RecoveryFailure {
+        step.accept("writing " + part.name() + "'s RDB for the drill's server, checking it against its manifest");
+        Path rdb = dir.resolve("dump.rdb");
+        try (OutputStream out = Files.newOutputStream(rdb)) {
+            new BackupVerifier(store).verify(manifest, part.rdbFile(), out);
+        } catch (IOException e) {
+            throw new RecoveryFailure(FAILED, "Cannot write the drill's copy of the backup: " + e.getMessage(), e);
+        }
+        step.accept("loading " + part.name() + " into a scratch redis-server " + version);
+        long started = System.nanoTime();
+        try (ScratchServer server = ScratchServer.start(config.redisServer(), dir, config.loadTimeout())) {
+            long loadMillis = (System.nanoTime() - started) / 1_000_000;
+            step.accept("checking every key of " + part.name() + " against its index");
+            long checkStarted = System.nanoTime();
+            Outcome checked = check(manifest, part, rdb, server);
+            return new Outcome(checked.keysChecked(), checked.keysExpired(), checked.keysPerDatabase(), version,
+                    loadMillis, (System.nanoTime() - checkStarted) / 1_000_000);
+        }
+    }
+
     /** Compares the server with the index, key by key, then database by database. */
-    private Outcome check(Manifest manifest, Path rdbFile, ScratchServer server) throws RecoveryFailure {
+    private Outcome check(Manifest manifest, Manifest.Part part, Path rdbFile, ScratchServer server) throws RecoveryFailure {
         long checkedFrom = clock.millis();
-        Checks checks = new Checks(manifest.rdbVersion(), checkedFrom);
+        Checks checks = new Checks(part.rdbVersion(), checkedFrom);
         try (RespClient redis = server.connect();
-                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX));
+                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, part.indexFile()));
                 FileChannel rdb = FileChannel.open(rdbFile, StandardOpenOption.READ)) {
             List<IndexEntry> batch = new ArrayList<>(BATCH);
             index.scan(new byte[0], (bytes, offset, length) -> true, entry -> {
@@ -141,7 +160,8 @@ public final class BackupDrill {
             throw new RecoveryFailure(FAILED, "The drill could not check the scratch server: " + e.getMessage(), e);
         }
         if (!checks.problems.isEmpty()) {
-            throw new RecoveryFailure(FAILED, "The backup loaded, but the server did not hold what its index says ("
+            throw new RecoveryFailure(FAILED, "The backup loaded, but the server did not hold what " + part.name()
+                    + "'s index says ("
                     + checks.problemCount + " problems; the first: " + String.join("; ", checks.problems) + ").");
         }
         return new Outcome(checks.checked, checks.expired, checks.present, null, 0, 0);
@@ -270,7 +290,7 @@ public final class BackupDrill {
 
     /** The dataset's memory, against what the drill may use. */
     private void checkMemory(Manifest manifest) throws RecoveryFailure {
-        long rdbBytes = manifest.file(BackupStore.RDB).sizeBytes();
+        long rdbBytes = manifest.rdbBytes();
         long needed = manifest.datasetMemoryBytes() != null ? manifest.datasetMemoryBytes() : 2 * rdbBytes;
         long available = config.memoryBytes().orElseGet(BackupDrill::memAvailable);
         if (available > 0 && needed > available) {

@@ -29,18 +29,26 @@ public final class BackupVerifier {
         this.store = store;
     }
 
+    /** Checks every RDB of the backup (a cluster backup's shards, each in turn). */
     public void verify(Manifest manifest) throws RecoveryFailure {
-        verify(manifest, OutputStream.nullOutputStream());
+        for (String file : manifest.rdbFiles()) {
+            verify(manifest, file, OutputStream.nullOutputStream());
+        }
     }
 
     /** Checks the backup's RDB as it writes it, plain, to {@code copy} (what a restore drill loads). */
     public void verify(Manifest manifest, OutputStream copy) throws RecoveryFailure {
-        Manifest.FileEntry expected = manifest.file(BackupStore.RDB);
+        verify(manifest, BackupStore.RDB, copy);
+    }
+
+    /** Checks one RDB of the backup (a cluster backup's shard) as it writes it, plain, to {@code copy}. */
+    public void verify(Manifest manifest, String file, OutputStream copy) throws RecoveryFailure {
+        Manifest.FileEntry expected = manifest.file(file);
         boolean byCrc = expected.crc32c() != null;
         CRC32C crc32c = new CRC32C();
         MessageDigest sha256 = Sha256.digest();
         long size = 0;
-        try (InputStream in = store.open(manifest, BackupStore.RDB)) {
+        try (InputStream in = store.open(manifest, file)) {
             byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 copy.write(buffer, 0, n);

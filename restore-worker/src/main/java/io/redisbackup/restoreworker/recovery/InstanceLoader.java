@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 import io.redisbackup.backupstore.keyindex.RdbEntries;
@@ -12,7 +13,7 @@ import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 
 /**
- * Loads a whole stored RDB into an instance: every database emptied ({@code FLUSHALL}, the stream's first
+ * Loads a whole stored RDB (or a cluster backup's, one a shard) into an instance or a cluster: every database emptied ({@code FLUSHALL}, the stream's first
  * command), then every key written back with {@code RESTORE ... REPLACE} (with its absolute expiry, {@code ABSTTL}),
  * and the function libraries with {@code FUNCTION RESTORE ... REPLACE}. Values are never decoded: each key's payload
  * is its entry's bytes as stored (see {@link RdbEntries}). The commands stream to the instance while another thread reads its replies
@@ -38,52 +39,86 @@ public final class InstanceLoader {
     public record Loaded(long restored, long expired, long functions) {
     }
 
+    /** Opens one RDB of a backup, from its start. */
+    @FunctionalInterface
+    public interface RdbFile {
+        InputStream open() throws IOException;
+    }
+
     /**
      * @param rdbBytes the RDB's size: the load's deadline is the base plus this at the minimum rate
      * @param keysLoaded told how many keys are sent so far, every 10,000 keys
      */
     public Loaded replaceAll(InputStream rdb, long rdbBytes, InstanceEndpoint target, Duration timeout,
             LongConsumer keysLoaded) throws RecoveryFailure {
-        RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
+        return replaceAll(List.of(() -> rdb), rdbBytes, KeyRouting.single(target), timeout, keysLoaded);
+    }
+
+    /**
+     * Empties every server of the target, then loads the keys of every RDB (a cluster backup's shards, in turn),
+     * each into the server that {@code target} routes it to; function libraries go to every server. A cluster target
+     * has one database: a key of another one stops the load.
+     *
+     * @param rdbBytes the RDBs' size together: the load's deadline is the base plus this at the minimum rate
+     */
+    public Loaded replaceAll(List<RdbFile> rdbs, long rdbBytes, KeyRouting target, Duration timeout,
+            LongConsumer keysLoaded) throws RecoveryFailure {
         long restored = 0;
         long expired = 0;
         long functions = 0;
-        int selectedDb = 0;
         long now = clock.millis();
 
-        try (RespPipe pipe = RespPipe.open(target, timeout, RespPipe.Refusals.STOP);
-                TransferGuard guard = TransferGuard.start("The load into " + target, limits, rdbBytes, pipe::abort)) {
-            pipe.onWritten(guard::transferred);
+        try (TargetPipes pipes = TargetPipes.open(target, timeout, RespPipe.Refusals.STOP);
+                TransferGuard guard = TransferGuard.start("The load into " + target, limits, rdbBytes, pipes::abort)) {
+            pipes.onWritten(guard::transferred);
             try {
-                pipe.flushAll();
-                while (records.next()) {
-                    if (records.kind() == RdbScanner.Kind.FUNCTION) {
-                        pipe.restoreFunctions(RdbEntries.functionPayload(records.recordBuffer(),
-                                records.recordOffset(), records.recordLength(), records.rdbVersion()));
-                        functions++;
-                        continue;
-                    }
-                    long expireAt = records.expireAtMs();
-                    if (expireAt >= 0 && expireAt <= now) {
-                        expired++;
-                        continue;
-                    }
-                    if (records.db() != selectedDb) {
-                        selectedDb = records.db();
-                        pipe.select(selectedDb);
-                    }
-                    byte[] payload = RdbEntries.dumpPayload(records.valueType(), records.recordBuffer(),
-                            records.valueOffset(), records.valueLength(), records.rdbVersion());
-                    pipe.restore(records.key(), expireAt, payload);
-                    if (++restored % PROGRESS_EVERY == 0) {
-                        keysLoaded.accept(restored);
+                for (RespPipe pipe : pipes.all()) {
+                    pipe.flushAll();
+                }
+                for (RdbFile file : rdbs) {
+                    int[] selectedDb = new int[pipes.all().size()];
+                    try (InputStream rdb = file.open()) {
+                        RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
+                        while (records.next()) {
+                            if (records.kind() == RdbScanner.Kind.FUNCTION) {
+                                byte[] payload = RdbEntries.functionPayload(records.recordBuffer(),
+                                        records.recordOffset(), records.recordLength(), records.rdbVersion());
+                                for (RespPipe pipe : pipes.all()) {
+                                    pipe.restoreFunctions(payload);
+                                }
+                                functions++;
+                                continue;
+                            }
+                            long expireAt = records.expireAtMs();
+                            if (expireAt >= 0 && expireAt <= now) {
+                                expired++;
+                                continue;
+                            }
+                            byte[] key = records.key();
+                            int server = target.serverOf(key);
+                            RespPipe pipe = pipes.all().get(server);
+                            if (records.db() != selectedDb[server]) {
+                                if (target.cluster()) {
+                                    throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "The backup holds keys "
+                                            + "of database " + records.db() + ", and a cluster has database 0 only");
+                                }
+                                selectedDb[server] = records.db();
+                                pipe.select(selectedDb[server]);
+                            }
+                            byte[] payload = RdbEntries.dumpPayload(records.valueType(), records.recordBuffer(),
+                                    records.valueOffset(), records.valueLength(), records.rdbVersion());
+                            pipe.restore(key, expireAt, payload);
+                            if (++restored % PROGRESS_EVERY == 0) {
+                                keysLoaded.accept(restored);
+                            }
+                        }
                     }
                 }
-                pipe.finish();
+                pipes.finish();
             } catch (IOException | RuntimeException | RecoveryFailure e) {
                 String why = guard.stopped() != null ? guard.stopped() : e.getMessage();
                 throw new RecoveryFailure(guard.stopped() != null ? RecoveryFailure.TOO_SLOW : RecoveryFailure.LOAD_FAILED,
-                        "Loading stopped after " + pipe.keysConfirmed() + " keys were confirmed: " + why, e);
+                        "Loading stopped after " + pipes.keysConfirmed() + " keys were confirmed: " + why, e);
             }
         }
         keysLoaded.accept(restored);

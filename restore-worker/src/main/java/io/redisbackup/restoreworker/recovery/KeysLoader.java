@@ -52,9 +52,14 @@ public final class KeysLoader {
 
     /**
      * A key the backup holds, with its entries (one per database) still to be written, and the checked bytes of
-     * each entry the plan kept ({@code held}, null where it did not).
+     * each entry the plan kept ({@code held}, null where it did not); {@code source}, which of the plan's
+     * {@link Source}s holds them (a cluster backup's shard).
      */
-    public record Found(byte[] key, List<IndexEntry> entries, List<byte[]> held) {
+    public record Found(byte[] key, List<IndexEntry> entries, List<byte[]> held, int source) {
+    }
+
+    /** One RDB of a backup with its key index (a cluster backup has one a shard), and the keys to look for in it. */
+    public record Source(KeyIndexReader index, SeekableByteChannel rdb, KeySelection selection) {
     }
 
     /** What the backup holds of the keys asked for. */
@@ -84,31 +89,40 @@ public final class KeysLoader {
         return plan(index, rdb, KeySelection.ofKeys(keys), Integer.MAX_VALUE);
     }
 
-    /**
-     * Finds every key the selection names or matches and checks the entries to be written; reads the backup only.
-     * A selection of more than {@code maxKeys} keys the backup holds is refused with their count (the scan goes on
-     * counting, keeping nothing more).
-     */
+    /** {@link #plan(List, int)} of a backup of one RDB. */
     public Plan plan(KeyIndexReader index, SeekableByteChannel rdb, KeySelection selection, int maxKeys)
             throws RecoveryFailure {
+        return plan(List.of(new Source(index, rdb, selection)), maxKeys);
+    }
+
+    /**
+     * Finds every key each source's selection names or matches and checks the entries to be written; reads the
+     * backup only. A selection of more than {@code maxKeys} keys the backup holds, all sources together, is refused
+     * with their count (the scan goes on counting, keeping nothing more).
+     */
+    public Plan plan(List<Source> sources, int maxKeys) throws RecoveryFailure {
         long now = clock.millis();
-        Planning planning = new Planning(rdb, maxKeys);
+        Planning planning = new Planning(maxKeys);
         try {
-            selection.select(index, planning.notInBackup::add, (key, entries) -> {
-                if (++planning.selected > maxKeys) {
-                    planning.found.clear();
-                    planning.expired.clear();
+            for (int s = 0; s < sources.size(); s++) {
+                Source source = sources.get(s);
+                planning.reading(source.rdb(), s);
+                source.selection().select(source.index(), planning.notInBackup::add, (key, entries) -> {
+                    if (++planning.selected > maxKeys) {
+                        planning.found.clear();
+                        planning.expired.clear();
+                        return true;
+                    }
+                    List<IndexEntry> live = entries.stream().filter(entry -> !entry.expiredAt(now)).toList();
+                    if (live.isEmpty()) {
+                        planning.expired.add(key);
+                    } else {
+                        planning.pending(key, live);
+                    }
                     return true;
-                }
-                List<IndexEntry> live = entries.stream().filter(entry -> !entry.expiredAt(now)).toList();
-                if (live.isEmpty()) {
-                    planning.expired.add(key);
-                } else {
-                    planning.pending(key, live);
-                }
-                return true;
-            });
-            planning.check();
+                });
+                planning.check();
+            }
         } catch (UncheckedIOException e) {
             throw RecoveryFailure.reading("The backup", e.getCause());
         } catch (IOException e) {
@@ -124,8 +138,9 @@ public final class KeysLoader {
 
     /** A plan being made: the keys found so far, and those whose entries are still to be read and checked. */
     private static final class Planning {
-        private final SeekableByteChannel rdb;
         private final int maxKeys;
+        private SeekableByteChannel rdb;
+        private int source;
         private final List<Found> found = new ArrayList<>();
         private final List<byte[]> notInBackup = new ArrayList<>();
         private final List<byte[]> expired = new ArrayList<>();
@@ -134,9 +149,14 @@ public final class KeysLoader {
         private long selected;
         private long holding;
 
-        Planning(SeekableByteChannel rdb, int maxKeys) {
-            this.rdb = rdb;
+        Planning(int maxKeys) {
             this.maxKeys = maxKeys;
+        }
+
+        /** The keys found from now on are in this RDB, the plan's source number {@code source}. */
+        void reading(SeekableByteChannel rdb, int source) {
+            this.rdb = rdb;
+            this.source = source;
         }
 
         void pending(byte[] key, List<IndexEntry> live) {
@@ -159,7 +179,7 @@ public final class KeysLoader {
                         held.add(keep ? bytes : null);
                         holding += keep ? bytes.length : 0;
                     }
-                    found.add(new Found(pendingKeys.get(k), pendingEntries.get(k), held));
+                    found.add(new Found(pendingKeys.get(k), pendingEntries.get(k), held, source));
                 }
             }
             pendingKeys.clear();
@@ -201,38 +221,58 @@ public final class KeysLoader {
         };
     }
 
-    /**
-     * Writes the planned keys into {@code target}, every key's commands streamed on one {@link RespPipe} that keeps
-     * each refusal with the command it answers: a key the instance refuses does not stop the others, and the
-     * result names it. A key counts as written when every one of its commands was confirmed.
-     *
-     * @param keysDone told how many keys are sent so far, every {@value #PROGRESS_EVERY} keys and at the end
-     * @throws Stopped when the instance refused a key, or the stream broke; it says which keys were written
-     */
+    /** {@link #restore(Plan, List, KeyRouting, Duration, LongConsumer)} of a backup of one RDB into one server. */
     public Restored restore(Plan plan, SeekableByteChannel rdb, int rdbVersion, InstanceEndpoint target,
             Duration timeout, LongConsumer keysDone) throws Stopped, RecoveryFailure {
+        return restore(plan, List.of(new Rdb(rdb, rdbVersion)), KeyRouting.single(target), timeout, keysDone);
+    }
+
+    /** An RDB the plan's keys are read from: the {@link Found#source}-th. */
+    public record Rdb(SeekableByteChannel channel, int rdbVersion) {
+    }
+
+    /**
+     * Writes the planned keys into {@code target}, each key's commands streamed on the {@link RespPipe} of the
+     * server that holds its slot, which keeps each refusal with the command it answers: a key a server refuses does
+     * not stop the others, and the result names it. A key counts as written when every one of its commands was
+     * confirmed. A cluster target has one database: a key of another one is refused before anything is written.
+     *
+     * @param keysDone told how many keys are sent so far, every {@value #PROGRESS_EVERY} keys and at the end
+     * @throws Stopped when a server refused a key, or a stream broke; it says which keys were written
+     */
+    public Restored restore(Plan plan, List<Rdb> rdbs, KeyRouting target, Duration timeout, LongConsumer keysDone)
+            throws Stopped, RecoveryFailure {
+        if (target.cluster() && plan.found().stream().anyMatch(f -> f.entries().stream().anyMatch(e -> e.db() != 0))) {
+            throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Some of the keys are in a database other than "
+                    + "0 in the backup, and a cluster has database 0 only. Nothing was changed on the instance.");
+        }
         List<byte[]> sent = new ArrayList<>();
         List<byte[]> expired = new ArrayList<>();
-        // each key command's key, by the command's number: the tag that names a refused key
-        Map<Long, byte[]> keyOf = new HashMap<>();
-        try (RespPipe pipe = RespPipe.open(target, timeout, RespPipe.Refusals.RECORD)) {
+        try (TargetPipes pipes = TargetPipes.open(target, timeout, RespPipe.Refusals.RECORD)) {
+            // each server's key commands' keys, by the command's number: the tag that names a refused key
+            List<Map<Long, byte[]>> keyOf = new ArrayList<>();
+            pipes.all().forEach(pipe -> keyOf.add(new HashMap<>()));
             try {
-                int selectedDb = 0;
+                int[] selectedDb = new int[pipes.all().size()];
                 for (Found key : plan.found()) {
                     long now = clock.millis();
                     boolean written = false;
+                    int server = target.serverOf(key.key());
+                    RespPipe pipe = pipes.all().get(server);
+                    Rdb rdb = rdbs.get(key.source());
                     for (int i = 0; i < key.entries().size(); i++) {
                         IndexEntry entry = key.entries().get(i);
                         if (entry.expiredAt(now)) {
                             continue;
                         }
-                        byte[] stored = key.held().get(i) != null ? key.held().get(i) : RdbEntries.read(rdb, entry);
-                        byte[] payload = RdbEntries.dumpPayload(stored, rdbVersion);
-                        if (entry.db() != selectedDb) {
+                        byte[] stored = key.held().get(i) != null ? key.held().get(i)
+                                : RdbEntries.read(rdb.channel(), entry);
+                        byte[] payload = RdbEntries.dumpPayload(stored, rdb.rdbVersion());
+                        if (entry.db() != selectedDb[server]) {
                             pipe.select(entry.db());
-                            selectedDb = entry.db();
+                            selectedDb[server] = entry.db();
                         }
-                        keyOf.put(pipe.restore(key.key(), entry.expireAtMs(), payload), key.key());
+                        keyOf.get(server).put(pipe.restore(key.key(), entry.expireAtMs(), payload), key.key());
                         written = true;
                     }
                     (written ? sent : expired).add(key.key());
@@ -240,17 +280,25 @@ public final class KeysLoader {
                         keysDone.accept(sent.size());
                     }
                 }
-                pipe.finish();
+                pipes.finish();
             } catch (IOException | RecoveryFailure e) {
-                throw stopped("the stream to the instance broke: " + e.getMessage(), sent, expired,
-                        unconfirmed(keyOf, pipe.answered()), e);
+                Set<byte[]> unconfirmed = Collections.newSetFromMap(new IdentityHashMap<>());
+                for (int server = 0; server < keyOf.size(); server++) {
+                    unconfirmed.addAll(unconfirmed(keyOf.get(server), pipes.all().get(server).answered()));
+                }
+                throw stopped("the stream to the instance broke: " + e.getMessage(), sent, expired, unconfirmed, e);
             }
-            List<RespPipe.Refusal> refusals = pipe.refusals();
-            if (!refusals.isEmpty()) {
-                Set<byte[]> refused = Collections.newSetFromMap(new IdentityHashMap<>());
-                refusals.forEach(refusal -> refused.add(keyOf.get(refusal.command()))); // key writes only
-                throw stopped("the instance refused " + refused.size() + " of them, the first with: "
-                        + refusals.get(0).reply(), sent, expired, refused, null);
+            Set<byte[]> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+            String firstReply = null;
+            for (int server = 0; server < keyOf.size(); server++) {
+                for (RespPipe.Refusal refusal : pipes.all().get(server).refusals()) {
+                    refused.add(keyOf.get(server).get(refusal.command())); // key writes only
+                    firstReply = firstReply == null ? refusal.reply() : firstReply;
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw stopped("the instance refused " + refused.size() + " of them, the first with: " + firstReply,
+                        sent, expired, refused, null);
             }
         }
         keysDone.accept(sent.size());

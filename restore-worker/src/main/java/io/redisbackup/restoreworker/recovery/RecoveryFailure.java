@@ -19,6 +19,12 @@ public class RecoveryFailure extends Exception {
     public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
     public static final String TARGET_NOT_REDIS = "NOT_A_REDIS_SERVER";
+    /** A single server's instance whose server is a node of a Redis Cluster. */
+    public static final String TARGET_IS_CLUSTER_NODE = "INSTANCE_IS_CLUSTER_NODE";
+    /** A cluster with a slot that no master that is up serves, or one being moved. */
+    public static final String TARGET_CLUSTER_UNSTEADY = "CLUSTER_NOT_STEADY";
+    /** The cluster's slots moved between its masters during the recovery. */
+    public static final String TOPOLOGY_CHANGED = "CLUSTER_TOPOLOGY_CHANGED";
     public static final String LOAD_FAILED = "RECOVERY_LOAD_FAILED";
     /** The keys and patterns select more keys than one recovery may rewrite. */
     public static final String TOO_MANY_KEYS = "TOO_MANY_KEYS";

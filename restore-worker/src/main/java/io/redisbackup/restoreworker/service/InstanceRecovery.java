@@ -1,7 +1,8 @@
 package io.redisbackup.restoreworker.service;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
 
 import org.jboss.logging.Logger;
 
@@ -15,7 +16,7 @@ import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.taskexecution.Attempt;
-import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.restoreworker.recovery.KeyRouting;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -47,16 +48,26 @@ public class InstanceRecovery {
         return (target, reporting) -> replaceDataset(command, manifest, target, reporting);
     }
 
-    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, InstanceEndpoint target,
+    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, KeyRouting target,
             Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+        if (target.cluster()) {
+            List<Integer> others = manifest.keysPerDatabase().entrySet().stream()
+                    .filter(e -> e.getKey() != 0 && e.getValue() > 0).map(Map.Entry::getKey).sorted().toList();
+            if (!others.isEmpty()) {
+                throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "The backup holds keys in databases " + others
+                        + ", and a cluster has database 0 only. Nothing was changed on the instance.");
+            }
+        }
         Attempt attempt = reporting.attempt();
         attempt.changingTarget();
         reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_BACKUP_ID);
         reporting.task().progress(Progress.ofKeys(0, manifest.keyCount()), "emptying the instance and loading "
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
-        try (InputStream rdb = store.open(manifest, BackupStore.RDB)) {
-            InstanceLoader.Loaded done = loader.replaceAll(rdb, manifest.file(BackupStore.RDB).sizeBytes(), target,
+        try {
+            List<InstanceLoader.RdbFile> rdbs = manifest.rdbFiles().stream()
+                    .<InstanceLoader.RdbFile>map(file -> () -> store.open(manifest, file)).toList();
+            InstanceLoader.Loaded done = loader.replaceAll(rdbs, manifest.rdbBytes(), target,
                     config.targetTimeout(), keys -> {
                         loaded[0] = keys;
                         attempt.ensureHeld();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -23,7 +24,8 @@ import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.KeysLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
-import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.cluster.HashSlots;
+import io.redisbackup.restoreworker.recovery.KeyRouting;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -73,11 +75,21 @@ public class KeysRecovery {
     }
 
     private RecoveryResult rewriteKeys(RecoverKeysCommand command, KeySelection selection, int maxKeys,
-            Manifest manifest, InstanceEndpoint target, Recovery.Reporting reporting) throws RecoveryFailure,
+            Manifest manifest, KeyRouting target, Recovery.Reporting reporting) throws RecoveryFailure,
             IOException {
-        try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX));
-                SeekableByteChannel rdb = store.openChannel(manifest, BackupStore.RDB)) {
-            KeysLoader.Plan plan = loader.plan(index, rdb, selection, maxKeys);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            List<KeysLoader.Source> sources = new ArrayList<>();
+            List<KeysLoader.Rdb> rdbs = new ArrayList<>();
+            for (Map.Entry<Manifest.Part, KeySelection> part : parts(manifest, selection)) {
+                SeekableByteChannel rdb = store.openChannel(manifest, part.getKey().rdbFile());
+                opened.add(rdb);
+                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, part.getKey().indexFile()));
+                opened.add(index);
+                sources.add(new KeysLoader.Source(index, rdb, part.getValue()));
+                rdbs.add(new KeysLoader.Rdb(rdb, part.getKey().rdbVersion()));
+            }
+            KeysLoader.Plan plan = loader.plan(sources, maxKeys);
             reporting.attempt().changingTarget();
             reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_KEY);
             int total = plan.found().size();
@@ -85,7 +97,7 @@ public class KeysRecovery {
                     + "backup holds");
             KeysLoader.Restored done;
             try {
-                done = loader.restore(plan, rdb, manifest.rdbVersion(), target, config.targetTimeout(), written -> {
+                done = loader.restore(plan, rdbs, target, config.targetTimeout(), written -> {
                     reporting.attempt().ensureHeld();
                     reporting.task().progress(Progress.ofKeys(written, total), "rewriting keys");
                 });
@@ -99,7 +111,30 @@ public class KeysRecovery {
             return result;
         } catch (DamagedBackupException | UnknownBackupKeyException e) {
             throw RecoveryFailure.reading(command.backupId(), e);
+        } finally {
+            for (AutoCloseable closeable : opened) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // only read from: nothing is lost, and the recovery's own outcome is what counts
+                }
+            }
         }
+    }
+
+    /**
+     * Where the selection's keys are: the backup's one RDB, or the shards of a cluster backup whose slots hold the
+     * keys named (each key looked for in its own slot's shard only), every shard when patterns are asked for.
+     */
+    private static List<Map.Entry<Manifest.Part, KeySelection>> parts(Manifest manifest, KeySelection selection) {
+        List<Map.Entry<Manifest.Part, KeySelection>> parts = new ArrayList<>();
+        for (Manifest.Part part : manifest.parts()) {
+            KeySelection narrowed = selection.narrowed(key -> part.holds(HashSlots.of(key)));
+            if (!narrowed.empty() || !manifest.cluster()) {
+                parts.add(Map.entry(part, narrowed));
+            }
+        }
+        return parts;
     }
 
     private static RecoveryResult.KeysRecovered result(RecoverKeysCommand command, KeysLoader.Plan plan,

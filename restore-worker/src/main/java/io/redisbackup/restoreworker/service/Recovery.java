@@ -7,7 +7,7 @@ import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.TaskReporter;
-import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.restoreworker.recovery.KeyRouting;
 
 /**
  * A recovery of one mode whose backup has been checked as far as it can be before the instance's lease is taken;
@@ -20,5 +20,5 @@ interface Recovery {
     record Reporting(TaskReporter task, Attempt attempt, Consumer<InstanceStatus> instanceStatus) {
     }
 
-    RecoveryResult run(InstanceEndpoint target, Reporting reporting) throws RecoveryFailure, IOException;
+    RecoveryResult run(KeyRouting target, Reporting reporting) throws RecoveryFailure, IOException;
 }

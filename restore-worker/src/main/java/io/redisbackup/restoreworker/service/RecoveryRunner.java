@@ -25,6 +25,9 @@ import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.RedisVersions;
+import io.redisbackup.instanceclient.cluster.ClusterDiscovery;
+import io.redisbackup.instanceclient.cluster.ClusterTopology;
+import io.redisbackup.restoreworker.recovery.KeyRouting;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.taskexecution.Attempt;
@@ -97,10 +100,13 @@ public class RecoveryRunner {
             };
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
                     Retries.starting(attempt, maxAttempts, "checking the target instance"))) {
-                InstanceEndpoint target = target(command);
-                checkVersion(target, manifest);
+                KeyRouting target = target(command);
+                for (InstanceEndpoint server : target.servers()) {
+                    checkServer(server, target.cluster(), manifest);
+                }
                 RecoveryResult result = recovery.run(target, new Recovery.Reporting(task, attempt,
                         status -> instanceStatus(command.taskId(), command.instanceId(), status)));
+                checkTopologyKept(command, target);
                 attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
                 instanceStatus(command.taskId(), command.instanceId(), InstanceStatus.RUNNING);
                 task.succeeded(result.progress(), result.toMap());
@@ -146,11 +152,20 @@ public class RecoveryRunner {
                 : InstanceStatus.RUNNING;
     }
 
-    /** The target is reachable and can load the backup's RDB version. */
-    private void checkVersion(InstanceEndpoint target, Manifest manifest) throws RecoveryFailure {
+    /**
+     * The server is reachable, can load the backup's RDB version, and is what the instance says it is: a node of a
+     * Redis Cluster only when the instance is a cluster (a recovery into one node alone would be refused for every
+     * key of the other nodes' slots).
+     */
+    private void checkServer(InstanceEndpoint server, boolean cluster, Manifest manifest) throws RecoveryFailure {
         String version;
-        try (InstanceClient client = InstanceClient.connect(vertx, target, config.targetTimeout())) {
+        try (InstanceClient client = InstanceClient.connect(vertx, server, config.targetTimeout())) {
             version = client.redisVersion();
+            if (!cluster && client.clusterEnabled()) {
+                throw new RecoveryFailure(RecoveryFailure.TARGET_IS_CLUSTER_NODE, server + " is a node of a Redis "
+                        + "Cluster (cluster_enabled:1), registered as a single server: register the cluster by its "
+                        + "nodes (kind CLUSTER). Nothing was changed on the instance.");
+            }
         } catch (InstanceFailure e) {
             throw RecoveryFailure.of(e);
         }
@@ -161,9 +176,47 @@ public class RecoveryRunner {
         }
     }
 
-    /** The target; its password opens only if it was sealed for this instance at this endpoint. */
-    private InstanceEndpoint target(RecoveryCommand command) {
-        return InstanceEndpoint.opened(command.target(), command.instanceId(), cipher);
+    /**
+     * The target, its password opened only if it was sealed for this instance at this endpoint; for a cluster, its
+     * masters as its seed nodes say now, which must serve every slot with none being moved.
+     */
+    private KeyRouting target(RecoveryCommand command) throws RecoveryFailure {
+        InstanceEndpoint login = InstanceEndpoint.opened(command.target(), command.instanceId(), cipher);
+        if (!command.target().isCluster()) {
+            return KeyRouting.single(login);
+        }
+        ClusterTopology topology = topology(command, login);
+        if (!topology.steady()) {
+            throw new RecoveryFailure(RecoveryFailure.TARGET_CLUSTER_UNSTEADY, "The cluster is not steady: "
+                    + topology.unsteadiness() + ". A recovery needs every slot served by a master that is up and "
+                    + "none being moved. Nothing was changed on the instance.");
+        }
+        return KeyRouting.cluster(login, topology);
+    }
+
+    private ClusterTopology topology(RecoveryCommand command, InstanceEndpoint login) throws RecoveryFailure {
+        try {
+            return ClusterDiscovery.discover(vertx, login, command.target().cluster().nodes(),
+                    config.targetTimeout());
+        } catch (InstanceFailure e) {
+            throw RecoveryFailure.of(e);
+        }
+    }
+
+    /**
+     * A cluster's slots must be where they were when the recovery began: a key written to a master that no longer
+     * serves its slot is lost to the cluster, and the recovery says so rather than succeed.
+     */
+    private void checkTopologyKept(RecoveryCommand command, KeyRouting target) throws RecoveryFailure {
+        if (!target.cluster()) {
+            return;
+        }
+        ClusterTopology now = topology(command, target.servers().get(0));
+        if (!now.slotMap().equals(target.topology().slotMap())) {
+            throw new RecoveryFailure(RecoveryFailure.TOPOLOGY_CHANGED, "The cluster's slots moved between its "
+                    + "masters during the recovery: some keys may have been written to a master that no longer "
+                    + "serves them. Run the recovery again now that the cluster is steady.");
+        }
     }
 
     private void fail(RecoveryCommand command, TaskReporter task, Attempt attempt, TaskError error,
