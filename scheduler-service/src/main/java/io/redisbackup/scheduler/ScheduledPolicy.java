@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.redisbackup.contracts.BackupPolicy;
 import io.redisbackup.contracts.BackupPolicyChanged;
+import io.redisbackup.contracts.ClusterSeeds;
 import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.SourceCare;
 import io.redisbackup.contracts.TimePeriod;
@@ -45,6 +46,11 @@ public class ScheduledPolicy extends PanacheEntityBase {
     public Long memoryLimitBytes;
     @Column(name = "max_bytes_per_second")
     public Long maxBytesPerSecond;
+    /** A cluster's seed nodes ({@link ClusterSeeds#nodesText}); null for a single server. */
+    @Column(name = "cluster_nodes")
+    public String clusterNodes;
+    @Column(name = "snapshot_source")
+    public String snapshotSource;
     @Column(name = "updated_at")
     public Instant updatedAt;
 
@@ -54,7 +60,8 @@ public class ScheduledPolicy extends PanacheEntityBase {
     }
 
     public RedisEndpoint endpoint() {
-        return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+        return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls,
+                ClusterSeeds.stored(clusterNodes, snapshotSource));
     }
 
     public SourceCare care() {
@@ -75,6 +82,8 @@ public class ScheduledPolicy extends PanacheEntityBase {
         username = endpoint.username();
         passwordSealed = endpoint.password().value();
         tls = endpoint.tls();
+        clusterNodes = endpoint.isCluster() ? endpoint.cluster().nodesText() : null;
+        snapshotSource = endpoint.isCluster() ? endpoint.cluster().source().name() : null;
         project = changed.project();
         memoryLimitBytes = changed.careOrNone().memoryLimitBytes();
         maxBytesPerSecond = changed.careOrNone().maxBytesPerSecond();

@@ -30,6 +30,8 @@ import io.redisbackup.contracts.BackupWorkerCommand;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.SourceCare;
+import io.redisbackup.contracts.ClusterSeeds;
+import io.redisbackup.contracts.Message;
 import io.redisbackup.contracts.TakeBackupCommand;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -101,6 +103,20 @@ class SchedulerTest {
     }
 
     @Test
+    void aClustersAutomaticBackupNamesItsSeedNodesAndWhereToReadEachShard() {
+        RedisEndpoint cluster = new RedisEndpoint("127.0.0.1", 7000, null, new SealedSecret("v1.sealed"), false,
+                new ClusterSeeds(List.of("127.0.0.1:7000", "127.0.0.1:7001"),
+                        ClusterSeeds.SnapshotSource.REPLICA_PREFERRED));
+        publish(1, true, EnumSet.of(DayOfWeek.TUESDAY), "02:00-03:00", cluster);
+        awaitCopy(1);
+
+        clock.set(TUESDAY_0210);
+        TakeBackupCommand command = (TakeBackupCommand) awaitCommands(1).get(0);
+        assertEquals(cluster, command.endpoint());
+        assertEquals(Message.CLUSTER_SCHEMA_VERSION, command.schemaVersion());
+    }
+
+    @Test
     void firesNothingOnADayThatIsNotChosen() {
         publish(1, true, EnumSet.of(DayOfWeek.MONDAY, DayOfWeek.WEDNESDAY), "02:00-03:00");
         awaitCopy(1);
@@ -140,8 +156,13 @@ class SchedulerTest {
     }
 
     private void publish(long revision, boolean enabled, EnumSet<DayOfWeek> days, String period) {
+        publish(revision, enabled, days, period, new RedisEndpoint("127.0.0.1", 4242, null,
+                new SealedSecret("v1.sealed"), false));
+    }
+
+    private void publish(long revision, boolean enabled, EnumSet<DayOfWeek> days, String period,
+            RedisEndpoint endpoint) {
         BackupPolicy policy = new BackupPolicy(enabled, days, TimePeriod.parse(period), ZoneId.of("UTC"), 9);
-        RedisEndpoint endpoint = new RedisEndpoint("127.0.0.1", 4242, null, new SealedSecret("v1.sealed"), false);
         kafka.send(Topics.BACKUP_POLICIES, instance.toString(),
                 MessageCodec.toJson(BackupPolicyChanged.of(instance, revision, policy, endpoint, "payments", CARE, Instant.now())));
     }
