@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.redisbackup.contracts.ClusterSeeds;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.RedisEndpoint;
 import io.redisbackup.contracts.SourceCare;
@@ -47,13 +48,27 @@ public class Instance extends PanacheEntityBase {
     /** The most bytes a second a backup may read from it; null for no limit. */
     @Column(name = "backup_max_bytes_per_second")
     public Long backupMaxBytesPerSecond;
+    /** A cluster's seed nodes ({@link ClusterSeeds#nodesText}, the first at host and port); null for one server. */
+    @Column(name = "cluster_nodes")
+    public String clusterNodes;
+    /** Which node of each shard a cluster's backups read ({@link ClusterSeeds.SnapshotSource}). */
+    @Column(name = "snapshot_source")
+    public String snapshotSource;
+    /** How many shards (masters with slots) the cluster had when it was last checked. */
+    @Column(name = "cluster_shards")
+    public Integer clusterShards;
     /** The recovery accepted for this instance and not yet ended, if any. */
     @Column(name = "active_recovery_task_id")
     public UUID activeRecoveryTaskId;
 
     /** Where the workers connect, with the password sealed. */
     public RedisEndpoint endpoint() {
-        return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls);
+        return new RedisEndpoint(host, port, username, new SealedSecret(passwordSealed), tls, cluster());
+    }
+
+    /** Its seed nodes and snapshot source when it is a Redis Cluster; null for a single server. */
+    public ClusterSeeds cluster() {
+        return ClusterSeeds.stored(clusterNodes, snapshotSource);
     }
 
     /** How gently its backups are taken. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -135,6 +136,44 @@ class BackupResourceTest extends GatewayTest {
                 .header("X-Backup-SHA256", sha256)
                 .extract().asByteArray();
         assertArrayEquals(rdb, downloaded);
+        given().queryParam("shard", 0).when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(400).body("errors.field", equalTo(List.of("shard")));
+    }
+
+    @Test
+    void aClusterBackupDownloadsAsOneShardOrAllOfThemInATarArchive() throws Exception {
+        String instanceId = register(redis, "cluster-download");
+        UUID instance = UUID.fromString(instanceId);
+        String backupId = given().contentType(ContentType.JSON).when().post("/api/v1/instances/" + instanceId + "/backups")
+                .then().statusCode(202).extract().path("backupId");
+        UUID backup = UUID.fromString(backupId);
+        byte[] first = new byte[700];
+        byte[] second = new byte[100_000];
+        new java.util.Random(3).nextBytes(second);
+        StoredBackup.storeCluster(instance, backup, List.of(first, second));
+        kafka = new TopicClient();
+        publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), backup,
+                Instant.now(), Instant.now(), first.length + second.length, 42, null, "7.0.15", 10));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
+                .then().statusCode(200).body("status", equalTo("SUCCEEDED")));
+
+        assertArrayEquals(second, given().queryParam("shard", 1).when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(200).header("Content-Length", String.valueOf(second.length))
+                .header("Content-Disposition", containsString("shard-1.rdb")).extract().asByteArray());
+        given().queryParam("shard", 2).when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(400).body("errors.field", equalTo(List.of("shard")));
+
+        byte[] archive = given().when().get("/api/v1/backups/" + backupId + "/rdb")
+                .then().statusCode(200).contentType("application/x-tar").extract().asByteArray();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cluster-download");
+        java.nio.file.Files.write(dir.resolve("backup.tar"), archive);
+        Process tar = new ProcessBuilder("tar", "-xf", "backup.tar").directory(dir.toFile()).redirectErrorStream(true)
+                .start();
+        String said = new String(tar.getInputStream().readAllBytes());
+        assertEquals(0, tar.waitFor(), "GNU tar reads it: " + said);
+        assertArrayEquals(first, java.nio.file.Files.readAllBytes(dir.resolve("shard-0.rdb")));
+        assertArrayEquals(second, java.nio.file.Files.readAllBytes(dir.resolve("shard-1.rdb")));
+        assertTrue(java.nio.file.Files.readString(dir.resolve("shards.json")).contains("8192-16383"));
     }
 
     @Test

@@ -154,8 +154,51 @@ class InstanceResourceTest extends GatewayTest {
             registering(Map.of("name", "shard", "host", node.host(), "port", node.port(), "password", node.password()))
                     .then().statusCode(422)
                     .body("code", equalTo("INSTANCE_IS_CLUSTER_NODE"))
-                    .body("detail", containsString("cluster_enabled:1"));
+                    .body("detail", containsString("cluster_enabled:1"))
+                    .body("detail", containsString("CLUSTER"));
         }
+    }
+
+    @Test
+    void registersAClusterByItsNodesAndFindsItsShards() {
+        try (RedisCluster cluster = RedisCluster.start(3, 1)) {
+            RedisServer first = cluster.nodes().get(1);
+            String other = "127.0.0.1:" + cluster.nodes().get(4).port();
+            String id = registering(Map.of("name", "sessions", "kind", "CLUSTER", "host", first.host(),
+                    "port", first.port(), "nodes", List.of(other), "source", "REPLICA_PREFERRED",
+                    "password", cluster.password()))
+                    .then().statusCode(201)
+                    .body("kind", equalTo("CLUSTER"))
+                    .body("shards", equalTo(3))
+                    .body("source", equalTo("REPLICA_PREFERRED"))
+                    .body("nodes", equalTo(List.of("127.0.0.1:" + first.port(), other)))
+                    .body(not(containsString(cluster.password())))
+                    .extract().path("id");
+
+            // another seed list is another endpoint: the stored password does not go to it unasked
+            given().contentType(ContentType.JSON).body(Map.of("name", "sessions", "host", first.host(),
+                    "port", first.port(), "nodes", List.of("127.0.0.1:" + cluster.nodes().get(5).port())))
+                    .when().put("/api/v1/instances/" + id)
+                    .then().statusCode(400).body("code", equalTo("PASSWORD_REQUIRED"));
+            // a change that leaves the seeds alone keeps the cluster as it is
+            given().contentType(ContentType.JSON).body(Map.of("name", "sessions-eu", "host", first.host(),
+                    "port", first.port()))
+                    .when().put("/api/v1/instances/" + id)
+                    .then().statusCode(200).body("kind", equalTo("CLUSTER")).body("name", equalTo("sessions-eu"))
+                    .body("nodes", equalTo(List.of("127.0.0.1:" + first.port(), other)));
+
+            registering(Map.of("name", "x", "kind", "CLUSTER", "host", first.host(), "port", first.port(),
+                    "nodes", List.of("no-port-here"), "password", cluster.password()))
+                    .then().statusCode(400).body("errors.field", hasItem("nodes[0]"));
+        }
+    }
+
+    @Test
+    void refusesAClusterOfASingleServer() {
+        registering(Map.of("name", "lonely", "kind", "CLUSTER", "host", redis.host(), "port", redis.port(),
+                "password", redis.password()))
+                .then().statusCode(422)
+                .body("detail", containsString("cluster_enabled:0"));
     }
 
     @Test

@@ -48,6 +48,32 @@ final class StoredBackup {
         return sha256;
     }
 
+    /** Stores a cluster backup of one RDB a shard (sealed with the current key), the first shard's slots 0-8191. */
+    static void storeCluster(UUID instance, UUID backup, List<byte[]> rdbs) throws Exception {
+        BackupStore store = new SealedBackupStore(new LocalDirectoryBackupStore(Path.of("target/backups")),
+                new SealedBackupStore.Settings(Optional.of(BackupKeys.parse(CURRENT_KEY)), Optional.of(1), 64 << 10));
+        List<Manifest.FileEntry> files = new java.util.ArrayList<>();
+        List<Manifest.Shard> shards = new java.util.ArrayList<>();
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            for (int i = 0; i < rdbs.size(); i++) {
+                Manifest.Shard shard = new Manifest.Shard(i, List.of(i == 0 ? "0-8191" : "8192-16383"), "n" + i,
+                        "10.0.0." + i + ":7000", false, Instant.now(), "7.0.15", 10, "0", 21, Map.of(0, 21L));
+                try (OutputStream out = staged.create(shard.rdbFile())) {
+                    out.write(rdbs.get(i));
+                }
+                try (OutputStream out = staged.create(shard.indexFile())) {
+                    out.write(new byte[0]);
+                }
+                files.add(new Manifest.FileEntry(shard.rdbFile(), rdbs.get(i).length,
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rdbs.get(i))), null));
+                files.add(new Manifest.FileEntry(shard.indexFile(), 0, "e3b0", null));
+                shards.add(shard);
+            }
+            staged.publish(new Manifest(Manifest.CLUSTER_FORMAT_VERSION, instance, backup, Instant.now(),
+                    Instant.now(), "7.0.15", 10, null, 42, Map.of(0, 42L), files, null, null, shards));
+        }
+    }
+
     /** The manifest as stored, as text. */
     static String manifestText(UUID instance, UUID backup) throws Exception {
         return java.nio.file.Files.readString(Path.of("target/backups/instances", instance.toString(),

@@ -88,14 +88,19 @@ public class ProblemMapper {
         return response.build();
     }
 
-    /** The request field a violation is about: the last node of its path, or "body" for the body itself. */
+    /**
+     * The request field a violation is about: the last node of its path ({@code nodes[1]} for an element of a
+     * list), or "body" for the body itself.
+     */
     private static String fieldName(ConstraintViolation<?> violation) {
         String name = "body";
         int depth = 0;
         for (Path.Node node : violation.getPropertyPath()) {
             depth++;
             // method name and parameter name come first; the field is what follows
-            if (depth > 2 && node.getName() != null) {
+            if (depth > 2 && node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
+                name = name + "[" + (node.getIndex() == null ? "" : node.getIndex()) + "]";
+            } else if (depth > 2 && node.getName() != null) {
                 name = node.getName();
             } else if (depth == 2 && node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
                 name = node.getName();

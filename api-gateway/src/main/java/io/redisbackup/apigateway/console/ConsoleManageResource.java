@@ -155,9 +155,10 @@ public class ConsoleManageResource {
         } catch (NumberFormatException e) {
             errors.put("port", "must be a number from 1 to 65535");
         }
-        InstanceRequest request = new InstanceRequest(name, host, portNumber == null ? 1 : portNumber,
-                blank(username) ? null : username, blank(password) ? null : password, tls != null,
-                blank(project) ? null : project.strip(), null, null); // the limits are set through the API; kept here
+        // the limits and a cluster's seeds are set through the API; a change here keeps them
+        InstanceRequest request = new InstanceRequest(name, null, host, portNumber == null ? 1 : portNumber,
+                blank(username) ? null : username, blank(password) ? null : password, tls != null, null, null,
+                blank(project) ? null : project.strip(), null, null);
         for (ConstraintViolation<InstanceRequest> violation : id == null
                 ? validator.validate(request, InstanceRequest.Registration.class) : validator.validate(request)) {
             errors.putIfAbsent(violation.getPropertyPath().toString(), violation.getMessage());

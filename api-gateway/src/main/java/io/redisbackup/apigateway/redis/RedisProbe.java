@@ -1,12 +1,15 @@
 package io.redisbackup.apigateway.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.cluster.ClusterDiscovery;
+import io.redisbackup.instanceclient.cluster.ClusterTopology;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,11 +37,42 @@ public class RedisProbe {
             String version = client.redisVersion();
             if (client.clusterEnabled()) {
                 throw new ProbeFailure(ProbeFailure.CLUSTER_NODE, host + ":" + port + " is a node of a Redis Cluster "
-                        + "(cluster_enabled:1): a backup of this node alone would hold only the keys of its own slots, "
-                        + "and registering a whole cluster is not available yet.");
+                        + "(cluster_enabled:1): a backup of this node alone would hold only the keys of its own slots. "
+                        + "Register the cluster with \"kind\": \"CLUSTER\".");
             }
             return version;
         });
+    }
+
+    /** What a registration learns: the Redis version, and a cluster's shards (null for a single server). */
+    public record Facts(String version, Integer shards) {
+    }
+
+    /**
+     * A Redis Cluster's facts, asked of its seed nodes in turn: every node it names must be in the allowed networks
+     * (the password goes to each of them), and its masters must serve every slot.
+     */
+    public Facts cluster(List<String> seeds, String username, String password, boolean tls) {
+        InstanceEndpoint login = new InstanceEndpoint("seed", 0, username == null || username.isBlank() ? null
+                : username, password, tls);
+        seeds.forEach(seed -> networks.check(ClusterDiscovery.node(login, seed).host()));
+        ClusterTopology topology;
+        try {
+            topology = ClusterDiscovery.discover(vertx, login, seeds, timeout);
+        } catch (InstanceFailure e) {
+            throw failure(e);
+        }
+        for (ClusterTopology.Shard shard : topology.shards()) {
+            networks.check(shard.master().host());
+            shard.replicas().forEach(replica -> networks.check(replica.host()));
+        }
+        if (!topology.complete()) {
+            throw new ProbeFailure(ProbeFailure.CLUSTER_NOT_READY, "The cluster cannot be backed up as it is: "
+                    + topology.unsteadiness() + ".");
+        }
+        ClusterTopology.Node first = topology.shards().get(0).master();
+        String version = ask(first.host(), first.port(), username, password, tls, InstanceClient::redisVersion);
+        return new Facts(version, topology.shards().size());
     }
 
     /**
@@ -78,12 +112,16 @@ public class RedisProbe {
         try (InstanceClient client = InstanceClient.connect(vertx, endpoint, timeout)) {
             return question.ask(client);
         } catch (InstanceFailure e) {
-            throw new ProbeFailure(switch (e.kind()) {
-                case UNREACHABLE -> ProbeFailure.UNREACHABLE;
-                case AUTH_FAILED -> ProbeFailure.AUTH_FAILED;
-                case NOT_REDIS -> ProbeFailure.NOT_REDIS;
-            }, e.getMessage());
+            throw failure(e);
         }
+    }
+
+    private static ProbeFailure failure(InstanceFailure e) {
+        return new ProbeFailure(switch (e.kind()) {
+            case UNREACHABLE -> ProbeFailure.UNREACHABLE;
+            case AUTH_FAILED -> ProbeFailure.AUTH_FAILED;
+            case NOT_REDIS -> ProbeFailure.NOT_REDIS;
+        }, e.getMessage());
     }
 
     /** Why an instance cannot be used: {@link #UNREACHABLE}, {@link #AUTH_FAILED} or {@link #NOT_REDIS}. */
@@ -93,6 +131,7 @@ public class RedisProbe {
         public static final String NOT_REDIS = "NOT_A_REDIS_SERVER";
         public static final String NETWORK_NOT_ALLOWED = "NETWORK_NOT_ALLOWED";
         public static final String CLUSTER_NODE = "INSTANCE_IS_CLUSTER_NODE";
+        public static final String CLUSTER_NOT_READY = "CLUSTER_NOT_READY";
 
         private final String code;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -15,6 +16,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -42,15 +44,19 @@ public class BackupResource {
 
     @GET
     @Path("/{id}/rdb")
-    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Produces({ MediaType.APPLICATION_OCTET_STREAM, "application/x-tar" })
     @RolesAllowed(Role.OPERATOR_NAME)
     @Operation(summary = "Download the backup as a standard RDB file",
             description = "Any Redis can load it. Content-Length is its size; X-Backup-SHA256 its SHA-256. The file is "
                     + "checked while it is sent: if it is damaged on the disk, the connection is cut before its last "
-                    + "bytes and the backup becomes CORRUPT.")
+                    + "bytes and the backup becomes CORRUPT. A backup of a cluster has one RDB a shard: `shard` picks "
+                    + "one; without it, every shard's RDB (shard-N.rdb) and the slot map (shards.json) come in one tar "
+                    + "archive.")
     @APIResponse(responseCode = "409", description = "The backup is not (or no longer) available")
-    public Response download(@PathParam("id") UUID id) throws IOException {
-        return downloads.of(id);
+    public Response download(@PathParam("id") UUID id,
+            @Parameter(description = "A cluster backup's shard, from 0") @QueryParam("shard") String shard)
+            throws IOException {
+        return downloads.of(id, shard);
     }
 
     @POST

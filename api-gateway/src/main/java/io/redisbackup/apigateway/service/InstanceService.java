@@ -10,6 +10,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.Instance;
+import io.redisbackup.apigateway.rest.InstanceRequest;
+import io.redisbackup.contracts.ClusterSeeds;
 import io.redisbackup.contracts.InstanceStatus;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.apigateway.client.TaskCenter;
@@ -49,11 +51,12 @@ public class InstanceService {
 
     /**
      * What a user gives to register or change an instance. On a change, a null password keeps the current one, but
-     * only while the endpoint (host, port, username, TLS) stays as it is; a null project, memory limit or rate limit
-     * keeps the current one, and a limit of 0 clears it.
+     * only while the endpoint (host, port, username, TLS, a cluster's seed nodes) stays as it is; a null project,
+     * memory limit, rate limit, kind, seed list or snapshot source keeps the current one, and a limit of 0 clears it.
      */
     public record Connection(String name, String host, int port, String username, String password, boolean tls,
-            String project, Long memoryLimitBytes, Long backupMaxBytesPerSecond) {
+            String project, Long memoryLimitBytes, Long backupMaxBytesPerSecond, InstanceRequest.Kind kind,
+            List<String> nodes, ClusterSeeds.SnapshotSource source) {
 
         String usernameOrNull() {
             return username == null || username.isBlank() ? null : username;
@@ -61,7 +64,25 @@ public class InstanceService {
 
         boolean sameEndpointAs(Instance instance) {
             return host.strip().equals(instance.host) && port == instance.port
-                    && java.util.Objects.equals(usernameOrNull(), instance.username) && tls == instance.tls;
+                    && java.util.Objects.equals(usernameOrNull(), instance.username) && tls == instance.tls
+                    && java.util.Objects.equals(seeds(instance), instance.cluster());
+        }
+
+        /**
+         * A cluster's seeds: host and port first, then the other nodes, each once; null for a single server. What
+         * is not given keeps the current instance's ({@code current}, null on a registration).
+         */
+        ClusterSeeds seeds(Instance current) {
+            ClusterSeeds was = current == null ? null : current.cluster();
+            boolean cluster = kind != null ? kind == InstanceRequest.Kind.CLUSTER : was != null;
+            if (!cluster) {
+                return null;
+            }
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+            all.add((host.strip().contains(":") ? "[" + host.strip() + "]" : host.strip()) + ":" + port);
+            List<String> others = nodes != null ? nodes : was != null ? was.nodes() : List.of();
+            others.forEach(node -> all.add(node.strip()));
+            return new ClusterSeeds(List.copyOf(all), source != null ? source : was != null ? was.source() : null);
         }
     }
 
@@ -69,17 +90,19 @@ public class InstanceService {
     public Instance register(Connection connection) {
         String project = connection.project() == null ? ProjectNames.DEFAULT : connection.project();
         caller.mayUse(project);
-        String version = check(connection, connection.password());
+        ClusterSeeds seeds = connection.seeds(null);
+        RedisProbe.Facts facts = check(connection, seeds, connection.password());
         Instance instance = new Instance();
         instance.id = UUID.randomUUID();
         instance.status = InstanceStatus.RUNNING;
         instance.createdAt = clock.instant();
         instance.project = project;
-        apply(instance, connection, connection.password(), version);
+        apply(instance, connection, seeds, connection.password(), facts);
         instance.persist();
         caller.about(instance.id, null, instance.project);
         policies.create(instance);
-        LOG.infof("Instance %s registered (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
+        LOG.infof("Instance %s registered (%s:%d%s, Redis %s)", instance.id, instance.host, instance.port,
+                seeds == null ? "" : ", a cluster of " + facts.shards() + " shards", facts.version());
         return instance;
     }
 
@@ -91,20 +114,22 @@ public class InstanceService {
     public Instance change(UUID id, Connection connection) {
         Instance instance = findForUpdate(id);
         if (connection.password() == null && !connection.sameEndpointAs(instance)) {
-            throw new ApiProblem(400, "PASSWORD_REQUIRED", "Password required", "The host, port, username or TLS "
-                    + "setting changes: give the instance's password with them. A stored password is only ever sent to "
-                    + "the endpoint it was given for.", List.of(new ApiProblem.FieldError("password",
-                            "is required when the host, port, username or tls changes")));
+            throw new ApiProblem(400, "PASSWORD_REQUIRED", "Password required", "The host, port, username, TLS "
+                    + "setting or cluster nodes change: give the instance's password with them. A stored password is "
+                    + "only ever sent to the endpoint it was given for.", List.of(new ApiProblem.FieldError("password",
+                            "is required when the host, port, username, tls, kind or nodes change")));
         }
         if (connection.project() != null) {
             caller.mayUse(connection.project());
             instance.project = connection.project();
         }
         String password = connection.password() != null ? connection.password() : storedPassword(instance);
-        String version = check(connection, password);
-        apply(instance, connection, password, version);
+        ClusterSeeds seeds = connection.seeds(instance);
+        RedisProbe.Facts facts = check(connection, seeds, password);
+        apply(instance, connection, seeds, password, facts);
         policies.instanceChanged(instance);
-        LOG.infof("Instance %s changed (%s:%d, Redis %s)", instance.id, instance.host, instance.port, version);
+        LOG.infof("Instance %s changed (%s:%d, Redis %s)", instance.id, instance.host, instance.port,
+                facts.version());
         return instance;
     }
 
@@ -205,23 +230,30 @@ public class InstanceService {
         return instance;
     }
 
-    private String check(Connection connection, String password) {
+    private RedisProbe.Facts check(Connection connection, ClusterSeeds seeds, String password) {
         try {
-            return probe.redisVersion(connection.host(), connection.port(), connection.username(), password,
-                    connection.tls());
+            if (seeds != null) {
+                return probe.cluster(seeds.nodes(), connection.username(), password, connection.tls());
+            }
+            return new RedisProbe.Facts(probe.redisVersion(connection.host(), connection.port(),
+                    connection.username(), password, connection.tls()), null);
         } catch (RedisProbe.ProbeFailure failure) {
             throw new ApiProblem(422, failure.code(), "The instance cannot be used", failure.getMessage());
         }
     }
 
-    private void apply(Instance instance, Connection connection, String password, String version) {
+    private void apply(Instance instance, Connection connection, ClusterSeeds seeds, String password,
+            RedisProbe.Facts facts) {
         instance.name = connection.name().strip();
         instance.host = connection.host().strip();
         instance.port = connection.port();
         instance.username = connection.usernameOrNull();
         instance.tls = connection.tls();
+        instance.clusterNodes = seeds == null ? null : seeds.nodesText();
+        instance.snapshotSource = seeds == null ? null : seeds.source().name();
+        instance.clusterShards = facts.shards();
         instance.passwordSealed = cipher.seal(password, instance.binding()).value();
-        instance.redisVersion = version;
+        instance.redisVersion = facts.version();
         if (connection.memoryLimitBytes() != null) {
             instance.memoryLimitBytes = connection.memoryLimitBytes() == 0 ? null : connection.memoryLimitBytes();
         }

@@ -20,6 +20,7 @@ import io.redisbackup.apigateway.Backup;
 import io.redisbackup.apigateway.BackupStatus;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.instanceclient.cluster.HashSlots;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
@@ -102,18 +103,19 @@ public class KeyHistory {
             if (manifest == null) {
                 return new InBackup(backupId, type, takenAt, null, List.of(), "The backup is not in storage.");
             }
+            int slot = HashSlots.of(key); // a cluster backup holds the key in its slot's shard
             List<IndexEntry> found;
-            try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX))) {
+            try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, manifest.indexFileFor(slot)))) {
                 found = index.find(key);
             }
             if (found.isEmpty()) {
                 return new InBackup(backupId, type, manifest.startedAt(), false, List.of(), null);
             }
             List<Entry> entries = new ArrayList<>(found.size());
-            try (SeekableByteChannel rdb = store.openChannel(manifest, BackupStore.RDB)) {
+            try (SeekableByteChannel rdb = store.openChannel(manifest, manifest.rdbFileFor(slot))) {
                 List<byte[]> stored = RdbEntries.readAll(rdb, found);
                 for (int i = 0; i < found.size(); i++) {
-                    entries.add(entry(found.get(i), stored.get(i), manifest));
+                    entries.add(entry(found.get(i), stored.get(i), manifest, slot));
                 }
             }
             return new InBackup(backupId, type, manifest.startedAt(), true, entries, null);
@@ -126,8 +128,9 @@ public class KeyHistory {
     }
 
     /** The key's entry in one database; the checksum is of its type and value as stored, without key or expiry. */
-    private static Entry entry(IndexEntry entry, byte[] stored, Manifest manifest) throws DamagedBackupException {
-        byte[] payload = RdbEntries.dumpPayload(stored, manifest.rdbVersion());
+    private static Entry entry(IndexEntry entry, byte[] stored, Manifest manifest, int slot)
+            throws DamagedBackupException {
+        byte[] payload = RdbEntries.dumpPayload(stored, manifest.rdbVersionFor(slot));
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");

@@ -17,6 +17,8 @@ import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.apigateway.redis.RedisProbe;
 import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.keyindex.KeySelection;
+import io.redisbackup.instanceclient.cluster.HashSlots;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
@@ -102,7 +104,7 @@ public class RecoveryPlans {
         long now = clock.millis();
         KeysCount count = new KeysCount(now);
         List<KeyRow> rows = new ArrayList<>();
-        read(backupId, manifest, index -> wanted.selection().select(index, key -> {
+        select(backupId, manifest, wanted.selection(), key -> {
             count.notInBackup++;
             if (rows.size() < LISTED) {
                 rows.add(new KeyRow(KeyList.format(key), Base64.getEncoder().encodeToString(key), false, null, null,
@@ -116,7 +118,7 @@ public class RecoveryPlans {
                 }
             }
             return true;
-        }));
+        });
         LOG.infof("Dry run of a KEYS recovery of instance %s from backup %s: %d keys selected", targetId, backupId,
                 count.selected);
         return new KeysPlan("KEYS", backupId, targetId, manifest.startedAt(), count.selected, count.toRestore,
@@ -134,10 +136,10 @@ public class RecoveryPlans {
         }
         Manifest manifest = manifest(instanceId, backupId);
         KeysCount count = new KeysCount(clock.millis());
-        read(backupId, manifest, index -> wanted.selection().select(index, key -> { }, (key, entries) -> {
+        select(backupId, manifest, wanted.selection(), key -> { }, (key, entries) -> {
             count.add(entries);
             return true;
-        }));
+        });
         if (count.selected > maxKeys) {
             throw new ApiProblem(422, "TOO_MANY_KEYS", "Too many keys", "The keys and patterns select "
                     + count.selected + " keys of the backup; at most " + maxKeys + " in one recovery "
@@ -160,7 +162,7 @@ public class RecoveryPlans {
         }));
         List<DatabaseRow> databases = perDatabase.entrySet().stream().map(e -> new DatabaseRow(e.getKey(),
                 e.getValue()[0], e.getValue()[1], e.getValue()[2])).toList();
-        long rdbBytes = manifest.file(BackupStore.RDB).sizeBytes();
+        long rdbBytes = manifest.rdbBytes();
         long needed = manifest.datasetMemoryBytes() != null ? manifest.datasetMemoryBytes() : rdbBytes;
         String basis = manifest.datasetMemoryBytes() != null ? "SOURCE_DATASET_MEMORY" : "RDB_SIZE_AT_LEAST";
         List<String> problems = new ArrayList<>();
@@ -263,10 +265,36 @@ public class RecoveryPlans {
         }
     }
 
-    /** Reads the backup's key index; damage found marks the backup CORRUPT, as any reader's finding does. */
+    /**
+     * Finds the selection's keys: in a cluster backup, each key named in its own slot's shard only, patterns in
+     * every shard.
+     */
+    private void select(UUID backupId, Manifest manifest, KeySelection selection,
+            java.util.function.Consumer<byte[]> notInBackup, KeySelection.KeyVisitor visitor) {
+        for (Manifest.Part part : manifest.parts()) {
+            KeySelection narrowed = selection.narrowed(key -> part.holds(HashSlots.of(key)));
+            if (!narrowed.empty()) {
+                read(backupId, manifest, List.of(part.indexFile()), index -> narrowed.select(index, notInBackup,
+                        visitor));
+            }
+        }
+    }
+
+    /**
+     * Reads the backup's key index (a cluster backup's, every shard's in turn); damage found marks the backup
+     * CORRUPT, as any reader's finding does.
+     */
     private void read(UUID backupId, Manifest manifest, IndexRead read) {
-        try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX))) {
-            read.read(index);
+        read(backupId, manifest, manifest.indexFiles(), read);
+    }
+
+    private void read(UUID backupId, Manifest manifest, List<String> indexFiles, IndexRead read) {
+        try {
+            for (String file : indexFiles) {
+                try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, file))) {
+                    read.read(index);
+                }
+            }
         } catch (UnknownBackupKeyException e) {
             throw ApiProblem.conflict("BACKUP_KEY_UNKNOWN", "Backup " + backupId + " is sealed with key '"
                     + e.keyId() + "', which the gateway does not have (backup-store.encryption.keys).");
