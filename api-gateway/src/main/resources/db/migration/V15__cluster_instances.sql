@@ -3,3 +3,5 @@
 alter table instance add column cluster_nodes text;
 alter table instance add column snapshot_source varchar(32);
 alter table instance add column cluster_shards integer;
+-- A cluster backup's shards (slots, where and when each was taken, size, keys, SHA-256), as JSON; null otherwise.
+alter table backup add column shards text;

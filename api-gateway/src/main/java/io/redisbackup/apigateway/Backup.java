@@ -49,6 +49,9 @@ public class Backup extends PanacheEntityBase {
     @Column(name = "key_count")
     public Long keyCount;
     public String sha256;
+    /** A cluster backup's shards ({@code MessageCodec.shardsToJson}); null for a backup of one server. */
+    @Column(name = "shards")
+    public String shardsJson;
     @Column(name = "redis_version")
     public String redisVersion;
     @Column(name = "rdb_version")

@@ -152,10 +152,21 @@ class BackupResourceTest extends GatewayTest {
         new java.util.Random(3).nextBytes(second);
         StoredBackup.storeCluster(instance, backup, List.of(first, second));
         kafka = new TopicClient();
-        publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, Instant.now(), backup,
-                Instant.now(), Instant.now(), first.length + second.length, 42, null, "7.0.15", 10));
+        Instant at = Instant.parse("2026-11-30T02:00:00Z");
+        publish(new BackupCompleted(1, UUID.randomUUID(), UUID.randomUUID(), instance, at, backup, at, at,
+                first.length + second.length, 42, null, "7.0.15", 10, 1000L, List.of(
+                        new BackupCompleted.Shard(0, List.of("0-8191"), "10.0.0.1:7001", true, at, first.length, 21,
+                                "aa"),
+                        new BackupCompleted.Shard(1, List.of("8192-16383"), "10.0.0.2:7001", true, at,
+                                second.length, 21, "bb"))));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/v1/backups/" + backupId)
                 .then().statusCode(200).body("status", equalTo("SUCCEEDED")));
+        given().when().get("/api/v1/backups/" + backupId).then()
+                .body("sizeBytes", equalTo(first.length + second.length))
+                .body("shards.slots", equalTo(List.of(List.of("0-8191"), List.of("8192-16383"))))
+                .body("shards[1].takenFrom", equalTo("10.0.0.2:7001"))
+                .body("shards[1].fromReplica", equalTo(true))
+                .body("shards[1].snapshotAt", equalTo("2026-11-30T02:00:00Z"));
 
         assertArrayEquals(second, given().queryParam("shard", 1).when().get("/api/v1/backups/" + backupId + "/rdb")
                 .then().statusCode(200).header("Content-Length", String.valueOf(second.length))

@@ -112,6 +112,8 @@ class ClusterBackupIT {
         assertEquals(3100, manifest.keyCount());
         assertEquals(3100, completed.keyCount());
         assertEquals(manifest.rdbBytes(), completed.sizeBytes());
+        assertEquals(3, completed.shards().size(), "the catalogue hears of every shard");
+        assertEquals(manifest.shards().get(2).takenFrom(), completed.shards().get(2).takenFrom());
         assertEquals(forksBefore, forksOfMasters(), "the masters were spared the fork: each replica made its own");
 
         Set<Integer> slots = new HashSet<>();

@@ -24,4 +24,17 @@ public record ClusterSeeds(List<String> nodes, SnapshotSource source) {
         }
         source = source == null ? SnapshotSource.MASTER : source;
     }
+
+    /** The seeds as a service's table keeps them: {@code host:port} separated by commas. */
+    public String nodesText() {
+        return String.join(",", nodes);
+    }
+
+    /** Seeds kept as {@link #nodesText}; null (a single server) when there are none. */
+    public static ClusterSeeds stored(String nodesText, String source) {
+        if (nodesText == null || nodesText.isBlank()) {
+            return null;
+        }
+        return new ClusterSeeds(List.of(nodesText.split(",")), source == null ? null : SnapshotSource.valueOf(source));
+    }
 }

@@ -31,6 +31,24 @@ public final class MessageCodec {
         }
     }
 
+    /** A cluster backup's shards as JSON: how a service that keeps them in a column of text writes them. */
+    public static String shardsToJson(java.util.List<BackupCompleted.Shard> shards) {
+        try {
+            return JSON.writeValueAsString(shards);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a backup's shards", e);
+        }
+    }
+
+    /** The shards {@link #shardsToJson} wrote. */
+    public static java.util.List<BackupCompleted.Shard> shardsFromJson(String json) {
+        try {
+            return java.util.List.of(JSON.readValue(json, BackupCompleted.Shard[].class));
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException("not a backup's shards: " + e.getOriginalMessage());
+        }
+    }
+
     /** Reads a message of the given kind, or explains in one line why the text is not one. */
     public static <T extends Message> T fromJson(String json, Class<T> kind) {
         if (json == null || json.isBlank()) {

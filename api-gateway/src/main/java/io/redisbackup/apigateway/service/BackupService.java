@@ -17,6 +17,7 @@ import io.redisbackup.apigateway.InstanceBackupPolicy;
 import io.redisbackup.apigateway.security.Caller;
 import io.redisbackup.restproblems.ApiProblem;
 import io.redisbackup.contracts.BackupCompleted;
+import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.BackupCorrupted;
 import io.redisbackup.contracts.BackupDeleted;
 import io.redisbackup.contracts.BackupEvent;
@@ -244,6 +245,7 @@ public class BackupService {
                 backup.storedBytes = done.storedBytes();
                 backup.keyCount = done.keyCount();
                 backup.sha256 = done.sha256();
+                backup.shardsJson = done.shards() == null ? null : MessageCodec.shardsToJson(done.shards());
                 backup.redisVersion = done.redisVersion();
                 backup.rdbVersion = done.rdbVersion();
                 backup.expiresAt = backup.retentionDays == null ? null

@@ -228,7 +228,7 @@ public class BackupRunner {
         BackupCompleted completed = new BackupCompleted(Message.SCHEMA_VERSION, UUID.randomUUID(), taskId, instanceId,
                 clock.instant(), backupId, manifest.startedAt(), manifest.finishedAt(), rdbBytes,
                 manifest.keyCount(), sha256, manifest.redisVersion(), manifest.rdbVersion(),
-                manifest.storedBytes());
+                manifest.storedBytes(), shards(manifest));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backupId", backupId.toString());
         result.put("sizeBytes", rdbBytes);
@@ -244,6 +244,18 @@ public class BackupRunner {
                 new EventPublisher.Outgoing(Topics.BACKUP_EVENTS, completed));
         LOG.infof("Backup %s of instance %s published: %d keys, %d bytes, %d stored", backupId, instanceId,
                 manifest.keyCount(), rdbBytes, manifest.storedBytes());
+    }
+
+    /** A cluster backup's shards as the catalogue shows them; null for a backup of one server. */
+    private static List<BackupCompleted.Shard> shards(Manifest manifest) {
+        if (!manifest.cluster()) {
+            return null;
+        }
+        return manifest.shards().stream().map(shard -> {
+            Manifest.FileEntry rdb = manifest.file(shard.rdbFile());
+            return new BackupCompleted.Shard(shard.index(), shard.slots(), shard.takenFrom(), shard.fromReplica(),
+                    shard.snapshotAt(), rdb.sizeBytes(), shard.keyCount(), rdb.sha256());
+        }).toList();
     }
 
     private void fail(TakeBackupCommand command, TaskReporter task, Attempt attempt, TaskError error) {
