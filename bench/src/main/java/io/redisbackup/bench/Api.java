@@ -66,6 +66,14 @@ final class Api {
                 "password", redis.password), 201).get("id").asText();
     }
 
+    /** Registers a Redis Cluster by its first master, the others as further seed nodes. */
+    String registerCluster(String name, BenchCluster cluster) throws IOException, InterruptedException {
+        return call("POST", "/instances", Map.of("name", name, "kind", "CLUSTER", "host", "127.0.0.1",
+                "port", cluster.masters().get(0).port, "nodes", cluster.masters().stream().skip(1)
+                        .map(m -> "127.0.0.1:" + m.port).toList(), "password", cluster.password()), 201)
+                .get("id").asText();
+    }
+
     /** Switches the instance's automatic backups off: the benchmark decides when backups run. */
     void noAutomaticBackups(String instanceId) throws IOException, InterruptedException {
         call("PUT", "/instances/" + instanceId + "/backup-policy", Map.of("enabled", false, "weekdays",

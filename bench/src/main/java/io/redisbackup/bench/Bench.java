@@ -502,14 +502,7 @@ public final class Bench {
     }
 
     private void report(Instant started, Path out) throws IOException {
-        StringBuilder table = new StringBuilder();
-        table.append(String.format("%n%-72s %26s %26s %6s  %s%n", "measure", "ours min/median/max",
-                "floor min/median/max", "ratio", "target"));
-        for (Row row : rows) {
-            table.append(String.format("%-72s %26s %26s %6s  %s%n", row.measure(), figures(row.ours()),
-                    row.floor() == null ? "" : figures(row.floor()), row.ratio() == null ? "" : row.ratio(),
-                    row.target()));
-        }
+        StringBuilder table = new StringBuilder(table(rows, 72));
         table.append(String.format("%nthe backup of %d keys: an RDB of %.1f MB, stored in %.1f MB (%.2f of the RDB;"
                 + " its key index included)%n", keys, rdbBytes / 1e6, storedBytes / 1e6,
                 rdbBytes == 0 ? 0 : (double) storedBytes / rdbBytes));
@@ -532,7 +525,29 @@ public final class Bench {
         json.put("smallKeys", small);
         json.put("repetitions", reps);
         json.put("cores", Runtime.getRuntime().availableProcessors());
-        List<Map<String, Object>> jsonRows = new ArrayList<>();
+        json.put("rows", json(rows));
+        json.put("workerPeakRss", memory);
+        json.put("api", apiFigures);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        say("written to " + out);
+    }
+
+    /** The rows as the table a run prints: the measure, our figures, the floor's, their ratio and the target. */
+    static String table(List<Row> rows, int width) {
+        StringBuilder table = new StringBuilder(String.format("%n%-" + width + "s %26s %26s %6s  %s%n", "measure",
+                "ours min/median/max", "floor min/median/max", "ratio", "target"));
+        for (Row row : rows) {
+            table.append(String.format("%-" + width + "s %26s %26s %6s  %s%n", row.measure(), figures(row.ours()),
+                    row.floor() == null ? "" : figures(row.floor()), row.ratio() == null ? "" : row.ratio(),
+                    row.target()));
+        }
+        return table.toString();
+    }
+
+    /** The rows as a run's JSON file holds them. */
+    static List<Map<String, Object>> json(List<Row> rows) {
+        List<Map<String, Object>> lines = new ArrayList<>();
         for (Row row : rows) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("measure", row.measure());
@@ -542,14 +557,9 @@ public final class Bench {
                 line.put("ratio", row.ratio());
             }
             line.put("target", row.target());
-            jsonRows.add(line);
+            lines.add(line);
         }
-        json.put("rows", jsonRows);
-        json.put("workerPeakRss", memory);
-        json.put("api", apiFigures);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
-        say("written to " + out);
+        return lines;
     }
 
     static String figures(Stats stats) {

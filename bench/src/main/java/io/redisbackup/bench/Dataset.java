@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 
 /**
@@ -35,8 +35,13 @@ final class Dataset {
     }
 
     static void load(Jedis redis, int keys) {
+        load(redis::pipelined, keys);
+    }
+
+    /** The dataset written through the pipelines {@code pipelines} gives (a server's, or a cluster's). */
+    static void load(java.util.function.Supplier<? extends AbstractPipeline> pipelines, int keys) {
         Random random = new Random(42);
-        Pipeline pipeline = redis.pipelined();
+        AbstractPipeline pipeline = pipelines.get();
         int bigKeys = keys >= 10_000 ? 4 : 0;
         for (int i = 0; i < keys - bigKeys; i++) {
             String key = key(i);
@@ -74,12 +79,11 @@ final class Dataset {
         }
         pipeline.sync();
         if (bigKeys > 0) {
-            big(redis, random);
+            big(pipelines.get(), random);
         }
     }
 
-    private static void big(Jedis redis, Random random) {
-        Pipeline pipeline = redis.pipelined();
+    private static void big(AbstractPipeline pipeline, Random random) {
         for (int i = 0; i < 100_000; i += 1000) {
             java.util.Map<String, String> fields = new java.util.HashMap<>();
             for (int f = i; f < i + 1000; f++) {

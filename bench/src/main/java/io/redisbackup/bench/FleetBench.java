@@ -155,12 +155,7 @@ public final class FleetBench {
     }
 
     private void report(Instant started, Path out) throws IOException {
-        StringBuilder table = new StringBuilder(String.format("%n%-60s %26s %26s %6s  %s%n", "measure",
-                "ours min/median/max", "floor min/median/max", "ratio", "target"));
-        for (Bench.Row row : rows) {
-            table.append(String.format("%-60s %26s %26s %6s  %s%n", row.measure(), Bench.figures(row.ours()),
-                    Bench.figures(row.floor()), row.ratio(), row.target()));
-        }
+        StringBuilder table = new StringBuilder(Bench.table(rows, 60));
         Bench.Row one = rows.get(0);
         Bench.Row two = rows.get(1);
         double perMinuteOne = instances / (one.ours().median() / 60_000);
@@ -178,17 +173,7 @@ public final class FleetBench {
         json.put("workerConcurrency", parallelism);
         json.put("repetitions", reps);
         json.put("cores", Runtime.getRuntime().availableProcessors());
-        List<Map<String, Object>> jsonRows = new ArrayList<>();
-        for (Bench.Row row : rows) {
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("measure", row.measure());
-            line.put("ours", row.ours().json());
-            line.put("floor", row.floor().json());
-            line.put("ratio", row.ratio());
-            line.put("target", row.target());
-            jsonRows.add(line);
-        }
-        json.put("rows", jsonRows);
+        json.put("rows", Bench.json(rows));
         json.put("backupsPerMinute", Map.of("oneWorker", Math.round(perMinuteOne), "twoWorkers",
                 Math.round(perMinuteTwo)));
         json.put("backupWorkerPeakRss", memory);

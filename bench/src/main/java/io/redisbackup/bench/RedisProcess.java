@@ -24,16 +24,24 @@ final class RedisProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static RedisProcess start(Path work, String name) throws IOException, InterruptedException {
+    /** @param extra more of the server's settings, as {@code redis-server} takes them ({@code "--cluster-enabled", "yes"}) */
+    static RedisProcess start(Path work, String name, String... extra) throws IOException, InterruptedException {
+        return startWithPassword(work, name, "bench-" + UUID.randomUUID(), extra);
+    }
+
+    /** A server whose password is {@code password} (the one of every node of a cluster). */
+    static RedisProcess startWithPassword(Path work, String name, String password, String... extra)
+            throws IOException, InterruptedException {
         Path dir = Files.createDirectories(work.resolve(name));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        String password = "bench-" + UUID.randomUUID();
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--requirepass", password)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--requirepass", password,
+                "--masterauth", password));
+        command.addAll(List.of(extra));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         RedisProcess redis = new RedisProcess(port, password, process);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {

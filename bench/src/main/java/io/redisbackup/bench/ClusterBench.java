@@ -1,0 +1,200 @@
+package io.redisbackup.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * A Redis Cluster of three masters holding the benchmark's dataset: our backup of it (every shard at once) beside
+ * the three {@code redis-cli --rdb} run in parallel, one per master (the floor is the slowest, that is the wall time
+ * of all three); a KEYS recovery of 100 keys routed by slot; and INSTANCE recoveries into a cluster of three masters
+ * and one of four, each checked key by key against the source ({@link BenchCluster#digest}).
+ */
+public final class ClusterBench {
+
+    private final Api api;
+    private final TaskEvents events;
+    private final Path work;
+    private final int keys;
+    private final int reps;
+    private final List<Bench.Row> rows = new ArrayList<>();
+    private final Map<String, Object> facts = new LinkedHashMap<>();
+
+    private ClusterBench(Map<String, String> options) throws Exception {
+        this.events = new TaskEvents(options.get("kafka"));
+        this.api = new Api(options.get("api"), Path.of(options.get("token-file")), events);
+        this.work = Path.of(options.get("work"));
+        this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
+        this.reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = Bench.options(args);
+        ClusterBench bench = new ClusterBench(options);
+        Instant started = Instant.now();
+        try (TaskEvents events = bench.events) {
+            bench.run();
+        }
+        bench.report(started, Path.of(options.get("out")));
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(work);
+        try (BenchCluster source = BenchCluster.start(work, "source", 3)) {
+            say("loading " + keys + " keys into a cluster of 3 masters ...");
+            try (JedisCluster client = source.client()) {
+                Dataset.load(client::pipelined, keys);
+            }
+            String sourceDigest = source.digest();
+            facts.put("dataset", sourceDigest);
+            String id = api.registerCluster("cluster-source", source);
+            api.noAutomaticBackups(id);
+
+            Stats floor = new Stats();
+            Stats ours = new Stats();
+            Stats worker = new Stats();
+            String backupId = null;
+            for (int r = 0; r < reps; r++) {
+                floor.add(redisCliOfEveryMaster(source));
+                backupId = timedBackup(id, ours, worker);
+            }
+            rows.add(new Bench.Row("cluster backup, 3 masters, " + keys + " keys in all (ms)", ours, floor,
+                    "<= 1.25 x the slowest of 3 redis-cli --rdb in parallel"));
+            rows.add(new Bench.Row("  of which the backup worker (ms)", worker, floor, ""));
+            JsonNode backup = api.call("GET", "/backups/" + backupId, null, 200);
+            facts.put("backupSizeBytes", backup.path("sizeBytes").asLong());
+            facts.put("backupStoredBytes", backup.path("storedBytes").asLong());
+
+            keysRecovery(id, backupId, source);
+            for (int masters : new int[] { 3, 4 }) {
+                instanceRecovery(id, backupId, masters, sourceDigest);
+            }
+        }
+    }
+
+    /** The three {@code redis-cli --rdb} at once, one per master: the time until the last has its RDB. */
+    private double redisCliOfEveryMaster(BenchCluster cluster) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(cluster.masters().size());
+        try {
+            long start = System.nanoTime();
+            List<Future<Double>> runs = new ArrayList<>();
+            for (int i = 0; i < cluster.masters().size(); i++) {
+                RedisProcess master = cluster.masters().get(i);
+                Path file = work.resolve("floor-" + i + ".rdb");
+                runs.add(pool.submit(() -> Bench.timedProcess(master.cli("--rdb", file.toString()), null)));
+            }
+            for (Future<Double> run : runs) {
+                run.get();
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            for (int i = 0; i < cluster.masters().size(); i++) {
+                Files.deleteIfExists(work.resolve("floor-" + i + ".rdb"));
+            }
+            return millis;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private String timedBackup(String instanceId, Stats wall, Stats worker) throws Exception {
+        long start = System.nanoTime();
+        JsonNode accepted = api.backup(instanceId);
+        String backupId = accepted.get("backupId").asText();
+        api.awaitBackup(backupId, accepted.get("taskId").asText());
+        wall.add((System.nanoTime() - start) / 1e6);
+        worker.add(api.awaitTask(accepted.get("taskId").asText()).workerTime().toNanos() / 1e6);
+        return backupId;
+    }
+
+    /** 100 keys of the backup, each looked up in its shard and written to the master of its slot. */
+    private void keysRecovery(String instanceId, String backupId, BenchCluster target) throws Exception {
+        Random random = new Random(7);
+        int ordinary = keys >= 10_000 ? keys - 4 : keys;
+        Stats worker = new Stats();
+        for (int i = 0; i < reps; i++) {
+            List<String> chosen = new ArrayList<>();
+            while (chosen.size() < Math.min(100, ordinary)) {
+                String key = Dataset.key(random.nextInt(ordinary));
+                if (!chosen.contains(key)) {
+                    chosen.add(key);
+                }
+            }
+            JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password(),
+                    "mode", "KEYS", "keyList", chosen, "targetInstanceId", instanceId));
+            Api.Task task = api.awaitTask(accepted.get("taskId").asText());
+            int restored = task.json().path("result").path("keysRestored").asInt();
+            if (restored != chosen.size()) {
+                throw new IllegalStateException("A keys recovery restored " + restored + " of " + chosen.size()
+                        + " keys: " + task.json());
+            }
+            worker.add(task.workerTime().toNanos() / 1e6);
+        }
+        rows.add(new Bench.Row("100-key recovery into the cluster, worker time (ms)", worker, null, "< 100 ms"));
+    }
+
+    /** The whole backup into a fresh cluster of {@code masters} masters; fails unless it holds the same dataset. */
+    private void instanceRecovery(String sourceId, String backupId, int masters, String sourceDigest)
+            throws Exception {
+        Stats wall = new Stats();
+        Stats worker = new Stats();
+        try (BenchCluster target = BenchCluster.start(work, "target-" + masters, masters)) {
+            String targetId = api.registerCluster("cluster-target-" + masters, target);
+            api.noAutomaticBackups(targetId);
+            for (int i = 0; i < reps; i++) {
+                try (Jedis jedis = target.masters().get(0).connect()) {
+                    jedis.set("only-on-the-target", "before");
+                }
+                long start = System.nanoTime();
+                JsonNode accepted = api.recover(sourceId, Map.of("backupId", backupId, "password",
+                        target.password(), "mode", "INSTANCE", "targetInstanceId", targetId, "safetyBackup", false));
+                Api.Task task = api.awaitTask(accepted.get("taskId").asText());
+                wall.add((System.nanoTime() - start) / 1e6);
+                worker.add(task.workerTime().toNanos() / 1e6);
+            }
+            String digest = target.digest();
+            if (!digest.equals(sourceDigest)) {
+                throw new IllegalStateException("The cluster of " + masters + " masters holds " + digest
+                        + " after the recovery, the source " + sourceDigest);
+            }
+            facts.put("recoveredInto" + masters + "Masters", digest + ": the same keys, values and expiries");
+        }
+        rows.add(new Bench.Row("full recovery into " + masters + " masters, " + keys + " keys (ms)", wall, null,
+                "every key's DEBUG DIGEST-VALUE and expiry as in the source"));
+        rows.add(new Bench.Row("  of which the restore worker (ms)", worker, null, ""));
+    }
+
+    private void report(Instant started, Path out) throws Exception {
+        String table = Bench.table(rows, 64) + "\n" + facts + "\n";
+        System.out.print(table);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", started.toString());
+        json.put("finishedAt", Instant.now().toString());
+        json.put("keys", keys);
+        json.put("repetitions", reps);
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("rows", Bench.json(rows));
+        json.put("facts", facts);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        say("written to " + out);
+    }
+
+    private static void say(String text) {
+        System.out.println("cluster: " + text);
+    }
+}
