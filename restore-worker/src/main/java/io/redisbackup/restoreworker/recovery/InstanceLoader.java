@@ -75,8 +75,8 @@ public final class InstanceLoader {
                 for (RespPipe pipe : pipes.all()) {
                     pipe.flushAll();
                 }
+                int[] selectedDb = new int[pipes.all().size()]; // each server's, across the files
                 for (RdbFile file : rdbs) {
-                    int[] selectedDb = new int[pipes.all().size()];
                     try (InputStream rdb = file.open()) {
                         RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
                         while (records.next()) {

@@ -24,6 +24,7 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StoredBackups;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisCluster;
 import io.redisbackup.testsupport.RedisServer;
 
 /** Restore drills against real redis-server processes: a good backup passes, a damaged one fails, a big one waits. */
@@ -92,6 +93,31 @@ class BackupDrillTest {
                     () -> drill(store, Optional.of(1024L)).run(manifest, step -> { }));
             assertEquals(BackupDrill.NOT_ENOUGH_MEMORY, failure.code());
             assertTrue(failure.getMessage().contains("may use 1 MiB"), failure.getMessage());
+        }
+    }
+
+    @Test
+    void aClusterBackupIsDrilledShardByShardEachFromItsOwnRdbOfARealClusterNode() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start(3, 0)) {
+            for (int i = 0; i < 500; i++) {
+                cluster.call("SET", "key:" + i, "value-" + i);
+            }
+            List<Path> rdbs = new ArrayList<>();
+            List<List<String>> slots = new ArrayList<>();
+            List<RedisServer> masters = cluster.masters();
+            for (int i = 0; i < masters.size(); i++) {
+                rdbs.add(masters.get(i).saveRdb(dir.resolve("shard-" + i + ".rdb")));
+                slots.add(cluster.slotsOf(masters.get(i)));
+            }
+            BackupStore store = StoredBackups.sealedStore(dir.resolve("store"));
+            Manifest manifest = StoredBackups.storeCluster(store, UUID.randomUUID(), rdbs, slots, 10);
+            List<String> steps = new ArrayList<>();
+
+            BackupDrill.Outcome outcome = drill(store, Optional.empty()).run(manifest, steps::add);
+
+            assertEquals(500, outcome.keysChecked(), "every key of every shard");
+            assertEquals(java.util.Map.of(0, 500L), outcome.keysPerDatabase());
+            assertTrue(steps.stream().anyMatch(step -> step.contains("shard 2")), steps.toString());
         }
     }
 
