@@ -53,19 +53,7 @@ public class RedisProbe {
      * (the password goes to each of them), and its masters must serve every slot.
      */
     public Facts cluster(List<String> seeds, String username, String password, boolean tls) {
-        InstanceEndpoint login = new InstanceEndpoint("seed", 0, username == null || username.isBlank() ? null
-                : username, password, tls);
-        seeds.forEach(seed -> networks.check(ClusterDiscovery.node(login, seed).host()));
-        ClusterTopology topology;
-        try {
-            topology = ClusterDiscovery.discover(vertx, login, seeds, timeout);
-        } catch (InstanceFailure e) {
-            throw failure(e);
-        }
-        for (ClusterTopology.Shard shard : topology.shards()) {
-            networks.check(shard.master().host());
-            shard.replicas().forEach(replica -> networks.check(replica.host()));
-        }
+        ClusterTopology topology = topology(seeds, username, password, tls);
         if (!topology.complete()) {
             throw new ProbeFailure(ProbeFailure.CLUSTER_NOT_READY, "The cluster cannot be backed up as it is: "
                     + topology.unsteadiness() + ".");
@@ -90,6 +78,54 @@ public class RedisProbe {
                     number(memory.get("used_memory")), number(memory.get("used_memory_dataset")),
                     number(memory.get("total_system_memory")));
         });
+    }
+
+    /**
+     * A cluster's memory facts, all masters together (a dataset spreads over them): their maxmemory summed (0 when
+     * one has none), their used and dataset memory summed, the memory of their machines summed once a machine; the
+     * version of the first master.
+     */
+    public MemoryFacts clusterMemoryFacts(List<String> seeds, String username, String password, boolean tls) {
+        ClusterTopology topology = topology(seeds, username, password, tls);
+        String version = null;
+        long maxmemory = 0;
+        boolean unlimited = false;
+        long used = 0;
+        long dataset = 0;
+        Map<String, Long> machines = new java.util.HashMap<>();
+        for (ClusterTopology.Shard shard : topology.shards()) {
+            ClusterTopology.Node master = shard.master();
+            MemoryFacts one = memoryFacts(master.host(), master.port(), username, password, tls);
+            version = version == null ? one.redisVersion() : version;
+            unlimited |= one.maxmemory() == 0;
+            maxmemory += one.maxmemory();
+            used += one.usedMemory();
+            dataset += one.datasetMemory();
+            machines.put(master.host(), one.systemMemory());
+        }
+        return new MemoryFacts(version, unlimited ? 0 : maxmemory, used, dataset,
+                machines.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /**
+     * The cluster's topology as its seeds say; every seed is checked against the allowed networks before it is
+     * asked, and every node the cluster names after (each would get the password).
+     */
+    private ClusterTopology topology(List<String> seeds, String username, String password, boolean tls) {
+        InstanceEndpoint login = new InstanceEndpoint("seed", 0, username == null || username.isBlank() ? null
+                : username, password, tls);
+        seeds.forEach(seed -> networks.check(ClusterDiscovery.node(login, seed).host()));
+        ClusterTopology topology;
+        try {
+            topology = ClusterDiscovery.discover(vertx, login, seeds, timeout);
+        } catch (InstanceFailure e) {
+            throw failure(e);
+        }
+        for (ClusterTopology.Shard shard : topology.shards()) {
+            networks.check(shard.master().host());
+            shard.replicas().forEach(replica -> networks.check(replica.host()));
+        }
+        return topology;
     }
 
     private static long number(String value) {

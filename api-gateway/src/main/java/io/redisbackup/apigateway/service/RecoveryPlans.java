@@ -183,8 +183,11 @@ public class RecoveryPlans {
     private TargetFacts targetFacts(Instance target, Manifest manifest, long needed, List<String> problems) {
         RedisProbe.MemoryFacts facts;
         try {
-            facts = probe.memoryFacts(target.host, target.port, target.username, instances.storedPassword(target),
-                    target.tls);
+            facts = target.cluster() != null
+                    ? probe.clusterMemoryFacts(target.cluster().nodes(), target.username,
+                            instances.storedPassword(target), target.tls)
+                    : probe.memoryFacts(target.host, target.port, target.username, instances.storedPassword(target),
+                            target.tls);
         } catch (RedisProbe.ProbeFailure | ApiProblem e) {
             problems.add("The target cannot be asked: " + e.getMessage());
             return new TargetFacts(false, e.getMessage(), null, null, null, null, null, null);
@@ -193,6 +196,11 @@ public class RecoveryPlans {
         if (!canLoad) {
             problems.add("The target runs Redis " + facts.redisVersion() + ", which cannot load this backup (RDB "
                     + "version " + manifest.rdbVersion() + ", from Redis " + manifest.redisVersion() + ").");
+        }
+        if (target.cluster() != null && manifest.keysPerDatabase().entrySet().stream()
+                .anyMatch(e -> e.getKey() != 0 && e.getValue() > 0)) {
+            problems.add("The backup holds keys in databases other than 0, and the target is a cluster, which has "
+                    + "database 0 only.");
         }
         long kept = Math.max(0, facts.usedMemory() - facts.datasetMemory());
         if (facts.maxmemory() > 0 && kept + needed > facts.maxmemory()) {
