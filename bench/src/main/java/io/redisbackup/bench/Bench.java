@@ -240,17 +240,10 @@ public final class Bench {
     private void keysRecoveries(String instanceId, String backupId, int datasetKeys, String targetId,
             RedisProcess target) throws Exception {
         Random random = new Random(7);
-        int ordinary = datasetKeys >= 10_000 ? datasetKeys - 4 : datasetKeys;
         for (int count : new int[] { 1, 100, 1000 }) {
             Stats worker = new Stats();
             for (int i = 0; i < reps; i++) {
-                List<String> chosen = new ArrayList<>();
-                while (chosen.size() < Math.min(count, ordinary)) {
-                    String key = Dataset.key(random.nextInt(ordinary));
-                    if (!chosen.contains(key)) {
-                        chosen.add(key);
-                    }
-                }
+                List<String> chosen = Dataset.randomKeys(random, count, datasetKeys);
                 JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
                         "mode", "KEYS", "keyList", chosen, "targetInstanceId", targetId));
                 Api.Task task = api.awaitTask(accepted.get("taskId").asText());
@@ -531,6 +524,33 @@ public final class Bench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         say("written to " + out);
+    }
+
+    /**
+     * {@code redis-cli --rdb} of every server, {@code parallel} at a time, each into a file of {@code work} removed
+     * after: the wall time until the last has its RDB, in ms.
+     */
+    static double redisCliRdbOfEach(List<RedisProcess> servers, int parallel, Path work) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<Double>> runs = new ArrayList<>();
+            for (int i = 0; i < servers.size(); i++) {
+                Path file = work.resolve("floor-" + i + ".rdb");
+                RedisProcess redis = servers.get(i);
+                runs.add(pool.submit(() -> timedProcess(redis.cli("--rdb", file.toString()), null)));
+            }
+            for (java.util.concurrent.Future<Double> run : runs) {
+                run.get();
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            for (int i = 0; i < servers.size(); i++) {
+                Files.deleteIfExists(work.resolve("floor-" + i + ".rdb"));
+            }
+            return millis;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** The rows as the table a run prints: the measure, our figures, the floor's, their ratio and the target. */

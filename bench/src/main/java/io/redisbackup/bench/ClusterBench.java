@@ -8,9 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,7 +67,7 @@ public final class ClusterBench {
             Stats worker = new Stats();
             String backupId = null;
             for (int r = 0; r < reps; r++) {
-                floor.add(redisCliOfEveryMaster(source));
+                floor.add(Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work));
                 backupId = timedBackup(id, ours, worker);
             }
             rows.add(new Bench.Row("cluster backup, 3 masters, " + keys + " keys in all (ms)", ours, floor,
@@ -87,30 +84,6 @@ public final class ClusterBench {
         }
     }
 
-    /** The three {@code redis-cli --rdb} at once, one per master: the time until the last has its RDB. */
-    private double redisCliOfEveryMaster(BenchCluster cluster) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(cluster.masters().size());
-        try {
-            long start = System.nanoTime();
-            List<Future<Double>> runs = new ArrayList<>();
-            for (int i = 0; i < cluster.masters().size(); i++) {
-                RedisProcess master = cluster.masters().get(i);
-                Path file = work.resolve("floor-" + i + ".rdb");
-                runs.add(pool.submit(() -> Bench.timedProcess(master.cli("--rdb", file.toString()), null)));
-            }
-            for (Future<Double> run : runs) {
-                run.get();
-            }
-            double millis = (System.nanoTime() - start) / 1e6;
-            for (int i = 0; i < cluster.masters().size(); i++) {
-                Files.deleteIfExists(work.resolve("floor-" + i + ".rdb"));
-            }
-            return millis;
-        } finally {
-            pool.shutdown();
-        }
-    }
-
     private String timedBackup(String instanceId, Stats wall, Stats worker) throws Exception {
         long start = System.nanoTime();
         JsonNode accepted = api.backup(instanceId);
@@ -124,16 +97,9 @@ public final class ClusterBench {
     /** 100 keys of the backup, each looked up in its shard and written to the master of its slot. */
     private void keysRecovery(String instanceId, String backupId, BenchCluster target) throws Exception {
         Random random = new Random(7);
-        int ordinary = keys >= 10_000 ? keys - 4 : keys;
         Stats worker = new Stats();
         for (int i = 0; i < reps; i++) {
-            List<String> chosen = new ArrayList<>();
-            while (chosen.size() < Math.min(100, ordinary)) {
-                String key = Dataset.key(random.nextInt(ordinary));
-                if (!chosen.contains(key)) {
-                    chosen.add(key);
-                }
-            }
+            List<String> chosen = Dataset.randomKeys(random, 100, keys);
             JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password(),
                     "mode", "KEYS", "keyList", chosen, "targetInstanceId", instanceId));
             Api.Task task = api.awaitTask(accepted.get("taskId").asText());

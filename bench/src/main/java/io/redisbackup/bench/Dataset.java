@@ -34,6 +34,20 @@ final class Dataset {
         };
     }
 
+    /** {@code count} different keys of a dataset of {@code keys}, none of its few big ones, as {@code random} picks. */
+    static List<String> randomKeys(Random random, int count, int keys) {
+        int ordinary = keys >= 10_000 ? keys - 4 : keys;
+        List<String> chosen = new ArrayList<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        while (chosen.size() < Math.min(count, ordinary)) {
+            String key = key(random.nextInt(ordinary));
+            if (taken.add(key)) {
+                chosen.add(key);
+            }
+        }
+        return chosen;
+    }
+
     static void load(Jedis redis, int keys) {
         load(redis::pipelined, keys);
     }

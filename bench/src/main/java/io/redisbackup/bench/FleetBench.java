@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +76,7 @@ public final class FleetBench {
             Stats floor = new Stats();
             Stats one = new Stats();
             for (int r = 0; r < reps; r++) {
-                floor.add(redisCliFleet(fleet, parallelism));
+                floor.add(Bench.redisCliRdbOfEach(fleet, parallelism, work));
                 one.add(fleetBackup(ids));
             }
             memory.put("oneWorker", peakRss("backup-worker"));
@@ -91,7 +88,7 @@ public final class FleetBench {
             Stats floorTwo = new Stats();
             Stats two = new Stats();
             for (int r = 0; r < reps; r++) {
-                floorTwo.add(redisCliFleet(fleet, 2 * parallelism));
+                floorTwo.add(Bench.redisCliRdbOfEach(fleet, 2 * parallelism, work));
                 two.add(fleetBackup(ids));
             }
             memory.put("twoWorkers", List.of(peakRss("backup-worker"), peakRss("backup-worker-2")));
@@ -118,30 +115,6 @@ public final class FleetBench {
             api.awaitTask(task.get("taskId").asText()); // SUCCEEDED, or the run fails
         }
         return millis;
-    }
-
-    /** {@code redis-cli --rdb} of every instance, {@code parallel} at a time; the wall time in ms. */
-    private double redisCliFleet(List<RedisProcess> fleet, int parallel) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        try {
-            long start = System.nanoTime();
-            List<Future<Double>> runs = new ArrayList<>();
-            for (int i = 0; i < fleet.size(); i++) {
-                Path file = work.resolve("floor-" + i + ".rdb");
-                RedisProcess redis = fleet.get(i);
-                runs.add(pool.submit(() -> Bench.timedProcess(redis.cli("--rdb", file.toString()), null)));
-            }
-            for (Future<Double> run : runs) {
-                run.get();
-            }
-            double millis = (System.nanoTime() - start) / 1e6;
-            for (int i = 0; i < fleet.size(); i++) {
-                Files.deleteIfExists(work.resolve("floor-" + i + ".rdb"));
-            }
-            return millis;
-        } finally {
-            pool.shutdown();
-        }
     }
 
     /** Peak RSS in MiB of a worker process ./stack started (its JVM). */
