@@ -117,8 +117,13 @@ public final class InstanceLoader {
                 pipes.finish();
             } catch (IOException | RuntimeException | RecoveryFailure e) {
                 String why = guard.stopped() != null ? guard.stopped() : e.getMessage();
+                String howFar = "Loading stopped after " + pipes.keysConfirmed() + " keys were confirmed: " + why;
+                if (guard.stopped() == null && RecoveryFailure.slotMoved(e.getMessage())) {
+                    throw new RecoveryFailure(RecoveryFailure.TOPOLOGY_CHANGED, RecoveryFailure.slotMovedMessage(
+                            howFar), e);
+                }
                 throw new RecoveryFailure(guard.stopped() != null ? RecoveryFailure.TOO_SLOW : RecoveryFailure.LOAD_FAILED,
-                        "Loading stopped after " + pipes.keysConfirmed() + " keys were confirmed: " + why, e);
+                        howFar, e);
             }
         }
         keysLoaded.accept(restored);

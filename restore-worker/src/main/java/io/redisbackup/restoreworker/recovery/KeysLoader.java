@@ -75,7 +75,11 @@ public final class KeysLoader {
         private final transient Restored done;
 
         Stopped(String message, Restored done, Throwable cause) {
-            super(LOAD_FAILED, message, cause);
+            this(LOAD_FAILED, message, done, cause);
+        }
+
+        Stopped(String code, String message, Restored done, Throwable cause) {
+            super(code, message, cause);
             this.done = done;
         }
 
@@ -297,8 +301,14 @@ public final class KeysLoader {
                 }
             }
             if (!refused.isEmpty()) {
-                throw stopped("the instance refused " + refused.size() + " of them, the first with: " + firstReply,
-                        sent, expired, refused, null);
+                Stopped stopped = stopped("the instance refused " + refused.size() + " of them, the first with: "
+                        + firstReply, sent, expired, refused, null);
+                if (RecoveryFailure.slotMoved(firstReply)) {
+                    // a slot's master changed since the topology was read: a clear reason, not a refusal
+                    throw new Stopped(RecoveryFailure.TOPOLOGY_CHANGED, RecoveryFailure.slotMovedMessage(stopped.getMessage()),
+                            stopped.done(), null);
+                }
+                throw stopped;
             }
         }
         keysDone.accept(sent.size());

@@ -62,6 +62,21 @@ public class RecoveryFailure extends Exception {
         this(code, message, null);
     }
 
+    /**
+     * Whether a server's refusal says that the key's slot is served elsewhere now ({@code MOVED}) or is being moved
+     * ({@code ASK}): the cluster's slots moved since the recovery read its topology.
+     */
+    public static boolean slotMoved(String reply) {
+        return reply != null && (reply.startsWith("MOVED ") || reply.startsWith("ASK ")
+                || reply.contains(": MOVED ") || reply.contains(": ASK "));
+    }
+
+    /** What a recovery that met a moved slot says: {@link #TOPOLOGY_CHANGED}, and how far it got. */
+    public static String slotMovedMessage(String howFar) {
+        return "The cluster's slots moved between its masters during the recovery (a master answered MOVED or "
+                + "ASK): " + howFar + ". Run the recovery again once the cluster is steady.";
+    }
+
     /** A target that cannot be used, in a recovery's words. */
     public static RecoveryFailure of(InstanceFailure failure) {
         return new RecoveryFailure(switch (failure.kind()) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -81,13 +80,14 @@ public class KeysRecovery {
         try {
             List<KeysLoader.Source> sources = new ArrayList<>();
             List<KeysLoader.Rdb> rdbs = new ArrayList<>();
-            for (Map.Entry<Manifest.Part, KeySelection> part : parts(manifest, selection)) {
-                SeekableByteChannel rdb = store.openChannel(manifest, part.getKey().rdbFile());
+            // in a cluster backup, each key in the shard of its slot
+            for (KeySelection.InPart part : selection.byPart(manifest, HashSlots::of)) {
+                SeekableByteChannel rdb = store.openChannel(manifest, part.part().rdbFile());
                 opened.add(rdb);
-                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, part.getKey().indexFile()));
+                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, part.part().indexFile()));
                 opened.add(index);
-                sources.add(new KeysLoader.Source(index, rdb, part.getValue()));
-                rdbs.add(new KeysLoader.Rdb(rdb, part.getKey().rdbVersion()));
+                sources.add(new KeysLoader.Source(index, rdb, part.selection()));
+                rdbs.add(new KeysLoader.Rdb(rdb, part.part().rdbVersion()));
             }
             KeysLoader.Plan plan = loader.plan(sources, maxKeys);
             reporting.attempt().changingTarget();
@@ -120,21 +120,6 @@ public class KeysRecovery {
                 }
             }
         }
-    }
-
-    /**
-     * Where the selection's keys are: the backup's one RDB, or the shards of a cluster backup whose slots hold the
-     * keys named (each key looked for in its own slot's shard only), every shard when patterns are asked for.
-     */
-    private static List<Map.Entry<Manifest.Part, KeySelection>> parts(Manifest manifest, KeySelection selection) {
-        List<Map.Entry<Manifest.Part, KeySelection>> parts = new ArrayList<>();
-        for (Manifest.Part part : manifest.parts()) {
-            KeySelection narrowed = selection.narrowed(key -> part.holds(HashSlots.of(key)));
-            if (!narrowed.empty() || !manifest.cluster()) {
-                parts.add(Map.entry(part, narrowed));
-            }
-        }
-        return parts;
     }
 
     private static RecoveryResult.KeysRecovered result(RecoverKeysCommand command, KeysLoader.Plan plan,

@@ -3,9 +3,15 @@ package io.redisbackup.restoreworker.service;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
@@ -101,12 +107,9 @@ public class RecoveryRunner {
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
                     Retries.starting(attempt, maxAttempts, "checking the target instance"))) {
                 KeyRouting target = target(command);
-                for (InstanceEndpoint server : target.servers()) {
-                    checkServer(server, target.cluster(), manifest);
-                }
+                checkServers(target, manifest);
                 RecoveryResult result = recovery.run(target, new Recovery.Reporting(task, attempt,
                         status -> instanceStatus(command.taskId(), command.instanceId(), status)));
-                checkTopologyKept(command, target);
                 attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
                 instanceStatus(command.taskId(), command.instanceId(), InstanceStatus.RUNNING);
                 task.succeeded(result.progress(), result.toMap());
@@ -150,6 +153,35 @@ public class RecoveryRunner {
     private static InstanceStatus afterFailure(TaskType type, boolean targetChanged) {
         return type == TaskType.RECOVER_INSTANCE && targetChanged ? InstanceStatus.RECOVERY_FAILED
                 : InstanceStatus.RUNNING;
+    }
+
+    /** {@link #checkServer} of every server of the target, a cluster's masters side by side. */
+    private void checkServers(KeyRouting target, Manifest manifest) throws RecoveryFailure {
+        if (target.servers().size() == 1) {
+            checkServer(target.servers().get(0), target.cluster(), manifest);
+            return;
+        }
+        List<Future<Void>> checks = new ArrayList<>();
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (InstanceEndpoint server : target.servers()) {
+                checks.add(each.submit(() -> {
+                    checkServer(server, true, manifest);
+                    return null;
+                }));
+            }
+            for (Future<Void> check : checks) {
+                try {
+                    check.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RecoveryFailure failure ? failure
+                            : new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, String.valueOf(e.getCause()),
+                                    e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, "Interrupted", e);
+                }
+            }
+        }
     }
 
     /**
@@ -200,22 +232,6 @@ public class RecoveryRunner {
                     config.targetTimeout());
         } catch (InstanceFailure e) {
             throw RecoveryFailure.of(e);
-        }
-    }
-
-    /**
-     * A cluster's slots must be where they were when the recovery began: a key written to a master that no longer
-     * serves its slot is lost to the cluster, and the recovery says so rather than succeed.
-     */
-    private void checkTopologyKept(RecoveryCommand command, KeyRouting target) throws RecoveryFailure {
-        if (!target.cluster()) {
-            return;
-        }
-        ClusterTopology now = topology(command, target.servers().get(0));
-        if (!now.slotMap().equals(target.topology().slotMap())) {
-            throw new RecoveryFailure(RecoveryFailure.TOPOLOGY_CHANGED, "The cluster's slots moved between its "
-                    + "masters during the recovery: some keys may have been written to a master that no longer "
-                    + "serves them. Run the recovery again now that the cluster is steady.");
         }
     }
 

@@ -25,7 +25,11 @@ import io.redisbackup.backupstore.StoredBackups;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.contracts.KeyList;
 import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.InstanceClient;
+import io.redisbackup.instanceclient.cluster.HashSlots;
 import io.redisbackup.testsupport.Datasets;
+import io.redisbackup.testsupport.RedisCluster;
+import io.redisbackup.testsupport.TestVertx;
 import io.redisbackup.testsupport.RedisServer;
 
 /** Recovering chosen keys, against real redis-server processes. */
@@ -168,6 +172,36 @@ class KeysLoaderTest {
                 assertEquals(List.of("in:0"), stopped.done().restored().stream().map(KeyList::format).toList());
             }
             assertNull(redis.call("GET", "in:3"), "nothing went to database 0 in database 3's place");
+        }
+    }
+
+    @Test
+    void aKeyWhoseSlotMovedSinceTheTopologyWasReadStopsTheRecoveryWithThatReason() throws Exception {
+        try (RedisServer source = RedisServer.start(); RedisCluster cluster = RedisCluster.start(3, 0)) {
+            source.call("SET", "moving", "from the backup");
+            source.call("SET", "staying", "from the backup");
+            Manifest backup = store(source);
+            RedisServer node = cluster.nodes().get(0);
+            InstanceEndpoint login = target(node);
+            KeyRouting routing;
+            try (InstanceClient client = InstanceClient.connect(TestVertx.shared(), login, TIMEOUT)) {
+                routing = KeyRouting.cluster(login, client.clusterTopology());
+            }
+            int slot = HashSlots.of(bytes("moving"));
+            RedisServer from = cluster.masterOf(slot);
+            cluster.moveEmptySlot(slot, from, cluster.masters().stream().filter(m -> m != from).findFirst()
+                    .orElseThrow()); // after the topology was read: the routing sends the key to its old master
+
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
+                KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("moving"), bytes("staying")));
+                KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class, () -> loader.restore(plan,
+                        List.of(new KeysLoader.Rdb(rdb, index.rdbVersion())), routing, TIMEOUT, keys -> { }));
+                assertEquals(RecoveryFailure.TOPOLOGY_CHANGED, stopped.code(), stopped.getMessage());
+                assertTrue(stopped.getMessage().contains("MOVED"), stopped.getMessage());
+                assertEquals(List.of("staying"), stopped.done().restored().stream().map(String::new).toList(),
+                        "the key whose master still serves its slot was written, and the result says so");
+            }
+            assertEquals("from the backup", cluster.call("GET", "staying") instanceof byte[] b ? new String(b) : null);
         }
     }
 
