@@ -279,12 +279,9 @@ public class RecoveryPlans {
      */
     private void select(UUID backupId, Manifest manifest, KeySelection selection,
             java.util.function.Consumer<byte[]> notInBackup, KeySelection.KeyVisitor visitor) {
-        for (Manifest.Part part : manifest.parts()) {
-            KeySelection narrowed = selection.narrowed(key -> part.holds(HashSlots.of(key)));
-            if (!narrowed.empty()) {
-                read(backupId, manifest, List.of(part.indexFile()), index -> narrowed.select(index, notInBackup,
-                        visitor));
-            }
+        for (KeySelection.InPart part : selection.byPart(manifest, HashSlots::of)) {
+            read(backupId, manifest, List.of(part.part().indexFile()), index -> part.selection().select(index,
+                    notInBackup, visitor));
         }
     }
 

@@ -8,6 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+
+import io.redisbackup.backupstore.Manifest;
 
 /**
  * The keys a KEYS recovery names: keys by name, glob patterns over names ({@link KeyPattern}), and optionally the
@@ -26,14 +29,26 @@ public record KeySelection(List<byte[]> keys, List<KeyPattern> patterns, Set<Int
         databases = Set.copyOf(databases);
     }
 
-    /** The same patterns and databases, and of the keys named those that {@code held} takes (a shard's). */
-    public KeySelection narrowed(java.util.function.Predicate<byte[]> held) {
-        return new KeySelection(keys.stream().filter(held).toList(), patterns, databases);
+    /** A part of a backup and what of the selection to look for in it. */
+    public record InPart(Manifest.Part part, KeySelection selection) {
     }
 
-    /** Whether it looks for nothing: no key named, no pattern. */
-    public boolean empty() {
-        return keys.isEmpty() && patterns.isEmpty();
+    /**
+     * Where to look for the selection in the backup: its one part, or in a cluster backup each key named in the
+     * shard that holds its slot ({@code slotOf}, the hash slot of a key) and the patterns in every shard; a part with
+     * nothing to look for is left out.
+     */
+    public List<InPart> byPart(Manifest manifest,
+            ToIntFunction<byte[]> slotOf) {
+        List<InPart> parts = new ArrayList<>();
+        for (Manifest.Part part : manifest.parts()) {
+            KeySelection narrowed = new KeySelection(keys.stream()
+                    .filter(key -> part.holds(slotOf.applyAsInt(key))).toList(), patterns, databases);
+            if (!narrowed.keys.isEmpty() || !narrowed.patterns.isEmpty()) {
+                parts.add(new InPart(part, narrowed));
+            }
+        }
+        return parts;
     }
 
     /** Only these keys, in every database. */
