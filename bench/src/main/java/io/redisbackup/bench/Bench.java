@@ -122,7 +122,7 @@ public final class Bench {
             String smallBackup = null;
             Stats smallSnapshot = new Stats();
             for (int i = 0; i < reps; i++) {
-                smallBackup = timedBackup(smallId, smallSnapshot, null);
+                smallBackup = api.timedBackup(smallId, smallSnapshot, null);
             }
             rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
             recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
@@ -144,7 +144,7 @@ public final class Bench {
                     floor.add(timedProcess(source.cli("--rdb", work.resolve("floor.rdb").toString()), null));
                     long workerBefore = cpuMillis(backupWorkerPid);
                     long s3Before = s3Pid == null ? 0 : cpuMillis(s3Pid);
-                    backup = timedBackup(sourceId, ours, worker);
+                    backup = api.timedBackup(sourceId, ours, worker);
                     workerCpu.add(cpuMillis(backupWorkerPid) - workerBefore);
                     if (s3Pid != null) {
                         s3Cpu.add(cpuMillis(s3Pid) - s3Before);
@@ -209,20 +209,6 @@ public final class Bench {
         String id = api.register(name, redis);
         api.noAutomaticBackups(id);
         return id;
-    }
-
-    /** A manual backup, timed from the request to the API showing the backup published; the backup's id. */
-    private String timedBackup(String instanceId, Stats wall, Stats worker) throws Exception {
-        long start = System.nanoTime();
-        JsonNode accepted = api.backup(instanceId);
-        String backupId = accepted.get("backupId").asText();
-        api.awaitBackup(backupId, accepted.get("taskId").asText());
-        wall.add((System.nanoTime() - start) / 1e6);
-        Api.Task task = api.awaitTask(accepted.get("taskId").asText());
-        if (worker != null) {
-            worker.add(task.workerTime().toNanos() / 1e6);
-        }
-        return backupId;
     }
 
     private void recoverInstance(String instanceId, String backupId, String targetId, RedisProcess target, Stats wall,
@@ -337,7 +323,7 @@ public final class Bench {
         int backups = datasetKeys >= 100_000 ? 30 : 5;
         int have = api.call("GET", "/instances/" + instanceId + "/backups", null, 200).size();
         for (int i = have; i < backups; i++) {
-            timedBackup(instanceId, new Stats(), null);
+            api.timedBackup(instanceId, new Stats(), null);
         }
         Stats history = new Stats();
         for (int i = 0; i < reps; i++) {

@@ -71,7 +71,7 @@ public final class ClusterBench {
             String backupId = null;
             for (int r = 0; r < reps; r++) {
                 floor.add(Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work));
-                backupId = timedBackup(id, ours, worker);
+                backupId = api.timedBackup(id, ours, worker);
             }
             rows.add(new Bench.Row("cluster backup, 3 masters, " + keys + " keys in all (ms)", ours, floor,
                     "<= 1.25 x the slowest of 3 redis-cli --rdb in parallel"));
@@ -85,16 +85,6 @@ public final class ClusterBench {
                 instanceRecovery(id, backupId, masters, sourceDigest);
             }
         }
-    }
-
-    private String timedBackup(String instanceId, Stats wall, Stats worker) throws Exception {
-        long start = System.nanoTime();
-        JsonNode accepted = api.backup(instanceId);
-        String backupId = accepted.get("backupId").asText();
-        api.awaitBackup(backupId, accepted.get("taskId").asText());
-        wall.add((System.nanoTime() - start) / 1e6);
-        worker.add(api.awaitTask(accepted.get("taskId").asText()).workerTime().toNanos() / 1e6);
-        return backupId;
     }
 
     /**
