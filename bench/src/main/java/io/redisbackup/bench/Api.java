@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +116,20 @@ final class Api {
             worker.add(task.workerTime().toNanos() / 1e6);
         }
         return backupId;
+    }
+
+    /** A KEYS recovery of {@code keys} into the target, awaited; fails unless it restored every one of them. */
+    Task recoverKeys(String instanceId, String backupId, String targetId, String targetPassword, List<String> keys)
+            throws IOException, InterruptedException {
+        JsonNode accepted = recover(instanceId, Map.of("backupId", backupId, "password", targetPassword,
+                "mode", "KEYS", "keyList", keys, "targetInstanceId", targetId));
+        Task task = awaitTask(accepted.get("taskId").asText());
+        int restored = task.json().path("result").path("keysRestored").asInt();
+        if (restored != keys.size()) {
+            throw new IllegalStateException("A keys recovery restored " + restored + " of " + keys.size()
+                    + " keys: " + task.json());
+        }
+        return task;
     }
 
     void deleteBackup(String backupId) throws IOException, InterruptedException {

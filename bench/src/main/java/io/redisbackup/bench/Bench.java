@@ -230,14 +230,7 @@ public final class Bench {
             Stats worker = new Stats();
             for (int i = 0; i < reps; i++) {
                 List<String> chosen = Dataset.randomKeys(random, count, datasetKeys);
-                JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password,
-                        "mode", "KEYS", "keyList", chosen, "targetInstanceId", targetId));
-                Api.Task task = api.awaitTask(accepted.get("taskId").asText());
-                int restored = task.json().path("result").path("keysRestored").asInt();
-                if (restored != chosen.size()) {
-                    throw new IllegalStateException("A keys recovery restored " + restored + " of " + chosen.size()
-                            + " keys: " + task.json());
-                }
+                Api.Task task = api.recoverKeys(instanceId, backupId, targetId, target.password, chosen);
                 worker.add(task.workerTime().toNanos() / 1e6);
             }
             rows.add(new Row(count + "-key recovery from a backup of " + datasetKeys + " keys, worker time (ms)",

@@ -96,14 +96,7 @@ public final class ClusterBench {
         Stats worker = new Stats();
         for (int i = -WARM_UP; i < Math.max(reps, 5); i++) {
             List<String> chosen = Dataset.randomKeys(random, 100, keys);
-            JsonNode accepted = api.recover(instanceId, Map.of("backupId", backupId, "password", target.password(),
-                    "mode", "KEYS", "keyList", chosen, "targetInstanceId", instanceId));
-            Api.Task task = api.awaitTask(accepted.get("taskId").asText());
-            int restored = task.json().path("result").path("keysRestored").asInt();
-            if (restored != chosen.size()) {
-                throw new IllegalStateException("A keys recovery restored " + restored + " of " + chosen.size()
-                        + " keys: " + task.json());
-            }
+            Api.Task task = api.recoverKeys(instanceId, backupId, instanceId, target.password(), chosen);
             if (i >= 0) {
                 worker.add(task.workerTime().toNanos() / 1e6);
             }
