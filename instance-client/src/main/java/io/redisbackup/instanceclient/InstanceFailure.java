@@ -15,7 +15,9 @@ public final class InstanceFailure extends Exception {
         /** The instance refused the user name or password. */
         AUTH_FAILED,
         /** Something answers that does not speak the Redis protocol, or answers with an error. */
-        NOT_REDIS
+        NOT_REDIS,
+        /** The host is outside the networks instances may be on ({@link InstanceNetworks}): nothing was sent. */
+        NETWORK_NOT_ALLOWED
     }
 
     private final Kind kind;

@@ -1,14 +1,19 @@
 package io.redisbackup.taskexecution;
 
 import java.time.Clock;
+import java.util.List;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.agroal.api.AgroalDataSource;
 import io.redisbackup.contracts.secret.SecretCipher;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 /**
- * What every worker needs and no worker makes differently: the secret key, leases, the clock. The backup store
+ * What every worker needs and no worker makes differently: the secret key, leases, the clock, the networks
+ * instances may be on (the gateway's setting of the same name). The backup store
  * comes from backup-store's {@code BackupStoreProducer}, for the gateway too.
  */
 public class WorkerBeans {
@@ -23,6 +28,14 @@ public class WorkerBeans {
     @ApplicationScoped
     InstanceLeases instanceLeases(AgroalDataSource dataSource) {
         return new InstanceLeases(dataSource);
+    }
+
+    /** {@code redis-backup.instance-networks}: CIDR blocks; every address unless set. */
+    @Produces
+    @ApplicationScoped
+    InstanceNetworks instanceNetworks(@ConfigProperty(name = "redis-backup.instance-networks",
+            defaultValue = "0.0.0.0/0,::/0") List<String> networks) {
+        return InstanceNetworks.of(networks);
     }
 
     @Produces

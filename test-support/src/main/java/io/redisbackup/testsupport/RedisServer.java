@@ -101,6 +101,12 @@ public final class RedisServer implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** {@code total_connections_received} of {@code INFO stats}: to show that nothing connected meanwhile. */
+    public long connectionsReceived() {
+        return callString("INFO", "stats").lines().filter(line -> line.startsWith("total_connections_received:"))
+                .map(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+    }
+
     /** {@code DEBUG DIGEST}: one hash of the whole dataset (keys, values, types, expiries), to compare servers. */
     public String digest() {
         return callString("DEBUG", "DIGEST");

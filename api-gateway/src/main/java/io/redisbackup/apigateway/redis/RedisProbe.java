@@ -8,6 +8,7 @@ import io.redisbackup.apigateway.config.GatewayConfig;
 import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.instanceclient.cluster.ClusterDiscovery;
 import io.redisbackup.instanceclient.cluster.ClusterTopology;
 import io.vertx.core.Vertx;
@@ -19,12 +20,12 @@ public class RedisProbe {
 
     private final Vertx vertx;
     private final Duration timeout;
-    private final AllowedNetworks networks;
+    private final InstanceNetworks networks;
 
     public RedisProbe(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
         this.timeout = config.instanceCheckTimeout();
-        this.networks = AllowedNetworks.of(config.instanceNetworks());
+        this.networks = InstanceNetworks.of(config.instanceNetworks());
     }
 
     /**
@@ -114,18 +115,11 @@ public class RedisProbe {
     private ClusterTopology topology(List<String> seeds, String username, String password, boolean tls) {
         InstanceEndpoint login = new InstanceEndpoint("seed", 0, username == null || username.isBlank() ? null
                 : username, password, tls);
-        seeds.forEach(seed -> networks.check(ClusterDiscovery.node(login, seed).host()));
-        ClusterTopology topology;
         try {
-            topology = ClusterDiscovery.discover(vertx, login, seeds, timeout);
+            return ClusterDiscovery.discover(vertx, login, seeds, timeout, networks);
         } catch (InstanceFailure e) {
             throw failure(e);
         }
-        for (ClusterTopology.Shard shard : topology.shards()) {
-            networks.check(shard.master().host());
-            shard.replicas().forEach(replica -> networks.check(replica.host()));
-        }
-        return topology;
     }
 
     private static long number(String value) {
@@ -142,11 +136,13 @@ public class RedisProbe {
     }
 
     private <T> T ask(String host, int port, String username, String password, boolean tls, Question<T> question) {
-        networks.check(host);
         InstanceEndpoint endpoint = new InstanceEndpoint(host, port, username == null || username.isBlank() ? null
                 : username, password, tls);
-        try (InstanceClient client = InstanceClient.connect(vertx, endpoint, timeout)) {
-            return question.ask(client);
+        try {
+            networks.check(host); // before anything is sent to it
+            try (InstanceClient client = InstanceClient.connect(vertx, endpoint, timeout)) {
+                return question.ask(client);
+            }
         } catch (InstanceFailure e) {
             throw failure(e);
         }
@@ -157,6 +153,7 @@ public class RedisProbe {
             case UNREACHABLE -> ProbeFailure.UNREACHABLE;
             case AUTH_FAILED -> ProbeFailure.AUTH_FAILED;
             case NOT_REDIS -> ProbeFailure.NOT_REDIS;
+            case NETWORK_NOT_ALLOWED -> ProbeFailure.NETWORK_NOT_ALLOWED;
         }, e.getMessage());
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.redisbackup.backupworker.snapshot.ClusterSnapshots;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +15,10 @@ public class BackupWorkerBeans {
 
     @Produces
     @ApplicationScoped
-    SnapshotTaker snapshotTaker(Vertx vertx, BackupWorkerConfig config) {
+    SnapshotTaker snapshotTaker(Vertx vertx, BackupWorkerConfig config, InstanceNetworks networks) {
         return new SnapshotTaker(vertx, config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
                 config.snapshotMinRate(), config.snapshotSlowFor()),
-                new SnapshotTaker.SourceChecks(config.sourceForkReserve(), config.sourceTransferRate()));
+                new SnapshotTaker.SourceChecks(config.sourceForkReserve(), config.sourceTransferRate()), networks);
     }
 
     @Produces

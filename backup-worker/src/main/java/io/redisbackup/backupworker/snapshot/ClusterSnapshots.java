@@ -165,7 +165,8 @@ public final class ClusterSnapshots {
 
     private ClusterTopology topology(InstanceEndpoint cluster, ClusterSeeds seeds) throws SnapshotFailure {
         try {
-            return ClusterDiscovery.discover(taker.vertx(), cluster, seeds.nodes(), taker.timeout());
+            return ClusterDiscovery.discover(taker.vertx(), cluster, seeds.nodes(), taker.timeout(),
+                    taker.networks());
         } catch (InstanceFailure e) {
             throw SnapshotTaker.failure(e);
         }

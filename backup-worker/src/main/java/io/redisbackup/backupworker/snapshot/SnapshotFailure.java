@@ -5,6 +5,8 @@ public class SnapshotFailure extends Exception {
 
     public static final String UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String AUTH_FAILED = "INSTANCE_AUTH_FAILED";
+    /** The instance's host, or a node its cluster names, is outside the networks instances may be on. */
+    public static final String NETWORK_NOT_ALLOWED = "NETWORK_NOT_ALLOWED";
     public static final String TRANSFER_FAILED = "SNAPSHOT_TRANSFER_FAILED";
     public static final String CORRUPT = "SNAPSHOT_CHECKSUM_MISMATCH";
     public static final String STORAGE = "STORAGE_ERROR";

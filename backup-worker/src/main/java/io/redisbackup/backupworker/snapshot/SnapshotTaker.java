@@ -21,6 +21,7 @@ import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -45,6 +46,7 @@ public class SnapshotTaker {
     private final Duration timeout;
     private final TransferGuard.Limits limits;
     private final SourceChecks checks;
+    private final InstanceNetworks networks;
 
     /**
      * How the source is weighed before its snapshot ({@link SourceCheck}).
@@ -61,16 +63,19 @@ public class SnapshotTaker {
      * @param vertx what the instance's command client runs on ({@link InstanceClient})
      * @param timeout how long to wait to connect, and for each read
      * @param limits the whole snapshot's deadline and minimum rate (see {@link TransferGuard})
+     * @param networks where sources may be: a source elsewhere is refused before anything is sent to it
      */
-    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits, SourceChecks checks) {
+    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits, SourceChecks checks,
+            InstanceNetworks networks) {
         this.vertx = vertx;
         this.timeout = timeout;
         this.limits = limits;
         this.checks = checks;
+        this.networks = networks;
     }
 
     public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits) {
-        this(vertx, timeout, limits, SourceChecks.DEFAULT);
+        this(vertx, timeout, limits, SourceChecks.DEFAULT, InstanceNetworks.ALL);
     }
 
     /** {@link #take(InstanceEndpoint, SourceCare, OutputStream, OutputStream, LongConsumer, long)} without care. */
@@ -111,8 +116,19 @@ public class SnapshotTaker {
         return vertx;
     }
 
+    /** Where sources may be: a cluster's nodes too. */
+    public InstanceNetworks networks() {
+        return networks;
+    }
+
     private Snapshot take(InstanceEndpoint source, boolean clusterNode, SourceCare care, OutputStream rdbOut,
             OutputStream indexOut, LongConsumer progress, long expectedBytes) throws SnapshotFailure {
+        try {
+            // checked at registration too; the networks may have narrowed since, or the name point elsewhere now
+            networks.check(source.host());
+        } catch (InstanceFailure e) {
+            throw failure(e);
+        }
         ServerInfo server = serverInfo(source, care, clusterNode);
         try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
             return take(source, care, rdbOut, index, indexOut, server.version(),
@@ -339,6 +355,7 @@ public class SnapshotTaker {
             case UNREACHABLE -> SnapshotFailure.UNREACHABLE;
             case AUTH_FAILED -> SnapshotFailure.AUTH_FAILED;
             case NOT_REDIS -> SnapshotFailure.TRANSFER_FAILED;
+            case NETWORK_NOT_ALLOWED -> SnapshotFailure.NETWORK_NOT_ALLOWED;
         }, e.getMessage(), e);
     }
 

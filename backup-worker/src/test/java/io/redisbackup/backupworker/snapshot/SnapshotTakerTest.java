@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.instanceclient.InstanceEndpoint;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisCluster;
@@ -138,6 +139,20 @@ class SnapshotTakerTest {
             assertTrue(failure.getMessage().contains("cluster_enabled:1"), failure.getMessage());
         }
     }
+
+    @Test
+    void refusesASourceOutsideTheNetworksInstancesMayBeOnBeforeSendingItAnything() {
+        SnapshotTaker elsewhere = new SnapshotTaker(TestVertx.shared(), Duration.ofSeconds(10),
+                new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)),
+                SnapshotTaker.SourceChecks.DEFAULT, InstanceNetworks.of(List.of("10.0.0.0/8")));
+        long connections = source.connectionsReceived();
+        SnapshotFailure failure = assertThrows(SnapshotFailure.class, () -> elsewhere.take(source(source.password()),
+                OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), bytes -> { }, 0));
+        assertEquals(SnapshotFailure.NETWORK_NOT_ALLOWED, failure.code());
+        assertTrue(failure.getMessage().contains("10.0.0.0/8"), failure.getMessage());
+        assertEquals(connections, source.connectionsReceived(), "not even a connection");
+    }
+
 
     @Test
     void saysPlainlyWhenTheInstanceCannotBeReached() throws Exception {

@@ -7,12 +7,15 @@ import java.util.List;
 import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import io.vertx.core.Vertx;
 
 /**
  * Finds a Redis Cluster's topology from its seed nodes: each is asked in turn ({@code CLUSTER NODES}) until one
  * answers. A refused login stops at once (every node of a cluster has the same password); a seed that cannot be
- * reached is passed over. Every node is logged into as the cluster's endpoint says (user, password, TLS).
+ * reached is passed over. Every node is logged into as the cluster's endpoint says (user, password, TLS), and only
+ * inside the networks instances may be on: every seed is checked before any is asked, and every node the cluster
+ * names before the topology is believed (each would get the password).
  */
 public final class ClusterDiscovery {
 
@@ -43,11 +46,21 @@ public final class ClusterDiscovery {
 
     /**
      * The topology as the first seed that answers sees it.
-     * @throws InstanceFailure the last seed's failure when none answers, or at once a refused login or a node that
-     *         is not a cluster's
+     * @throws InstanceFailure the last seed's failure when none answers, or at once a refused login, a node that
+     *         is not a cluster's, or a seed or node outside {@code networks}
      */
     public static ClusterTopology discover(Vertx vertx, InstanceEndpoint cluster, List<String> seeds,
-            Duration timeout) throws InstanceFailure {
+            Duration timeout, InstanceNetworks networks) throws InstanceFailure {
+        for (String seed : seeds) {
+            networks.check(node(cluster, seed).host());
+        }
+        ClusterTopology topology = ask(vertx, cluster, seeds, timeout);
+        networks.check(topology);
+        return topology;
+    }
+
+    private static ClusterTopology ask(Vertx vertx, InstanceEndpoint cluster, List<String> seeds, Duration timeout)
+            throws InstanceFailure {
         List<String> failures = new ArrayList<>();
         InstanceFailure last = null;
         for (String seed : seeds) {

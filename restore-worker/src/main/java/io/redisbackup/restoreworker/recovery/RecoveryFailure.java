@@ -19,6 +19,8 @@ public class RecoveryFailure extends Exception {
     public static final String TARGET_UNREACHABLE = "INSTANCE_UNREACHABLE";
     public static final String TARGET_AUTH_FAILED = "INSTANCE_AUTH_FAILED";
     public static final String TARGET_NOT_REDIS = "NOT_A_REDIS_SERVER";
+    /** The target's host, or a node its cluster names, is outside the networks instances may be on. */
+    public static final String TARGET_NETWORK_NOT_ALLOWED = "NETWORK_NOT_ALLOWED";
     /** A single server's instance whose server is a node of a Redis Cluster. */
     public static final String TARGET_IS_CLUSTER_NODE = "INSTANCE_IS_CLUSTER_NODE";
     /** A cluster with a slot that no master that is up serves, or one being moved. */
@@ -83,6 +85,7 @@ public class RecoveryFailure extends Exception {
             case UNREACHABLE -> TARGET_UNREACHABLE;
             case AUTH_FAILED -> TARGET_AUTH_FAILED;
             case NOT_REDIS -> TARGET_NOT_REDIS;
+            case NETWORK_NOT_ALLOWED -> TARGET_NETWORK_NOT_ALLOWED;
         }, failure.getMessage(), failure);
     }
 

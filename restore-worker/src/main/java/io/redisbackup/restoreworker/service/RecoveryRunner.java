@@ -30,6 +30,7 @@ import io.redisbackup.contracts.secret.SecretCipher;
 import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
+import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.instanceclient.RedisVersions;
 import io.redisbackup.instanceclient.cluster.ClusterDiscovery;
 import io.redisbackup.instanceclient.cluster.ClusterTopology;
@@ -74,10 +75,11 @@ public class RecoveryRunner {
     private final int maxAttempts;
     private final Clock clock;
     private final Vertx vertx;
+    private final InstanceNetworks networks;
 
     public RecoveryRunner(TaskLedger ledger, BackupStore store, InstanceRecovery instances, KeysRecovery keys,
             SecretCipher cipher, EventPublisher events, LeaseWaiter leaseWaiter, RestoreWorkerConfig config,
-            TaskExecutionConfig execution, Clock clock, Vertx vertx) {
+            TaskExecutionConfig execution, Clock clock, Vertx vertx, InstanceNetworks networks) {
         this.ledger = ledger;
         this.store = store;
         this.instances = instances;
@@ -89,6 +91,7 @@ public class RecoveryRunner {
         this.maxAttempts = execution.maxAttempts();
         this.clock = clock;
         this.vertx = vertx;
+        this.networks = networks;
     }
 
     public void recover(RecoveryCommand command) {
@@ -210,11 +213,18 @@ public class RecoveryRunner {
 
     /**
      * The target, its password opened only if it was sealed for this instance at this endpoint; for a cluster, its
-     * masters as its seed nodes say now, which must serve every slot with none being moved.
+     * masters as its seed nodes say now, which must serve every slot with none being moved. Every server is inside
+     * the networks instances may be on, or nothing is sent to any.
      */
     private KeyRouting target(RecoveryCommand command) throws RecoveryFailure {
         InstanceEndpoint login = InstanceEndpoint.opened(command.target(), command.instanceId(), cipher);
         if (!command.target().isCluster()) {
+            try {
+                // checked at registration too; the networks may have narrowed since, or the name point elsewhere now
+                networks.check(login.host());
+            } catch (InstanceFailure e) {
+                throw RecoveryFailure.of(e);
+            }
             return KeyRouting.single(login);
         }
         ClusterTopology topology = topology(command, login);
@@ -229,7 +239,7 @@ public class RecoveryRunner {
     private ClusterTopology topology(RecoveryCommand command, InstanceEndpoint login) throws RecoveryFailure {
         try {
             return ClusterDiscovery.discover(vertx, login, command.target().cluster().nodes(),
-                    config.targetTimeout());
+                    config.targetTimeout(), networks);
         } catch (InstanceFailure e) {
             throw RecoveryFailure.of(e);
         }

@@ -1,4 +1,4 @@
-package io.redisbackup.apigateway.redis;
+package io.redisbackup.instanceclient;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -6,12 +6,18 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 
+import io.redisbackup.instanceclient.cluster.ClusterTopology;
+
 /**
- * The networks instances may be registered on ({@code gateway.instance-networks}, CIDR blocks such as
- * {@code 10.20.0.0/16} or {@code fd00::/8}): a host whose addresses are not all inside is refused before anything
- * is sent to it, so the gateway cannot be made to knock on other doors.
+ * The networks instances may be on ({@code redis-backup.instance-networks}, CIDR blocks such as {@code 10.20.0.0/16}
+ * or {@code fd00::/8}): a host whose addresses are not all inside is refused before anything is sent to it (a
+ * password least of all), so no service can be made to knock on other doors. The gateway checks an instance's hosts
+ * when it is registered; the workers check them again before each task, and every node a cluster names then.
  */
-public final class AllowedNetworks {
+public final class InstanceNetworks {
+
+    /** Every address: the default. */
+    public static final InstanceNetworks ALL = of(List.of("0.0.0.0/0", "::/0"));
 
     private record Block(byte[] prefix, int bits) {
 
@@ -28,15 +34,15 @@ public final class AllowedNetworks {
     private final List<Block> blocks;
     private final String text;
 
-    private AllowedNetworks(List<Block> blocks, String text) {
+    private InstanceNetworks(List<Block> blocks, String text) {
         this.blocks = blocks;
         this.text = text;
     }
 
     /** Parses CIDR blocks; a bad one is an {@link IllegalArgumentException} naming it. */
-    public static AllowedNetworks of(List<String> cidrs) {
-        List<Block> blocks = cidrs.stream().map(String::strip).map(AllowedNetworks::block).toList();
-        return new AllowedNetworks(blocks, String.join(", ", cidrs));
+    public static InstanceNetworks of(List<String> cidrs) {
+        List<Block> blocks = cidrs.stream().map(String::strip).map(InstanceNetworks::block).toList();
+        return new InstanceNetworks(blocks, String.join(", ", cidrs));
     }
 
     /** Whether the address lies in one of the blocks. */
@@ -45,17 +51,31 @@ public final class AllowedNetworks {
         return blocks.stream().anyMatch(block -> block.contains(bytes));
     }
 
-    /** The addresses of the host, every one allowed; else {@link RedisProbe.ProbeFailure} with NETWORK_NOT_ALLOWED. */
-    public void check(String host) {
+    /**
+     * The addresses of the host, every one allowed; else {@link InstanceFailure.Kind#NETWORK_NOT_ALLOWED} (a host
+     * that does not resolve: {@link InstanceFailure.Kind#UNREACHABLE}).
+     */
+    public void check(String host) throws InstanceFailure {
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new RedisProbe.ProbeFailure(RedisProbe.ProbeFailure.UNREACHABLE, "Cannot connect to " + host + ": unknown host.");
+            throw new InstanceFailure(InstanceFailure.Kind.UNREACHABLE, "Cannot connect to " + host
+                    + ": unknown host.", e);
         }
         if (!Arrays.stream(addresses).allMatch(this::allows)) {
-            throw new RedisProbe.ProbeFailure(RedisProbe.ProbeFailure.NETWORK_NOT_ALLOWED, host + " is not on a network instances may be "
-                    + "registered on (" + text + ").");
+            throw new InstanceFailure(InstanceFailure.Kind.NETWORK_NOT_ALLOWED, host + " is not on a network "
+                    + "instances may be on (" + text + ").", null);
+        }
+    }
+
+    /** {@link #check} of every node of the cluster, masters and replicas: each would be sent the password. */
+    public void check(ClusterTopology topology) throws InstanceFailure {
+        for (ClusterTopology.Shard shard : topology.shards()) {
+            check(shard.master().host());
+            for (ClusterTopology.Node replica : shard.replicas()) {
+                check(replica.host());
+            }
         }
     }
 

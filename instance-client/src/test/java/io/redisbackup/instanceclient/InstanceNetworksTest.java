@@ -1,4 +1,4 @@
-package io.redisbackup.apigateway;
+package io.redisbackup.instanceclient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,14 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.redisbackup.apigateway.redis.AllowedNetworks;
-import io.redisbackup.apigateway.redis.RedisProbe;
-
-class AllowedNetworksTest {
+class InstanceNetworksTest {
 
     @Test
     void allowsAddressesInsideTheBlocksOnly() throws Exception {
-        AllowedNetworks networks = AllowedNetworks.of(List.of("10.20.0.0/16", "192.168.1.7/32", "fd00::/8"));
+        InstanceNetworks networks = InstanceNetworks.of(List.of("10.20.0.0/16", "192.168.1.7/32", "fd00::/8"));
         assertTrue(networks.allows(InetAddress.getByName("10.20.255.1")));
         assertFalse(networks.allows(InetAddress.getByName("10.21.0.1")));
         assertTrue(networks.allows(InetAddress.getByName("192.168.1.7")));
@@ -31,21 +28,22 @@ class AllowedNetworksTest {
 
     @Test
     void allowsEverythingWithTheDefault() throws Exception {
-        AllowedNetworks all = AllowedNetworks.of(List.of("0.0.0.0/0", "::/0"));
+        InstanceNetworks all = InstanceNetworks.ALL;
         assertTrue(all.allows(InetAddress.getByName("203.0.113.9")));
         assertTrue(all.allows(InetAddress.getByName("2001:db8::1")));
     }
 
     @Test
-    void refusesAHostOutsideWithItsOwnCode() {
-        RedisProbe.ProbeFailure refused = assertThrows(RedisProbe.ProbeFailure.class,
-                () -> AllowedNetworks.of(List.of("127.0.0.1/32")).check("127.0.0.2"));
-        assertEquals("NETWORK_NOT_ALLOWED", refused.code());
+    void refusesAHostOutsideWithItsOwnKind() throws Exception {
+        InstanceFailure refused = assertThrows(InstanceFailure.class,
+                () -> InstanceNetworks.of(List.of("127.0.0.1/32")).check("127.0.0.2"));
+        assertEquals(InstanceFailure.Kind.NETWORK_NOT_ALLOWED, refused.kind());
+        InstanceNetworks.of(List.of("127.0.0.1/32")).check("127.0.0.1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "10.0.0.0/33", "example.com/8", "", "10.0.0.0/x", "::/129" })
     void refusesWhatIsNotACidrBlock(String cidr) {
-        assertThrows(IllegalArgumentException.class, () -> AllowedNetworks.of(List.of(cidr)));
+        assertThrows(IllegalArgumentException.class, () -> InstanceNetworks.of(List.of(cidr)));
     }
 }
