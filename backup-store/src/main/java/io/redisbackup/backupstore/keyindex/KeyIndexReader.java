@@ -64,7 +64,11 @@ public final class KeyIndexReader implements AutoCloseable {
             if (size < KeyIndexFormat.HEADER_BYTES + KeyIndexFormat.FOOTER_BYTES) {
                 throw new DamagedBackupException("The key index is cut short: " + size + " bytes");
             }
-            ByteBuffer header = Channels.read(channel, 0, KeyIndexFormat.HEADER_BYTES);
+            long sparseEnd = size - KeyIndexFormat.FOOTER_BYTES;
+            // both ends at once: from object storage, two requests side by side rather than one after the other
+            List<byte[]> ends = RangeReads.read(channel, List.of(new RangeReads.Range(0, KeyIndexFormat.HEADER_BYTES),
+                    new RangeReads.Range(sparseEnd, KeyIndexFormat.FOOTER_BYTES)));
+            ByteBuffer header = ByteBuffer.wrap(ends.get(0));
             byte[] magic = new byte[4];
             header.get(magic);
             int format = header.getShort() & 0xffff;
@@ -72,8 +76,7 @@ public final class KeyIndexReader implements AutoCloseable {
             if (!Arrays.equals(magic, KeyIndexFormat.MAGIC) || format != KeyIndexFormat.FORMAT) {
                 throw new DamagedBackupException("Not a key index of format " + KeyIndexFormat.FORMAT);
             }
-            long sparseEnd = size - KeyIndexFormat.FOOTER_BYTES;
-            ByteBuffer footer = Channels.read(channel, sparseEnd, KeyIndexFormat.FOOTER_BYTES);
+            ByteBuffer footer = ByteBuffer.wrap(ends.get(1));
             long sparseOffset = footer.getLong();
             int sparseCount = footer.getInt();
             long entries = footer.getLong();

@@ -7,6 +7,9 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
@@ -81,13 +84,13 @@ public class KeysRecovery {
             List<KeysLoader.Source> sources = new ArrayList<>();
             List<KeysLoader.Rdb> rdbs = new ArrayList<>();
             // in a cluster backup, each key in the shard of its slot
-            for (KeySelection.InPart part : selection.byPart(manifest, HashSlots::of)) {
-                SeekableByteChannel rdb = store.openChannel(manifest, part.part().rdbFile());
-                opened.add(rdb);
-                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, part.part().indexFile()));
-                opened.add(index);
-                sources.add(new KeysLoader.Source(index, rdb, part.selection()));
-                rdbs.add(new KeysLoader.Rdb(rdb, part.part().rdbVersion()));
+            List<KeySelection.InPart> parts = selection.byPart(manifest, HashSlots::of);
+            List<AutoCloseable> files = openAll(manifest, parts, opened);
+            for (int p = 0; p < parts.size(); p++) {
+                SeekableByteChannel rdb = (SeekableByteChannel) files.get(2 * p);
+                KeyIndexReader index = (KeyIndexReader) files.get(2 * p + 1);
+                sources.add(new KeysLoader.Source(index, rdb, parts.get(p).selection()));
+                rdbs.add(new KeysLoader.Rdb(rdb, parts.get(p).part().rdbVersion()));
             }
             KeysLoader.Plan plan = loader.plan(sources, maxKeys);
             reporting.attempt().changingTarget();
@@ -120,6 +123,45 @@ public class KeysRecovery {
                 }
             }
         }
+    }
+
+    /**
+     * Every part's RDB and key index, opened side by side (from object storage, each opening is a few requests one
+     * after the other): the RDB then the index of each part, in order. What opened goes to {@code opened} (to be
+     * closed), whatever failed.
+     */
+    private List<AutoCloseable> openAll(Manifest manifest, List<KeySelection.InPart> parts, List<AutoCloseable> opened)
+            throws IOException {
+        List<Future<AutoCloseable>> opening = new ArrayList<>();
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (KeySelection.InPart part : parts) {
+                opening.add(each.submit(() -> store.openChannel(manifest, part.part().rdbFile())));
+                opening.add(each.submit(() -> KeyIndexReader.open(store.openChannel(manifest,
+                        part.part().indexFile()))));
+            }
+        } // waits for every one
+        List<AutoCloseable> files = new ArrayList<>();
+        Throwable failed = null;
+        for (Future<AutoCloseable> file : opening) {
+            switch (file.state()) {
+                case SUCCESS -> {
+                    opened.add(file.resultNow());
+                    files.add(file.resultNow());
+                }
+                case FAILED -> failed = failed != null ? failed : file.exceptionNow();
+                default -> failed = failed != null ? failed : new IOException("Opening the backup was interrupted");
+            }
+        }
+        if (failed instanceof IOException io) {
+            throw io;
+        }
+        if (failed instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        if (failed != null) {
+            throw new IOException(failed);
+        }
+        return files;
     }
 
     private static RecoveryResult.KeysRecovered result(RecoverKeysCommand command, KeysLoader.Plan plan,
