@@ -30,7 +30,10 @@ public class WorkerBeans {
         return new InstanceLeases(dataSource);
     }
 
-    /** {@code redis-backup.instance-networks}: CIDR blocks; every address unless set. */
+    /**
+     * {@code redis-backup.instance-networks} (the gateway's setting too): CIDR blocks; every address unless set. A
+     * source or target, or a node its cluster names, elsewhere is refused before anything is sent to it.
+     */
     @Produces
     @ApplicationScoped
     InstanceNetworks instanceNetworks(@ConfigProperty(name = "redis-backup.instance-networks",
