@@ -222,17 +222,16 @@ public final class Bench {
         worker.add(task.workerTime().toNanos() / 1e6);
     }
 
-    /** 1, 100 and 1000 keys of the backup recovered into the target: the worker's time. */
+    /**
+     * 1, 100 and 1000 keys of the backup recovered into the target: the worker's time, each after
+     * {@value Api#WARM_UP} untimed recoveries of as many keys ({@link Api#timedKeysRecoveries}).
+     */
     private void keysRecoveries(String instanceId, String backupId, int datasetKeys, String targetId,
             RedisProcess target) throws Exception {
         Random random = new Random(7);
         for (int count : new int[] { 1, 100, 1000 }) {
-            Stats worker = new Stats();
-            for (int i = 0; i < reps; i++) {
-                List<String> chosen = Dataset.randomKeys(random, count, datasetKeys);
-                Api.Task task = api.recoverKeys(instanceId, backupId, targetId, target.password, chosen);
-                worker.add(task.workerTime().toNanos() / 1e6);
-            }
+            Stats worker = api.timedKeysRecoveries(instanceId, backupId, targetId, target.password,
+                    () -> Dataset.randomKeys(random, count, datasetKeys), reps);
             rows.add(new Row(count + "-key recovery from a backup of " + datasetKeys + " keys, worker time (ms)",
                     worker, null, count == 100 ? "< 100 ms, same for 100k and 1M" : ""));
         }

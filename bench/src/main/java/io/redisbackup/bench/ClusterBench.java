@@ -25,7 +25,6 @@ import redis.clients.jedis.JedisCluster;
 public final class ClusterBench {
 
     /** How many 100-key recoveries run before those timed. */
-    private static final int WARM_UP = 3;
 
     private final Api api;
     private final TaskEvents events;
@@ -89,18 +88,12 @@ public final class ClusterBench {
 
     /**
      * 100 keys of the backup, each looked up in its shard and written to the master of its slot; the first
-     * {@value #WARM_UP} untimed, as the single-server benchmark's recoveries run after others have warmed the worker.
+     * {@value Api#WARM_UP} untimed ({@link Api#timedKeysRecoveries}).
      */
     private void keysRecovery(String instanceId, String backupId, BenchCluster target) throws Exception {
         Random random = new Random(7);
-        Stats worker = new Stats();
-        for (int i = -WARM_UP; i < Math.max(reps, 5); i++) {
-            List<String> chosen = Dataset.randomKeys(random, 100, keys);
-            Api.Task task = api.recoverKeys(instanceId, backupId, instanceId, target.password(), chosen);
-            if (i >= 0) {
-                worker.add(task.workerTime().toNanos() / 1e6);
-            }
-        }
+        Stats worker = api.timedKeysRecoveries(instanceId, backupId, instanceId, target.password(),
+                () -> Dataset.randomKeys(random, 100, keys), Math.max(reps, 5));
         rows.add(new Bench.Row("100-key recovery into the cluster, worker time (ms)", worker, null, "< 100 ms"));
     }
 
