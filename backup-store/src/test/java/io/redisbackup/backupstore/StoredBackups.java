@@ -25,6 +25,8 @@ import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.backupstore.sealed.BackupKeys;
 import io.redisbackup.backupstore.sealed.SealedBackupStore;
+import io.redisbackup.testsupport.RedisCluster;
+import io.redisbackup.testsupport.RedisServer;
 
 /** Backups put into a store the way the backup worker publishes them, from an RDB file a real server wrote. */
 public final class StoredBackups {
@@ -76,6 +78,22 @@ public final class StoredBackups {
             staged.publish(manifest);
         }
         return store.manifest(instance, backup).orElseThrow();
+    }
+
+    /**
+     * Stores a backup of a real cluster as it is now: each master's RDB, saved into {@code dir}, with the slots it
+     * serves ({@link #storeCluster(BackupStore, UUID, List, List, int)}).
+     */
+    public static Manifest storeCluster(BackupStore store, UUID instance, RedisCluster cluster, Path dir,
+            int rdbVersion) throws IOException {
+        List<Path> rdbs = new java.util.ArrayList<>();
+        List<List<String>> slots = new java.util.ArrayList<>();
+        List<RedisServer> masters = cluster.masters();
+        for (int i = 0; i < masters.size(); i++) {
+            rdbs.add(masters.get(i).saveRdb(dir.resolve("shard-" + i + ".rdb")));
+            slots.add(cluster.slotsOf(masters.get(i)));
+        }
+        return storeCluster(store, instance, rdbs, slots, rdbVersion);
     }
 
     /**

@@ -182,14 +182,7 @@ class ClusterRecoveryIT {
 
     /** A backup of the three-master cluster as it is: each master's RDB with the slots it serves. */
     private Manifest backUp() throws Exception {
-        List<Path> rdbs = new ArrayList<>();
-        List<List<String>> slots = new ArrayList<>();
-        List<RedisServer> masters = three.masters();
-        for (int i = 0; i < masters.size(); i++) {
-            rdbs.add(masters.get(i).saveRdb(dir.resolve("shard-" + i + ".rdb")));
-            slots.add(three.slotsOf(masters.get(i)));
-        }
-        return StoredBackups.storeCluster(store, UUID.randomUUID(), rdbs, slots, 10);
+        return StoredBackups.storeCluster(store, UUID.randomUUID(), three, dir, 10);
     }
 
     /** A cluster as the gateway names it in a command: its nodes as seeds, the password sealed for the first. */

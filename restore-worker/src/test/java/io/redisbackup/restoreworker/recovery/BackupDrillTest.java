@@ -102,15 +102,8 @@ class BackupDrillTest {
             for (int i = 0; i < 500; i++) {
                 cluster.call("SET", "key:" + i, "value-" + i);
             }
-            List<Path> rdbs = new ArrayList<>();
-            List<List<String>> slots = new ArrayList<>();
-            List<RedisServer> masters = cluster.masters();
-            for (int i = 0; i < masters.size(); i++) {
-                rdbs.add(masters.get(i).saveRdb(dir.resolve("shard-" + i + ".rdb")));
-                slots.add(cluster.slotsOf(masters.get(i)));
-            }
             BackupStore store = StoredBackups.sealedStore(dir.resolve("store"));
-            Manifest manifest = StoredBackups.storeCluster(store, UUID.randomUUID(), rdbs, slots, 10);
+            Manifest manifest = StoredBackups.storeCluster(store, UUID.randomUUID(), cluster, dir, 10);
             List<String> steps = new ArrayList<>();
 
             BackupDrill.Outcome outcome = drill(store, Optional.empty()).run(manifest, steps::add);
