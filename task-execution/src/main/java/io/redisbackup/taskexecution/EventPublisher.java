@@ -39,6 +39,13 @@ public class EventPublisher {
     public record Outgoing(String topic, Message message) {
     }
 
+    /**
+     * A message sent without waiting for the broker, whose news the task need not wait for (that it started, that
+     * it began to change an instance); a later {@link #publishAll(List, List)} makes sure of it.
+     */
+    public record Ahead(Outgoing outgoing, CompletableFuture<Void> acked) {
+    }
+
     /** Sends and waits until the broker has the message: used for everything a later step relies on. */
     public void publish(String topic, Message message) {
         publishAll(List.of(new Outgoing(topic, message)));
@@ -49,11 +56,35 @@ public class EventPublisher {
      * broker did not take is sent again, as {@link #publish} does.
      */
     public void publishAll(List<Outgoing> messages) {
+        publishAll(List.of(), messages);
+    }
+
+    /** Sends without waiting; a later {@link #publishAll(List, List)} given the {@link Ahead} waits for it. */
+    public Ahead sendAhead(String topic, Message message) {
+        Outgoing out = new Outgoing(topic, message);
+        return new Ahead(out, send(out));
+    }
+
+    /**
+     * {@link #publishAll(List)}, once the broker has the messages sent {@code ahead} of them: the producer keeps one
+     * key's records in order, so they come before these. If the broker did not take one of them, it is sent again
+     * with every later one, then these, in their order: an instance's or a task's newest news is never overtaken by
+     * an older one.
+     */
+    public void publishAll(List<Ahead> ahead, List<Outgoing> messages) {
+        List<Outgoing> left = new ArrayList<>();
+        for (Ahead sent : ahead) {
+            if (!left.isEmpty() || !taken(sent.acked())) {
+                left.add(sent.outgoing());
+            }
+        }
+        left.addAll(messages);
+        if (left.isEmpty()) {
+            return;
+        }
         long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
-        List<Outgoing> left = messages;
         for (int attempt = 1;; attempt++) {
-            List<CompletableFuture<Void>> acks = left.stream().map(out -> sender.send(kafka, out.topic(),
-                    out.message().instanceId().toString(), MessageCodec.toJson(out.message()))).toList();
+            List<CompletableFuture<Void>> acks = left.stream().map(this::send).toList();
             List<Outgoing> notTaken = new ArrayList<>();
             KafkaSender.NotSent failure = null;
             for (int i = 0; i < acks.size(); i++) {
@@ -82,6 +113,21 @@ public class EventPublisher {
             LOG.warnf("Kafka did not take %s (%s); sending it again", what, failure.getMessage());
             left = notTaken;
             pause();
+        }
+    }
+
+    private CompletableFuture<Void> send(Outgoing out) {
+        return sender.send(kafka, out.topic(), out.message().instanceId().toString(),
+                MessageCodec.toJson(out.message()));
+    }
+
+    private boolean taken(CompletableFuture<Void> acked) {
+        try {
+            sender.await(acked);
+            return true;
+        } catch (KafkaSender.NotSent e) {
+            LOG.warnf("Kafka did not take a message sent ahead (%s); sending it again", e.getMessage());
+            return false;
         }
     }
 

@@ -37,6 +37,8 @@ public final class TaskReporter {
     private final Trigger trigger;
     private final int attempt;
     private long sequence;
+    /** The RUNNING sent without waiting, made sure of by the next event that waits. */
+    private final List<EventPublisher.Ahead> ahead = new ArrayList<>();
     private long lastProgress = System.nanoTime();
 
     private TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
@@ -66,14 +68,21 @@ public final class TaskReporter {
         return reporter;
     }
 
+    /**
+     * Running: sent without waiting for the broker (the work need not wait for the news); the task's next event that
+     * is waited for (its outcome) makes sure the broker has it first.
+     */
     public void running(String message) {
         LOG.infof("Task %s (%s, instance %s) is RUNNING: %s", taskId, type, instanceId, message);
-        events.publish(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message));
+        synchronized (ahead) {
+            ahead.add(events.sendAhead(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message)));
+        }
     }
 
     public void delayed(String message) {
         LOG.infof("Task %s (%s, instance %s) is DELAYED: %s", taskId, type, instanceId, message);
-        events.publish(Topics.TASK_STATUS, next(TaskStatus.DELAYED).withMessage(message));
+        publish(List.of(new EventPublisher.Outgoing(Topics.TASK_STATUS, next(TaskStatus.DELAYED)
+                .withMessage(message))));
     }
 
     public void progress(Progress progress, String message) {
@@ -98,7 +107,7 @@ public final class TaskReporter {
         List<EventPublisher.Outgoing> all = new ArrayList<>(List.of(together));
         all.add(new EventPublisher.Outgoing(Topics.TASK_STATUS,
                 next(TaskStatus.SUCCEEDED).withProgress(progress).withResult(result)));
-        events.publishAll(all);
+        publish(all);
     }
 
     public void failed(TaskError error) {
@@ -108,8 +117,16 @@ public final class TaskReporter {
     /** Failed, with what was done before it failed ({@code result}, may be null). */
     public void failed(TaskError error, Map<String, Object> result) {
         LOG.infof("Task %s (%s, instance %s) FAILED: %s", taskId, type, instanceId, error.code());
-        events.publish(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error).withMessage(error.message())
-                .withResult(result));
+        publish(List.of(new EventPublisher.Outgoing(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error)
+                .withMessage(error.message()).withResult(result))));
+    }
+
+    /** Sends {@code messages} and waits for them, and for what went ahead of them. */
+    private void publish(List<EventPublisher.Outgoing> messages) {
+        synchronized (ahead) {
+            events.publishAll(List.copyOf(ahead), messages);
+            ahead.clear();
+        }
     }
 
     private synchronized TaskStatusChanged next(TaskStatus status) {
