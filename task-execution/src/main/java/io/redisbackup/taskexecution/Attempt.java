@@ -38,9 +38,21 @@ public final class Attempt implements AutoCloseable {
         hold(() -> ledger.renew(taskId, number));
     }
 
-    /** {@link #renew}, and notes that the attempt is about to change its target (a recovery empties the instance). */
+    /**
+     * {@link #renew}, and notes that the attempt is about to change its target (a recovery empties the instance);
+     * the note is on disk before this returns.
+     */
     public void changingTarget() {
-        hold(() -> ledger.changingTarget(taskId, number));
+        changingTarget(true);
+    }
+
+    /**
+     * {@link #changingTarget()}; {@code durably} false where losing the note to a crash of the database itself
+     * (not of this worker) would change nothing reported (a recovery of chosen keys): the commit does not wait for
+     * the disk.
+     */
+    public void changingTarget(boolean durably) {
+        hold(() -> ledger.changingTarget(taskId, number, durably));
         targetChanged = true;
     }
 

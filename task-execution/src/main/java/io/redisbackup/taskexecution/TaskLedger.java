@@ -263,8 +263,11 @@ public class TaskLedger {
         });
     }
 
-    boolean changingTarget(UUID taskId, int attempt) {
+    boolean changingTarget(UUID taskId, int attempt, boolean durably) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            if (!durably) {
+                commitWithoutWalFlush();
+            }
             Instant now = clock.instant();
             return TaskExecution.update("heartbeatAt = ?1, targetChangedAt = coalesce(targetChangedAt, ?1) "
                     + "where taskId = ?2 and attempt = ?3 and status = ?4", now, taskId, attempt,

@@ -48,8 +48,9 @@ public class InstanceRecovery {
         return (target, reporting) -> replaceDataset(command, manifest, target, reporting);
     }
 
-    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, KeyRouting target,
+    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, Recovery.Target checked,
             Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+        KeyRouting target = checked.checked();
         if (target.cluster()) {
             List<Integer> others = manifest.keysPerDatabase().entrySet().stream()
                     .filter(e -> e.getKey() != 0 && e.getValue() > 0).map(Map.Entry::getKey).sorted().toList();

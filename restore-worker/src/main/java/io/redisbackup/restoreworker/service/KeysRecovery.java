@@ -77,7 +77,7 @@ public class KeysRecovery {
     }
 
     private RecoveryResult rewriteKeys(RecoverKeysCommand command, KeySelection selection, int maxKeys,
-            Manifest manifest, KeyRouting target, Recovery.Reporting reporting) throws RecoveryFailure,
+            Manifest manifest, Recovery.Target checked, Recovery.Reporting reporting) throws RecoveryFailure,
             IOException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -93,7 +93,9 @@ public class KeysRecovery {
                 rdbs.add(new KeysLoader.Rdb(rdb, parts.get(p).part().rdbVersion()));
             }
             KeysLoader.Plan plan = loader.plan(sources, maxKeys);
-            reporting.attempt().changingTarget();
+            KeyRouting target = checked.checked(); // checked meanwhile
+            // only a whole-instance recovery reports a failure by whether it had changed the target
+            reporting.attempt().changingTarget(false);
             reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_KEY);
             int total = plan.found().size();
             reporting.task().progress(Progress.ofKeys(0, total), "rewriting the " + total + " keys selected that the "

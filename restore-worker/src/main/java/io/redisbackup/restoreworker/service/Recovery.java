@@ -11,7 +11,7 @@ import io.redisbackup.restoreworker.recovery.KeyRouting;
 
 /**
  * A recovery of one mode whose backup has been checked as far as it can be before the instance's lease is taken;
- * {@link #run} changes the instance.
+ * {@link #run} changes the instance, once its {@link Target} is checked.
  */
 @FunctionalInterface
 interface Recovery {
@@ -20,5 +20,14 @@ interface Recovery {
     record Reporting(TaskReporter task, Attempt attempt, Consumer<InstanceStatus> instanceStatus) {
     }
 
-    RecoveryResult run(KeyRouting target, Reporting reporting) throws RecoveryFailure, IOException;
+    /**
+     * The target instance, being checked while the recovery may read the backup: {@link #checked} waits for the
+     * checks and gives it, or throws their failure. A recovery asks before it changes anything.
+     */
+    @FunctionalInterface
+    interface Target {
+        KeyRouting checked() throws RecoveryFailure;
+    }
+
+    RecoveryResult run(Target target, Reporting reporting) throws RecoveryFailure, IOException;
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,6 +102,7 @@ public class RecoveryRunner {
 
     private void recover(RecoveryCommand command, Attempt attempt) {
         TaskReporter task = TaskReporter.of(events, clock, command, attempt.number());
+        InstanceStatuses instance = new InstanceStatuses(command);
         try {
             Manifest manifest = StoredManifests.of(store, command.sourceInstanceId(), command.backupId());
             Recovery recovery = switch (command) {
@@ -109,12 +111,12 @@ public class RecoveryRunner {
             };
             try (InstanceLeases.Lease lease = leaseWaiter.await(command.instanceId(), task,
                     Retries.starting(attempt, maxAttempts, "checking the target instance"))) {
-                KeyRouting target = target(command);
-                checkServers(target, manifest);
-                RecoveryResult result = recovery.run(target, new Recovery.Reporting(task, attempt,
-                        status -> instanceStatus(command.taskId(), command.instanceId(), status)));
+                RecoveryResult result;
+                try (TargetCheck target = new TargetCheck(command, manifest)) {
+                    result = recovery.run(target, new Recovery.Reporting(task, attempt, instance::changing));
+                }
                 attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
-                instanceStatus(command.taskId(), command.instanceId(), InstanceStatus.RUNNING);
+                instance.ended(InstanceStatus.RUNNING);
                 task.succeeded(result.progress(), result.toMap());
             }
             attempt.finish(TaskExecution.Status.SUCCEEDED);
@@ -126,12 +128,88 @@ public class RecoveryRunner {
                 events.publish(Topics.BACKUP_EVENTS, BackupCorrupted.of(command.taskId(), command.sourceInstanceId(),
                         command.backupId(), error, clock.instant()));
             }
-            fail(command, task, attempt, error, failure.result());
+            fail(command, task, attempt, instance, error, failure.result());
         } catch (SecretCipher.InvalidSecretException e) {
-            fail(command, task, attempt, TaskError.secretUnreadable(), null);
+            fail(command, task, attempt, instance, TaskError.secretUnreadable(), null);
         } catch (IOException | SQLException e) {
-            fail(command, task, attempt, new TaskError("STORAGE_ERROR", "Cannot read the backup or its record: "
-                    + e.getMessage()), null);
+            fail(command, task, attempt, instance, new TaskError("STORAGE_ERROR", "Cannot read the backup or its "
+                    + "record: " + e.getMessage()), null);
+        }
+    }
+
+    /**
+     * The target's checks ({@link #target}, {@link #checkServers}: where its servers are, that they are reachable,
+     * inside the allowed networks and fit for the backup), run on a thread of their own from the moment the lease is
+     * held, beside the recovery's reading of the backup; the recovery asks for their outcome before it changes
+     * anything. Closed before they end (the recovery failed first), they are interrupted.
+     */
+    private final class TargetCheck implements Recovery.Target, AutoCloseable {
+
+        private final CompletableFuture<KeyRouting> outcome = new CompletableFuture<>();
+        private final Thread thread;
+
+        TargetCheck(RecoveryCommand command, Manifest manifest) {
+            thread = Thread.ofVirtual().name("target-check-" + command.taskId()).start(() -> {
+                try {
+                    KeyRouting target = target(command);
+                    checkServers(target, manifest);
+                    outcome.complete(target);
+                } catch (Throwable e) {
+                    outcome.completeExceptionally(e);
+                }
+            });
+        }
+
+        @Override
+        public KeyRouting checked() throws RecoveryFailure {
+            try {
+                return outcome.get();
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case RecoveryFailure failure -> throw failure;
+                    case RuntimeException unchecked -> throw unchecked;
+                    case Error error -> throw error;
+                    default -> throw new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, "Interrupted while checking the "
+                        + "target", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!outcome.isDone()) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    /**
+     * What one recovery tells of its instance: the status it changes to when it begins to change it goes without
+     * waiting for the broker; the status it ends with waits until the broker has both, in their order.
+     */
+    private final class InstanceStatuses {
+
+        private final UUID taskId;
+        private final UUID instanceId;
+        private final List<EventPublisher.Ahead> ahead = new ArrayList<>();
+
+        InstanceStatuses(RecoveryCommand command) {
+            this.taskId = command.taskId();
+            this.instanceId = command.instanceId();
+        }
+
+        synchronized void changing(InstanceStatus status) {
+            ahead.add(events.sendAhead(Topics.INSTANCE_STATUS, InstanceStatusChanged.of(taskId, instanceId, status,
+                    clock.instant())));
+        }
+
+        synchronized void ended(InstanceStatus status) {
+            events.publishAll(List.copyOf(ahead), List.of(new EventPublisher.Outgoing(Topics.INSTANCE_STATUS,
+                    InstanceStatusChanged.of(taskId, instanceId, status, clock.instant()))));
+            ahead.clear();
         }
     }
 
@@ -245,12 +323,12 @@ public class RecoveryRunner {
         }
     }
 
-    private void fail(RecoveryCommand command, TaskReporter task, Attempt attempt, TaskError error,
-            Map<String, Object> result) {
+    private void fail(RecoveryCommand command, TaskReporter task, Attempt attempt, InstanceStatuses instance,
+            TaskError error, Map<String, Object> result) {
         attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
         task.failed(error, withSafetyBackup(command, result));
         attempt.finish(TaskExecution.Status.FAILED);
-        instanceStatus(command.taskId(), command.instanceId(), afterFailure(TaskType.of(command), attempt.targetChanged()));
+        instance.ended(afterFailure(TaskType.of(command), attempt.targetChanged()));
     }
 
     /** A failed recovery's result names the backup of the instance as it was before, where there is one. */
