@@ -1,16 +1,24 @@
 package io.redisbackup.taskexecution;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -40,10 +48,17 @@ public class TaskLedger {
     /** The commands this worker is carrying out now, by task: a copy that comes meanwhile waits for the first. */
     private final Map<UUID, ReentrantLock> underWay = new ConcurrentHashMap<>();
 
-    public TaskLedger(Clock clock, TaskExecutionConfig config, Event<LostTask> lostTasks) {
+    private final AgroalDataSource dataSource;
+    /** The ledger's table, in the worker's own schema (the entity's, {@link TaskExecution}). */
+    private final String table;
+
+    public TaskLedger(Clock clock, TaskExecutionConfig config, Event<LostTask> lostTasks, AgroalDataSource dataSource,
+            @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
         this.clock = clock;
         this.config = config;
         this.lostTasks = lostTasks;
+        this.dataSource = dataSource;
+        this.table = schema.map(name -> name + ".").orElse("") + "task_execution";
     }
 
     /** What to do with a command that came in. */
@@ -256,34 +271,68 @@ public class TaskLedger {
      * millisecond instead of a WAL flush, and a per-key recovery, which renews twice, does not pay for two.
      */
     boolean renew(UUID taskId, int attempt) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            commitWithoutWalFlush();
-            return TaskExecution.update("heartbeatAt = ?1 where taskId = ?2 and attempt = ?3 and status = ?4",
-                    clock.instant(), taskId, attempt, TaskExecution.Status.RUNNING) == 1;
-        });
+        return updateRunning(taskId, attempt, false, "heartbeat_at = ?", at(clock.instant()));
     }
 
     boolean changingTarget(UUID taskId, int attempt, boolean durably) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            if (!durably) {
-                commitWithoutWalFlush();
-            }
-            Instant now = clock.instant();
-            return TaskExecution.update("heartbeatAt = ?1, targetChangedAt = coalesce(targetChangedAt, ?1) "
-                    + "where taskId = ?2 and attempt = ?3 and status = ?4", now, taskId, attempt,
-                    TaskExecution.Status.RUNNING) == 1;
-        });
+        Object now = at(clock.instant());
+        return updateRunning(taskId, attempt, durably,
+                "heartbeat_at = ?, target_changed_at = coalesce(target_changed_at, ?)", now, now);
     }
 
     boolean finish(UUID taskId, int attempt, TaskExecution.Status outcome) {
-        boolean recorded = QuarkusTransaction.requiringNew().call(() -> TaskExecution.update(
-                "status = ?1, updatedAt = ?2 where taskId = ?3 and attempt = ?4 and status = ?5", outcome,
-                clock.instant(), taskId, attempt, TaskExecution.Status.RUNNING) == 1);
+        boolean recorded = updateRunning(taskId, attempt, true, "status = ?, updated_at = ?", outcome.name(),
+                at(clock.instant()));
         if (!recorded) {
             LOG.warnf("Attempt %d at task %s ended %s after it was declared lost or overtaken; that outcome is not "
                     + "recorded", attempt, taskId, outcome);
         }
         return recorded;
+    }
+
+    /**
+     * Sets {@code assignments} (their {@code values} in order) on the attempt's row while it is RUNNING under that
+     * attempt; whether it was. One statement in a transaction of its own, straight over JDBC: every task makes
+     * several (renewals, the changing-target mark, the outcome), and the ORM's transaction and query machinery cost
+     * more CPU than the update. {@code durably} false: the commit does not wait for the disk.
+     */
+    private boolean updateRunning(UUID taskId, int attempt, boolean durably, String assignments, Object... values) {
+        String sql = "update " + table + " set " + assignments + " where task_id = ? and attempt = ? and status = ?";
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!durably) {
+                    try (Statement local = connection.createStatement()) {
+                        local.execute("set local synchronous_commit = off");
+                    }
+                }
+                int changed;
+                try (PreparedStatement update = connection.prepareStatement(sql)) {
+                    int i = 1;
+                    for (Object value : values) {
+                        update.setObject(i++, value);
+                    }
+                    update.setObject(i++, taskId);
+                    update.setInt(i++, attempt);
+                    update.setString(i, TaskExecution.Status.RUNNING.name());
+                    changed = update.executeUpdate();
+                }
+                connection.commit();
+                return changed == 1;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot record attempt " + attempt + " at task " + taskId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Object at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** This transaction's commit does not wait for the disk (well under a millisecond instead of a WAL flush). */
