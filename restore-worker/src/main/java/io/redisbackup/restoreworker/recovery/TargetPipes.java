@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 
 /**
@@ -23,19 +24,21 @@ final class TargetPipes implements AutoCloseable {
         this.written = new long[pipes.size()];
     }
 
-    /** Connects to every server; none is left open when one cannot be reached. */
+    /**
+     * Connects to every server, a cluster's side by side (each is a connection and a login); none is left open when
+     * one cannot be reached.
+     */
     static TargetPipes open(KeyRouting routing, Duration timeout, RespPipe.Refusals onRefusal)
             throws RecoveryFailure {
-        List<RespPipe> pipes = new ArrayList<>();
-        try {
-            for (var server : routing.servers()) {
-                pipes.add(RespPipe.open(server, timeout, onRefusal));
-            }
-        } catch (RecoveryFailure e) {
-            pipes.forEach(RespPipe::close);
-            throw e;
+        SideBySide.Outcome<RespPipe> opened = SideBySide.all(routing.servers().stream()
+                .<Callable<RespPipe>>map(server -> () -> RespPipe.open(server, timeout, onRefusal)).toList());
+        if (opened.failure() != null) {
+            opened.done().forEach(RespPipe::close);
+            throw opened.failure() instanceof RecoveryFailure failure ? failure
+                    : new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, "Cannot connect to the target: "
+                            + opened.failure(), opened.failure());
         }
-        return new TargetPipes(routing, pipes);
+        return new TargetPipes(routing, opened.done());
     }
 
     /** Told the bytes written to all servers so far, after each write. */

@@ -7,9 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 import org.jboss.logging.Logger;
 
@@ -26,6 +24,7 @@ import io.redisbackup.contracts.RecoverKeysCommand;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.KeysLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
+import io.redisbackup.restoreworker.recovery.SideBySide;
 import io.redisbackup.instanceclient.cluster.HashSlots;
 import io.redisbackup.restoreworker.recovery.KeyRouting;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -134,36 +133,21 @@ public class KeysRecovery {
      */
     private List<AutoCloseable> openAll(Manifest manifest, List<KeySelection.InPart> parts, List<AutoCloseable> opened)
             throws IOException {
-        List<Future<AutoCloseable>> opening = new ArrayList<>();
-        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (KeySelection.InPart part : parts) {
-                opening.add(each.submit(() -> store.openChannel(manifest, part.part().rdbFile())));
-                opening.add(each.submit(() -> KeyIndexReader.open(store.openChannel(manifest,
-                        part.part().indexFile()))));
+        List<Callable<AutoCloseable>> opening = new ArrayList<>();
+        for (KeySelection.InPart part : parts) {
+            opening.add(() -> store.openChannel(manifest, part.part().rdbFile()));
+            opening.add(() -> KeyIndexReader.open(store.openChannel(manifest, part.part().indexFile())));
+        }
+        SideBySide.Outcome<AutoCloseable> files = SideBySide.all(opening);
+        opened.addAll(files.done());
+        switch (files.failure()) {
+            case null -> {
+                return files.done();
             }
-        } // waits for every one
-        List<AutoCloseable> files = new ArrayList<>();
-        Throwable failed = null;
-        for (Future<AutoCloseable> file : opening) {
-            switch (file.state()) {
-                case SUCCESS -> {
-                    opened.add(file.resultNow());
-                    files.add(file.resultNow());
-                }
-                case FAILED -> failed = failed != null ? failed : file.exceptionNow();
-                default -> failed = failed != null ? failed : new IOException("Opening the backup was interrupted");
-            }
+            case IOException io -> throw io;
+            case RuntimeException unchecked -> throw unchecked;
+            default -> throw new IOException(files.failure());
         }
-        if (failed instanceof IOException io) {
-            throw io;
-        }
-        if (failed instanceof RuntimeException unchecked) {
-            throw unchecked;
-        }
-        if (failed != null) {
-            throw new IOException(failed);
-        }
-        return files;
     }
 
     private static RecoveryResult.KeysRecovered result(RecoverKeysCommand command, KeysLoader.Plan plan,

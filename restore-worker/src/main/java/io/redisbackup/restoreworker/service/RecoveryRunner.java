@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 import org.jboss.logging.Logger;
 
@@ -38,6 +36,7 @@ import io.redisbackup.instanceclient.cluster.ClusterTopology;
 import io.redisbackup.restoreworker.recovery.KeyRouting;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
+import io.redisbackup.restoreworker.recovery.SideBySide;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.InstanceLeases;
@@ -238,30 +237,18 @@ public class RecoveryRunner {
 
     /** {@link #checkServer} of every server of the target, a cluster's masters side by side. */
     private void checkServers(KeyRouting target, Manifest manifest) throws RecoveryFailure {
-        if (target.servers().size() == 1) {
-            checkServer(target.servers().get(0), target.cluster(), manifest);
-            return;
-        }
-        List<Future<Void>> checks = new ArrayList<>();
-        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (InstanceEndpoint server : target.servers()) {
-                checks.add(each.submit(() -> {
-                    checkServer(server, true, manifest);
-                    return null;
-                }));
+        boolean cluster = target.cluster();
+        Throwable failure = SideBySide.all(target.servers().stream().<Callable<Void>>map(server -> () -> {
+            checkServer(server, cluster, manifest);
+            return null;
+        }).toList()).failure();
+        switch (failure) {
+            case null -> {
             }
-            for (Future<Void> check : checks) {
-                try {
-                    check.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RecoveryFailure failure ? failure
-                            : new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, String.valueOf(e.getCause()),
-                                    e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, "Interrupted", e);
-                }
-            }
+            case RecoveryFailure refused -> throw refused;
+            case RuntimeException unchecked -> throw unchecked;
+            default -> throw new RecoveryFailure(RecoveryFailure.TARGET_UNREACHABLE, String.valueOf(failure),
+                    failure);
         }
     }
 
