@@ -39,11 +39,48 @@ public class EventPublisher {
     public record Outgoing(String topic, Message message) {
     }
 
+    /** A message sent without waiting for the broker; a later publish of the same {@link InOrder} makes sure of it. */
+    private record Ahead(Outgoing outgoing, CompletableFuture<Void> acked) {
+    }
+
     /**
-     * A message sent without waiting for the broker, whose news the task need not wait for (that it started, that
-     * it began to change an instance); a later {@link #publishAll(List, List)} makes sure of it.
+     * One task's news, in its order: some sent {@link #ahead} without waiting for the broker (that the task started,
+     * that it began to change an instance), the rest {@link #publish}ed and waited for, together with all that went
+     * ahead of it. The producer keeps one key's records in order; if the broker did not take a message sent ahead,
+     * it is sent again with every later one, then the messages published, in their order: the newest news is never
+     * overtaken by an older one.
      */
-    public record Ahead(Outgoing outgoing, CompletableFuture<Void> acked) {
+    public final class InOrder {
+
+        private final List<Ahead> ahead = new ArrayList<>();
+
+        private InOrder() {
+        }
+
+        public synchronized void ahead(String topic, Message message) {
+            Outgoing out = new Outgoing(topic, message);
+            ahead.add(new Ahead(out, send(out)));
+        }
+
+        /** {@link EventPublisher#publishAll(List)}, once the broker has what was sent ahead (or has it again). */
+        public synchronized void publish(List<Outgoing> messages) {
+            List<Outgoing> left = new ArrayList<>();
+            for (Ahead sent : ahead) {
+                if (!left.isEmpty() || !taken(sent.acked())) {
+                    left.add(sent.outgoing());
+                }
+            }
+            left.addAll(messages);
+            if (!left.isEmpty()) {
+                publishAll(left);
+            }
+            ahead.clear();
+        }
+    }
+
+    /** A new {@link InOrder}: one for each task, or each line of news of one task. */
+    public InOrder inOrder() {
+        return new InOrder();
     }
 
     /** Sends and waits until the broker has the message: used for everything a later step relies on. */
@@ -56,32 +93,7 @@ public class EventPublisher {
      * broker did not take is sent again, as {@link #publish} does.
      */
     public void publishAll(List<Outgoing> messages) {
-        publishAll(List.of(), messages);
-    }
-
-    /** Sends without waiting; a later {@link #publishAll(List, List)} given the {@link Ahead} waits for it. */
-    public Ahead sendAhead(String topic, Message message) {
-        Outgoing out = new Outgoing(topic, message);
-        return new Ahead(out, send(out));
-    }
-
-    /**
-     * {@link #publishAll(List)}, once the broker has the messages sent {@code ahead} of them: the producer keeps one
-     * key's records in order, so they come before these. If the broker did not take one of them, it is sent again
-     * with every later one, then these, in their order: an instance's or a task's newest news is never overtaken by
-     * an older one.
-     */
-    public void publishAll(List<Ahead> ahead, List<Outgoing> messages) {
-        List<Outgoing> left = new ArrayList<>();
-        for (Ahead sent : ahead) {
-            if (!left.isEmpty() || !taken(sent.acked())) {
-                left.add(sent.outgoing());
-            }
-        }
-        left.addAll(messages);
-        if (left.isEmpty()) {
-            return;
-        }
+        List<Outgoing> left = messages;
         long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         for (int attempt = 1;; attempt++) {
             List<CompletableFuture<Void>> acks = left.stream().map(this::send).toList();

@@ -37,13 +37,14 @@ public final class TaskReporter {
     private final Trigger trigger;
     private final int attempt;
     private long sequence;
-    /** The RUNNING sent without waiting, made sure of by the next event that waits. */
-    private final List<EventPublisher.Ahead> ahead = new ArrayList<>();
+    /** The task's events: RUNNING sent ahead, made sure of by the next event that is waited for. */
+    private final EventPublisher.InOrder inOrder;
     private long lastProgress = System.nanoTime();
 
     private TaskReporter(EventPublisher events, Clock clock, UUID taskId, UUID instanceId, UUID backupId, TaskType type,
             Trigger trigger, int attempt) {
         this.events = events;
+        this.inOrder = events.inOrder();
         this.clock = clock;
         this.taskId = taskId;
         this.instanceId = instanceId;
@@ -74,14 +75,12 @@ public final class TaskReporter {
      */
     public void running(String message) {
         LOG.infof("Task %s (%s, instance %s) is RUNNING: %s", taskId, type, instanceId, message);
-        synchronized (ahead) {
-            ahead.add(events.sendAhead(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message)));
-        }
+        inOrder.ahead(Topics.TASK_STATUS, next(TaskStatus.RUNNING).withMessage(message));
     }
 
     public void delayed(String message) {
         LOG.infof("Task %s (%s, instance %s) is DELAYED: %s", taskId, type, instanceId, message);
-        publish(List.of(new EventPublisher.Outgoing(Topics.TASK_STATUS, next(TaskStatus.DELAYED)
+        inOrder.publish(List.of(new EventPublisher.Outgoing(Topics.TASK_STATUS, next(TaskStatus.DELAYED)
                 .withMessage(message))));
     }
 
@@ -107,7 +106,7 @@ public final class TaskReporter {
         List<EventPublisher.Outgoing> all = new ArrayList<>(List.of(together));
         all.add(new EventPublisher.Outgoing(Topics.TASK_STATUS,
                 next(TaskStatus.SUCCEEDED).withProgress(progress).withResult(result)));
-        publish(all);
+        inOrder.publish(all);
     }
 
     public void failed(TaskError error) {
@@ -117,16 +116,8 @@ public final class TaskReporter {
     /** Failed, with what was done before it failed ({@code result}, may be null). */
     public void failed(TaskError error, Map<String, Object> result) {
         LOG.infof("Task %s (%s, instance %s) FAILED: %s", taskId, type, instanceId, error.code());
-        publish(List.of(new EventPublisher.Outgoing(Topics.TASK_STATUS, next(TaskStatus.FAILED).withError(error)
-                .withMessage(error.message()).withResult(result))));
-    }
-
-    /** Sends {@code messages} and waits for them, and for what went ahead of them. */
-    private void publish(List<EventPublisher.Outgoing> messages) {
-        synchronized (ahead) {
-            events.publishAll(List.copyOf(ahead), messages);
-            ahead.clear();
-        }
+        inOrder.publish(List.of(new EventPublisher.Outgoing(Topics.TASK_STATUS, next(TaskStatus.FAILED)
+                .withError(error).withMessage(error.message()).withResult(result))));
     }
 
     private synchronized TaskStatusChanged next(TaskStatus status) {

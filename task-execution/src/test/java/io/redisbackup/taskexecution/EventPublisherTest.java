@@ -32,24 +32,27 @@ class EventPublisherTest {
 
     @Test
     void newsTheBrokerTookAheadIsNotSentAgain() {
-        EventPublisher.Ahead recovering = events.sendAhead(Topics.INSTANCE_STATUS, status("recovering"));
-        events.publishAll(List.of(recovering), List.of(outgoing("running")));
-        assertEquals(List.of("recovering", "running"), broker.sent);
+        EventPublisher.InOrder news = events.inOrder();
+        news.ahead(Topics.INSTANCE_STATUS, status("recovering"));
+        news.publish(List.of(outgoing("running")));
+        news.publish(List.of(outgoing("started"))); // what went ahead was made sure of once
+        assertEquals(List.of("recovering", "running", "started"), broker.sent);
     }
 
     @Test
     void newsTheBrokerRefusedAheadIsSentAgainWithAllThatFollowedItAndBeforeTheOutcome() {
+        EventPublisher.InOrder news = events.inOrder();
         broker.refuseNext();
-        EventPublisher.Ahead started = events.sendAhead(Topics.TASK_STATUS, status("started"));
-        EventPublisher.Ahead recovering = events.sendAhead(Topics.INSTANCE_STATUS, status("recovering"));
-        events.publishAll(List.of(started, recovering), List.of(outgoing("running")));
+        news.ahead(Topics.TASK_STATUS, status("started"));
+        news.ahead(Topics.INSTANCE_STATUS, status("recovering"));
+        news.publish(List.of(outgoing("running")));
         // "recovering" was taken, but goes again after "started": the newest news is never overtaken by older
         assertEquals(List.of("started", "recovering", "started", "recovering", "running"), broker.sent);
     }
 
     @Test
     void nothingAheadAndNothingToSendSendsNothing() {
-        events.publishAll(List.of(), List.of());
+        events.inOrder().publish(List.of());
         assertEquals(List.of(), broker.sent);
     }
 

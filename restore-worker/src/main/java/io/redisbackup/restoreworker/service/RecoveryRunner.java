@@ -3,7 +3,6 @@ package io.redisbackup.restoreworker.service;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,22 +192,20 @@ public class RecoveryRunner {
 
         private final UUID taskId;
         private final UUID instanceId;
-        private final List<EventPublisher.Ahead> ahead = new ArrayList<>();
+        private final EventPublisher.InOrder news = events.inOrder();
 
         InstanceStatuses(RecoveryCommand command) {
             this.taskId = command.taskId();
             this.instanceId = command.instanceId();
         }
 
-        synchronized void changing(InstanceStatus status) {
-            ahead.add(events.sendAhead(Topics.INSTANCE_STATUS, InstanceStatusChanged.of(taskId, instanceId, status,
-                    clock.instant())));
+        void changing(InstanceStatus status) {
+            news.ahead(Topics.INSTANCE_STATUS, InstanceStatusChanged.of(taskId, instanceId, status, clock.instant()));
         }
 
-        synchronized void ended(InstanceStatus status) {
-            events.publishAll(List.copyOf(ahead), List.of(new EventPublisher.Outgoing(Topics.INSTANCE_STATUS,
+        void ended(InstanceStatus status) {
+            news.publish(List.of(new EventPublisher.Outgoing(Topics.INSTANCE_STATUS,
                     InstanceStatusChanged.of(taskId, instanceId, status, clock.instant()))));
-            ahead.clear();
         }
     }
 
