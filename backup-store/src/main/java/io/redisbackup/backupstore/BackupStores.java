@@ -39,9 +39,12 @@ public final class BackupStores {
                     () -> new IllegalArgumentException("backup-store.encryption.keys is needed: backups are "
                             + "encrypted unless backup-store.encryption.enabled=false"))));
         }
-        Optional<Integer> level = config.compression().enabled() ? Optional.of(config.compression().level())
-                : Optional.empty();
-        return new SealedBackupStore.Settings(keys, level, config.frameSize());
+        return new SealedBackupStore.Settings(keys, zstdLevel(config), config.frameSize());
+    }
+
+    /** The zstd level new backups are compressed at; empty when they are not compressed. */
+    static Optional<Integer> zstdLevel(BackupStoreConfig config) {
+        return config.compression().enabled() ? Optional.of(config.compression().level()) : Optional.empty();
     }
 
     /**

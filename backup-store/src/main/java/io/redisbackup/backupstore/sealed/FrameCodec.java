@@ -56,6 +56,34 @@ final class FrameCodec implements AutoCloseable {
         return frameBytes;
     }
 
+    /**
+     * Seals and opens {@code frames} throwaway frames of text-like bytes under a throwaway key, compressed when
+     * {@code level} says so: enough for the JIT to compile AES-GCM with its intrinsics, and this codec, before a
+     * backup or a recovery needs them. Until then a 16 KiB frame costs 0.3-2 ms to seal and open instead of about
+     * 6 µs. How long it took, in nanoseconds.
+     */
+    static long warmUp(int frameBytes, boolean encrypted, Integer level, int frames) {
+        long started = System.nanoTime();
+        java.util.Random random = new java.util.Random(frames);
+        byte[] dataKey = new byte[32];
+        random.nextBytes(dataKey);
+        byte[] plain = new byte[frameBytes];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = (byte) ('a' + random.nextInt(16));
+        }
+        try (FrameCodec codec = new FrameCodec("warm-up", frameBytes, encrypted ? dataKey : null, level)) {
+            byte[] record = new byte[codec.maxRecordBytes()];
+            byte[] opened = new byte[frameBytes];
+            for (int i = 0; i < frames; i++) {
+                int length = codec.seal(i, plain, frameBytes, record);
+                codec.open(i, record, 4, length - 4, opened, frameBytes);
+            }
+        } catch (DamagedBackupException e) {
+            throw new IllegalStateException("A frame sealed here did not open: " + e.getMessage(), e);
+        }
+        return System.nanoTime() - started;
+    }
+
     /** The most a frame's record (its length prefix and sealed body) can take. */
     int maxRecordBytes() {
         return 4 + 1 + (int) com.github.luben.zstd.Zstd.compressBound(frameBytes) + TAG_BYTES;
