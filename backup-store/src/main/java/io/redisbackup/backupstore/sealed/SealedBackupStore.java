@@ -51,7 +51,10 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger(SealedBackupStore.class.getName());
-    /** About half a second of one core, once (2,000 frames brought GCM down to its compiled cost). */
+    /**
+     * About half a second of one core on an idle machine, 1.5-3.5 s beside services starting on two cores; once
+     * (2,000 frames brought GCM down to its compiled cost).
+     */
     private static final int WARM_UP_FRAMES = 2_500;
 
     private final BackupStore files;
