@@ -16,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Makes the backup store the settings name. */
 public final class BackupStores {
@@ -58,16 +59,22 @@ public final class BackupStores {
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             prefix += "/";
         }
-        S3ClientBuilder client = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build())
-                .httpClient(UrlConnectionHttpClient.create());
+        // the client and the presigner of its ranged GETs reach the same place as the same principal
+        Region region = Region.of(settings.region());
+        AwsCredentialsProvider credentials = credentials(settings);
+        S3Configuration addressing = S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build();
+        S3ClientBuilder client = S3Client.builder().region(region).credentialsProvider(credentials)
+                .serviceConfiguration(addressing).httpClient(UrlConnectionHttpClient.create());
+        S3Presigner.Builder presigner = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                .serviceConfiguration(addressing);
         if (sealed) {
             S3BackupStore.forSealedBackups(client);
         }
-        settings.endpoint().ifPresent(endpoint -> client.endpointOverride(URI.create(endpoint)));
-        return new S3BackupStore(client.build(), bucket, prefix,
+        settings.endpoint().map(URI::create).ifPresent(endpoint -> {
+            client.endpointOverride(endpoint);
+            presigner.endpointOverride(endpoint);
+        });
+        return new S3BackupStore(client.build(), presigner.build(), bucket, prefix,
                 new S3BackupStore.Uploads(settings.partSize(), settings.partsInFlight(),
                         settings.readsInFlight()));
     }

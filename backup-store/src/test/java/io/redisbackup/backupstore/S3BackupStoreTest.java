@@ -57,7 +57,7 @@ class S3BackupStoreTest extends BackupStoreContract {
     @Override
     protected BackupStore newStore() {
         bucket = server.bucket("backups-" + UUID.randomUUID());
-        store = new S3BackupStore(server.client(), bucket, "a/prefix/", PARTS);
+        store = new S3BackupStore(server.client(), server.presigner(), bucket, "a/prefix/", PARTS);
         return store;
     }
 
@@ -138,7 +138,7 @@ class S3BackupStoreTest extends BackupStoreContract {
         new Random(6).nextBytes(big);
         try (S3Client client = S3BackupStore.forSealedBackups(server.clientBuilder())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(recorder)).build();
-                S3BackupStore sealedClients = new S3BackupStore(client, server.bucket("unsigned-" + UUID.randomUUID()),
+                S3BackupStore sealedClients = new S3BackupStore(client, server.presigner(), server.bucket("unsigned-" + UUID.randomUUID()),
                         "", PARTS)) {
             try (StagedBackup staged = sealedClients.stage(instance, backup)) {
                 write(staged, BackupStore.RDB, big);

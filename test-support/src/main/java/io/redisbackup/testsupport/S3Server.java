@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * A real S3-compatible server in the test JVM (s3proxy), with signed requests, and a client of it. It keeps its
@@ -31,12 +32,18 @@ public final class S3Server implements AutoCloseable {
     public static final String ACCESS_KEY = "test-access";
     public static final String SECRET_KEY = "test-secret";
 
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    private static final S3Configuration PATH_STYLE = S3Configuration.builder().pathStyleAccessEnabled(true).build();
+
     private final S3Proxy proxy;
     private final S3Client client;
+    private final S3Presigner presigner;
 
-    private S3Server(S3Proxy proxy, S3Client client) {
+    private S3Server(S3Proxy proxy, S3Client client, S3Presigner presigner) {
         this.proxy = proxy;
         this.client = client;
+        this.presigner = presigner;
     }
 
     /** Objects in memory. */
@@ -61,14 +68,18 @@ public final class S3Server implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        return new S3Server(proxy, clientOf(proxy.getPort()).build());
+        S3Presigner presigner = S3Presigner.builder().endpointOverride(endpointOf(proxy.getPort()))
+                .region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).serviceConfiguration(PATH_STYLE).build();
+        return new S3Server(proxy, clientOf(proxy.getPort()).build(), presigner);
+    }
+
+    private static URI endpointOf(int port) {
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     private static S3ClientBuilder clientOf(int port) {
-        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        return S3Client.builder().endpointOverride(endpointOf(port)).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).serviceConfiguration(PATH_STYLE)
                 .httpClient(UrlConnectionHttpClient.create());
     }
 
@@ -81,9 +92,14 @@ public final class S3Server implements AutoCloseable {
         return client;
     }
 
+    /** Presigns requests as {@link #client} signs them. */
+    public S3Presigner presigner() {
+        return presigner;
+    }
+
     /** Where a service reaches it. */
     public String endpoint() {
-        return "http://127.0.0.1:" + proxy.getPort();
+        return endpointOf(proxy.getPort()).toString();
     }
 
     /** Makes a bucket; its name. */
@@ -95,6 +111,7 @@ public final class S3Server implements AutoCloseable {
     @Override
     public void close() throws Exception {
         client.close();
+        presigner.close();
         proxy.stop();
     }
 }

@@ -1,7 +1,6 @@
 package io.redisbackup.backupstore.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -13,41 +12,27 @@ import java.util.concurrent.Future;
 import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.ReadOnlyChannel;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Random reads of one object, each read a ranged GET of exactly what it asks for: what recovering a few keys of a
- * large backup needs (the key index's header, footer and one block, then each key's bytes).
+ * Random reads of one object, each read a ranged GET of exactly what it asks for ({@link PresignedGets}): what
+ * recovering a few keys of a large backup needs (the key index's header, footer and one block, then each key's bytes).
  */
 final class RangedChannel extends ReadOnlyChannel implements RangeReads {
 
-    private final S3Client s3;
-    private final String bucket;
-    private final String key;
+    private final PresignedGets gets;
     private final ExecutorService readers;
 
     /** @param readers where {@link #readRanges} sends its GETs: as many side by side as it has threads */
-    RangedChannel(S3Client s3, String bucket, String key, long size, ExecutorService readers) {
+    RangedChannel(PresignedGets gets, long size, ExecutorService readers) {
         super(size);
-        this.s3 = s3;
-        this.bucket = bucket;
-        this.key = key;
+        this.gets = gets;
         this.readers = readers;
     }
 
     @Override
-    protected int readAt(long position, ByteBuffer dst, int length) throws IOException {
-        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key)
-                .range("bytes=" + position + "-" + (position + length - 1)).build();
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
-            return fill(in, dst, length);
-        } catch (SdkException e) {
-            throw new IOException("Reading " + key + " at " + position + " failed: " + e.getMessage(), e);
-        }
+    protected int readAt(long position, ByteBuffer dst, int wanted) throws IOException {
+        gets.read(position, dst, wanted);
+        return wanted;
     }
 
     /**
@@ -77,8 +62,8 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
                     + range.position());
         }
         ByteBuffer buffer = ByteBuffer.allocate(range.length());
-        if (range.length() > 0 && readAt(range.position(), buffer, range.length()) != range.length()) {
-            throw new DamagedBackupException("The object is cut short at " + range.position());
+        if (range.length() > 0) {
+            gets.read(range.position(), buffer, range.length());
         }
         return buffer.array();
     }
@@ -95,19 +80,5 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
             }
             throw new IOException(e.getCause());
         }
-    }
-
-    private static int fill(InputStream in, ByteBuffer dst, int length) throws IOException {
-        byte[] chunk = new byte[Math.min(length, 1 << 16)];
-        int total = 0;
-        while (total < length) {
-            int n = in.read(chunk, 0, Math.min(chunk.length, length - total));
-            if (n < 0) {
-                break;
-            }
-            dst.put(chunk, 0, n);
-            total += n;
-        }
-        return total;
     }
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -69,6 +71,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     }
 
     private final S3Client s3;
+    private final S3Presigner presigner;
     private final String bucket;
     private final String prefix;
     private final Uploads uploads;
@@ -76,9 +79,14 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     /** Where a keys recovery's ranged GETs go, {@link Uploads#readsInFlight} side by side. */
     private final ExecutorService readers;
 
-    /** @param prefix prepended to every object's name ("" for none; else ending with '/') */
-    public S3BackupStore(S3Client s3, String bucket, String prefix, Uploads uploads) {
+    /**
+     * @param presigner signs the GETs a keys recovery sends by the hundred ({@link PresignedGets}): made with the same
+     *                  region, endpoint, path style and credentials as {@code s3}
+     * @param prefix    prepended to every object's name ("" for none; else ending with '/')
+     */
+    public S3BackupStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, Uploads uploads) {
         this.s3 = s3;
+        this.presigner = presigner;
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix;
         this.uploads = uploads;
@@ -160,8 +168,11 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     @Override
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
-        return new RangedChannel(s3, bucket, key(published.instanceId(), published.backupId(), file),
-                published.file(file).storedSize(), readers);
+        GetObjectRequest whole = GetObjectRequest.builder().bucket(bucket)
+                .key(key(published.instanceId(), published.backupId(), file)).build();
+        PresignedGets gets = new PresignedGets(whole.key(), () -> presigner.presignGetObject(get -> get
+                .signatureDuration(PresignedGets.VALID_FOR).getObjectRequest(whole)), Clock.systemUTC());
+        return new RangedChannel(gets, published.file(file).storedSize(), readers);
     }
 
     @Override
