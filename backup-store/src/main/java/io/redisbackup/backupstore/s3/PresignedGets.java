@@ -87,6 +87,7 @@ final class PresignedGets {
             http.setConnectTimeout(CONNECT_TIMEOUT_MS);
             http.setReadTimeout(READ_TIMEOUT_MS);
             http.setUseCaches(false);
+            http.setInstanceFollowRedirects(false); // a redirect (another region) is an answer to report, not follow
             for (Map.Entry<String, List<String>> header : request.signedHeaders().entrySet()) {
                 if (!header.getKey().equalsIgnoreCase("host")) { // the connection sends it
                     header.getValue().forEach(value -> http.addRequestProperty(header.getKey(), value));
