@@ -40,6 +40,8 @@ public final class Bench {
     private final int keys;
     private final int small;
     private final int reps;
+    /** Whether 100-key recoveries are timed again once the worker has done many ({@link Api#warmKeysRecoveries}). */
+    private final boolean warm;
     /** Linux's USER_HZ, the unit of {@code /proc/<pid>/stat}'s times: 100 on every x86-64 kernel. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private final long backupWorkerPid;
@@ -67,6 +69,7 @@ public final class Bench {
         this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
         this.small = Integer.parseInt(options.getOrDefault("small", Integer.toString(Math.min(100_000, keys))));
         this.reps = Integer.parseInt(options.getOrDefault("reps", "5"));
+        this.warm = Boolean.parseBoolean(options.getOrDefault("warm", "false"));
         this.backupWorkerPid = Long.parseLong(options.get("backup-worker-pid"));
         this.restoreWorkerPid = Long.parseLong(options.get("restore-worker-pid"));
         String s3 = options.getOrDefault("s3-pid", "");
@@ -224,7 +227,8 @@ public final class Bench {
 
     /**
      * 1, 100 and 1000 keys of the backup recovered into the target: the worker's time, each after
-     * {@value Api#WARM_UP} untimed recoveries of as many keys ({@link Api#timedKeysRecoveries}).
+     * {@value Api#WARM_UP} untimed recoveries of as many keys ({@link Api#timedKeysRecoveries}); with {@code --warm},
+     * 100 keys again after {@value Api#WARMED_BY} more ({@link Api#warmKeysRecoveries}).
      */
     private void keysRecoveries(String instanceId, String backupId, int datasetKeys, String targetId,
             RedisProcess target) throws Exception {
@@ -234,6 +238,12 @@ public final class Bench {
                     () -> Dataset.randomKeys(random, count, datasetKeys), reps);
             rows.add(new Row(count + "-key recovery from a backup of " + datasetKeys + " keys, worker time (ms)",
                     worker, null, count == 100 ? "< 100 ms, same for 100k and 1M" : ""));
+        }
+        if (warm) {
+            Stats worker = api.warmKeysRecoveries(instanceId, backupId, targetId, target.password,
+                    () -> Dataset.randomKeys(random, 100, datasetKeys), Math.max(reps, 10));
+            rows.add(new Row("  the same 100 keys after " + Api.WARMED_BY + " more recoveries, worker time (ms)",
+                    worker, null, "a worker that has done many"));
         }
     }
 
