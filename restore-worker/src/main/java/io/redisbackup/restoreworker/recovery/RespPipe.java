@@ -359,7 +359,8 @@ final class RespPipe implements AutoCloseable {
         }
     }
 
-    private void flushExplained() throws IOException {
+    /** Sends what is buffered, without waiting for replies: a write that fails says why the replies stopped. */
+    void flushExplained() throws IOException {
         try {
             flush();
         } catch (IOException e) {

@@ -65,8 +65,14 @@ final class TargetPipes implements AutoCloseable {
         return pipes;
     }
 
-    /** Waits for every server's replies; fails with the first error. */
+    /**
+     * Waits for every server's replies; fails with the first error. What each pipe still buffers is sent to every
+     * server first, so that their last round trips overlap rather than follow one another.
+     */
     void finish() throws IOException, RecoveryFailure {
+        for (RespPipe pipe : pipes) {
+            pipe.flushExplained();
+        }
         for (RespPipe pipe : pipes) {
             pipe.finish();
         }
