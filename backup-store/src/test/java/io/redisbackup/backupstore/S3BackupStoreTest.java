@@ -138,8 +138,8 @@ class S3BackupStoreTest extends BackupStoreContract {
         new Random(6).nextBytes(big);
         try (S3Client client = S3BackupStore.forSealedBackups(server.clientBuilder())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(recorder)).build();
-                S3BackupStore sealedClients = new S3BackupStore(client, server.presigner(), server.bucket("unsigned-" + UUID.randomUUID()),
-                        "", PARTS)) {
+                S3BackupStore sealedClients = new S3BackupStore(client, server.presigner(),
+                        server.bucket("unsigned-" + UUID.randomUUID()), "", PARTS)) {
             try (StagedBackup staged = sealedClients.stage(instance, backup)) {
                 write(staged, BackupStore.RDB, big);
                 write(staged, BackupStore.KEY_INDEX, new byte[3]);
