@@ -5,13 +5,20 @@ import java.util.Set;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import io.quarkus.runtime.annotations.StaticInitSafe;
+
 /**
  * How many tasks a worker carries out at once, when its settings do not say ({@code task-execution.concurrency}):
  * as many as its heap holds (rounded), at {@link #TASK_MEMORY} a task besides {@link #BASE_MEMORY} for the service,
  * from 1 to {@link #MOST}. A worker's memory is then a fixed budget whatever the concurrency: each task streams
  * within its own (a backup's key index runs of 16 MiB, an upload's parts in flight, buffers). A configuration source
  * of the lowest rank: a setting (application.properties, {@code TASK_EXECUTION_CONCURRENCY}) wins over it.
+ * <p>
+ * Safe, and needed, while the application starts ({@link StaticInitSafe}): the messaging worker pool that carries the
+ * tasks ({@code smallrye.messaging.worker.*.max-concurrency=${task-execution.concurrency:1}}) is sized then, when
+ * Quarkus asks only the sources it knows to be safe: without it the pool has one thread whatever the heap.
  */
+@StaticInitSafe
 public final class TaskConcurrency implements ConfigSource {
 
     public static final String PROPERTY = "task-execution.concurrency";
