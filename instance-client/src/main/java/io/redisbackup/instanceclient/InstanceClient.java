@@ -99,7 +99,11 @@ public final class InstanceClient implements AutoCloseable {
     /** Every field of one section of the server's {@code INFO}, by name. */
     public Map<String, String> info(String section) throws InstanceFailure {
         Response reply = send(Command.INFO, section);
-        String text = reply == null ? "" : reply.toString();
+        return infoFields(reply == null ? "" : reply.toString());
+    }
+
+    /** The fields of an {@code INFO} reply's text, by name (the first of a name, should one repeat). */
+    public static Map<String, String> infoFields(String text) {
         Map<String, String> fields = new HashMap<>();
         text.lines().filter(line -> !line.startsWith("#") && line.indexOf(':') > 0).forEach(line -> fields
                 .putIfAbsent(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 1).trim()));

@@ -10,7 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 
+import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.InstanceSockets;
@@ -41,6 +43,8 @@ final class ReplicaSync implements AutoCloseable {
 
     static final int EOF_MARK_LENGTH = 40;
     private static final int MAX_LINE = 4096;
+    /** An INFO reply longer than this is not believed (a server's is a few KiB). */
+    private static final int MAX_INFO = 1 << 20;
 
     private final Socket socket;
     private final InputStream in;
@@ -64,6 +68,34 @@ final class ReplicaSync implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    /**
+     * The server's {@code INFO} of its default sections (server, memory, stats and cluster among them), field by
+     * field: what the snapshot is weighed by, asked on this connection before anything is forked.
+     */
+    Map<String, String> info() throws IOException {
+        send("INFO");
+        String reply = readLine(false);
+        if (reply.startsWith("-")) {
+            throw new Refused(reply.substring(1), reply.startsWith("-NOAUTH") || reply.startsWith("-NOPERM"));
+        }
+        int length = -1;
+        if (reply.startsWith("$")) {
+            try {
+                length = Integer.parseInt(reply.substring(1));
+            } catch (NumberFormatException e) {
+                length = -1;
+            }
+        }
+        if (length < 0 || length > MAX_INFO) {
+            throw new Refused("the server answered INFO with \"" + printable(reply) + "\", not with its fields", false);
+        }
+        byte[] text = in.readNBytes(length + 2); // and its CRLF
+        if (text.length < length + 2) {
+            throw new EOFException("the server closed the connection");
+        }
+        return InstanceClient.infoFields(new String(text, 0, length, StandardCharsets.UTF_8));
     }
 
     /**
@@ -171,8 +203,8 @@ final class ReplicaSync implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        socket.close();
+    public void close() {
+        InstanceSockets.closeQuietly(socket);
     }
 
     /** The announced number of bytes, no more: what follows them is the replication stream, not the RDB. */

@@ -89,6 +89,7 @@ public class SnapshotTaker {
      *        the source is checked ({@link SourceCheck}); a hazard fails the snapshot with its reason.
      * @param rdbOut closed as soon as the whole RDB has arrived, on a thread of its own while the key index is
      *        finished: a store that writes a file through to the disk when it is closed does so in that time
+     * @param indexOut closed once the key index is written, while the RDB may still be closing
      * @param progress told the bytes received so far, after each piece (every 128 KiB or so)
      * @param expectedBytes about how long the snapshot is (the last backup's size; 0 if unknown), for its deadline:
      *        the server's used memory is taken when it is larger
@@ -129,26 +130,31 @@ public class SnapshotTaker {
         } catch (InstanceFailure e) {
             throw failure(e);
         }
-        ServerInfo server = serverInfo(source, care, clusterNode);
-        try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
-            return take(source, care, rdbOut, index, indexOut, server.version(),
-                    Math.max(expectedBytes, server.usedMemory()), progress).withDatasetMemory(server.datasetMemory());
+        long started = System.nanoTime();
+        // one connection: the server's INFO is read on it, then the snapshot asked for on it if the server can spare it
+        ReplicaSync sync = connect(source);
+        try (sync) {
+            ServerInfo server = serverInfo(sync, source, care, clusterNode);
+            try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
+                return take(sync, started, source, care, rdbOut, index, indexOut, server.version(),
+                        Math.max(expectedBytes, server.usedMemory()), progress)
+                        .withDatasetMemory(server.datasetMemory());
+            }
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         }
     }
 
-    private Snapshot take(InstanceEndpoint source, SourceCare care, OutputStream rdbOut, KeyIndexWriter index,
-            OutputStream indexOut, String redisVersion, long expectedBytes, LongConsumer progress)
-            throws SnapshotFailure {
-        long started = System.nanoTime();
+    /** The snapshot on {@code sync}, closed once the RDB has arrived. */
+    private Snapshot take(ReplicaSync sync, long started, InstanceEndpoint source, SourceCare care,
+            OutputStream rdbOut, KeyIndexWriter index, OutputStream indexOut, String redisVersion, long expectedBytes,
+            LongConsumer progress) throws SnapshotFailure {
         RdbScanner scanner;
         RdbTee tee;
         String stopped = null;
         Long rateLimit = care.maxBytesPerSecond();
-        try (ReplicaSync sync = connect(source);
-                TransferGuard guard = TransferGuard.start("The snapshot from " + source, limits(rateLimit),
-                        expectedBytes, sync::close)) {
+        try (sync; TransferGuard guard = TransferGuard.start("The snapshot from " + source, limits(rateLimit),
+                expectedBytes, sync::close)) {
             if (!prepare(sync)) {
                 checkReplicaBuffer(source, expectedBytes, rateLimit);
             }
@@ -187,6 +193,7 @@ public class SnapshotTaker {
         Thread.ofPlatform().name("rdb-close").start(rdbClosed);
         try {
             index.finish(scanner.rdbVersion(), indexOut);
+            indexOut.close(); // to the disk too, beside the RDB
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         } finally {
@@ -319,34 +326,38 @@ public class SnapshotTaker {
     }
 
     /**
-     * Logs in once and reads the server's INFO, so that an unreachable instance or a refused login says so plainly;
-     * fails when the snapshot's fork would not fit in its machine's memory.
+     * Reads the server's INFO on the connection the snapshot will take; fails when the snapshot's fork would not fit
+     * in its machine's memory, or the server is not (or no longer) what the instance says it is.
      */
-    private ServerInfo serverInfo(InstanceEndpoint source, SourceCare care, boolean clusterNode)
+    private ServerInfo serverInfo(ReplicaSync sync, InstanceEndpoint source, SourceCare care, boolean clusterNode)
             throws SnapshotFailure {
-        try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
-            Map<String, String> memory = client.info("memory");
-            Optional<SnapshotFailure> hazard = SourceCheck.forkMemory(memory, care.memoryLimitBytes(),
-                    checks.forkReserve());
-            if (hazard.isPresent()) {
-                throw hazard.get();
-            }
-            boolean enabled = client.clusterEnabled();
-            if (clusterNode && !enabled) {
-                throw new SnapshotFailure(SnapshotFailure.TOPOLOGY_CHANGED, source + " is no longer a node of the "
-                        + "cluster (cluster_enabled:0). Nothing was taken.");
-            }
-            if (!clusterNode && enabled) {
-                throw new SnapshotFailure(SnapshotFailure.CLUSTER_NODE, source + " is now a node of a Redis Cluster "
-                        + "(cluster_enabled:1): a snapshot of it alone would hold only the keys of its own slots, and "
-                        + "would look like a backup of the whole instance. Nothing was taken.");
-            }
-            Long dataset = number(memory.get("used_memory_dataset"));
-            return new ServerInfo(client.info("server", "redis_version").orElse("unknown"),
-                    Objects.requireNonNullElse(number(memory.get("used_memory")), 0L), dataset);
-        } catch (InstanceFailure e) {
-            throw failure(e);
+        Map<String, String> info;
+        try {
+            info = sync.info();
+        } catch (ReplicaSync.Refused e) {
+            String code = e.authentication() ? SnapshotFailure.AUTH_FAILED : SnapshotFailure.TRANSFER_FAILED;
+            throw new SnapshotFailure(code, source + " refused INFO: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SnapshotFailure(SnapshotFailure.UNREACHABLE, "Cannot read INFO from " + source + ": "
+                    + e.getMessage(), e);
         }
+        Optional<SnapshotFailure> hazard = SourceCheck.forkMemory(info, care.memoryLimitBytes(), checks.forkReserve());
+        if (hazard.isPresent()) {
+            throw hazard.get();
+        }
+        boolean enabled = "1".equals(info.get("cluster_enabled"));
+        if (clusterNode && !enabled) {
+            throw new SnapshotFailure(SnapshotFailure.TOPOLOGY_CHANGED, source + " is no longer a node of the "
+                    + "cluster (cluster_enabled:0). Nothing was taken.");
+        }
+        if (!clusterNode && enabled) {
+            throw new SnapshotFailure(SnapshotFailure.CLUSTER_NODE, source + " is now a node of a Redis Cluster "
+                    + "(cluster_enabled:1): a snapshot of it alone would hold only the keys of its own slots, and "
+                    + "would look like a backup of the whole instance. Nothing was taken.");
+        }
+        Long dataset = number(info.get("used_memory_dataset"));
+        return new ServerInfo(Objects.requireNonNullElse(info.get("redis_version"), "unknown"),
+                Objects.requireNonNullElse(number(info.get("used_memory")), 0L), dataset);
     }
 
     /** An instance that cannot be used, in a backup's words. */
