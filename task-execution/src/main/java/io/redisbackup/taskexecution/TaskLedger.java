@@ -161,6 +161,11 @@ public class TaskLedger {
     }
 
     private Start beginOnce(TaskCommand command) {
+        if (insertFirstAttempt(command)) {
+            Run first = new Run(new Attempt(this, command.taskId(), 1, false));
+            held.put(command.taskId(), first.attempt());
+            return first;
+        }
         Start start = QuarkusTransaction.requiringNew().call(() -> {
             // the new row or attempt need not survive a database crash: an attempt whose row was lost cannot renew
             // it and stops (fenced), and the command, not yet committed in Kafka, comes again
@@ -292,12 +297,47 @@ public class TaskLedger {
 
     /**
      * Sets {@code assignments} (their {@code values} in order) on the attempt's row while it is RUNNING under that
-     * attempt; whether it was. One statement in a transaction of its own, straight over JDBC: every task makes
-     * several (renewals, the changing-target mark, the outcome), and the ORM's transaction and query machinery cost
-     * more CPU than the update. {@code durably} false: the commit does not wait for the disk.
+     * attempt; whether it was. {@code durably} false: the commit does not wait for the disk.
      */
     private boolean updateRunning(UUID taskId, int attempt, boolean durably, String assignments, Object... values) {
         String sql = "update " + table + " set " + assignments + " where task_id = ? and attempt = ? and status = ?";
+        Object[] all = java.util.Arrays.copyOf(values, values.length + 3);
+        all[values.length] = taskId;
+        all[values.length + 1] = attempt;
+        all[values.length + 2] = TaskExecution.Status.RUNNING.name();
+        try {
+            return execute(sql, durably, all) == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot record attempt " + attempt + " at task " + taskId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A command seen for the first time, the usual case: its row and first attempt in one insert; false when the
+     * task has a row already (a repeated command, a later attempt), which {@link #beginOnce} then reads and locks.
+     * Like the rest, it need not survive a database crash.
+     */
+    private boolean insertFirstAttempt(TaskCommand command) {
+        Object now = at(clock.instant());
+        TaskType type = TaskType.of(command);
+        String sql = "insert into " + table + " (task_id, instance_id, backup_id, task_type, trigger, status, attempt, "
+                + "updated_at, heartbeat_at) values (?, ?, ?, ?, ?, ?, 1, ?, ?) on conflict (task_id) do nothing";
+        try {
+            return execute(sql, false, command.taskId(), command.instanceId(), command.backupId(), type.name(),
+                    command.trigger() == null ? null : command.trigger().name(),
+                    TaskExecution.Status.RUNNING.name(), now, now) == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot take up task " + command.taskId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One statement in a transaction of its own, straight over JDBC, and the rows it changed: every task makes
+     * several (its first attempt, renewals, the changing-target mark, the outcome), and the ORM's transaction and
+     * query machinery cost more CPU than the statement. {@code durably} false: the commit does not wait for the disk.
+     */
+    private int execute(String sql, boolean durably, Object... values) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -307,27 +347,24 @@ public class TaskLedger {
                     }
                 }
                 int changed;
-                try (PreparedStatement update = connection.prepareStatement(sql)) {
-                    int i = 1;
-                    for (Object value : values) {
-                        update.setObject(i++, value);
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < values.length; i++) {
+                        if (values[i] == null) {
+                            statement.setNull(i + 1, java.sql.Types.VARCHAR);
+                        } else {
+                            statement.setObject(i + 1, values[i]);
+                        }
                     }
-                    update.setObject(i++, taskId);
-                    update.setInt(i++, attempt);
-                    update.setString(i, TaskExecution.Status.RUNNING.name());
-                    changed = update.executeUpdate();
+                    changed = statement.executeUpdate();
                 }
                 connection.commit();
-                return changed == 1;
+                return changed;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot record attempt " + attempt + " at task " + taskId + ": "
-                    + e.getMessage(), e);
         }
     }
 
