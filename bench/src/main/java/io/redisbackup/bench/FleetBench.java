@@ -19,7 +19,8 @@ import redis.clients.jedis.Jedis;
  * A fleet backed up at once: many small instances, every one's backup asked for in the same moment (as when all are
  * due in the same hour), timed from the first request to the last backup published, side by side with the same
  * number of {@code redis-cli --rdb} run with the worker's parallelism; then the same with a second backup worker
- * process ({@code ./stack scale backup-worker 2}). Every backup must succeed.
+ * process ({@code ./stack scale backup-worker 2}). Every backup must succeed. Beside each time, the machine's idle
+ * share of its CPU over that run ({@code /proc/stat}): near 0 when a run is bound by the cores, not by waiting.
  */
 public final class FleetBench {
 
@@ -34,6 +35,8 @@ public final class FleetBench {
     private final Path stackRun;
     private final List<Bench.Row> rows = new ArrayList<>();
     private final Map<String, Object> memory = new LinkedHashMap<>();
+    /** The machine's idle share of its CPU time during each timed run, per row: how far each is bound by CPU. */
+    private final Map<String, Map<String, Stats>> idle = new LinkedHashMap<>();
 
     private FleetBench(Map<String, String> options) throws IOException {
         this.events = new TaskEvents(options.get("kafka"));
@@ -75,9 +78,11 @@ public final class FleetBench {
             }
             Stats floor = new Stats();
             Stats one = new Stats();
+            Map<String, Stats> idleOne = idleShares("oneWorker");
             for (int r = 0; r < reps; r++) {
-                floor.add(Bench.redisCliRdbOfEach(fleet, parallelism, work));
-                one.add(fleetBackup(ids));
+                floor.add(whileIdleIsRead(idleOne.get("floor"),
+                        () -> Bench.redisCliRdbOfEach(fleet, parallelism, work)));
+                one.add(whileIdleIsRead(idleOne.get("ours"), () -> fleetBackup(ids)));
             }
             memory.put("oneWorker", peakRss("backup-worker"));
             rows.add(new Bench.Row(instances + " instances of " + keys + " keys, one backup worker (ms)", one, floor,
@@ -87,9 +92,11 @@ public final class FleetBench {
             Bench.timedProcess(List.of("bash", "-c", scaleCommand + " 2"), null);
             Stats floorTwo = new Stats();
             Stats two = new Stats();
+            Map<String, Stats> idleTwo = idleShares("twoWorkers");
             for (int r = 0; r < reps; r++) {
-                floorTwo.add(Bench.redisCliRdbOfEach(fleet, 2 * parallelism, work));
-                two.add(fleetBackup(ids));
+                floorTwo.add(whileIdleIsRead(idleTwo.get("floor"),
+                        () -> Bench.redisCliRdbOfEach(fleet, 2 * parallelism, work)));
+                two.add(whileIdleIsRead(idleTwo.get("ours"), () -> fleetBackup(ids)));
             }
             memory.put("twoWorkers", List.of(peakRss("backup-worker"), peakRss("backup-worker-2")));
             rows.add(new Bench.Row("  the same, two backup worker processes (ms)", two, floorTwo,
@@ -98,6 +105,35 @@ public final class FleetBench {
         } finally {
             fleet.forEach(RedisProcess::close);
         }
+    }
+
+    private Map<String, Stats> idleShares(String row) {
+        Map<String, Stats> shares = new LinkedHashMap<>();
+        shares.put("ours", new Stats());
+        shares.put("floor", new Stats());
+        idle.put(row, shares);
+        return shares;
+    }
+
+    /** A timed run, in ms; the machine's idle share (%) over it goes to {@code idleShare}. */
+    private static double whileIdleIsRead(Stats idleShare, java.util.concurrent.Callable<Double> run)
+            throws Exception {
+        long[] before = cpuTimes();
+        double millis = run.call();
+        long[] after = cpuTimes();
+        long total = after[0] - before[0];
+        idleShare.add(total == 0 ? 0 : 100.0 * (after[1] - before[1]) / total);
+        return millis;
+    }
+
+    /** The machine's CPU time so far, all of it and idle (with waiting for I/O), from {@code /proc/stat}. */
+    private static long[] cpuTimes() throws IOException {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(fields.length, 9); i++) { // user nice system idle iowait irq softirq steal
+            total += Long.parseLong(fields[i]);
+        }
+        return new long[] { total, Long.parseLong(fields[4]) + Long.parseLong(fields[5]) };
     }
 
     /** Every instance's backup asked for at once; the time until the last is published, in ms. */
@@ -136,6 +172,9 @@ public final class FleetBench {
         table.append(String.format("throughput: %.0f backups a minute with one worker, %.0f with two (%.2f x)%n",
                 perMinuteOne, perMinuteTwo, perMinuteTwo / perMinuteOne));
         table.append("backup worker peak RSS (MiB): ").append(memory).append('\n');
+        idle.forEach((row, shares) -> table.append(String.format(
+                "the machine's idle CPU, %s (median %%): ours %.0f, the floor %.0f (near 0: bound by the 2 cores)%n",
+                row, shares.get("ours").median(), shares.get("floor").median())));
         System.out.print(table);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -150,6 +189,10 @@ public final class FleetBench {
         json.put("backupsPerMinute", Map.of("oneWorker", Math.round(perMinuteOne), "twoWorkers",
                 Math.round(perMinuteTwo)));
         json.put("backupWorkerPeakRss", memory);
+        Map<String, Object> idleJson = new LinkedHashMap<>();
+        idle.forEach((row, shares) -> idleJson.put(row, Map.of("ours", shares.get("ours").json(), "floor",
+                shares.get("floor").json())));
+        json.put("machineIdleCpuPercent", idleJson);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         say("written to " + out);
