@@ -161,12 +161,17 @@ public class TaskLedger {
     }
 
     private Start beginOnce(TaskCommand command) {
-        if (insertFirstAttempt(command)) {
-            Run first = new Run(new Attempt(this, command.taskId(), 1, false));
-            held.put(command.taskId(), first.attempt());
-            return first;
+        Start start = insertFirstAttempt(command) ? new Run(new Attempt(this, command.taskId(), 1, false))
+                : beginKnown(command);
+        if (start instanceof Run run) {
+            held.put(run.attempt().taskId(), run.attempt());
         }
-        Start start = QuarkusTransaction.requiringNew().call(() -> {
+        return start;
+    }
+
+    /** A command whose task may have a row already: read and locked, then run again, found done, or lost. */
+    private Start beginKnown(TaskCommand command) {
+        return QuarkusTransaction.requiringNew().call(() -> {
             // the new row or attempt need not survive a database crash: an attempt whose row was lost cannot renew
             // it and stops (fenced), and the command, not yet committed in Kafka, comes again
             commitWithoutWalFlush();
@@ -208,10 +213,6 @@ public class TaskLedger {
             }
             throw new IllegalStateException("unknown status " + execution.status);
         });
-        if (start instanceof Run run) {
-            held.put(run.attempt().taskId(), run.attempt());
-        }
-        return start;
     }
 
     /** Records how a lost task was reported: FAILED, or SUCCEEDED when its attempt had finished the work. */

@@ -80,22 +80,15 @@ final class ReplicaSync implements AutoCloseable {
         if (reply.startsWith("-")) {
             throw new Refused(reply.substring(1), reply.startsWith("-NOAUTH") || reply.startsWith("-NOPERM"));
         }
-        int length = -1;
-        if (reply.startsWith("$")) {
-            try {
-                length = Integer.parseInt(reply.substring(1));
-            } catch (NumberFormatException e) {
-                length = -1;
-            }
-        }
+        long length = bulkLength(reply);
         if (length < 0 || length > MAX_INFO) {
             throw new Refused("the server answered INFO with \"" + printable(reply) + "\", not with its fields", false);
         }
-        byte[] text = in.readNBytes(length + 2); // and its CRLF
+        byte[] text = in.readNBytes((int) length + 2); // and its CRLF
         if (text.length < length + 2) {
             throw new EOFException("the server closed the connection");
         }
-        return InstanceClient.infoFields(new String(text, 0, length, StandardCharsets.UTF_8));
+        return InstanceClient.infoFields(new String(text, 0, (int) length, StandardCharsets.UTF_8));
     }
 
     /**
@@ -126,15 +119,9 @@ final class ReplicaSync implements AutoCloseable {
             eofMark = reply.substring(5).getBytes(StandardCharsets.ISO_8859_1);
             return in;
         }
-        if (reply.startsWith("$")) {
-            try {
-                length = Long.parseLong(reply.substring(1));
-            } catch (NumberFormatException e) {
-                length = -1;
-            }
-            if (length > 0) {
-                return new Bounded(in, length);
-            }
+        length = bulkLength(reply);
+        if (length > 0) {
+            return new Bounded(in, length);
         }
         throw new Refused("the server answered SYNC with \"" + printable(reply) + "\", not with a snapshot", false);
     }
@@ -160,6 +147,18 @@ final class ReplicaSync implements AutoCloseable {
         }
         if (!Arrays.equals(mark, 0, EOF_MARK_LENGTH, eofMark, 0, EOF_MARK_LENGTH)) {
             throw new Refused("the snapshot is not followed by the end mark the server announced", false);
+        }
+    }
+
+    /** The length a bulk reply's first line ({@code $<length>}) announces; -1 for any other line. */
+    private static long bulkLength(String reply) {
+        if (!reply.startsWith("$")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(reply.substring(1));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
