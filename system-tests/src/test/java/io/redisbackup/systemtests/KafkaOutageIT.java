@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import io.redisbackup.contracts.BackupCompleted;
 import io.redisbackup.contracts.BackupEvent;
@@ -28,6 +29,7 @@ import io.redisbackup.testsupport.TopicClient;
  * PENDING at once (the gateway shows what it accepted until the task center hears of it), the backup runs exactly
  * once, and the task, the catalogue and the stored backup agree.
  */
+@Isolated // it stops the broker that every other test class needs
 class KafkaOutageIT extends SystemTest {
 
     @Test

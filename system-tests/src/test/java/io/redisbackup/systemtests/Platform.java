@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.redisbackup.testsupport.KafkaBrokerResource;
 import io.redisbackup.testsupport.PostgresDatabaseResource;
@@ -54,9 +54,11 @@ final class Platform {
 
     private static Platform running;
 
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final Map<String, Map<String, String>> extraSettings = new HashMap<>();
+    // the test classes run side by side (failsafe's configuration in the pom): one may start a replica while another
+    // kills and restarts a service
+    private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+    private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> extraSettings = new ConcurrentHashMap<>();
     private Map<String, String> database;
     private final KafkaBrokerResource kafka = new KafkaBrokerResource();
     private String bootstrapServers;
@@ -81,7 +83,7 @@ final class Platform {
     }
 
     /** The service logs, for what must never be in them. */
-    synchronized List<Path> logs() {
+    List<Path> logs() {
         return ports.keySet().stream().map(this::log).toList();
     }
 
@@ -166,7 +168,7 @@ final class Platform {
      * Starts one more replica of a service, named {@code service#name}, with settings of its own on top of the
      * platform's; its URL once it is ready. It stops with the platform, or with {@link #kill}.
      */
-    synchronized String startReplica(String replica, Map<String, String> settings) throws IOException {
+    String startReplica(String replica, Map<String, String> settings) throws IOException {
         ports.put(replica, freePort());
         extraSettings.put(replica, Map.copyOf(settings));
         Files.deleteIfExists(log(replica));

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.contracts.InstanceStatus;
@@ -32,6 +33,7 @@ import io.restassured.http.ContentType;
  * Workers killed (SIGKILL) in the middle of a task, and started again sooner or later than the lost-task time: in
  * each case the task, the backup catalogue and the instance end up agreeing, and nothing runs after its task ended.
  */
+@Isolated // it kills workers that every other test class needs
 class WorkerCrashIT extends SystemTest {
 
     @TempDir
