@@ -59,6 +59,7 @@ public final class BackupStores {
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             prefix += "/";
         }
+        keepConnections(2 * (settings.readsInFlight() + settings.partsInFlight()));
         // the client and the presigner of its ranged GETs reach the same place as the same principal
         Region region = Region.of(settings.region());
         AwsCredentialsProvider credentials = credentials(settings);
@@ -77,6 +78,18 @@ public final class BackupStores {
         return new S3BackupStore(client.build(), presigner.build(), bucket, prefix,
                 new S3BackupStore.Uploads(settings.partSize(), settings.partsInFlight(),
                         settings.readsInFlight()));
+    }
+
+    /**
+     * The JDK's HTTP client keeps 5 idle connections to a server unless {@code http.maxConnections} says otherwise
+     * (read once, when it first keeps one): fewer than a keys recovery's ranged GETs in flight, so that each such
+     * recovery opened and closed a dozen connections. Unless the JVM was given its own value, it keeps as many as
+     * two tasks' requests at once.
+     */
+    private static void keepConnections(int connections) {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(connections));
+        }
     }
 
     private static AwsCredentialsProvider credentials(BackupStoreConfig.S3 settings) {
