@@ -125,6 +125,40 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void theWarmUpReadsAnObjectOfItsOwnByRangesAndLeavesNothing() throws IOException {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        assertEquals(50, s3.warmUpReads(50));
+        assertEquals(List.of(), server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).build())
+                .contents(), "its object is deleted after");
+    }
+
+    @Test
+    void whereItMayNotWriteTheWarmUpReadsAStoredObjectOrNothing() throws IOException {
+        newStore();
+        // a principal that may read only: every PUT refused before it is sent, as AccessDenied would refuse it
+        ExecutionInterceptor readOnly = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest) {
+                    throw software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(403)
+                            .message("Access Denied").build();
+                }
+            }
+        };
+        try (S3Client client = server.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(readOnly))
+                .build();
+                S3BackupStore reader = new S3BackupStore(client, server.presigner(), bucket, "a/prefix/", PARTS)) {
+            assertEquals(0, reader.warmUpReads(50), "nothing stored to read yet");
+            try (StagedBackup staged = store.stage(instance, backup)) {
+                write(staged, BackupStore.RDB, new byte[100]);
+                write(staged, BackupStore.KEY_INDEX, new byte[3]);
+                staged.publish(manifest(100, 3));
+            }
+            assertEquals(50, reader.warmUpReads(50));
+        }
+    }
+
+    @Test
     void aClientForSealedBackupsSendsBodiesUnsignedOverPlainHttpAndTheServerTakesThem() throws IOException {
         List<String> bodyHashes = new CopyOnWriteArrayList<>();
         ExecutionInterceptor recorder = new ExecutionInterceptor() {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.StagedBackup;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -69,6 +70,9 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             this(partBytes, partsInFlight, READS_IN_FLIGHT);
         }
     }
+
+    /** The size of the object {@link #warmUpReads} reads. */
+    private static final int WARM_UP_BYTES = 64 << 10;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -168,11 +172,65 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     @Override
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
-        GetObjectRequest whole = GetObjectRequest.builder().bucket(bucket)
-                .key(key(published.instanceId(), published.backupId(), file)).build();
-        PresignedGets gets = new PresignedGets(whole.key(), () -> presigner.presignGetObject(get -> get
+        return rangedChannel(key(published.instanceId(), published.backupId(), file), published.file(file).storedSize());
+    }
+
+    private RangedChannel rangedChannel(String key, long size) {
+        GetObjectRequest whole = GetObjectRequest.builder().bucket(bucket).key(key).build();
+        PresignedGets gets = new PresignedGets(key, () -> presigner.presignGetObject(get -> get
                 .signatureDuration(PresignedGets.VALID_FOR).getObjectRequest(whole)), Clock.systemUTC());
-        return new RangedChannel(gets, published.file(file).storedSize(), readers);
+        return new RangedChannel(gets, size, readers);
+    }
+
+    /**
+     * Sends {@code gets} small ranged GETs, {@link Uploads#readsInFlight} side by side, along the path a keys
+     * recovery's reads take (signing, the JDK's HTTP client and its kept connections, the readers): a worker just
+     * started compiles that path here instead of in its first recoveries. They read an object of its own, put under
+     * {@code <prefix>warm-up/} and deleted after; where the worker may not write, the first object stored under the
+     * prefix. How many GETs it sent: none when it could neither write nor find a backup to read.
+     */
+    public int warmUpReads(int gets) throws IOException {
+        String own = prefix + "warm-up/" + UUID.randomUUID();
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(own).build(),
+                    RequestBody.fromBytes(new byte[WARM_UP_BYTES]));
+        } catch (SdkException mayNotWrite) {
+            return warmUpReads(gets, firstStored());
+        }
+        try {
+            return warmUpReads(gets, S3Object.builder().key(own).size((long) WARM_UP_BYTES).build());
+        } finally {
+            try {
+                s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(own).build());
+            } catch (SdkException e) {
+                // 64 KiB left under warm-up/, named as such
+            }
+        }
+    }
+
+    private S3Object firstStored() throws IOException {
+        try {
+            List<S3Object> listed = s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + "instances/").maxKeys(1).build()).contents();
+            return listed.isEmpty() ? null : listed.get(0);
+        } catch (SdkException e) {
+            throw failed("listing the bucket", e);
+        }
+    }
+
+    private int warmUpReads(int gets, S3Object object) throws IOException {
+        if (object == null || object.size() == 0) {
+            return 0;
+        }
+        List<RangeReads.Range> ranges = new ArrayList<>(gets);
+        for (int i = 0; i < gets; i++) {
+            long position = i * 4_099L % object.size();
+            ranges.add(new RangeReads.Range(position, (int) Math.min(64, object.size() - position)));
+        }
+        try (RangedChannel channel = rangedChannel(object.key(), object.size())) {
+            channel.readRanges(ranges);
+        }
+        return gets;
     }
 
     @Override
