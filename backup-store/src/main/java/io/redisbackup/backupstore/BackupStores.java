@@ -82,9 +82,9 @@ public final class BackupStores {
 
     /**
      * The JDK's HTTP client keeps 5 idle connections to a server unless {@code http.maxConnections} says otherwise
-     * (read once, when it first keeps one): fewer than a keys recovery's ranged GETs in flight, so that each such
-     * recovery opened and closed a dozen connections. Unless the JVM was given its own value, it keeps as many as
-     * two tasks' requests at once.
+     * (read once, when it first keeps one): fewer than a keys recovery's ranged GETs in flight, so that the
+     * connections of the GETs beyond the fifth were closed rather than kept. Unless the JVM was given its own value,
+     * it keeps as many as two tasks' requests at once.
      */
     private static void keepConnections(int connections) {
         if (System.getProperty("http.maxConnections") == null) {

@@ -195,10 +195,11 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             s3.putObject(PutObjectRequest.builder().bucket(bucket).key(own).build(),
                     RequestBody.fromBytes(new byte[WARM_UP_BYTES]));
         } catch (SdkException mayNotWrite) {
-            return warmUpReads(gets, firstStored());
+            S3Object stored = firstStored();
+            return stored == null ? 0 : readRanges(stored.key(), stored.size(), gets);
         }
         try {
-            return warmUpReads(gets, S3Object.builder().key(own).size((long) WARM_UP_BYTES).build());
+            return readRanges(own, WARM_UP_BYTES, gets);
         } finally {
             try {
                 s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(own).build());
@@ -208,6 +209,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         }
     }
 
+    /** The first object stored under the prefix; null when there is none. */
     private S3Object firstStored() throws IOException {
         try {
             List<S3Object> listed = s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
@@ -218,16 +220,17 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         }
     }
 
-    private int warmUpReads(int gets, S3Object object) throws IOException {
-        if (object == null || object.size() == 0) {
+    /** {@code gets} ranges of up to 64 bytes spread over the object, read as a keys recovery reads; how many. */
+    private int readRanges(String key, long size, int gets) throws IOException {
+        if (size == 0) {
             return 0;
         }
         List<RangeReads.Range> ranges = new ArrayList<>(gets);
         for (int i = 0; i < gets; i++) {
-            long position = i * 4_099L % object.size();
-            ranges.add(new RangeReads.Range(position, (int) Math.min(64, object.size() - position)));
+            long position = i * 4_099L % size;
+            ranges.add(new RangeReads.Range(position, (int) Math.min(64, size - position)));
         }
-        try (RangedChannel channel = rangedChannel(object.key(), object.size())) {
+        try (RangedChannel channel = rangedChannel(key, size)) {
             channel.readRanges(ranges);
         }
         return gets;
