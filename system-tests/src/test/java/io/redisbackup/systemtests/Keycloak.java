@@ -51,6 +51,8 @@ final class Keycloak implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+        // a few minutes of life, on two cores shared with the platform: C1 only (kc.sh chooses the collector)
+        builder.environment().put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
         Keycloak keycloak = new Keycloak(builder.start(), port);
         keycloak.awaitRealm("redis-backup");
         keycloak.awaitRealm("elsewhere");
