@@ -65,4 +65,13 @@ public interface BackupStore {
      * uploads) and never published; how many it removed. A backup still being written is younger than that.
      */
     int removeAbandoned(Duration olderThan) throws IOException;
+
+    /**
+     * Sends about {@code reads} reads the way a keys recovery reads (ranged, side by side), so that a service just
+     * started does not pay for its first recoveries' reads in the interpreter; how many it sent. Nothing where reads
+     * cost next to nothing to warm (a directory).
+     */
+    default int warmUpReads(int reads) throws IOException {
+        return 0;
+    }
 }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,10 +21,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.redisbackup.backupstore.s3.S3BackupStore;
+import io.redisbackup.backupstore.sealed.SealedBackupStore;
 import io.redisbackup.testsupport.S3Server;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -128,8 +132,29 @@ class S3BackupStoreTest extends BackupStoreContract {
     void theWarmUpReadsAnObjectOfItsOwnByRangesAndLeavesNothing() throws IOException {
         S3BackupStore s3 = (S3BackupStore) newStore();
         assertEquals(50, s3.warmUpReads(50));
+        // as the restore worker has it: through the sealing store
+        assertEquals(20, new SealedBackupStore(s3, new SealedBackupStore.Settings(Optional.empty(), Optional.of(1),
+                4096)).warmUpReads(20));
         assertEquals(List.of(), server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).build())
                 .contents(), "its object is deleted after");
+    }
+
+    @Test
+    void whatAWarmUpLeftIsRemovedOnceOlderThanAbandonedAndNothingElseIs() throws IOException {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        try (StagedBackup staged = s3.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, new byte[100]);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(100, 3));
+        }
+        // what a worker killed between the warm-up's PUT and its DELETE leaves
+        String left = "a/prefix/warm-up/" + UUID.randomUUID();
+        server.client().putObject(b -> b.bucket(bucket).key(left), RequestBody.fromBytes(new byte[64 << 10]));
+        assertEquals(0, s3.removeAbandoned(Duration.ofHours(1)), "a warm-up under way is younger than that");
+        assertEquals(1, s3.removeAbandoned(Duration.ZERO));
+        assertEquals(0, server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
+                .prefix("a/prefix/warm-up/").build()).keyCount());
+        assertArrayEquals(new byte[100], read(s3, BackupStore.RDB), "the published backup is untouched");
     }
 
     @Test

@@ -73,6 +73,8 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
 
     /** The size of the object {@link #warmUpReads} reads. */
     private static final int WARM_UP_BYTES = 64 << 10;
+    /** Where, under the prefix, {@link #warmUpReads} puts its object. */
+    private static final String WARM_UP_FOLDER = "warm-up/";
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -189,8 +191,9 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
      * {@code <prefix>warm-up/} and deleted after; where the worker may not write, the first object stored under the
      * prefix. How many GETs it sent: none when it could neither write nor find a backup to read.
      */
+    @Override
     public int warmUpReads(int gets) throws IOException {
-        String own = prefix + "warm-up/" + UUID.randomUUID();
+        String own = prefix + WARM_UP_FOLDER + UUID.randomUUID();
         try {
             s3.putObject(PutObjectRequest.builder().bucket(bucket).key(own).build(),
                     RequestBody.fromBytes(new byte[WARM_UP_BYTES]));
@@ -204,7 +207,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             try {
                 s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(own).build());
             } catch (SdkException e) {
-                // 64 KiB left under warm-up/, named as such
+                // 64 KiB left under warm-up/, which removeAbandoned deletes later
             }
         }
     }
@@ -269,22 +272,32 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         removeData(instanceId, backupId);
     }
 
-    /** Aborts the multipart uploads begun more than {@code olderThan} ago: those of writers that died mid-upload. */
+    /**
+     * Aborts the multipart uploads begun more than {@code olderThan} ago: those of writers that died mid-upload; and
+     * deletes the objects {@link #warmUpReads} put as long ago: those of workers that died while warming up.
+     */
     @Override
     public int removeAbandoned(Duration olderThan) throws IOException {
         Instant before = Instant.now().minus(olderThan);
-        int aborted = 0;
+        int removed = 0;
         try {
             for (MultipartUpload upload : uploadsUnder(prefix + "instances/")) {
                 if (!upload.initiated().isAfter(before)) {
                     abort(upload);
-                    aborted++;
+                    removed++;
+                }
+            }
+            for (S3Object left : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                    .prefix(prefix + WARM_UP_FOLDER).build()).contents()) {
+                if (!left.lastModified().isAfter(before)) {
+                    s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(left.key()).build());
+                    removed++;
                 }
             }
         } catch (SdkException e) {
-            throw failed("aborting stale uploads", e);
+            throw failed("removing what stopped writers left", e);
         }
-        return aborted;
+        return removed;
     }
 
     @Override

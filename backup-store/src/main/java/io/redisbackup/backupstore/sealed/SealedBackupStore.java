@@ -15,7 +15,6 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.Sealing;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.WriteBehind;
-import io.redisbackup.backupstore.s3.S3BackupStore;
 
 /**
  * A backup store whose files are compressed and encrypted ({@link FramedFormat}) on their way into another store
@@ -86,12 +85,9 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         });
     }
 
-    /**
-     * Where the files are in object storage, warms the path of a keys recovery's ranged reads
-     * ({@link S3BackupStore#warmUpReads}); how many reads it sent.
-     */
+    @Override
     public int warmUpReads(int reads) throws IOException {
-        return files instanceof S3BackupStore s3 ? s3.warmUpReads(reads) : 0;
+        return files.warmUpReads(reads);
     }
 
     @Override

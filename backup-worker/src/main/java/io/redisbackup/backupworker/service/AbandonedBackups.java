@@ -10,9 +10,9 @@ import io.redisbackup.backupstore.BackupStoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Removes what backup workers that died left in the store (a staged folder, an unfinished multipart upload) once
- * it is older than {@code backup-store.abandoned-after}: a backup still being written is younger than that. A worker
- * that is only slow is stopped by its deadline long before.
+ * Removes what workers that died left in the store (a backup's staged folder or unfinished multipart upload, a
+ * restore worker's warm-up object) once it is older than {@code backup-store.abandoned-after}: a backup still being
+ * written is younger than that. A worker that is only slow is stopped by its deadline long before.
  */
 @ApplicationScoped
 public class AbandonedBackups {
@@ -33,10 +33,10 @@ public class AbandonedBackups {
         try {
             int removed = store.removeAbandoned(config.abandonedAfter());
             if (removed > 0) {
-                LOG.infof("Removed %d things backup workers that stopped left in the store", removed);
+                LOG.infof("Removed %d things workers that stopped left in the store", removed);
             }
         } catch (IOException e) {
-            LOG.warnf("Could not look for what stopped backup workers left in the store: %s", e.getMessage());
+            LOG.warnf("Could not look for what stopped workers left in the store: %s", e.getMessage());
         }
     }
 }
