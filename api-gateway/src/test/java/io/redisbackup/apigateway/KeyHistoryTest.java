@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.StoredBackups;
+import io.redisbackup.backupstore.keyindex.RdbEntries;
+import io.redisbackup.testsupport.Datasets;
 import io.restassured.path.json.JsonPath;
 
 /** A key through five real backups of an instance: changed, deleted, written again, then in two databases. */
@@ -62,6 +66,22 @@ class KeyHistoryTest extends GatewayTest {
                 .body("backups.size()", equalTo(2));
         given().get("/api/v1/instances/" + instanceId + "/keys/history?key=not:there&backups=1").then()
                 .statusCode(200).body("backups[0].present", equalTo(false));
+    }
+
+    @Test
+    void aKeyTooLargeToHoldIsDigestedAsItIsReadWithTheSameChecksumAsWhenHeld() throws Exception {
+        String instanceId = register(redis, "history-large");
+        Datasets.largeKeys(redis, 0, RdbEntries.HELD_AT_MOST + 4096);
+        String backupId = backup(instanceId);
+        // the checksum is of the type byte and the value as stored: what DUMP gives, without its last 10 bytes
+        byte[] dump = (byte[]) redis.call("DUMP", "large:hash");
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(dump, 0, dump.length - 10);
+        given().get("/api/v1/instances/" + instanceId + "/keys/history?key=large:hash&backups=1").then()
+                .statusCode(200).body("backups[0].backupId", equalTo(backupId))
+                .body("backups[0].present", equalTo(true)).body("backups[0].entries[0].type", equalTo("hash"))
+                .body("backups[0].entries[0].valueSha256", equalTo(HexFormat.of().formatHex(sha256.digest())));
+        redis.call("DEL", Datasets.LARGE_KEYS.toArray());
     }
 
     @Test

@@ -172,6 +172,38 @@ class RecoveryIT extends SystemTest {
         }
     }
 
+    /**
+     * The workers run with 256 MiB of heap ({@link Platform}): a key of 260 MiB cannot be held whole by either, so
+     * the snapshot, the whole instance's recovery and the key's own recovery must each stream it (held, it took
+     * about three times its size: the scanner's buffer, grown by doubling, and the payload's copy).
+     */
+    @Test
+    void aKeyLargerThanTheWorkersHeapIsBackedUpAndRecoveredWhole() {
+        try (RedisServer source = RedisServer.start(); RedisServer copy = RedisServer.start()) {
+            byte[] value = new byte[260 << 20];
+            new java.util.Random(19).nextBytes(value); // random: the server cannot compress it in the RDB
+            source.call("SET", "larger-than-a-worker", value, "EX", "86400");
+            source.call("SET", "beside-it", "small");
+            String sourceId = register(source);
+            String copyId = register(copy);
+            String backupId = backedUp(sourceId);
+
+            String whole = recover(sourceId, backupId, copy.password(), copyId).statusCode(202).extract()
+                    .path("taskId");
+            awaitTask(whole, "SUCCEEDED");
+            assertEquals(source.digest(), copy.digest());
+
+            source.call("SET", "larger-than-a-worker", "overwritten since");
+            String keys = given().contentType(ContentType.JSON)
+                    .body(Map.of("backupId", backupId, "password", source.password(), "mode", "KEYS",
+                            "keys", "larger-than-a-worker"))
+                    .when().post("/api/v1/instances/" + sourceId + "/recoveries").then().statusCode(202)
+                    .extract().path("taskId");
+            awaitTask(keys, "SUCCEEDED");
+            assertEquals(copy.digest(), source.digest(), "the key is back as it was backed up, with its expiry");
+        }
+    }
+
     @Test
     void aBackupScheduledWhileARecoveryRunsIsDelayedThenSucceeds() {
         try (RedisServer source = RedisServer.start()) {

@@ -13,7 +13,39 @@ public final class Datasets {
     public static final String FUNCTION_LIBRARY = "#!lua name=backuplib\n"
             + "redis.register_function('echo_first', function(keys, args) return args[1] end)";
 
+    /** The keys {@link #largeKeys} writes, each stored in more than {@code bytes}. */
+    public static final List<String> LARGE_KEYS = List.of("large:string", "large:hash", "large:list");
+
     private Datasets() {
+    }
+
+    /**
+     * Keys too large for a recovery to hold whole in memory: a string, a hash and a list, each of more than
+     * {@code bytes} of random bytes (which Redis cannot compress), the string with a TTL, in database
+     * {@code db}.
+     */
+    public static void largeKeys(RedisServer redis, int db, int bytes) {
+        java.util.Random random = new java.util.Random(bytes);
+        try (RespConnection c = redis.authenticatedConnection()) {
+            c.call("SELECT", Integer.toString(db));
+            byte[] string = new byte[bytes + 1000];
+            random.nextBytes(string);
+            c.call("SET", "large:string", string, "EX", "86400");
+            int pieces = bytes / 1000 + 100;
+            for (int from = 0; from < pieces; from += 2000) {
+                List<Object> hset = new ArrayList<>(List.of("HSET", "large:hash"));
+                List<Object> rpush = new ArrayList<>(List.of("RPUSH", "large:list"));
+                for (int i = from; i < Math.min(pieces, from + 2000); i++) {
+                    byte[] value = new byte[1000];
+                    random.nextBytes(value);
+                    hset.add("field:" + i);
+                    hset.add(value);
+                    rpush.add(value);
+                }
+                c.call(hset.toArray());
+                c.call(rpush.toArray());
+            }
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.redisbackup.apigateway.service;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -113,9 +115,24 @@ public class KeyHistory {
             }
             List<Entry> entries = new ArrayList<>(found.size());
             try (SeekableByteChannel rdb = store.openChannel(manifest, manifest.rdbFileFor(slot))) {
-                List<byte[]> stored = RdbEntries.readAll(rdb, found);
-                for (int i = 0; i < found.size(); i++) {
-                    entries.add(entry(found.get(i), stored.get(i), manifest, slot));
+                // a key too large to hold is read through, digested as it goes
+                List<byte[]> stored = RdbEntries.readAll(rdb,
+                        found.stream().filter(e -> !RdbEntries.isLarge(e)).toList());
+                int held = 0;
+                for (IndexEntry entry : found) {
+                    MessageDigest sha256 = sha256();
+                    if (RdbEntries.isLarge(entry)) {
+                        RdbEntries.Large large = RdbEntries.check(rdb, entry, manifest.rdbVersionFor(slot));
+                        if (!RdbEntries.writeValue(rdb, large, new DigestOutputStream(OutputStream.nullOutputStream(),
+                                sha256))) {
+                            throw new DamagedBackupException("A key's data in the backup changed between two reads "
+                                    + "of it");
+                        }
+                    } else {
+                        byte[] payload = RdbEntries.dumpPayload(stored.get(held++), manifest.rdbVersionFor(slot));
+                        sha256.update(payload, 0, payload.length - 10); // the DUMP trailer: RDB version and CRC64
+                    }
+                    entries.add(entry(entry, sha256, manifest));
                 }
             }
             return new InBackup(backupId, type, manifest.startedAt(), true, entries, null);
@@ -127,21 +144,23 @@ public class KeyHistory {
         }
     }
 
-    /** The key's entry in one database; the checksum is of its type and value as stored, without key or expiry. */
-    private static Entry entry(IndexEntry entry, byte[] stored, Manifest manifest, int slot)
-            throws DamagedBackupException {
-        byte[] payload = RdbEntries.dumpPayload(stored, manifest.rdbVersionFor(slot));
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        sha256.update(payload, 0, payload.length - 10); // the DUMP trailer: RDB version and CRC64
+    /**
+     * The key's entry in one database; the checksum ({@code sha256}, fed) is of its type and value as stored, without
+     * key or expiry.
+     */
+    private static Entry entry(IndexEntry entry, MessageDigest sha256, Manifest manifest) {
         boolean expires = entry.expireAtMs() >= 0;
         return new Entry(entry.db(), RdbTypes.name(entry.type()), entry.length(),
                 expires ? Math.max(0, entry.expireAtMs() - manifest.startedAt().toEpochMilli()) : null,
                 expires ? Instant.ofEpochMilli(entry.expireAtMs()) : null, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static InBackup await(Future<InBackup> read) {

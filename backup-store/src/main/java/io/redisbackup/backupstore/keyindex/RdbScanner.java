@@ -18,8 +18,10 @@ import java.util.zip.CRC32C;
  *
  * <p>It reads its input in large pieces into one buffer and hands every byte it has consumed, in order and in
  * large pieces, to a {@link Sink}: what the backup worker writes to the file and checksums. Bytes after the RDB's
- * end (its EOF opcode and CRC64) may be read ahead; they are never passed on ({@link #remaining}). Memory: the buffer; when
- * {@code capture} is set, the buffer grows to hold the largest record, whose bytes {@link #recordBuffer} gives.
+ * end (its EOF opcode and CRC64) may be read ahead; they are never passed on ({@link #remaining}). Memory: the buffer;
+ * when records are captured, the buffer grows to hold each record of up to the capture limit, whose bytes
+ * {@link #recordBuffer} gives; a larger record is stepped over like any other ({@link #recordHeld} says so), and read
+ * again from the file by whoever needs its bytes ({@link RdbEntries#writePayload}).
  *
  * <p>Input is checked as it is read: an unknown opcode, type or encoding, a length past the end of the input or a
  * compressed key that could not decompress to the length it claims is a {@link DamagedBackupException}, never a
@@ -46,6 +48,10 @@ public final class RdbScanner {
 
     private final InputStream in;
     private final boolean capture;
+    /** How large a record may be and still be kept whole in the buffer. */
+    private final long captureLimit;
+    /** Whether the current record is still in the buffer (it is captured, and no larger than the limit so far). */
+    private boolean held;
     private final Sink sink;
     private final CRC32C crc = new CRC32C();
     private byte[] buf;
@@ -79,9 +85,18 @@ public final class RdbScanner {
      * @param sink takes every byte consumed; null for none
      */
     public RdbScanner(InputStream in, int bufferSize, boolean capture, Sink sink) {
+        this(in, bufferSize, capture ? Long.MAX_VALUE : 0, sink);
+    }
+
+    /**
+     * @param captureLimit keep each record of up to this many bytes in the buffer ({@link #recordBuffer}); larger
+     *        ones are stepped over ({@link #recordHeld}); 0 for none
+     */
+    public RdbScanner(InputStream in, int bufferSize, long captureLimit, Sink sink) {
         this.in = in;
         this.buf = new byte[Math.max(bufferSize, 64)];
-        this.capture = capture;
+        this.capture = captureLimit > 0;
+        this.captureLimit = captureLimit;
         this.sink = sink;
     }
 
@@ -92,6 +107,13 @@ public final class RdbScanner {
      */
     static RdbScanner overRecord(byte[] record, int rdbVersion) {
         RdbScanner scanner = new RdbScanner(new ByteArrayInputStream(record), record.length, true, null);
+        scanner.rdbVersion = rdbVersion;
+        return scanner;
+    }
+
+    /** {@link #overRecord(byte[], int)} of a record read as it streams by, kept nowhere. */
+    static RdbScanner overRecord(InputStream record, int rdbVersion) {
+        RdbScanner scanner = new RdbScanner(record, 1 << 16, false, null);
         scanner.rdbVersion = rdbVersion;
         return scanner;
     }
@@ -241,7 +263,15 @@ public final class RdbScanner {
         return new IndexEntry(db, key, start, end, type, expireAtMs, crc32c);
     }
 
-    /** The buffer that holds the current record's bytes, when capturing; valid until the next {@link #next}. */
+    /**
+     * Whether the current record's bytes are in {@link #recordBuffer}: it is captured, and no larger than the capture
+     * limit.
+     */
+    public boolean recordHeld() {
+        return held;
+    }
+
+    /** The buffer that holds the current record's bytes, when held; valid until the next {@link #next}. */
     public byte[] recordBuffer() {
         requireCapture();
         return buf;
@@ -254,6 +284,11 @@ public final class RdbScanner {
 
     public int recordLength() {
         return (int) (end - start);
+    }
+
+    /** Where the current key's value starts, from the magic: after its prefixes, type byte and key. */
+    public long valueStart() {
+        return valueStart;
     }
 
     /** Where the current key's value starts in {@link #recordBuffer}: after its prefixes, type byte and key. */
@@ -277,8 +312,9 @@ public final class RdbScanner {
     }
 
     private void requireCapture() {
-        if (!capture) {
-            throw new IllegalStateException("the scanner does not keep records");
+        if (!held) {
+            throw new IllegalStateException(capture ? "the record is larger than the scanner keeps"
+                    : "the scanner does not keep records");
         }
     }
 
@@ -303,6 +339,7 @@ public final class RdbScanner {
         crcFed = start;
         crc.reset();
         inRecord = true;
+        held = capture;
         expireAtMs = -1;
         key = null;
         type = -1;
@@ -311,6 +348,9 @@ public final class RdbScanner {
     private boolean endRecord(Kind what) {
         kind = what;
         end = position();
+        if (end - start > captureLimit) {
+            held = false; // it may still be in the buffer, which grows by doubling: larger records go one way
+        }
         crc.update(buf, (int) (crcFed - base), (int) (end - crcFed));
         crcFed = end;
         crc32c = (int) crc.getValue();
@@ -593,7 +633,10 @@ public final class RdbScanner {
             crc.update(buf, (int) (crcFed - base), (int) (consumed - crcFed));
             crcFed = consumed;
         }
-        long keep = capture && inRecord ? start : consumed;
+        if (held && inRecord && consumed - start > captureLimit) {
+            held = false; // too large to keep: stepped over, read again from the file by whoever needs it
+        }
+        long keep = held && inRecord ? start : consumed;
         int drop = (int) (keep - base);
         if (drop > 0) {
             System.arraycopy(buf, drop, buf, 0, limit - drop);

@@ -2,7 +2,9 @@ package io.redisbackup.backupstore.keyindex;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.RespConnection;
 
 /** The index of an RDB a real server wrote, and the DUMP payloads built from it, against the server's own DUMP. */
 class RdbEntriesTest {
@@ -63,6 +66,80 @@ class RdbEntriesTest {
                 }
             }
             assertEquals(Long.parseLong(keyCount(source)), checked);
+        }
+    }
+
+    @Test
+    void aKeyTooLargeToHoldIsCheckedAndWrittenPieceByPieceAsDumpGivesIt() throws IOException {
+        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+            Datasets.everyType(source);
+            Datasets.largeKeys(source, 2, RdbEntries.HELD_AT_MOST + 4096);
+            Path rdbFile = source.saveRdb(dir.resolve("dump.rdb"));
+            int large = 0;
+            // the whole file as a recovery reads it: each record held but those larger than it holds
+            try (InputStream in = Files.newInputStream(rdbFile)) {
+                RdbScanner records = new RdbScanner(in, 1 << 16, RdbEntries.HELD_AT_MOST, null);
+                while (records.next()) {
+                    if (records.kind() == RdbScanner.Kind.KEY) {
+                        assertEquals(records.recordLength() <= RdbEntries.HELD_AT_MOST, records.recordHeld());
+                        large += records.recordHeld() ? 0 : 1;
+                    }
+                }
+            }
+            assertEquals(Datasets.LARGE_KEYS.size(), large);
+
+            Path index = index(rdbFile);
+            try (KeyIndexReader reader = KeyIndexReader.open(index);
+                    SeekableByteChannel rdb = Files.newByteChannel(rdbFile)) {
+                source.call("SELECT", "2");
+                target.call("SELECT", "2");
+                for (String name : Datasets.LARGE_KEYS) {
+                    IndexEntry entry = reader.find(name.getBytes()).get(0);
+                    assertTrue(RdbEntries.isLarge(entry), name);
+                    RdbEntries.Large checked = RdbEntries.check(rdb, entry, reader.rdbVersion());
+                    java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+                    assertTrue(RdbEntries.writePayload(rdb, checked, reader.rdbVersion(), payload));
+                    assertEquals(checked.payloadLength(), payload.size(), name);
+                    assertArrayEquals((byte[]) source.call("DUMP", name), payload.toByteArray(), name);
+                }
+                // a small key's entry, checked the same way, gives the same as when it is held
+                IndexEntry small = reader.find("hash:small".getBytes()).get(0);
+                java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+                RdbEntries.writePayload(rdb, RdbEntries.check(rdb, small, reader.rdbVersion()), reader.rdbVersion(),
+                        payload);
+                assertArrayEquals(RdbEntries.dumpPayload(RdbEntries.read(rdb, small), reader.rdbVersion()),
+                        payload.toByteArray());
+            }
+
+            // a byte flipped in a large entry: refused when checked; and when it changes after the check, the
+            // payload written carries a wrong checksum, which the server refuses
+            IndexEntry victim;
+            int version;
+            try (KeyIndexReader reader = KeyIndexReader.open(index)) {
+                victim = reader.find("large:hash".getBytes()).get(0);
+                version = reader.rdbVersion();
+            }
+            RdbEntries.Large checked;
+            try (SeekableByteChannel rdb = Files.newByteChannel(rdbFile)) {
+                checked = RdbEntries.check(rdb, victim, version);
+            }
+            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(rdbFile,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+                long at = victim.start() + victim.length() / 2;
+                file.read(one, at);
+                one.put(0, (byte) (one.get(0) ^ 0x01)).rewind();
+                file.write(one, at);
+            }
+            try (SeekableByteChannel rdb = Files.newByteChannel(rdbFile)) {
+                assertThrows(DamagedBackupException.class, () -> RdbEntries.check(rdb, victim, version));
+                java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+                assertFalse(RdbEntries.writePayload(rdb, checked, version, payload));
+                RespConnection.RedisErrorReply refused = assertThrows(RespConnection.RedisErrorReply.class,
+                        () -> target.call("RESTORE", "large:hash", "0", payload.toByteArray(), "REPLACE"));
+                assertTrue(refused.getMessage().contains("checksum"), refused.getMessage());
+                assertEquals(0L, target.call("EXISTS", "large:hash"));
+            }
         }
     }
 

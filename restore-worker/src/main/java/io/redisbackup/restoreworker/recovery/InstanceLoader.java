@@ -2,11 +2,14 @@ package io.redisbackup.restoreworker.recovery;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.LongConsumer;
 
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.taskexecution.TransferGuard;
@@ -18,7 +21,9 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
  * and the function libraries with {@code FUNCTION RESTORE ... REPLACE}. Values are never decoded: each key's payload
  * is its entry's bytes as stored (see {@link RdbEntries}). The commands stream to the instance while another thread reads its replies
  * ({@link RespPipe}), as {@code redis-cli --pipe} does. A key whose expiry has passed is counted, not loaded.
- * Memory holds the largest key and a bounded number of unanswered commands. Knows nothing of Kafka or tasks.
+ * Memory holds a key of up to {@link RdbEntries#HELD_AT_MOST} bytes and a bounded number of unanswered commands: a
+ * larger key is stepped over as the file streams by and its payload sent as it is read again from the file, piece
+ * by piece ({@link RdbEntries#writePayload}). Knows nothing of Kafka or tasks.
  */
 public final class InstanceLoader {
 
@@ -39,19 +44,35 @@ public final class InstanceLoader {
     public record Loaded(long restored, long expired, long functions) {
     }
 
-    /** Opens one RDB of a backup, from its start. */
-    @FunctionalInterface
+    /** One RDB of a backup: read from its start, and read again where a key too large to hold lies. */
     public interface RdbFile {
         InputStream open() throws IOException;
+
+        SeekableByteChannel openChannel() throws IOException;
+
+        /** The file {@code file} of a stored backup. */
+        static RdbFile stored(BackupStore store, Manifest manifest, String file) {
+            return new RdbFile() {
+                @Override
+                public InputStream open() throws IOException {
+                    return store.open(manifest, file);
+                }
+
+                @Override
+                public SeekableByteChannel openChannel() throws IOException {
+                    return store.openChannel(manifest, file);
+                }
+            };
+        }
     }
 
     /**
      * @param rdbBytes the RDB's size: the load's deadline is the base plus this at the minimum rate
      * @param keysLoaded told how many keys are sent so far, every 10,000 keys
      */
-    public Loaded replaceAll(InputStream rdb, long rdbBytes, InstanceEndpoint target, Duration timeout,
+    public Loaded replaceAll(RdbFile rdb, long rdbBytes, InstanceEndpoint target, Duration timeout,
             LongConsumer keysLoaded) throws RecoveryFailure {
-        return replaceAll(List.of(() -> rdb), rdbBytes, KeyRouting.single(target), timeout, keysLoaded);
+        return replaceAll(List.of(rdb), rdbBytes, KeyRouting.single(target), timeout, keysLoaded);
     }
 
     /**
@@ -77,9 +98,13 @@ public final class InstanceLoader {
                 }
                 int[] selectedDb = new int[pipes.all().size()]; // each server's, across the files
                 for (RdbFile file : rdbs) {
-                    try (InputStream rdb = file.open()) {
-                        RdbScanner records = new RdbScanner(rdb, READ_BUFFER, true, null);
+                    try (InputStream rdb = file.open(); Again again = new Again(file)) {
+                        RdbScanner records = new RdbScanner(rdb, READ_BUFFER, RdbEntries.HELD_AT_MOST, null);
                         while (records.next()) {
+                            if (records.kind() == RdbScanner.Kind.FUNCTION && !records.recordHeld()) {
+                                throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "A function library of "
+                                        + records.recordLength() + " bytes: more than a recovery holds");
+                            }
                             if (records.kind() == RdbScanner.Kind.FUNCTION) {
                                 byte[] payload = RdbEntries.functionPayload(records.recordBuffer(),
                                         records.recordOffset(), records.recordLength(), records.rdbVersion());
@@ -105,9 +130,13 @@ public final class InstanceLoader {
                                 selectedDb[server] = records.db();
                                 pipe.select(selectedDb[server]);
                             }
-                            byte[] payload = RdbEntries.dumpPayload(records.valueType(), records.recordBuffer(),
-                                    records.valueOffset(), records.valueLength(), records.rdbVersion());
-                            pipe.restore(key, expireAt, payload);
+                            if (records.recordHeld()) {
+                                pipe.restore(key, expireAt, RdbEntries.dumpPayload(records.valueType(),
+                                        records.recordBuffer(), records.valueOffset(), records.valueLength(),
+                                        records.rdbVersion()));
+                            } else {
+                                again.restore(pipe, RdbEntries.of(records), records.rdbVersion());
+                            }
                             if (++restored % PROGRESS_EVERY == 0) {
                                 keysLoaded.accept(restored);
                             }
@@ -118,6 +147,9 @@ public final class InstanceLoader {
             } catch (IOException | RuntimeException | RecoveryFailure e) {
                 String why = guard.stopped() != null ? guard.stopped() : e.getMessage();
                 String howFar = "Loading stopped after " + pipes.keysConfirmed() + " keys were confirmed: " + why;
+                if (e instanceof RecoveryFailure failure && RecoveryFailure.BACKUP_CORRUPT.equals(failure.code())) {
+                    throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, howFar, e);
+                }
                 if (guard.stopped() == null && RecoveryFailure.slotMoved(e.getMessage())) {
                     throw new RecoveryFailure(RecoveryFailure.TOPOLOGY_CHANGED, RecoveryFailure.slotMovedMessage(
                             howFar), e);
@@ -128,5 +160,36 @@ public final class InstanceLoader {
         }
         keysLoaded.accept(restored);
         return new Loaded(restored, expired, functions);
+    }
+
+    /** The keys of one file too large to hold, read again from it: opened at the first such key, if any. */
+    private static final class Again implements AutoCloseable {
+        private final RdbFile file;
+        private SeekableByteChannel channel;
+
+        Again(RdbFile file) {
+            this.file = file;
+        }
+
+        void restore(RespPipe pipe, RdbEntries.Large large, int rdbVersion) throws IOException, RecoveryFailure {
+            if (channel == null) {
+                channel = file.openChannel();
+            }
+            boolean[] intact = new boolean[1];
+            pipe.restore(large.entry().key(), large.entry().expireAtMs(), large.payloadLength(),
+                    out -> intact[0] = RdbEntries.writePayload(channel, large, rdbVersion, out));
+            if (!intact[0]) {
+                // the server refuses the payload: its checksum was made wrong on purpose
+                throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "A key's data in the backup changed "
+                        + "between two reads of it");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel != null) {
+                channel.close();
+            }
+        }
     }
 }

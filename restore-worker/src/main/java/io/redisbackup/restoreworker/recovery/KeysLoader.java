@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.backupstore.keyindex.KeySelection;
@@ -27,7 +28,9 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
  * is read and checked against its CRC, so a damaged backup is refused before the target changes. Then
  * {@link #restore}: {@code RESTORE ... REPLACE} with the key's absolute expiry ({@code ABSTTL}), in every database
  * the backup holds it in, streamed as a whole instance's load is ({@link RespPipe}). No other key is touched; a key whose expiry has passed, or
- * that the backup does not hold, is left as it is on the target and reported. Knows nothing of Kafka or tasks.
+ * that the backup does not hold, is left as it is on the target and reported. An entry larger than
+ * {@link RdbEntries#HELD_AT_MOST} is never held: the plan reads it through to check it, the restore reads it again as
+ * it sends it. Knows nothing of Kafka or tasks.
  */
 public final class KeysLoader {
 
@@ -51,11 +54,13 @@ public final class KeysLoader {
     }
 
     /**
-     * A key the backup holds, with its entries (one per database) still to be written, and the checked bytes of
-     * each entry the plan kept ({@code held}, null where it did not); {@code source}, which of the plan's
-     * {@link Source}s holds them (a cluster backup's shard).
+     * A key the backup holds, with its entries (one per database) still to be written, the checked bytes of each
+     * entry the plan kept ({@code held}, null where it did not), and where each entry too large to hold was found
+     * ({@code large}, null for the others); {@code source}, which of the plan's {@link Source}s holds them (a cluster
+     * backup's shard).
      */
-    public record Found(byte[] key, List<IndexEntry> entries, List<byte[]> held, int source) {
+    public record Found(byte[] key, List<IndexEntry> entries, List<byte[]> held, List<RdbEntries.Large> large,
+            int source) {
     }
 
     /** One RDB of a backup with its key index (a cluster backup has one a shard), and the keys to look for in it. */
@@ -110,7 +115,7 @@ public final class KeysLoader {
         try {
             for (int s = 0; s < sources.size(); s++) {
                 Source source = sources.get(s);
-                planning.reading(source.rdb(), s);
+                planning.reading(source.rdb(), source.index().rdbVersion(), s);
                 source.selection().select(source.index(), planning.notInBackup::add, (key, entries) -> {
                     if (++planning.selected > maxKeys) {
                         planning.found.clear();
@@ -144,6 +149,7 @@ public final class KeysLoader {
     private static final class Planning {
         private final int maxKeys;
         private SeekableByteChannel rdb;
+        private int rdbVersion;
         private int source;
         private final List<Found> found = new ArrayList<>();
         private final List<byte[]> notInBackup = new ArrayList<>();
@@ -158,8 +164,9 @@ public final class KeysLoader {
         }
 
         /** The keys found from now on are in this RDB, the plan's source number {@code source}. */
-        void reading(SeekableByteChannel rdb, int source) {
+        void reading(SeekableByteChannel rdb, int rdbVersion, int source) {
             this.rdb = rdb;
+            this.rdbVersion = rdbVersion;
             this.source = source;
         }
 
@@ -171,23 +178,44 @@ public final class KeysLoader {
             }
         }
 
-        /** Reads and checks the pending keys' entries, side by side, keeping what fits in {@link #PLAN_HOLDS}. */
+        /**
+         * Reads and checks the pending keys' entries, side by side, keeping what fits in {@link #PLAN_HOLDS}; an
+         * entry too large to hold is read through on its own.
+         */
         void check() {
             if (selected <= maxKeys && !pendingKeys.isEmpty()) {
-                Iterator<byte[]> checked = readAll(rdb, pendingEntries.stream().flatMap(List::stream).toList());
+                Iterator<byte[]> checked = readAll(rdb, pendingEntries.stream().flatMap(List::stream)
+                        .filter(entry -> !RdbEntries.isLarge(entry)).toList());
                 for (int k = 0; k < pendingKeys.size(); k++) {
-                    List<byte[]> held = new ArrayList<>(pendingEntries.get(k).size());
-                    for (int e = 0; e < pendingEntries.get(k).size(); e++) {
+                    List<IndexEntry> entries = pendingEntries.get(k);
+                    List<byte[]> held = new ArrayList<>(entries.size());
+                    List<RdbEntries.Large> large = new ArrayList<>(entries.size());
+                    for (IndexEntry entry : entries) {
+                        if (RdbEntries.isLarge(entry)) {
+                            large.add(checkLarge(rdb, entry, rdbVersion));
+                            held.add(null);
+                            continue;
+                        }
                         byte[] bytes = checked.next();
                         boolean keep = holding + bytes.length <= PLAN_HOLDS;
                         held.add(keep ? bytes : null);
                         holding += keep ? bytes.length : 0;
+                        large.add(null);
                     }
-                    found.add(new Found(pendingKeys.get(k), pendingEntries.get(k), held, source));
+                    found.add(new Found(pendingKeys.get(k), entries, held, large, source));
                 }
             }
             pendingKeys.clear();
             pendingEntries.clear();
+        }
+    }
+
+    /** {@link RdbEntries#check}, within a scan's visitor (which cannot throw what it reads). */
+    private static RdbEntries.Large checkLarge(SeekableByteChannel rdb, IndexEntry entry, int rdbVersion) {
+        try {
+            return RdbEntries.check(rdb, entry, rdbVersion);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -269,14 +297,11 @@ public final class KeysLoader {
                         if (entry.expiredAt(now)) {
                             continue;
                         }
-                        byte[] stored = key.held().get(i) != null ? key.held().get(i)
-                                : RdbEntries.read(rdb.channel(), entry);
-                        byte[] payload = RdbEntries.dumpPayload(stored, rdb.rdbVersion());
                         if (entry.db() != selectedDb[server]) {
                             pipe.select(entry.db());
                             selectedDb[server] = entry.db();
                         }
-                        keyOf.get(server).put(pipe.restore(key.key(), entry.expireAtMs(), payload), key.key());
+                        keyOf.get(server).put(restore(pipe, key, i, rdb), key.key());
                         written = true;
                     }
                     (written ? sent : expired).add(key.key());
@@ -290,7 +315,10 @@ public final class KeysLoader {
                 for (int server = 0; server < keyOf.size(); server++) {
                     unconfirmed.addAll(unconfirmed(keyOf.get(server), pipes.all().get(server).answered()));
                 }
-                throw stopped("the stream to the instance broke: " + e.getMessage(), sent, expired, unconfirmed, e);
+                Stopped stopped = stopped((e instanceof DamagedBackupException ? "" : "the stream to the instance "
+                        + "broke: ") + e.getMessage(), sent, expired, unconfirmed, e);
+                throw e instanceof DamagedBackupException ? new Stopped(RecoveryFailure.BACKUP_CORRUPT,
+                        stopped.getMessage(), stopped.done(), e) : stopped;
             }
             Set<byte[]> refused = Collections.newSetFromMap(new IdentityHashMap<>());
             String firstReply = null;
@@ -313,6 +341,27 @@ public final class KeysLoader {
         }
         keysDone.accept(sent.size());
         return new Restored(sent, expired);
+    }
+
+    /**
+     * {@code RESTORE} of the key's {@code i}-th entry: from the bytes the plan held, read again, or streamed from the
+     * backup when it is too large to hold; the command's number.
+     */
+    private static long restore(RespPipe pipe, Found key, int i, Rdb rdb) throws IOException, RecoveryFailure {
+        IndexEntry entry = key.entries().get(i);
+        RdbEntries.Large large = key.large().get(i);
+        if (large == null) {
+            byte[] stored = key.held().get(i) != null ? key.held().get(i) : RdbEntries.read(rdb.channel(), entry);
+            return pipe.restore(key.key(), entry.expireAtMs(), RdbEntries.dumpPayload(stored, rdb.rdbVersion()));
+        }
+        boolean[] intact = new boolean[1];
+        long number = pipe.restore(key.key(), entry.expireAtMs(), large.payloadLength(),
+                out -> intact[0] = RdbEntries.writePayload(rdb.channel(), large, rdb.rdbVersion(), out));
+        if (!intact[0]) {
+            // the server refuses the payload: its checksum was made wrong on purpose
+            throw new DamagedBackupException("A key's data in the backup changed between two reads of it");
+        }
+        return number;
     }
 
     /** The keys of the key commands numbered {@code answered} or later: nothing says they were written. */

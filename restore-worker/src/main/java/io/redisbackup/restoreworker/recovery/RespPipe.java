@@ -125,6 +125,58 @@ final class RespPipe implements AutoCloseable {
                 : send(false, RESTORE, key, ZERO, payload, REPLACE);
     }
 
+    /** Writes a payload too large to hold, piece by piece, exactly as many bytes as announced. */
+    @FunctionalInterface
+    interface Payload {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * {@link #restore(byte[], long, byte[])} of a payload of {@code length} bytes that {@code payload} writes as it
+     * reads it (a key too large to hold): the command goes out in pieces, never whole in memory.
+     */
+    long restore(byte[] key, long expireAtMs, int length, Payload payload) throws IOException, RecoveryFailure {
+        long number = awaitRoom(false);
+        boolean absolute = expireAtMs >= 0;
+        try {
+            header('*', absolute ? 6 : 5);
+            arg(RESTORE);
+            arg(key);
+            arg(absolute ? bytes(Long.toString(expireAtMs)) : ZERO);
+            header('$', length);
+            long before = written + buffered;
+            try {
+                payload.writeTo(new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] bytes, int offset, int count) throws IOException {
+                        put(bytes, offset, count);
+                    }
+                });
+                if (written + buffered - before != length) {
+                    throw new IOException("A payload of " + (written + buffered - before) + " bytes where " + length
+                            + " were announced");
+                }
+            } catch (IOException | RuntimeException e) {
+                abort(); // a command cut in its middle: nothing may follow it on this connection
+                throw e;
+            }
+            crlf();
+            arg(REPLACE);
+            if (absolute) {
+                arg(ABSTTL);
+            }
+        } catch (IOException e) {
+            throw explained(e);
+        }
+        sent.lazySet(number + 1);
+        return number;
+    }
+
     /** {@code FUNCTION RESTORE payload REPLACE}. */
     void restoreFunctions(byte[] payload) throws IOException, RecoveryFailure {
         send(true, FUNCTION, RESTORE, payload, REPLACE);
@@ -139,6 +191,21 @@ final class RespPipe implements AutoCloseable {
     }
 
     private long send(boolean other, byte[]... args) throws IOException, RecoveryFailure {
+        long number = awaitRoom(other);
+        try {
+            write(args);
+        } catch (IOException e) {
+            throw explained(e);
+        }
+        sent.lazySet(number + 1);
+        if (other) {
+            awaitAnswers();
+        }
+        return number;
+    }
+
+    /** Waits while too many commands are unanswered; the number the next command will have. */
+    private long awaitRoom(boolean other) throws IOException, RecoveryFailure {
         failIfRefused();
         long number = sent.get();
         if (number - answered.get() >= IN_FLIGHT) {
@@ -150,15 +217,6 @@ final class RespPipe implements AutoCloseable {
         }
         if (other) {
             otherCommands.add(number); // before it is sent: the reader looks here when it is refused
-        }
-        try {
-            write(args);
-        } catch (IOException e) {
-            throw explained(e);
-        }
-        sent.lazySet(number + 1);
-        if (other) {
-            awaitAnswers();
         }
         return number;
     }
@@ -306,10 +364,15 @@ final class RespPipe implements AutoCloseable {
     private void write(byte[]... args) throws IOException {
         header('*', args.length);
         for (byte[] arg : args) {
-            header('$', arg.length);
-            put(arg, 0, arg.length);
-            crlf();
+            arg(arg);
         }
+    }
+
+    /** One argument: {@code $n\r\n}, its bytes, CRLF. */
+    private void arg(byte[] arg) throws IOException {
+        header('$', arg.length);
+        put(arg, 0, arg.length);
+        crlf();
     }
 
     /** {@code *n\r\n} or {@code $n\r\n}. */

@@ -67,7 +67,7 @@ public class InstanceRecovery {
         long[] loaded = { 0 };
         try {
             List<InstanceLoader.RdbFile> rdbs = manifest.rdbFiles().stream()
-                    .<InstanceLoader.RdbFile>map(file -> () -> store.open(manifest, file)).toList();
+                    .map(file -> InstanceLoader.RdbFile.stored(store, manifest, file)).toList();
             InstanceLoader.Loaded done = loader.replaceAll(rdbs, manifest.rdbBytes(), target,
                     config.targetTimeout(), keys -> {
                         loaded[0] = keys;

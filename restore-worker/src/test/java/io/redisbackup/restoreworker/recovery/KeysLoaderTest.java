@@ -22,7 +22,9 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StoredBackups;
+import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.contracts.KeyList;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceClient;
@@ -86,6 +88,54 @@ class KeysLoaderTest {
             untouchedBefore.forEach((key, digest) -> assertEquals(digest, now.get(key), key));
             assertEquals("changed, not chosen", redis.callString("GET", "string:int"));
             assertNull(redis.call("GET", "never:there"));
+        }
+    }
+
+    @Test
+    void keysTooLargeToHoldAreCheckedThenSentAsTheyAreReadAgain() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            Datasets.largeKeys(redis, 0, RdbEntries.HELD_AT_MOST + 4096);
+            redis.call("SET", "small", "at backup time");
+            Map<String, String> atBackup = redis.valueDigests(0);
+            Manifest backup = store(redis);
+            for (String key : Datasets.LARGE_KEYS) {
+                redis.call("DEL", key);
+            }
+            redis.call("SET", "small", "changed");
+
+            KeysLoader.Restored restored;
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
+                List<byte[]> chosen = new java.util.ArrayList<>(Datasets.LARGE_KEYS.stream().map(KeysLoaderTest::bytes)
+                        .toList());
+                chosen.add(bytes("small"));
+                KeysLoader.Plan plan = loader.plan(index, rdb, chosen);
+                assertTrue(plan.found().stream().filter(found -> found.large().get(0) != null).count()
+                        == Datasets.LARGE_KEYS.size(), "the large keys are not held by the plan");
+                restored = loader.restore(plan, rdb, index.rdbVersion(), target(redis), TIMEOUT, keys -> { });
+            }
+            assertEquals(4, restored.restored().size());
+            assertEquals(atBackup, redis.valueDigests(0));
+        }
+    }
+
+    @Test
+    void aLargeKeyWhoseStoredBytesChangeAfterThePlanIsNotWritten() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            Datasets.largeKeys(redis, 0, RdbEntries.HELD_AT_MOST + 4096);
+            // stored plain (format 1), so that a byte can change under the entry without failing a sealed frame
+            Manifest backup = StoredBackups.store(new LocalDirectoryBackupStore(dir.resolve("store")),
+                    UUID.randomUUID(), redis.saveRdb(dir.resolve("plain-" + UUID.randomUUID() + ".rdb")), 10);
+            redis.call("SET", "large:hash", "now a string");
+            try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
+                KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("large:hash")));
+                IndexEntry entry = plan.found().get(0).entries().get(0);
+                StoredBackups.damage(dir.resolve("store"), backup, entry.start() + entry.length() / 2);
+                KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class,
+                        () -> loader.restore(plan, rdb, index.rdbVersion(), target(redis), TIMEOUT, keys -> { }));
+                assertEquals(RecoveryFailure.BACKUP_CORRUPT, stopped.code());
+                assertEquals(List.of(), stopped.done().restored());
+            }
+            assertEquals("now a string", redis.callString("GET", "large:hash"), "the server refused what changed");
         }
     }
 

@@ -21,6 +21,8 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StoredBackups;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.RedisVersions;
@@ -47,15 +49,37 @@ class RecoveryEngineTest {
             Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("source.rdb")), 10);
 
             new BackupVerifier(store).verify(manifest);
-            InstanceLoader.Loaded loaded;
-            try (InputStream rdb = store.open(manifest, BackupStore.RDB)) {
-                loaded = loader.replaceAll(rdb, 0, target(target), Duration.ofSeconds(5), keys -> { });
-            }
+            InstanceLoader.Loaded loaded = loader.replaceAll(InstanceLoader.RdbFile.stored(store, manifest,
+                    BackupStore.RDB), 0, target(target), Duration.ofSeconds(5), keys -> { });
 
             assertEquals(source.digest(), target.digest());
             assertEquals("x", target.callString("FCALL", "echo_first", "0", "x"));
             assertEquals(1, loaded.functions());
             assertEquals(0, loaded.expired());
+        }
+    }
+
+    @Test
+    void keysTooLargeToHoldAreSentAsTheyAreReadAgainAndComeBackExactly() throws Exception {
+        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+            Datasets.everyType(source);
+            Datasets.largeKeys(source, 3, RdbEntries.HELD_AT_MOST + 4096);
+            BackupStore store = StoredBackups.sealedStore(dir.resolve("store"));
+            Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("large.rdb")),
+                    10);
+            try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, BackupStore.KEY_INDEX))) {
+                for (String key : Datasets.LARGE_KEYS) {
+                    assertTrue(RdbEntries.isLarge(index.find(key.getBytes()).get(0)), key + " is stored larger than "
+                            + "a recovery holds");
+                }
+            }
+
+            loader.replaceAll(InstanceLoader.RdbFile.stored(store, manifest, BackupStore.RDB), 0, target(target),
+                    Duration.ofSeconds(30), keys -> { });
+
+            assertEquals(source.digest(), target.digest());
+            target.call("SELECT", "3");
+            assertTrue((Long) target.call("PTTL", "large:string") > 86_000_000L, "its expiry is kept");
         }
     }
 
@@ -67,10 +91,8 @@ class RecoveryEngineTest {
             Path rdb = source.saveRdb(dir.resolve("ttl.rdb"));
             Thread.sleep(2000);
 
-            InstanceLoader.Loaded loaded;
-            try (InputStream in = Files.newInputStream(rdb)) {
-                loaded = loader.replaceAll(in, 0, target(target), Duration.ofSeconds(5), keys -> { });
-            }
+            InstanceLoader.Loaded loaded = loader.replaceAll(file(rdb), 0, target(target), Duration.ofSeconds(5),
+                    keys -> { });
             assertEquals(1, loaded.restored());
             assertEquals(1, loaded.expired());
             assertNull(target.call("GET", "expires-soon"));
@@ -138,12 +160,10 @@ class RecoveryEngineTest {
             Path rdb = source.saveRdb(dir.resolve("refused.rdb"));
             target.call("ACL", "SETUSER", "limited", "on", ">limited-pw", "~a:*", "+@all");
             InstanceEndpoint limited = new InstanceEndpoint(target.host(), target.port(), "limited", "limited-pw", false);
-            try (InputStream in = Files.newInputStream(rdb)) {
-                RecoveryFailure refused = assertThrows(RecoveryFailure.class,
-                        () -> loader.replaceAll(in, 0, limited, Duration.ofSeconds(5), keys -> { }));
-                assertEquals(RecoveryFailure.LOAD_FAILED, refused.code());
-                org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("NOPERM"), refused.getMessage());
-            }
+            RecoveryFailure refused = assertThrows(RecoveryFailure.class,
+                    () -> loader.replaceAll(file(rdb), 0, limited, Duration.ofSeconds(5), keys -> { }));
+            assertEquals(RecoveryFailure.LOAD_FAILED, refused.code());
+            assertTrue(refused.getMessage().contains("NOPERM"), refused.getMessage());
         }
     }
 
@@ -167,12 +187,10 @@ class RecoveryEngineTest {
             });
             InstanceEndpoint stalling = new InstanceEndpoint("127.0.0.1", stalls.getLocalPort(), null, "pw", false);
             long started = System.nanoTime();
-            try (InputStream in = Files.newInputStream(rdb)) {
-                RecoveryFailure stopped = assertThrows(RecoveryFailure.class,
-                        () -> strict.replaceAll(in, Files.size(rdb), stalling, Duration.ofSeconds(30), keys -> { }));
-                assertEquals(RecoveryFailure.TOO_SLOW, stopped.code());
-                assertTrue(stopped.getMessage().contains("below the minimum rate"), stopped.getMessage());
-            }
+            RecoveryFailure stopped = assertThrows(RecoveryFailure.class,
+                    () -> strict.replaceAll(file(rdb), Files.size(rdb), stalling, Duration.ofSeconds(30), keys -> { }));
+            assertEquals(RecoveryFailure.TOO_SLOW, stopped.code());
+            assertTrue(stopped.getMessage().contains("below the minimum rate"), stopped.getMessage());
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(25).toNanos(), "it did not wait for the read timeout");
         }
     }
@@ -181,7 +199,7 @@ class RecoveryEngineTest {
     void saysPlainlyWhenTheTargetRefusesThePassword() {
         try (RedisServer target = RedisServer.start()) {
             RecoveryFailure refused = assertThrows(RecoveryFailure.class, () -> loader.replaceAll(
-                    new java.io.ByteArrayInputStream(new byte[0]), 0,
+                    file(dir.resolve("never-read.rdb")), 0,
                     new InstanceEndpoint(target.host(), target.port(), null, "wrong", false), Duration.ofSeconds(5),
                     keys -> { }));
             assertEquals(RecoveryFailure.TARGET_AUTH_FAILED, refused.code());
@@ -197,6 +215,21 @@ class RecoveryEngineTest {
         assertEquals(9, RedisVersions.maxRdbVersion("6.2.14"));
         assertEquals(9, RedisVersions.maxRdbVersion("5.0.0"));
         assertEquals(0, RedisVersions.maxRdbVersion("unknown"));
+    }
+
+    /** An RDB file as a recovery reads it: from its start, and again where a large key lies. */
+    private static InstanceLoader.RdbFile file(Path rdb) {
+        return new InstanceLoader.RdbFile() {
+            @Override
+            public InputStream open() throws java.io.IOException {
+                return Files.newInputStream(rdb);
+            }
+
+            @Override
+            public java.nio.channels.SeekableByteChannel openChannel() throws java.io.IOException {
+                return Files.newByteChannel(rdb);
+            }
+        };
     }
 
     private static InstanceEndpoint target(RedisServer redis) {
