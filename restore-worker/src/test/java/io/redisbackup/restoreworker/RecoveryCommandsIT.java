@@ -121,6 +121,11 @@ class RecoveryCommandsIT {
         assertEquals("BACKUP_CHECKSUM_MISMATCH", last.error().code());
         assertEquals(before, target.digest());
         assertEquals(List.of(InstanceStatus.RUNNING), instanceStatuses());
+        // the backup was read while the task showed it: RUNNING, with the bytes to read
+        assertTrue(statuses(command).stream().anyMatch(s -> s.status() == TaskStatus.RUNNING
+                && "reading the whole backup to check it before the instance changes".equals(s.message())
+                && s.progress() != null && Long.valueOf(backup.rdbBytes()).equals(s.progress().bytesTotal())),
+                statuses(command).toString());
         // the damage is written back: the gateway marks the backup CORRUPT
         BackupCorrupted corrupted = (BackupCorrupted) kafka.readAll(Topics.BACKUP_EVENTS, backup.instanceId().toString())
                 .stream().map(json -> MessageCodec.fromJson(json, BackupEvent.class))

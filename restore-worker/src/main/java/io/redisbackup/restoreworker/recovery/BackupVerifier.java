@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 import io.redisbackup.backupstore.BackupStore;
@@ -31,8 +32,16 @@ public final class BackupVerifier {
 
     /** Checks every RDB of the backup (a cluster backup's shards, each in turn). */
     public void verify(Manifest manifest) throws RecoveryFailure {
+        verify(manifest, read -> { });
+    }
+
+    /** {@link #verify(Manifest)}, telling {@code bytesRead} how many bytes of the RDBs it has read so far. */
+    public void verify(Manifest manifest, LongConsumer bytesRead) throws RecoveryFailure {
+        long before = 0;
         for (String file : manifest.rdbFiles()) {
-            verify(manifest, file, OutputStream.nullOutputStream());
+            long earlier = before;
+            verify(manifest, file, OutputStream.nullOutputStream(), read -> bytesRead.accept(earlier + read));
+            before += manifest.file(file).sizeBytes();
         }
     }
 
@@ -43,6 +52,11 @@ public final class BackupVerifier {
 
     /** Checks one RDB of the backup (a cluster backup's shard) as it writes it, plain, to {@code copy}. */
     public void verify(Manifest manifest, String file, OutputStream copy) throws RecoveryFailure {
+        verify(manifest, file, copy, read -> { });
+    }
+
+    private void verify(Manifest manifest, String file, OutputStream copy, LongConsumer bytesRead)
+            throws RecoveryFailure {
         Manifest.FileEntry expected = manifest.file(file);
         boolean byCrc = expected.crc32c() != null;
         CRC32C crc32c = new CRC32C();
@@ -58,6 +72,7 @@ public final class BackupVerifier {
                     sha256.update(buffer, 0, n);
                 }
                 size += n;
+                bytesRead.accept(size);
             }
         } catch (IOException e) {
             throw RecoveryFailure.reading(manifest.backupId(), e);

@@ -42,14 +42,23 @@ public class InstanceRecovery {
         this.config = config;
     }
 
-    /** Checks the whole backup; the recovery to run once the lease is held. */
-    Recovery prepare(RecoverInstanceCommand command, Manifest manifest) throws RecoveryFailure {
-        verifier.verify(manifest);
+    /**
+     * The recovery to run once the lease is held: it reads the whole backup to check it, the task {@code RUNNING} and
+     * telling how far it has read, while the target is checked beside it; then, and only then, it replaces the
+     * instance's dataset.
+     */
+    Recovery prepare(RecoverInstanceCommand command, Manifest manifest) {
         return (target, reporting) -> replaceDataset(command, manifest, target, reporting);
     }
 
     private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, Recovery.Target checked,
             Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+        String checking = "reading the whole backup to check it before the instance changes";
+        reporting.task().progress(Progress.ofBytes(0, manifest.rdbBytes()), checking);
+        verifier.verify(manifest, read -> {
+            reporting.attempt().ensureHeld();
+            reporting.task().progress(Progress.ofBytes(read, manifest.rdbBytes()), checking, config.progressInterval());
+        });
         KeyRouting target = checked.checked();
         if (target.cluster()) {
             List<Integer> others = manifest.keysPerDatabase().entrySet().stream()
