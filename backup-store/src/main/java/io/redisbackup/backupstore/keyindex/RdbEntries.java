@@ -27,7 +27,10 @@ public final class RdbEntries {
 
     /** The largest entry read whole into memory; larger ones stream ({@link Large}). */
     public static final int HELD_AT_MOST = 8 << 20;
-    /** How much of a large entry is read at a time: from object storage, one request. */
+    /**
+     * How much of a large entry is read at a time: what it holds of it at once; from object storage, 16 ranged GETs
+     * of 256 KiB (a sealed file's reads take 16 frames each), side by side.
+     */
     private static final int PIECE = 4 << 20;
 
     private RdbEntries() {
