@@ -127,13 +127,30 @@ public final class LocalDirectoryBackupStore implements BackupStore {
         int removed = 0;
         try (Stream<Path> staged = Files.list(root.resolve("staging"))) {
             for (Path leftover : staged.toList()) {
-                if (!Files.getLastModifiedTime(leftover).toInstant().isAfter(before)) {
+                if (!lastWritten(leftover).isAfter(before)) {
                     deleteTree(leftover);
                     removed++;
                 }
             }
         }
         return removed;
+    }
+
+    /**
+     * When anything in a staged folder was last written: the folder's own time changes only when a file is made in
+     * it, not while a large backup's file grows.
+     */
+    private static Instant lastWritten(Path staged) throws IOException {
+        try (Stream<Path> all = Files.walk(staged)) {
+            Instant last = Instant.EPOCH;
+            for (Path path : all.toList()) {
+                Instant written = Files.getLastModifiedTime(path).toInstant();
+                last = written.isAfter(last) ? written : last;
+            }
+            return last;
+        } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException movedMeanwhile) {
+            return Instant.MAX; // published or removed while it was looked at: not abandoned
+        }
     }
 
     private void deleteStaged(UUID backupId) throws IOException {

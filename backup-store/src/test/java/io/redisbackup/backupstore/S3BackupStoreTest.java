@@ -140,6 +140,24 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void anUploadBegunLongAgoThatStillGetsPartsIsNotAbandoned() throws Exception {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        // a large backup's upload: begun more than the age ago, its last part a moment ago
+        String key = "a/prefix/instances/" + instance + "/" + backup + "/dump.rdb";
+        S3Client client = server.client();
+        String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        byte[] part = new byte[S3BackupStore.Uploads.MIN_PART];
+        client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1), RequestBody.fromBytes(part));
+        Thread.sleep(4_000);
+        client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2), RequestBody.fromBytes(part));
+        assertEquals(0, s3.removeAbandoned(Duration.ofSeconds(3)), "its writer is still at work");
+        assertEquals(1, uploads("a/prefix/"));
+        Thread.sleep(4_000);
+        assertEquals(1, s3.removeAbandoned(Duration.ofSeconds(3)), "nothing added for longer than the age");
+        assertEquals(0, uploads("a/prefix/"));
+    }
+
+    @Test
     void whatAWarmUpLeftIsRemovedOnceOlderThanAbandonedAndNothingElseIs() throws IOException {
         S3BackupStore s3 = (S3BackupStore) newStore();
         try (StagedBackup staged = s3.stage(instance, backup)) {

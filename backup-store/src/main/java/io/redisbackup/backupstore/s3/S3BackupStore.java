@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -273,8 +274,9 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     }
 
     /**
-     * Aborts the multipart uploads begun more than {@code olderThan} ago: those of writers that died mid-upload; and
-     * deletes the objects {@link #warmUpReads} put as long ago: those of workers that died while warming up.
+     * Aborts the multipart uploads that nothing has added to for {@code olderThan} (begun and last given a part as
+     * long ago): those of writers that died mid-upload, not those of a large backup still arriving; and deletes the
+     * objects {@link #warmUpReads} put as long ago: those of workers that died while warming up.
      */
     @Override
     public int removeAbandoned(Duration olderThan) throws IOException {
@@ -282,7 +284,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         int removed = 0;
         try {
             for (MultipartUpload upload : uploadsUnder(prefix + "instances/")) {
-                if (!upload.initiated().isAfter(before)) {
+                if (!upload.initiated().isAfter(before) && !lastPartAfter(upload, before)) {
                     abort(upload);
                     removed++;
                 }
@@ -335,6 +337,13 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             keyMarker = page.nextKeyMarker();
             uploadIdMarker = page.nextUploadIdMarker();
         }
+    }
+
+    /** Whether a part of the upload arrived after {@code before}: its writer is still at work. */
+    private boolean lastPartAfter(MultipartUpload upload, Instant before) {
+        return s3.listPartsPaginator(ListPartsRequest.builder().bucket(bucket).key(upload.key())
+                .uploadId(upload.uploadId()).build()).parts().stream()
+                .anyMatch(part -> part.lastModified() != null && part.lastModified().isAfter(before));
     }
 
     private void abort(MultipartUpload upload) {

@@ -11,8 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Removes what workers that died left in the store (a backup's staged folder or unfinished multipart upload, a
- * restore worker's warm-up object) once it is older than {@code backup-store.abandoned-after}: a backup still being
- * written is younger than that. A worker that is only slow is stopped by its deadline long before.
+ * restore worker's warm-up object) once nothing has been written to it for {@code backup-store.abandoned-after}: a
+ * backup still being written, however long it takes, is written to more often than that. A worker that is only slow
+ * is stopped by its deadline long before.
  */
 @ApplicationScoped
 public class AbandonedBackups {
