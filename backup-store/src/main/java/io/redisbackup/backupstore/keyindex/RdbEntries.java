@@ -108,9 +108,7 @@ public final class RdbEntries {
             sum = ~sum;
         }
         byte[] trailer = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            trailer[i] = (byte) (sum >>> (8 * i));
-        }
+        putCrc64(trailer, 0, sum);
         out.write(trailer);
         return intact;
     }
@@ -257,10 +255,14 @@ public final class RdbEntries {
     private static byte[] sealed(byte[] payload, int length, int rdbVersion) {
         payload[length] = (byte) rdbVersion;
         payload[length + 1] = (byte) (rdbVersion >>> 8);
-        long crc = Crc64.update(0, payload, 0, length + 2);
-        for (int i = 0; i < 8; i++) {
-            payload[length + 2 + i] = (byte) (crc >>> (8 * i));
-        }
+        putCrc64(payload, length + 2, Crc64.update(0, payload, 0, length + 2));
         return payload;
+    }
+
+    /** A payload's CRC64 as it ends the payload: little-endian, into {@code bytes[at, at + 8)}. */
+    private static void putCrc64(byte[] bytes, int at, long crc) {
+        for (int i = 0; i < 8; i++) {
+            bytes[at + i] = (byte) (crc >>> (8 * i));
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.taskexecution.TransferGuard;
@@ -147,7 +148,8 @@ public final class InstanceLoader {
             } catch (IOException | RuntimeException | RecoveryFailure e) {
                 String why = guard.stopped() != null ? guard.stopped() : e.getMessage();
                 String howFar = "Loading stopped after " + pipes.keysConfirmed() + " keys were confirmed: " + why;
-                if (e instanceof RecoveryFailure failure && RecoveryFailure.BACKUP_CORRUPT.equals(failure.code())) {
+                if (e instanceof DamagedBackupException || e instanceof RecoveryFailure failure
+                        && RecoveryFailure.BACKUP_CORRUPT.equals(failure.code())) {
                     throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, howFar, e);
                 }
                 if (guard.stopped() == null && RecoveryFailure.slotMoved(e.getMessage())) {
@@ -175,14 +177,7 @@ public final class InstanceLoader {
             if (channel == null) {
                 channel = file.openChannel();
             }
-            boolean[] intact = new boolean[1];
-            pipe.restore(large.entry().key(), large.entry().expireAtMs(), large.payloadLength(),
-                    out -> intact[0] = RdbEntries.writePayload(channel, large, rdbVersion, out));
-            if (!intact[0]) {
-                // the server refuses the payload: its checksum was made wrong on purpose
-                throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "A key's data in the backup changed "
-                        + "between two reads of it");
-            }
+            pipe.restore(large, channel, rdbVersion);
         }
 
         @Override

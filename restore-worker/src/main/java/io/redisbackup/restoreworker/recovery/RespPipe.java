@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
+import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.InstanceSockets;
@@ -123,6 +126,22 @@ final class RespPipe implements AutoCloseable {
     long restore(byte[] key, long expireAtMs, byte[] payload) throws IOException, RecoveryFailure {
         return expireAtMs >= 0 ? send(false, RESTORE, key, bytes(Long.toString(expireAtMs)), payload, REPLACE, ABSTTL)
                 : send(false, RESTORE, key, ZERO, payload, REPLACE);
+    }
+
+    /**
+     * {@code RESTORE} of an entry too large to hold ({@link RdbEntries.Large}), its payload read from the backup as it
+     * goes out; the command's number. The entry's bytes are checked against the checksum they had when they were
+     * first read: {@link DamagedBackupException} if they changed (the payload went out with a checksum made wrong on
+     * purpose, and the server refuses it).
+     */
+    long restore(RdbEntries.Large large, SeekableByteChannel rdb, int rdbVersion) throws IOException, RecoveryFailure {
+        boolean[] intact = new boolean[1];
+        long number = restore(large.entry().key(), large.entry().expireAtMs(), large.payloadLength(),
+                out -> intact[0] = RdbEntries.writePayload(rdb, large, rdbVersion, out));
+        if (!intact[0]) {
+            throw new DamagedBackupException("A key's data in the backup changed between two reads of it");
+        }
+        return number;
     }
 
     /** Writes a payload too large to hold, piece by piece, exactly as many bytes as announced. */

@@ -84,6 +84,24 @@ class RecoveryEngineTest {
     }
 
     @Test
+    void aKeyTooLargeToHoldWhoseBytesChangeBeforeItIsReadAgainStopsTheLoadAsDamage() throws Exception {
+        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+            source.call("SET", "small", "1");
+            Datasets.largeKeys(source, 0, RdbEntries.HELD_AT_MOST + 4096);
+            Path rdb = source.saveRdb(dir.resolve("large.rdb"));
+            Path changed = dir.resolve("changed.rdb");
+            byte[] bytes = Files.readAllBytes(rdb);
+            bytes[bytes.length / 2] ^= 0x20; // inside one of the large keys, which fill nearly all of the file
+            Files.write(changed, bytes);
+
+            RecoveryFailure stopped = assertThrows(RecoveryFailure.class, () -> loader.replaceAll(
+                    file(rdb, changed), 0, target(target), Duration.ofSeconds(30), keys -> { }));
+            assertEquals(RecoveryFailure.BACKUP_CORRUPT, stopped.code(), stopped.getMessage());
+            assertTrue(stopped.getMessage().contains("changed between two reads"), stopped.getMessage());
+        }
+    }
+
+    @Test
     void leavesOutKeysWhoseExpiryHasPassed() throws Exception {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             source.call("SET", "stays", "1");
@@ -219,15 +237,20 @@ class RecoveryEngineTest {
 
     /** An RDB file as a recovery reads it: from its start, and again where a large key lies. */
     private static InstanceLoader.RdbFile file(Path rdb) {
+        return file(rdb, rdb);
+    }
+
+    /** A file streamed from {@code streamed} whose keys too large to hold are read again from {@code readAgain}. */
+    private static InstanceLoader.RdbFile file(Path streamed, Path readAgain) {
         return new InstanceLoader.RdbFile() {
             @Override
             public InputStream open() throws java.io.IOException {
-                return Files.newInputStream(rdb);
+                return Files.newInputStream(streamed);
             }
 
             @Override
             public java.nio.channels.SeekableByteChannel openChannel() throws java.io.IOException {
-                return Files.newByteChannel(rdb);
+                return Files.newByteChannel(readAgain);
             }
         };
     }
