@@ -49,6 +49,15 @@ public interface BackupStore {
     InputStream open(Manifest published, String file) throws IOException;
 
     /**
+     * One file of a published backup as it is stored: framed (compressed, encrypted) where it was stored so, nothing
+     * opened; what {@link Manifest.FileEntry#storedCrc32c} is the checksum of. The plain file where it is stored
+     * plain.
+     */
+    default InputStream openStored(Manifest published, String file) throws IOException {
+        return open(published, file);
+    }
+
+    /**
      * Reads parts of one file of a published backup, wherever they lie: what recovering a few keys needs of a large
      * backup (the key index's blocks and those keys' entries in the RDB).
      */

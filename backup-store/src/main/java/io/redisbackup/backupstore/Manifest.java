@@ -52,12 +52,17 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
      * @param sha256 hex; the checksum the API shows, for anyone who wants to check a copy with {@code sha256sum}
      * @param crc32c hex, 8 digits; what a recovery checks the file against before it changes anything (four times
      *        faster to compute than the SHA-256); null in manifests written before it was recorded
+     * @param storedBytes the framed (compressed, encrypted) file's size; null when it is stored plain
+     * @param storedCrc32c hex, 8 digits: the CRC32C of the framed file as stored, what a whole-instance recovery
+     *        checks before it changes anything (no frame need be opened for that); null when it is stored plain,
+     *        or was stored before it was recorded
      */
-    public record FileEntry(String name, long sizeBytes, String sha256, String crc32c, Long storedBytes) {
+    public record FileEntry(String name, long sizeBytes, String sha256, String crc32c, Long storedBytes,
+            String storedCrc32c) {
 
         /** A plain file's entry, before it is stored. */
         public FileEntry(String name, long sizeBytes, String sha256, String crc32c) {
-            this(name, sizeBytes, sha256, crc32c, null);
+            this(name, sizeBytes, sha256, crc32c, null, null);
         }
 
         /** What the file takes in the store: its framed size, or its size when stored plain. */
@@ -121,10 +126,14 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
                 rdbCrc64, keyCount, keysPerDatabase, files, sealing, bytes, shards);
     }
 
-    /** This manifest for files stored so, each taking the bytes {@code storedBytes} names. */
-    public Manifest sealed(Sealing how, Map<String, Long> storedBytes) {
+    /** A file as stored framed: its size and its CRC32C (hex). */
+    public record StoredFile(long bytes, String crc32c) {
+    }
+
+    /** This manifest for files stored so, each as {@code storedFiles} says. */
+    public Manifest sealed(Sealing how, Map<String, StoredFile> storedFiles) {
         List<FileEntry> stored = files.stream().map(f -> new FileEntry(f.name(), f.sizeBytes(), f.sha256(),
-                f.crc32c(), storedBytes.get(f.name()))).toList();
+                f.crc32c(), storedFiles.get(f.name()).bytes(), storedFiles.get(f.name()).crc32c())).toList();
         return new Manifest(cluster() ? CLUSTER_FORMAT_VERSION : FORMAT_VERSION, instanceId, backupId, startedAt,
                 finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount, keysPerDatabase, stored, how,
                 datasetMemoryBytes, shards);

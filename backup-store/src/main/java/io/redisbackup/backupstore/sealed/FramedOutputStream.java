@@ -3,6 +3,9 @@ package io.redisbackup.backupstore.sealed;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import io.redisbackup.backupstore.Crc32c;
 
 /**
  * Writes a file in {@link FramedFormat}: what is written is cut into frames, each compressed and sealed as soon as
@@ -20,6 +23,7 @@ final class FramedOutputStream extends OutputStream {
     private int filled;
     private long plainBytes;
     private long storedBytes;
+    private final CRC32C storedCrc = new CRC32C();
     private boolean closed;
 
     FramedOutputStream(OutputStream out, FrameCodec codec) {
@@ -50,6 +54,7 @@ final class FramedOutputStream extends OutputStream {
 
     private void writeFrame() throws IOException {
         int length = codec.seal(frames, frame, filled, record);
+        storedCrc.update(record, 0, length);
         out.write(record, 0, length);
         if (frames == recordLengths.length) {
             recordLengths = Arrays.copyOf(recordLengths, frames * 2);
@@ -70,6 +75,11 @@ final class FramedOutputStream extends OutputStream {
         return storedBytes;
     }
 
+    /** The stored file's CRC32C, hex; known once the stream is closed. */
+    String storedCrc32c() {
+        return Crc32c.hex(storedCrc);
+    }
+
     @Override
     public void flush() {
         // a frame is written when it is whole: flushing a part of one would break the format
@@ -86,8 +96,11 @@ final class FramedOutputStream extends OutputStream {
                 writeFrame();
             }
             byte[] table = codec.sealTable(FramedFormat.table(frame.length, plainBytes, recordLengths, frames));
+            byte[] trailer = FramedFormat.trailer(table.length);
+            storedCrc.update(table);
+            storedCrc.update(trailer);
             out.write(table);
-            out.write(FramedFormat.trailer(table.length));
+            out.write(trailer);
             storedBytes += table.length + FramedFormat.TRAILER_BYTES;
         }
     }

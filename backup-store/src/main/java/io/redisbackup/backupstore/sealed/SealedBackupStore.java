@@ -119,6 +119,11 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
     }
 
     @Override
+    public InputStream openStored(Manifest published, String file) throws IOException {
+        return files.open(published, file);
+    }
+
+    @Override
     public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
         if (published.sealing() == null) {
             return files.openChannel(published, file);
@@ -219,14 +224,14 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
 
         @Override
         public Manifest publish(Manifest manifest) throws IOException {
-            Map<String, Long> stored = new LinkedHashMap<>();
+            Map<String, Manifest.StoredFile> stored = new LinkedHashMap<>();
             for (Manifest.FileEntry entry : manifest.files()) {
                 FramedOutputStream out = created.get(entry.name());
                 if (out == null || out.plainBytes() != entry.sizeBytes()) {
                     throw new IOException(entry.name() + " has " + (out == null ? 0 : out.plainBytes())
                             + " bytes, the manifest says " + entry.sizeBytes());
                 }
-                stored.put(entry.name(), out.storedBytes());
+                stored.put(entry.name(), new Manifest.StoredFile(out.storedBytes(), out.storedCrc32c()));
             }
             return staged.publish(manifest.sealed(sealing, stored));
         }

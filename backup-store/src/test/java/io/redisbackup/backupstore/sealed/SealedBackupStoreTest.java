@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -69,6 +70,24 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
         assertTrue(manifest.file(BackupStore.RDB).storedSize() < secret.length / 10, "a repeated value compresses");
         assertEquals(secret.length, manifest.file(BackupStore.RDB).sizeBytes(), "sizes are the plain file's");
         assertArrayEquals(secret, read(newStore(), BackupStore.RDB));
+    }
+
+    @Test
+    void theManifestHasEachFileAsStoredSizeAndCrc32cAndOpenStoredGivesThoseBytes() throws IOException {
+        byte[] data = mixed(20 * FRAME + 5);
+        publish(newStore(), data, "index".getBytes(StandardCharsets.US_ASCII));
+        SealedBackupStore store = store(NEW);
+        Manifest manifest = published(store);
+        for (String file : List.of(BackupStore.RDB, BackupStore.KEY_INDEX)) {
+            byte[] stored = Files.readAllBytes(dir(instance, backup).resolve(file));
+            Manifest.FileEntry entry = manifest.file(file);
+            assertEquals(stored.length, entry.storedSize(), file);
+            assertEquals(String.format("%08x", io.redisbackup.backupstore.Crc32c.of(stored)), entry.storedCrc32c(),
+                    file);
+            try (InputStream in = store.openStored(manifest, file)) {
+                assertArrayEquals(stored, in.readAllBytes(), file + " as stored, nothing opened");
+            }
+        }
     }
 
     @Test

@@ -14,11 +14,14 @@ import io.redisbackup.backupstore.Sha256;
 
 /**
  * Reads a stored backup's RDB once, end to end, before anything touches a target: it must have the size and the
- * CRC32C its manifest recorded, that is, be the file that was stored. A manifest written before the CRC32C was
- * recorded is checked by the SHA-256 instead, which takes about four times as long (0.22 s against 0.055 s for a
- * 227 MB RDB here). The RDB's own CRC64 trailer is not computed again: the backup worker checked it before it
- * stored the file. Neither check guards against someone who can also rewrite the manifest; both find a file that
- * was damaged, cut short or replaced.
+ * CRC32C its manifest recorded, that is, be the file that was stored. A file stored framed (compressed, encrypted)
+ * is checked as it is stored, against the CRC32C of its stored bytes, with no frame opened: opening them took 0.3 s
+ * of a core for a 227 MB RDB, the CRC32C of its 174 MB as stored takes a tenth of that. Its plain bytes are checked
+ * where they are needed plain (a restore drill's copy), and each frame's seal is checked again as the load opens
+ * it. A manifest written before the stored file's CRC32C was recorded has the plain file checked by its CRC32C;
+ * one written before that, by the SHA-256, which takes about four times as long. The RDB's own CRC64 trailer is not
+ * computed again: the backup worker checked it before it stored the file. None of the checks guards against
+ * someone who can also rewrite the manifest; each finds a file that was damaged, cut short or replaced.
  */
 public final class BackupVerifier {
 
@@ -35,13 +38,42 @@ public final class BackupVerifier {
         verify(manifest, read -> { });
     }
 
-    /** {@link #verify(Manifest)}, telling {@code bytesRead} how many bytes of the RDBs it has read so far. */
+    /**
+     * {@link #verify(Manifest)}, telling {@code bytesRead} how far it has read, in bytes of the plain RDBs (a framed
+     * file's stored bytes counted in proportion).
+     */
     public void verify(Manifest manifest, LongConsumer bytesRead) throws RecoveryFailure {
         long before = 0;
         for (String file : manifest.rdbFiles()) {
             long earlier = before;
-            verify(manifest, file, OutputStream.nullOutputStream(), read -> bytesRead.accept(earlier + read));
-            before += manifest.file(file).sizeBytes();
+            Manifest.FileEntry entry = manifest.file(file);
+            if (entry.storedCrc32c() != null) {
+                double plainPerStored = (double) entry.sizeBytes() / Math.max(1, entry.storedSize());
+                verifyStored(manifest, entry, read -> bytesRead.accept(earlier + (long) (read * plainPerStored)));
+            } else {
+                verify(manifest, file, OutputStream.nullOutputStream(), read -> bytesRead.accept(earlier + read));
+            }
+            before += entry.sizeBytes();
+        }
+    }
+
+    /** Checks a framed file as it is stored: its size and CRC32C. */
+    private void verifyStored(Manifest manifest, Manifest.FileEntry expected, LongConsumer bytesRead)
+            throws RecoveryFailure {
+        CRC32C crc32c = new CRC32C();
+        long size = 0;
+        try (InputStream in = store.openStored(manifest, expected.name())) {
+            byte[] buffer = new byte[BUFFER];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                crc32c.update(buffer, 0, n);
+                size += n;
+                bytesRead.accept(size);
+            }
+        } catch (IOException e) {
+            throw RecoveryFailure.reading(manifest.backupId(), e);
+        }
+        if (size != expected.storedSize() || !Crc32c.hex(crc32c).equals(expected.storedCrc32c())) {
+            throw damaged(manifest);
         }
     }
 
@@ -80,9 +112,13 @@ public final class BackupVerifier {
         boolean same = byCrc ? Crc32c.hex(crc32c).equals(expected.crc32c())
                 : Sha256.hex(sha256).equals(expected.sha256());
         if (size != expected.sizeBytes() || !same) {
-            throw new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "Backup " + manifest.backupId()
-                    + " is damaged: its data no longer matches the checksums taken when it was stored. "
-                    + "Nothing was changed on the instance.");
+            throw damaged(manifest);
         }
+    }
+
+    private static RecoveryFailure damaged(Manifest manifest) {
+        return new RecoveryFailure(RecoveryFailure.BACKUP_CORRUPT, "Backup " + manifest.backupId()
+                + " is damaged: its data no longer matches the checksums taken when it was stored. "
+                + "Nothing was changed on the instance.");
     }
 }

@@ -129,6 +129,32 @@ class RecoveryEngineTest {
     }
 
     @Test
+    void aSealedBackupWhoseManifestHasNoStoredCrc32cIsCheckedByItsPlainBytes() throws Exception {
+        Path root = dir.resolve("store");
+        BackupStore store = StoredBackups.sealedStore(root);
+        Manifest intact = withoutStoredCrc32c(store, StoredBackups.store(store, UUID.randomUUID(), rdbOfEveryType(),
+                10));
+        Manifest damaged = withoutStoredCrc32c(store, StoredBackups.store(store, UUID.randomUUID(), rdbOfEveryType(),
+                10));
+        StoredBackups.damage(root, damaged);
+
+        new BackupVerifier(store).verify(intact);
+        assertRefusedAsCorrupt(store, damaged);
+    }
+
+    /** The manifest as a backup stored before the stored files' CRC32C was recorded has it. */
+    private static Manifest withoutStoredCrc32c(BackupStore store, Manifest manifest) throws java.io.IOException {
+        Manifest older = new Manifest(manifest.formatVersion(), manifest.instanceId(), manifest.backupId(),
+                manifest.startedAt(), manifest.finishedAt(), manifest.redisVersion(), manifest.rdbVersion(),
+                manifest.rdbCrc64(), manifest.keyCount(), manifest.keysPerDatabase(), manifest.files().stream()
+                        .map(f -> new Manifest.FileEntry(f.name(), f.sizeBytes(), f.sha256(), f.crc32c(),
+                                f.storedBytes(), null)).toList(), manifest.sealing(), manifest.datasetMemoryBytes(),
+                manifest.shards());
+        store.replaceManifest(older);
+        return store.manifest(older.instanceId(), older.backupId()).orElseThrow();
+    }
+
+    @Test
     void aBackupWhoseManifestHasNoCrc32cIsCheckedByItsSha256() throws Exception {
         Path rdb = rdbOfEveryType();
         Path root = dir.resolve("store");
