@@ -177,11 +177,16 @@ public final class Bench {
             Stats ours = new Stats();
             Stats worker = new Stats();
             Stats client = new Stats();
+            Stats workerCpu = new Stats();
+            Stats targetCpu = new Stats();
+            Stats targetCpuFloor = new Stats();
             for (int i = 0; i < reps; i++) {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
+                long targetBefore = cpuMillis(target.pid());
                 floor.add(timedProcess(target.cli("--pipe"), restores));
+                targetCpuFloor.add(cpuMillis(target.pid()) - targetBefore);
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
@@ -189,11 +194,19 @@ public final class Bench {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
+                long workerBefore = cpuMillis(restoreWorkerPid);
+                targetBefore = cpuMillis(target.pid());
                 recoverInstance(sourceId, backup, targetId, target, ours, worker);
+                workerCpu.add(cpuMillis(restoreWorkerPid) - workerBefore);
+                targetCpu.add(cpuMillis(target.pid()) - targetBefore);
             }
             Files.deleteIfExists(restores);
             rows.add(new Row("full recovery, " + keys + " keys (ms)", ours, floor, "<= 1.2 x redis-cli --pipe"));
             rows.add(new Row("  of which the restore worker (ms)", worker, floor, ""));
+            rows.add(new Row("  CPU time the restore worker spent on it (ms)", workerCpu, null,
+                    "what it takes of the 2 cores"));
+            rows.add(new Row("  CPU time the target redis-server spent on it (ms)", targetCpu, targetCpuFloor,
+                    "the server's own work: the same RESTOREs"));
             rows.add(new Row("  the same RESTOREs through quarkus-redis-client's Vert.x client (ms)", client, floor,
                     "why the RESTORE stream keeps its own socket"));
 

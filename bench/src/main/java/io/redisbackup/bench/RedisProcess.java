@@ -25,6 +25,11 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** @param extra more of the server's settings, as {@code redis-server} takes them ({@code "--cluster-enabled", "yes"}) */
+    /** The server's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     static RedisProcess start(Path work, String name, String... extra) throws IOException, InterruptedException {
         return startWithPassword(work, name, "bench-" + UUID.randomUUID(), extra);
     }
