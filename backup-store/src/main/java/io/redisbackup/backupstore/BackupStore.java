@@ -58,6 +58,28 @@ public interface BackupStore {
     }
 
     /**
+     * Whether reading a file costs a request to another service (an object store) rather than a read of a local
+     * disk: a reader that needs a whole file twice keeps a copy of it ({@link #openCopy}) rather than read it again.
+     */
+    default boolean remote() {
+        return false;
+    }
+
+    /**
+     * The plain bytes of one file of a published backup, from a copy of it as stored ({@link #openStored}) kept
+     * elsewhere; closing the result closes {@code stored}.
+     */
+    default InputStream openCopy(Manifest published, String file, InputStream stored) throws IOException {
+        return stored;
+    }
+
+    /** {@link #openCopy(Manifest, String, InputStream)} for reads wherever they lie, as {@link #openChannel}. */
+    default SeekableByteChannel openCopy(Manifest published, String file, SeekableByteChannel stored)
+            throws IOException {
+        return stored;
+    }
+
+    /**
      * Reads parts of one file of a published backup, wherever they lie: what recovering a few keys needs of a large
      * backup (the key index's blocks and those keys' entries in the RDB).
      */

@@ -36,9 +36,24 @@ public final class StoredBackups {
 
     /** A store in {@code root} that compresses and encrypts, as the services' store does by default. */
     public static BackupStore sealedStore(Path root) throws IOException {
-        return new SealedBackupStore(new LocalDirectoryBackupStore(root), new SealedBackupStore.Settings(
+        return sealedStore(new LocalDirectoryBackupStore(root));
+    }
+
+    /** {@link #sealedStore(Path)} over another store of files (a bucket). */
+    public static BackupStore sealedStore(BackupStore files) {
+        return new SealedBackupStore(files, new SealedBackupStore.Settings(
                 Optional.of(BackupKeys.parse("test-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")), Optional.of(1),
                 64 << 10));
+    }
+
+    /** The manifest as it would be had the backup been stored before the stored files' CRC32C was recorded. */
+    public static Manifest withoutStoredCrc32c(Manifest manifest) {
+        return new Manifest(manifest.formatVersion(), manifest.instanceId(), manifest.backupId(),
+                manifest.startedAt(), manifest.finishedAt(), manifest.redisVersion(), manifest.rdbVersion(),
+                manifest.rdbCrc64(), manifest.keyCount(), manifest.keysPerDatabase(), manifest.files().stream()
+                        .map(f -> new Manifest.FileEntry(f.name(), f.sizeBytes(), f.sha256(), f.crc32c(),
+                                f.storedBytes(), null)).toList(), manifest.sealing(), manifest.datasetMemoryBytes(),
+                manifest.shards());
     }
 
     /** Stores the RDB as a backup, and returns its manifest as published. */
@@ -165,7 +180,8 @@ public final class StoredBackups {
         return java.nio.file.Files.size(rdbFile(storeRoot, manifest));
     }
 
-    private static Path rdbFile(Path storeRoot, Manifest manifest) {
+    /** Where a stored backup's RDB is, in a directory store. */
+    public static Path rdbFile(Path storeRoot, Manifest manifest) {
         return storeRoot.resolve("instances").resolve(manifest.instanceId().toString())
                 .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
     }

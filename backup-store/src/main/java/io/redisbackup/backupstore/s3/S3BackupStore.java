@@ -160,6 +160,11 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     }
 
     @Override
+    public boolean remote() {
+        return true;
+    }
+
+    @Override
     public InputStream open(Manifest published, String file) throws IOException {
         requireKnownFile(file);
         try {

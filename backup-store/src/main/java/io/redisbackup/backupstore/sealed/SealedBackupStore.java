@@ -114,7 +114,7 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         if (published.sealing() == null) {
             return files.open(published, file);
         }
-        FrameCodec codec = reader(published, file);
+        FrameCodec codec = reader(published, file); // a key that does not open fails before any read of the file
         return new FramedInputStream(files.open(published, file), codec, published.file(file).sizeBytes());
     }
 
@@ -124,12 +124,35 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
     }
 
     @Override
+    public boolean remote() {
+        return files.remote();
+    }
+
+    @Override
+    public InputStream openCopy(Manifest published, String file, InputStream stored) throws IOException {
+        if (published.sealing() == null) {
+            return stored;
+        }
+        return new FramedInputStream(stored, readerOrClose(published, file, stored),
+                published.file(file).sizeBytes());
+    }
+
+    @Override
     public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
         if (published.sealing() == null) {
             return files.openChannel(published, file);
         }
         FrameCodec codec = reader(published, file);
         return FramedChannel.open(files.openChannel(published, file), codec, published.file(file).sizeBytes());
+    }
+
+    @Override
+    public SeekableByteChannel openCopy(Manifest published, String file, SeekableByteChannel stored)
+            throws IOException {
+        if (published.sealing() == null) {
+            return stored;
+        }
+        return FramedChannel.open(stored, readerOrClose(published, file, stored), published.file(file).sizeBytes());
     }
 
     @Override
@@ -179,6 +202,17 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
     public void close() throws Exception {
         if (files instanceof AutoCloseable closeable) {
             closeable.close();
+        }
+    }
+
+    /** {@link #reader}, closing {@code stored} when there is none (its key does not open). */
+    private FrameCodec readerOrClose(Manifest published, String file, java.io.Closeable stored) throws IOException {
+        try {
+            return reader(published, file);
+        } catch (IOException | RuntimeException e) {
+            try (stored) {
+                throw e;
+            }
         }
     }
 

@@ -36,6 +36,14 @@ public interface RestoreWorkerConfig {
     @WithDefault("1s")
     Duration progressInterval();
 
+    /**
+     * Where a whole-instance recovery from an object store keeps the copy, as stored, of the backup it has just
+     * checked, so that the load reads it from this disk instead of from the store a second time; the system's
+     * temporary directory unless set. A recovery reads the store twice when this disk has less free space than
+     * the backup takes plus 1 GiB.
+     */
+    Optional<String> copyDirectory();
+
     /** Restore drills: a backup loaded into a scratch redis-server of the worker's own. */
     Drill drill();
 

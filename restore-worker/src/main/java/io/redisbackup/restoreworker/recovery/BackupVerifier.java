@@ -3,6 +3,7 @@ package io.redisbackup.restoreworker.recovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
@@ -35,21 +36,22 @@ public final class BackupVerifier {
 
     /** Checks every RDB of the backup (a cluster backup's shards, each in turn). */
     public void verify(Manifest manifest) throws RecoveryFailure {
-        verify(manifest, read -> { });
+        verify(manifest, read -> { }, LocalCopies.none(store, manifest));
     }
 
     /**
      * {@link #verify(Manifest)}, telling {@code bytesRead} how far it has read, in bytes of the plain RDBs (a framed
-     * file's stored bytes counted in proportion).
+     * file's stored bytes counted in proportion), and writing each RDB as stored into {@code copies} as it reads it.
      */
-    public void verify(Manifest manifest, LongConsumer bytesRead) throws RecoveryFailure {
+    public void verify(Manifest manifest, LongConsumer bytesRead, LocalCopies copies) throws RecoveryFailure {
         long before = 0;
         for (String file : manifest.rdbFiles()) {
             long earlier = before;
             Manifest.FileEntry entry = manifest.file(file);
             if (entry.storedCrc32c() != null) {
                 double plainPerStored = (double) entry.sizeBytes() / Math.max(1, entry.storedSize());
-                verifyStored(manifest, entry, read -> bytesRead.accept(earlier + (long) (read * plainPerStored)));
+                verifyStored(manifest, entry, copies,
+                        read -> bytesRead.accept(earlier + (long) (read * plainPerStored)));
             } else {
                 verify(manifest, file, OutputStream.nullOutputStream(), read -> bytesRead.accept(earlier + read));
             }
@@ -57,15 +59,25 @@ public final class BackupVerifier {
         }
     }
 
-    /** Checks a framed file as it is stored: its size and CRC32C. */
-    private void verifyStored(Manifest manifest, Manifest.FileEntry expected, LongConsumer bytesRead)
-            throws RecoveryFailure {
+    /**
+     * Checks a framed file as it is stored, its size and CRC32C, copying it as it goes; first, that the backup's
+     * data key is one this service has (else {@code BACKUP_KEY_UNKNOWN}, naming it) and the file's frame table opens.
+     */
+    private void verifyStored(Manifest manifest, Manifest.FileEntry expected, LocalCopies copies,
+            LongConsumer bytesRead) throws RecoveryFailure {
+        try (SeekableByteChannel opened = store.openChannel(manifest, expected.name())) {
+            // its data key unwraps and its frame table opens: what the load needs besides the bytes checked below
+        } catch (IOException e) {
+            throw RecoveryFailure.reading(manifest.backupId(), e);
+        }
         CRC32C crc32c = new CRC32C();
         long size = 0;
-        try (InputStream in = store.openStored(manifest, expected.name())) {
+        try (InputStream in = store.openStored(manifest, expected.name());
+                OutputStream copy = copies.copyOf(expected.name())) {
             byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 crc32c.update(buffer, 0, n);
+                copy.write(buffer, 0, n);
                 size += n;
                 bytesRead.accept(size);
             }

@@ -1,6 +1,7 @@
 package io.redisbackup.restoreworker.service;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import io.redisbackup.contracts.RecoverInstanceCommand;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.BackupVerifier;
 import io.redisbackup.restoreworker.recovery.InstanceLoader;
+import io.redisbackup.restoreworker.recovery.LocalCopies;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.restoreworker.recovery.KeyRouting;
@@ -54,13 +56,21 @@ public class InstanceRecovery {
 
     private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, Recovery.Target checked,
             Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+        try (LocalCopies copies = LocalCopies.of(store, manifest,
+                Path.of(config.copyDirectory().orElse(System.getProperty("java.io.tmpdir"))))) {
+            return replaceDataset(command, manifest, checked, reporting, copies);
+        }
+    }
+
+    private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, Recovery.Target checked,
+            Recovery.Reporting reporting, LocalCopies copies) throws RecoveryFailure {
         String checking = "reading the whole backup to check it before the instance changes";
         reporting.task().progress(Progress.ofBytes(0, manifest.rdbBytes()), checking);
         long started = System.nanoTime();
         verifier.verify(manifest, read -> {
             reporting.attempt().ensureHeld();
             reporting.task().progress(Progress.ofBytes(read, manifest.rdbBytes()), checking, config.progressInterval());
-        });
+        }, copies);
         long verified = System.nanoTime();
         KeyRouting target = checked.checked();
         if (target.cluster()) {
@@ -79,8 +89,7 @@ public class InstanceRecovery {
                 + manifest.keyCount() + " keys");
         long[] loaded = { 0 };
         try {
-            List<InstanceLoader.RdbFile> rdbs = manifest.rdbFiles().stream()
-                    .map(file -> InstanceLoader.RdbFile.stored(store, manifest, file)).toList();
+            List<InstanceLoader.RdbFile> rdbs = manifest.rdbFiles().stream().map(copies::rdbFile).toList();
             InstanceLoader.Loaded done = loader.replaceAll(rdbs, manifest.rdbBytes(), target,
                     config.targetTimeout(), keys -> {
                         loaded[0] = keys;
@@ -89,9 +98,10 @@ public class InstanceRecovery {
                                 config.progressInterval());
                     });
             LOG.infof("Instance %s recovered from backup %s: %d keys, %d expired left out; the backup checked in %d "
-                    + "ms, the target in %d ms more, loaded in %d ms", command.instanceId(), command.backupId(),
+                    + "ms%s, the target in %d ms more, loaded in %d ms", command.instanceId(), command.backupId(),
                     done.restored(), done.expired(), (verified - started) / 1_000_000,
-                    (changing - verified) / 1_000_000, (System.nanoTime() - changing) / 1_000_000);
+                    copies.copying() ? " (and copied to this machine)" : "", (changing - verified) / 1_000_000,
+                    (System.nanoTime() - changing) / 1_000_000);
             return new RecoveryResult.InstanceRecovered(command.backupId(), manifest.keyCount(), done,
                     command.safetyBackupId());
         } catch (RecoveryFailure failure) {

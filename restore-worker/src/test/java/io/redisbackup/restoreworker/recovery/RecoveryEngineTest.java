@@ -144,12 +144,7 @@ class RecoveryEngineTest {
 
     /** The manifest as a backup stored before the stored files' CRC32C was recorded has it. */
     private static Manifest withoutStoredCrc32c(BackupStore store, Manifest manifest) throws java.io.IOException {
-        Manifest older = new Manifest(manifest.formatVersion(), manifest.instanceId(), manifest.backupId(),
-                manifest.startedAt(), manifest.finishedAt(), manifest.redisVersion(), manifest.rdbVersion(),
-                manifest.rdbCrc64(), manifest.keyCount(), manifest.keysPerDatabase(), manifest.files().stream()
-                        .map(f -> new Manifest.FileEntry(f.name(), f.sizeBytes(), f.sha256(), f.crc32c(),
-                                f.storedBytes(), null)).toList(), manifest.sealing(), manifest.datasetMemoryBytes(),
-                manifest.shards());
+        Manifest older = StoredBackups.withoutStoredCrc32c(manifest);
         store.replaceManifest(older);
         return store.manifest(older.instanceId(), older.backupId()).orElseThrow();
     }
