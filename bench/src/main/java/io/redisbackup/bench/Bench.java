@@ -180,6 +180,7 @@ public final class Bench {
             Stats workerCpu = new Stats();
             Stats targetCpu = new Stats();
             Stats targetCpuFloor = new Stats();
+            Stats s3Cpu = new Stats();
             for (int i = 0; i < reps; i++) {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
@@ -195,10 +196,14 @@ public final class Bench {
                     jedis.flushAll();
                 }
                 long workerBefore = cpuMillis(restoreWorkerPid);
+                long s3Before = s3Pid == null ? 0 : cpuMillis(s3Pid);
                 targetBefore = cpuMillis(target.pid());
                 recoverInstance(sourceId, backup, targetId, target, ours, worker);
                 workerCpu.add(cpuMillis(restoreWorkerPid) - workerBefore);
                 targetCpu.add(cpuMillis(target.pid()) - targetBefore);
+                if (s3Pid != null) {
+                    s3Cpu.add(cpuMillis(s3Pid) - s3Before);
+                }
             }
             Files.deleteIfExists(restores);
             rows.add(new Row("full recovery, " + keys + " keys (ms)", ours, floor, "<= 1.2 x redis-cli --pipe"));
@@ -207,6 +212,10 @@ public final class Bench {
                     "what it takes of the 2 cores"));
             rows.add(new Row("  CPU time the target redis-server spent on it (ms)", targetCpu, targetCpuFloor,
                     "the server's own work: the same RESTOREs"));
+            if (s3Pid != null) {
+                rows.add(new Row("  CPU time the S3 server (s3proxy, on the same cores) spent on it (ms)", s3Cpu,
+                        null, "the backup read once, and copied to the worker's disk"));
+            }
             rows.add(new Row("  the same RESTOREs through quarkus-redis-client's Vert.x client (ms)", client, floor,
                     "why the RESTORE stream keeps its own socket"));
 
