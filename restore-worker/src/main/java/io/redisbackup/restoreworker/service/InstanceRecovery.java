@@ -1,6 +1,5 @@
 package io.redisbackup.restoreworker.service;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ public class InstanceRecovery {
     }
 
     private RecoveryResult replaceDataset(RecoverInstanceCommand command, Manifest manifest, Recovery.Target checked,
-            Recovery.Reporting reporting) throws RecoveryFailure, IOException {
+            Recovery.Reporting reporting) throws RecoveryFailure {
         try (LocalCopies copies = LocalCopies.of(store, manifest,
                 Path.of(config.copyDirectory().orElse(System.getProperty("java.io.tmpdir"))))) {
             return replaceDataset(command, manifest, checked, reporting, copies);
