@@ -71,16 +71,10 @@ public final class BackupVerifier {
             throw RecoveryFailure.reading(manifest.backupId(), e);
         }
         CRC32C crc32c = new CRC32C();
-        long size = 0;
+        long size;
         try (InputStream in = store.openStored(manifest, expected.name());
                 OutputStream copy = copies.copyOf(expected.name())) {
-            byte[] buffer = new byte[BUFFER];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                crc32c.update(buffer, 0, n);
-                copy.write(buffer, 0, n);
-                size += n;
-                bytesRead.accept(size);
-            }
+            size = readThrough(in, copy, crc32c::update, bytesRead);
         } catch (IOException e) {
             throw RecoveryFailure.reading(manifest.backupId(), e);
         }
@@ -105,19 +99,9 @@ public final class BackupVerifier {
         boolean byCrc = expected.crc32c() != null;
         CRC32C crc32c = new CRC32C();
         MessageDigest sha256 = Sha256.digest();
-        long size = 0;
+        long size;
         try (InputStream in = store.open(manifest, file)) {
-            byte[] buffer = new byte[BUFFER];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                copy.write(buffer, 0, n);
-                if (byCrc) {
-                    crc32c.update(buffer, 0, n);
-                } else {
-                    sha256.update(buffer, 0, n);
-                }
-                size += n;
-                bytesRead.accept(size);
-            }
+            size = readThrough(in, copy, byCrc ? crc32c::update : sha256::update, bytesRead);
         } catch (IOException e) {
             throw RecoveryFailure.reading(manifest.backupId(), e);
         }
@@ -126,6 +110,29 @@ public final class BackupVerifier {
         if (size != expected.sizeBytes() || !same) {
             throw damaged(manifest);
         }
+    }
+
+    /** What a piece read is summed into: a CRC32C, a digest. */
+    @FunctionalInterface
+    private interface Sum {
+        void update(byte[] bytes, int offset, int length);
+    }
+
+    /**
+     * Reads {@code in} to its end, each piece into {@code sum} and {@code copy}, telling {@code bytesRead} how many
+     * bytes so far; how many in all.
+     */
+    private static long readThrough(InputStream in, OutputStream copy, Sum sum, LongConsumer bytesRead)
+            throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        long size = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            sum.update(buffer, 0, n);
+            copy.write(buffer, 0, n);
+            size += n;
+            bytesRead.accept(size);
+        }
+        return size;
     }
 
     private static RecoveryFailure damaged(Manifest manifest) {
