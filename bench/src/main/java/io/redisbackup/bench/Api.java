@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private final AtomicLong requests = new AtomicLong();
 
     private final String base;
     private final Path tokenFile;
@@ -245,7 +247,13 @@ final class Api {
     }
 
     /** @param expected the status wanted; 0: any status below 300, or 404 while the task center has not seen it */
+    /** How many requests {@link #call} has made: what the benchmark itself asked of the gateway. */
+    long requests() {
+        return requests.get();
+    }
+
     JsonNode call(String method, String path, Object body, int expected) throws IOException, InterruptedException {
+        requests.incrementAndGet();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json").header("Authorization", authorization);
         if (body != null) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +20,10 @@ import redis.clients.jedis.Jedis;
  * A fleet backed up at once: many small instances, every one's backup asked for in the same moment (as when all are
  * due in the same hour), timed from the first request to the last backup published, side by side with the same
  * number of {@code redis-cli --rdb} run with the worker's parallelism; then the same with a second backup worker
- * process ({@code ./stack scale backup-worker 2}). Every backup must succeed. Beside each time, the machine's idle
- * share of its CPU over that run ({@code /proc/stat}): near 0 when a run is bound by the cores, not by waiting.
+ * process ({@code ./stack scale backup-worker 2}). Every backup must succeed. The stack's first fleet after it
+ * started is timed apart first. Beside each time, the machine's idle share of its CPU over that run
+ * ({@code /proc/stat}): near 0 when a run is bound by the cores, not by waiting; and what each part of the machine
+ * spent of it, per backup ({@link ProcessCpu}): whose CPU the ratio is.
  */
 public final class FleetBench {
 
@@ -37,6 +40,10 @@ public final class FleetBench {
     private final Map<String, Object> memory = new LinkedHashMap<>();
     /** The machine's idle share of its CPU time during each timed run, per row: how far each is bound by CPU. */
     private final Map<String, Map<String, Stats>> idle = new LinkedHashMap<>();
+    /** Per row, ours and the floor: the CPU each part of the machine spent a backup, in ms ({@link ProcessCpu}). */
+    private final Map<String, Map<String, Map<String, Long>>> cpu = new LinkedHashMap<>();
+    /** Per row, the API requests the benchmark made during our timed runs, per backup. */
+    private final Map<String, Stats> requests = new LinkedHashMap<>();
 
     private FleetBench(Map<String, String> options) throws IOException {
         this.events = new TaskEvents(options.get("kafka"));
@@ -76,13 +83,22 @@ public final class FleetBench {
                 ids.add(api.register("fleet-" + i, redis));
                 api.noAutomaticBackups(ids.get(i));
             }
+            // the stack's first fleet after it started is timed apart, not against the floor: its services compile
+            // their paths during it (the light ones with the quick compiler only), as a stack in service has done
+            Stats first = new Stats();
+            first.add(whileIdleIsRead(idleShares("firstAfterStart").get("ours"),
+                    cpuShares("firstAfterStart").get("ours"), 1, () -> fleetBackup(ids, "firstAfterStart")));
+            rows.add(new Bench.Row(instances + " instances of " + keys + " keys, the stack's first after it started "
+                    + "(ms)", first, null, "not in the ratio: the services' compilers warm up"));
             Stats floor = new Stats();
             Stats one = new Stats();
             Map<String, Stats> idleOne = idleShares("oneWorker");
+            Map<String, Map<String, Long>> cpuOne = cpuShares("oneWorker");
             for (int r = 0; r < reps; r++) {
-                floor.add(whileIdleIsRead(idleOne.get("floor"),
+                floor.add(whileIdleIsRead(idleOne.get("floor"), cpuOne.get("floor"), reps,
                         () -> Bench.redisCliRdbOfEach(fleet, parallelism, work)));
-                one.add(whileIdleIsRead(idleOne.get("ours"), () -> fleetBackup(ids)));
+                one.add(whileIdleIsRead(idleOne.get("ours"), cpuOne.get("ours"), reps,
+                        () -> fleetBackup(ids, "oneWorker")));
             }
             memory.put("oneWorker", peakRss("backup-worker"));
             rows.add(new Bench.Row(instances + " instances of " + keys + " keys, one backup worker (ms)", one, floor,
@@ -93,10 +109,12 @@ public final class FleetBench {
             Stats floorTwo = new Stats();
             Stats two = new Stats();
             Map<String, Stats> idleTwo = idleShares("twoWorkers");
+            Map<String, Map<String, Long>> cpuTwo = cpuShares("twoWorkers");
             for (int r = 0; r < reps; r++) {
-                floorTwo.add(whileIdleIsRead(idleTwo.get("floor"),
+                floorTwo.add(whileIdleIsRead(idleTwo.get("floor"), cpuTwo.get("floor"), reps,
                         () -> Bench.redisCliRdbOfEach(fleet, 2 * parallelism, work)));
-                two.add(whileIdleIsRead(idleTwo.get("ours"), () -> fleetBackup(ids)));
+                two.add(whileIdleIsRead(idleTwo.get("ours"), cpuTwo.get("ours"), reps,
+                        () -> fleetBackup(ids, "twoWorkers")));
             }
             memory.put("twoWorkers", List.of(peakRss("backup-worker"), peakRss("backup-worker-2")));
             rows.add(new Bench.Row("  the same, two backup worker processes (ms)", two, floorTwo,
@@ -115,14 +133,30 @@ public final class FleetBench {
         return shares;
     }
 
-    /** A timed run, in ms; the machine's idle share (%) over it goes to {@code idleShare}. */
-    private static double whileIdleIsRead(Stats idleShare, java.util.concurrent.Callable<Double> run)
-            throws Exception {
+    private Map<String, Map<String, Long>> cpuShares(String row) {
+        Map<String, Map<String, Long>> shares = new LinkedHashMap<>();
+        shares.put("ours", new TreeMap<>());
+        shares.put("floor", new TreeMap<>());
+        cpu.put(row, shares);
+        return shares;
+    }
+
+    /**
+     * A timed run, in ms; the machine's idle share (%) over it goes to {@code idleShare}, and what each part of the
+     * machine spent on it, per backup (ms, averaged over the {@code runs} made into the same map), to
+     * {@code cpuPerBackup}.
+     */
+    private double whileIdleIsRead(Stats idleShare, Map<String, Long> cpuPerBackup, int runs,
+            java.util.concurrent.Callable<Double> run) throws Exception {
         long[] before = cpuTimes();
+        Map<String, Long> partsBefore = ProcessCpu.read();
         double millis = run.call();
+        Map<String, Long> partsAfter = ProcessCpu.read();
         long[] after = cpuTimes();
         long total = after[0] - before[0];
         idleShare.add(total == 0 ? 0 : 100.0 * (after[1] - before[1]) / total);
+        ProcessCpu.between(partsBefore, partsAfter).forEach((part, spent) ->
+                cpuPerBackup.merge(part, spent / ((long) runs * instances), Long::sum));
         return millis;
     }
 
@@ -136,9 +170,13 @@ public final class FleetBench {
         return new long[] { total, Long.parseLong(fields[4]) + Long.parseLong(fields[5]) };
     }
 
-    /** Every instance's backup asked for at once; the time until the last is published, in ms. */
-    private double fleetBackup(List<String> ids) throws Exception {
+    /**
+     * Every instance's backup asked for at once; the time until the last is published, in ms. How many requests the
+     * benchmark made meanwhile, per backup, goes to the {@code row}'s figures: what it asked of the stack it times.
+     */
+    private double fleetBackup(List<String> ids, String row) throws Exception {
         long start = System.nanoTime();
+        long requestsBefore = api.requests();
         List<JsonNode> accepted = new ArrayList<>();
         for (String id : ids) {
             accepted.add(api.backup(id));
@@ -147,6 +185,7 @@ public final class FleetBench {
             api.awaitBackup(task.get("backupId").asText(), task.get("taskId").asText());
         }
         double millis = (System.nanoTime() - start) / 1e6;
+        requests.computeIfAbsent(row, r -> new Stats()).add((api.requests() - requestsBefore) / (double) ids.size());
         for (JsonNode task : accepted) {
             api.awaitTask(task.get("taskId").asText()); // SUCCEEDED, or the run fails
         }
@@ -165,16 +204,27 @@ public final class FleetBench {
 
     private void report(Instant started, Path out) throws IOException {
         StringBuilder table = new StringBuilder(Bench.table(rows, 60));
-        Bench.Row one = rows.get(0);
-        Bench.Row two = rows.get(1);
+        Bench.Row one = rows.get(1);
+        Bench.Row two = rows.get(2);
         double perMinuteOne = instances / (one.ours().median() / 60_000);
         double perMinuteTwo = instances / (two.ours().median() / 60_000);
         table.append(String.format("throughput: %.0f backups a minute with one worker, %.0f with two (%.2f x)%n",
                 perMinuteOne, perMinuteTwo, perMinuteTwo / perMinuteOne));
         table.append("backup worker peak RSS (MiB): ").append(memory).append('\n');
-        idle.forEach((row, shares) -> table.append(String.format(
-                "the machine's idle CPU, %s (median %%): ours %.0f, the floor %.0f (near 0: bound by the 2 cores)%n",
-                row, shares.get("ours").median(), shares.get("floor").median())));
+        idle.forEach((row, shares) -> shares.forEach((side, share) -> {
+            if (!share.isEmpty()) {
+                table.append(String.format("the machine's idle CPU, %s, %s (median %%): %.0f (near 0: bound by the "
+                        + "2 cores)%n", row, side, share.median()));
+            }
+        }));
+        cpu.forEach((row, shares) -> shares.forEach((side, parts) -> {
+            if (!parts.isEmpty()) {
+                table.append(String.format("CPU a backup by part, %s, %s (ms): %s, %d in all%n", row, side, parts,
+                        sum(parts)));
+            }
+        }));
+        requests.forEach((row, perBackup) -> table.append(String.format(
+                "API requests the benchmark made while timed, %s: %.1f a backup (median)%n", row, perBackup.median())));
         System.out.print(table);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -190,12 +240,27 @@ public final class FleetBench {
                 Math.round(perMinuteTwo)));
         json.put("backupWorkerPeakRss", memory);
         Map<String, Object> idleJson = new LinkedHashMap<>();
-        idle.forEach((row, shares) -> idleJson.put(row, Map.of("ours", shares.get("ours").json(), "floor",
-                shares.get("floor").json())));
+        idle.forEach((row, shares) -> {
+            Map<String, Object> sides = new LinkedHashMap<>();
+            shares.forEach((side, share) -> {
+                if (!share.isEmpty()) {
+                    sides.put(side, share.json());
+                }
+            });
+            idleJson.put(row, sides);
+        });
         json.put("machineIdleCpuPercent", idleJson);
+        json.put("cpuPerBackupMillisByPart", cpu);
+        Map<String, Object> requestsJson = new LinkedHashMap<>();
+        requests.forEach((row, perBackup) -> requestsJson.put(row, perBackup.json()));
+        json.put("apiRequestsPerBackup", requestsJson);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         say("written to " + out);
+    }
+
+    private static long sum(Map<String, Long> millis) {
+        return millis.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static void say(String text) {

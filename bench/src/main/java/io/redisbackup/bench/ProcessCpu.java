@@ -1,0 +1,105 @@
+package io.redisbackup.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time every process on the machine has spent so far, summed by the part of the run it belongs to: each
+ * service of the stack (by its jar or main class), Kafka, s3proxy, PostgreSQL, redis-server, redis-cli, this
+ * benchmark. Read from {@code /proc/<pid>/stat}: a process's own time and that of the children it has waited for
+ * (so a redis-server's forks count for it once they end, and the redis-cli processes for this benchmark's JVM). Two
+ * readings around a run tell whose work the run's CPU was.
+ */
+final class ProcessCpu {
+
+    /** Linux's USER_HZ, the unit of {@code /proc/<pid>/stat}'s times: 100 on every x86-64 kernel. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private ProcessCpu() {
+    }
+
+    /** CPU milliseconds by part, of every process alive now. */
+    static Map<String, Long> read() throws IOException {
+        long self = ProcessHandle.current().pid();
+        Map<String, Long> byPart = new TreeMap<>();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                String name = process.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    long pid = Long.parseLong(name);
+                    String part = pid == self ? "benchmark and its redis-cli" : part(process);
+                    if (part != null) {
+                        byPart.merge(part, millis(process), Long::sum);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended while it was read
+                }
+            }
+        }
+        return byPart;
+    }
+
+    /** What each part spent between two readings, in ms; parts that spent nothing are left out. */
+    static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> spent = new TreeMap<>();
+        after.forEach((part, millis) -> {
+            long used = millis - before.getOrDefault(part, 0L);
+            if (used > 0) {
+                spent.put(part, used);
+            }
+        });
+        return spent;
+    }
+
+    private static String part(Path process) throws IOException {
+        String command = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
+                .replace('\0', ' ');
+        String comm = Files.readString(process.resolve("comm")).strip();
+        if (comm.equals("java")) {
+            for (String part : new String[] { "api-gateway", "task-center-service", "scheduler-service",
+                    "backup-worker", "restore-worker" }) {
+                if (command.contains("/" + part + "/target/")) {
+                    return part;
+                }
+            }
+            if (command.contains("LocalKafka")) {
+                return "kafka";
+            }
+            if (command.contains("LocalS3")) {
+                return "s3proxy";
+            }
+            if (command.contains("LocalPostgres")) {
+                return "postgres";
+            }
+            return null;
+        }
+        if (comm.startsWith("postgres")) {
+            return "postgres";
+        }
+        if (comm.startsWith("redis-server") || comm.startsWith("redis-rdb")) {
+            return "redis-server";
+        }
+        if (comm.equals("redis-cli")) {
+            return "redis-cli";
+        }
+        return null;
+    }
+
+    private static long millis(Path process) throws IOException {
+        String stat = Files.readString(process.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = 0;
+        for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime (fields 14-17)
+            ticks += Long.parseLong(fields[i]);
+        }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+}
