@@ -30,6 +30,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 
 /** The backup store contract on a real S3-compatible server (s3proxy), and what only object storage has to show. */
 class S3BackupStoreTest extends BackupStoreContract {
@@ -154,6 +155,32 @@ class S3BackupStoreTest extends BackupStoreContract {
         assertEquals(1, uploads("a/prefix/"));
         Thread.sleep(4_000);
         assertEquals(1, s3.removeAbandoned(Duration.ofSeconds(3)), "nothing added for longer than the age");
+        assertEquals(0, uploads("a/prefix/"));
+    }
+
+    @Test
+    void anUploadThatEndsWhileTheSweepLooksAtItIsPassedOverAndTheOthersAreStillAborted() throws IOException {
+        newStore();
+        S3Client client = server.client();
+        String first = "a/prefix/instances/" + instance + "/" + backup + "/dump.rdb";
+        String second = "a/prefix/instances/" + instance + "/" + UUID.randomUUID() + "/dump.rdb";
+        String firstId = client.createMultipartUpload(b -> b.bucket(bucket).key(first)).uploadId();
+        client.createMultipartUpload(b -> b.bucket(bucket).key(second));
+        // between the sweep's listing and its look at the first upload, that upload ends (another worker's sweep
+        // aborts it, or its writer completes it): the store asks about an upload that is gone
+        ExecutionInterceptor endsFirst = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof ListPartsRequest parts && parts.uploadId().equals(firstId)) {
+                    client.abortMultipartUpload(b -> b.bucket(bucket).key(first).uploadId(firstId));
+                }
+            }
+        };
+        try (S3Client sweeping = server.clientBuilder().overrideConfiguration(c -> c.addExecutionInterceptor(endsFirst))
+                .build();
+                S3BackupStore sweeper = new S3BackupStore(sweeping, server.presigner(), bucket, "a/prefix/", PARTS)) {
+            assertEquals(1, sweeper.removeAbandoned(Duration.ZERO), "the second aborted, the first already gone");
+        }
         assertEquals(0, uploads("a/prefix/"));
     }
 

@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -289,8 +290,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         int removed = 0;
         try {
             for (MultipartUpload upload : uploadsUnder(prefix + "instances/")) {
-                if (!upload.initiated().isAfter(before) && !lastPartAfter(upload, before)) {
-                    abort(upload);
+                if (abortIfAbandoned(upload, before)) {
                     removed++;
                 }
             }
@@ -321,7 +321,11 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
                 s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(object.key()).build());
             }
             for (MultipartUpload upload : uploadsUnder(prefix + "instances/" + instanceId + "/" + backupId + "/")) {
-                abort(upload);
+                try {
+                    abort(upload);
+                } catch (NoSuchUploadException gone) {
+                    // aborted since it was listed, by a sweep: nothing left to do
+                }
             }
         } catch (SdkException e) {
             throw failed("removing what is left of backup " + backupId, e);
@@ -341,6 +345,23 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             }
             keyMarker = page.nextKeyMarker();
             uploadIdMarker = page.nextUploadIdMarker();
+        }
+    }
+
+    /**
+     * Aborts the upload if nothing was added to it since {@code before}; whether it did. An upload that ended since
+     * it was listed (its writer completed it, or another worker's sweep aborted it) is passed over: one such upload
+     * must not stop the sweep of the others.
+     */
+    private boolean abortIfAbandoned(MultipartUpload upload, Instant before) {
+        try {
+            if (upload.initiated().isAfter(before) || lastPartAfter(upload, before)) {
+                return false;
+            }
+            abort(upload);
+            return true;
+        } catch (NoSuchUploadException gone) {
+            return false;
         }
     }
 
