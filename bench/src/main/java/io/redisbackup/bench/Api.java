@@ -246,12 +246,12 @@ final class Api {
         return Instant.parse(task.path(field).asText());
     }
 
-    /** @param expected the status wanted; 0: any status below 300, or 404 while the task center has not seen it */
     /** How many requests {@link #call} has made: what the benchmark itself asked of the gateway. */
     long requests() {
         return requests.get();
     }
 
+    /** @param expected the status wanted; 0: any status below 300, or 404 while the task center has not seen it */
     JsonNode call(String method, String path, Object body, int expected) throws IOException, InterruptedException {
         requests.incrementAndGet();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))

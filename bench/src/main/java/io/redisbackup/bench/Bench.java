@@ -42,8 +42,6 @@ public final class Bench {
     private final int reps;
     /** Whether 100-key recoveries are timed again once the worker has done many ({@link Api#warmKeysRecoveries}). */
     private final boolean warm;
-    /** Linux's USER_HZ, the unit of {@code /proc/<pid>/stat}'s times: 100 on every x86-64 kernel. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
     private final long backupWorkerPid;
     private final long restoreWorkerPid;
     /** The S3-compatible server's process, when the backups go there. */
@@ -145,12 +143,12 @@ public final class Bench {
                 Stats s3Cpu = new Stats();
                 for (int i = 0; i < reps; i++) {
                     floor.add(timedProcess(source.cli("--rdb", work.resolve("floor.rdb").toString()), null));
-                    long workerBefore = cpuMillis(backupWorkerPid);
-                    long s3Before = s3Pid == null ? 0 : cpuMillis(s3Pid);
+                    long workerBefore = ProcessCpu.ownMillis(backupWorkerPid);
+                    long s3Before = s3Pid == null ? 0 : ProcessCpu.ownMillis(s3Pid);
                     backup = api.timedBackup(sourceId, ours, worker);
-                    workerCpu.add(cpuMillis(backupWorkerPid) - workerBefore);
+                    workerCpu.add(ProcessCpu.ownMillis(backupWorkerPid) - workerBefore);
                     if (s3Pid != null) {
-                        s3Cpu.add(cpuMillis(s3Pid) - s3Before);
+                        s3Cpu.add(ProcessCpu.ownMillis(s3Pid) - s3Before);
                     }
                 }
                 String defaultNote = delay == 5 ? " (the server's default)" : "";
@@ -185,9 +183,9 @@ public final class Bench {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
-                long targetBefore = cpuMillis(target.pid());
+                long targetBefore = ProcessCpu.ownMillis(target.pid());
                 floor.add(timedProcess(target.cli("--pipe"), restores));
-                targetCpuFloor.add(cpuMillis(target.pid()) - targetBefore);
+                targetCpuFloor.add(ProcessCpu.ownMillis(target.pid()) - targetBefore);
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
@@ -195,14 +193,14 @@ public final class Bench {
                 try (Jedis jedis = target.connect()) {
                     jedis.flushAll();
                 }
-                long workerBefore = cpuMillis(restoreWorkerPid);
-                long s3Before = s3Pid == null ? 0 : cpuMillis(s3Pid);
-                targetBefore = cpuMillis(target.pid());
+                long workerBefore = ProcessCpu.ownMillis(restoreWorkerPid);
+                long s3Before = s3Pid == null ? 0 : ProcessCpu.ownMillis(s3Pid);
+                targetBefore = ProcessCpu.ownMillis(target.pid());
                 recoverInstance(sourceId, backup, targetId, target, ours, worker);
-                workerCpu.add(cpuMillis(restoreWorkerPid) - workerBefore);
-                targetCpu.add(cpuMillis(target.pid()) - targetBefore);
+                workerCpu.add(ProcessCpu.ownMillis(restoreWorkerPid) - workerBefore);
+                targetCpu.add(ProcessCpu.ownMillis(target.pid()) - targetBefore);
                 if (s3Pid != null) {
-                    s3Cpu.add(cpuMillis(s3Pid) - s3Before);
+                    s3Cpu.add(ProcessCpu.ownMillis(s3Pid) - s3Before);
                 }
             }
             Files.deleteIfExists(restores);
@@ -432,14 +430,6 @@ public final class Bench {
     private Map<String, Object> workerMemory() throws IOException {
         return Map.of("backupWorkerPeakRssMiB", peakRssMiB(backupWorkerPid), "restoreWorkerPeakRssMiB",
                 peakRssMiB(restoreWorkerPid));
-    }
-
-    /** The user and system CPU time a process has used so far, from {@code /proc/<pid>/stat}. */
-    private static long cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
     static long peakRssMiB(long pid) throws IOException {

@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * The CPU time every process on the machine has spent so far, summed by the part of the run it belongs to: each
- * service of the stack (by its jar or main class), Kafka, s3proxy, PostgreSQL, redis-server, redis-cli, this
- * benchmark. Read from {@code /proc/<pid>/stat}: a process's own time and that of the children it has waited for
- * (so a redis-server's forks count for it once they end, and the redis-cli processes for this benchmark's JVM). Two
+ * service of the stack (by its jar or main class), Kafka, s3proxy, PostgreSQL, redis-server, this benchmark. Read
+ * from {@code /proc/<pid>/stat}: a process's own time and that of the children it has waited for (so a
+ * redis-server's forks count for it once they end, and the redis-cli processes for this benchmark's JVM). Two
  * readings around a run tell whose work the run's CPU was.
  */
 final class ProcessCpu {
@@ -37,7 +37,7 @@ final class ProcessCpu {
                     long pid = Long.parseLong(name);
                     String part = pid == self ? "benchmark and its redis-cli" : part(process);
                     if (part != null) {
-                        byPart.merge(part, millis(process), Long::sum);
+                        byPart.merge(part, millis(process, true), Long::sum);
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the process ended while it was read
@@ -87,17 +87,19 @@ final class ProcessCpu {
         if (comm.startsWith("redis-server") || comm.startsWith("redis-rdb")) {
             return "redis-server";
         }
-        if (comm.equals("redis-cli")) {
-            return "redis-cli";
-        }
         return null;
     }
 
-    private static long millis(Path process) throws IOException {
+    /** The CPU time the process has spent itself so far, in ms (not its children's). */
+    static long ownMillis(long pid) throws IOException {
+        return millis(Path.of("/proc/" + pid), false);
+    }
+
+    private static long millis(Path process, boolean withChildren) throws IOException {
         String stat = Files.readString(process.resolve("stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = 0;
-        for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime (fields 14-17)
+        for (int i = 11; i <= (withChildren ? 14 : 12); i++) { // utime, stime, cutime, cstime (fields 14-17)
             ticks += Long.parseLong(fields[i]);
         }
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
