@@ -25,9 +25,9 @@ import java.util.stream.Stream;
  * Backups in a directory: {@code <root>/instances/<instanceId>/<backupId>/} holds {@code dump.rdb},
  * {@code keys.idx} and {@code manifest.json}. A backup is written under {@code <root>/staging/} and moved into
  * place in one rename, so a reader sees all of it or nothing; staging folders left by a crash are never read, and
- * are removed when the same backup is staged again.
+ * are removed when the same backup is staged again. Not final: a test may make one that says it is remote.
  */
-public final class LocalDirectoryBackupStore implements BackupStore {
+public class LocalDirectoryBackupStore implements BackupStore {
 
     private final Path root;
 

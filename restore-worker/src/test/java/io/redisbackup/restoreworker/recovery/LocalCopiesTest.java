@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.StoredBackups;
 import io.redisbackup.backupstore.keyindex.RdbEntries;
 import io.redisbackup.instanceclient.InstanceEndpoint;
@@ -46,7 +42,7 @@ class LocalCopiesTest {
 
     @Test
     void theCheckCopiesTheBackupAsStoredAndTheLoadReadsOnlyTheCopy() throws Exception {
-        BackupStore store = StoredBackups.sealedStore(new Remote(dir.resolve("bucket")));
+        BackupStore store = StoredBackups.sealedStore(remote(dir.resolve("bucket")));
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             Datasets.everyType(source);
             Datasets.largeKeys(source, 2, RdbEntries.HELD_AT_MOST + 4096); // read again, from the copy
@@ -76,7 +72,7 @@ class LocalCopiesTest {
     @Test
     void aBackupDamagedInTheStoreFailsTheCheckWhileItIsCopied() throws Exception {
         Path root = dir.resolve("bucket");
-        BackupStore store = StoredBackups.sealedStore(new Remote(root));
+        BackupStore store = StoredBackups.sealedStore(remote(root));
         try (RedisServer source = RedisServer.start()) {
             Datasets.everyType(source);
             Manifest manifest = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("s.rdb")),
@@ -101,7 +97,7 @@ class LocalCopiesTest {
             assertFalse(LocalCopies.of(local, StoredBackups.store(local, UUID.randomUUID(), rdb, 10),
                     dir.resolve("copies")).copying());
 
-            BackupStore remote = StoredBackups.sealedStore(new Remote(dir.resolve("bucket")));
+            BackupStore remote = StoredBackups.sealedStore(remote(dir.resolve("bucket")));
             Manifest stored = StoredBackups.store(remote, UUID.randomUUID(), rdb, 10);
             try (LocalCopies copies = LocalCopies.of(remote, stored, dir.resolve("copies"))) {
                 assertTrue(copies.copying());
@@ -126,56 +122,12 @@ class LocalCopiesTest {
     }
 
     /** A directory that says it is a remote store: every read of it is what a bucket would have to serve. */
-    private static final class Remote implements BackupStore {
-        private final LocalDirectoryBackupStore files;
-
-        Remote(Path root) throws IOException {
-            this.files = new LocalDirectoryBackupStore(root);
-        }
-
-        @Override
-        public boolean remote() {
-            return true;
-        }
-
-        @Override
-        public StagedBackup stage(UUID instanceId, UUID backupId) throws IOException {
-            return files.stage(instanceId, backupId);
-        }
-
-        @Override
-        public Optional<Manifest> manifest(UUID instanceId, UUID backupId) throws IOException {
-            return files.manifest(instanceId, backupId);
-        }
-
-        @Override
-        public Optional<Manifest> latestManifest(UUID instanceId) throws IOException {
-            return files.latestManifest(instanceId);
-        }
-
-        @Override
-        public InputStream open(Manifest published, String file) throws IOException {
-            return files.open(published, file);
-        }
-
-        @Override
-        public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
-            return files.openChannel(published, file);
-        }
-
-        @Override
-        public void replaceManifest(Manifest published) throws IOException {
-            files.replaceManifest(published);
-        }
-
-        @Override
-        public void delete(UUID instanceId, UUID backupId) throws IOException {
-            files.delete(instanceId, backupId);
-        }
-
-        @Override
-        public int removeAbandoned(Duration olderThan) throws IOException {
-            return files.removeAbandoned(olderThan);
-        }
+    private static BackupStore remote(Path root) throws IOException {
+        return new LocalDirectoryBackupStore(root) {
+            @Override
+            public boolean remote() {
+                return true;
+            }
+        };
     }
 }
