@@ -19,10 +19,11 @@ import io.redisbackup.backupstore.Sha256;
  * is checked as it is stored, against the CRC32C of its stored bytes, with no frame opened but its table: for the
  * bench's 227 MB RDB (174 MB stored) the check took 0.31-0.38 s when it opened the frames, 0.04-0.09 s since. Its
  * plain bytes are checked where they are needed plain (a restore drill's copy), and each frame's seal is checked
- * again as the load opens it. A manifest written before the stored file's CRC32C was recorded has the plain file checked by its CRC32C;
- * one written before that, by the SHA-256, which takes about four times as long. The RDB's own CRC64 trailer is not
- * computed again: the backup worker checked it before it stored the file. None of the checks guards against
- * someone who can also rewrite the manifest; each finds a file that was damaged, cut short or replaced.
+ * again as the load opens it. A manifest written before the stored file's CRC32C was recorded has the plain file
+ * checked by its CRC32C; one written before that, by the SHA-256, which takes about four times as long. The RDB's
+ * own CRC64 trailer is not computed again: the backup worker checked it before it stored the file. None of the
+ * checks guards against someone who can also rewrite the manifest; each finds a file that was damaged, cut short or
+ * replaced.
  */
 public final class BackupVerifier {
 

@@ -21,10 +21,9 @@ import io.redisbackup.backupstore.Manifest;
  * its load then reads the copy. A second read is a second transfer of the whole backup, which on a bucket across a
  * network costs its time (where the link is slower than the target loads) and its egress; from the bench's s3proxy,
  * on the same machine, it cost next to nothing (0.26-0.28 s of s3proxy's CPU for two reads of 174 MB, 0.18-0.6 s
- * for one and the copy). Nothing is copied where the store is a local directory, where
- * a file was stored before its stored CRC32C was recorded (the check reads it plain), or where the disk has less
- * free space than the copies plus {@value #HEADROOM_BYTES} bytes: the load then reads the store. The copies go when
- * this is closed.
+ * for one and the copy). Nothing is copied where the store is a local directory, where a file was stored before its
+ * stored CRC32C was recorded (the check reads it plain), or where the disk has less free space than the copies plus
+ * {@value #HEADROOM_BYTES} bytes: the load then reads the store. The copies go when this is closed.
  */
 public final class LocalCopies implements AutoCloseable {
 
