@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.agroal.api.AgroalDataSource;
-
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
 import io.redisbackup.taskcenter.Task;
@@ -39,20 +39,23 @@ import jakarta.transaction.Transactional;
 public class TaskRecorder {
 
     private static final Logger LOG = Logger.getLogger(TaskRecorder.class);
-    /** The task center's tables (its Flyway schema, the ORM's default one). */
-    private static final String TASK = "task_center.task";
-    private static final String HISTORY = "task_center.task_status_change";
     private final Clock clock;
     private final TaskCenterConfig config;
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
+    /** The task center's tables, in its own schema (where its migrations and its ORM put them). */
+    private final String tasks;
+    private final String history;
     private final Instant startedAt;
 
-    public TaskRecorder(Clock clock, TaskCenterConfig config, AgroalDataSource dataSource, ObjectMapper json) {
+    public TaskRecorder(Clock clock, TaskCenterConfig config, AgroalDataSource dataSource, ObjectMapper json,
+            @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") String schema) {
         this.clock = clock;
         this.config = config;
         this.dataSource = dataSource;
         this.json = json;
+        this.tasks = schema + ".task";
+        this.history = schema + ".task_status_change";
         this.startedAt = clock.instant();
     }
 
@@ -148,9 +151,9 @@ public class TaskRecorder {
         return changes;
     }
 
-    private static Recorded find(Connection connection, UUID taskId) throws SQLException {
+    private Recorded find(Connection connection, UUID taskId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("select status, last_sequence, attempt, project, "
-                + "started_at is not null, type, instance_id from " + TASK + " where id = ? for update")) {
+                + "started_at is not null, type, instance_id from " + tasks + " where id = ? for update")) {
             select.setObject(1, taskId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -165,7 +168,7 @@ public class TaskRecorder {
     }
 
     private void insert(Connection connection, TaskStatusChanged event) throws SQLException {
-        execute(connection, "insert into " + TASK + " (id, type, instance_id, backup_id, project, trigger, status, "
+        execute(connection, "insert into " + tasks + " (id, type, instance_id, backup_id, project, trigger, status, "
                 + "progress, message, error_code, error_message, result, created_at, started_at, finished_at, "
                 + "updated_at, last_sequence, attempt, stalled) values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, "
                 + "?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, false)",
@@ -180,8 +183,8 @@ public class TaskRecorder {
                 event.attempt());
     }
 
-    private static void update(Connection connection, UUID taskId, Map<String, Object> changes) throws SQLException {
-        StringBuilder sql = new StringBuilder("update ").append(TASK).append(" set ");
+    private void update(Connection connection, UUID taskId, Map<String, Object> changes) throws SQLException {
+        StringBuilder sql = new StringBuilder("update ").append(tasks).append(" set ");
         List<Object> values = new ArrayList<>();
         changes.forEach((column, value) -> {
             sql.append(values.isEmpty() ? "" : ", ").append(column)
@@ -192,9 +195,9 @@ public class TaskRecorder {
         execute(connection, sql.append(" where id = ?").toString(), values.toArray());
     }
 
-    private static void record(Connection connection, UUID taskId, Integer attempt, long sequence, TaskStatus status,
+    private void record(Connection connection, UUID taskId, Integer attempt, long sequence, TaskStatus status,
             Instant at, String message) throws SQLException {
-        execute(connection, "insert into " + HISTORY + " (task_id, sequence, status, occurred_at, message, attempt) "
+        execute(connection, "insert into " + history + " (task_id, sequence, status, occurred_at, message, attempt) "
                 + "values (?, ?, ?, ?, ?, ?)", taskId, sequence, status.name(), at(at), message, attempt);
     }
 
