@@ -182,8 +182,11 @@ final class Platform {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the services are packaged before the system tests");
         }
+        // the quick compiler's own code cache reserve (48 MB) would have the JVM run a full collection each time
+        // 7 MB more code is compiled: the stack's light services reserve the tiered compilers' 240 MB, so these too
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m", "-jar",
+                jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(service).toFile()));
         Map<String, String> env = builder.environment();
