@@ -43,8 +43,14 @@ final class Stats {
         return values.size();
     }
 
+    /** The values in the order they were measured. */
+    List<Double> values() {
+        return List.copyOf(values);
+    }
+
     Map<String, Object> json() {
-        return Map.of("min", round(min()), "median", round(median()), "max", round(max()), "runs", values.size());
+        return Map.of("min", round(min()), "median", round(median()), "max", round(max()), "runs", values.size(),
+                "inOrder", values.stream().map(Stats::round).toList());
     }
 
     static double round(double value) {
