@@ -96,6 +96,7 @@ public class TaskRecorder {
         if (event.project() != null && task.project() == null) {
             changes.put("project", event.project()); // whatever order the events came in
         }
+        boolean applied = false;
         if (event.sequence() <= task.lastSequence()) {
             LOG.debugf("Task %s: event %d is not newer than %d; dropped", event.taskId(), event.sequence(),
                     task.lastSequence());
@@ -103,15 +104,15 @@ public class TaskRecorder {
             LOG.warnf("Task %s: %s -> %s is not allowed; event %d dropped", event.taskId(), task.status(),
                     event.status(), event.sequence());
         } else {
-            changes.putAll(changesBy(event, task));
+            addChangesBy(event, task, changes);
+            applied = true;
         }
         if (changes.isEmpty()) {
             return;
         }
         update(connection, event.taskId(), changes);
-        boolean forward = changes.containsKey("status");
         boolean retry = event.attempt() != null && task.attempt() != null && event.attempt() > task.attempt();
-        if (forward && (task.status() != event.status() || retry)) {
+        if (applied && (task.status() != event.status() || retry)) {
             record(connection, event.taskId(), event.attempt() != null ? event.attempt() : task.attempt(),
                     event.sequence(), event.status(), event.occurredAt(), event.message());
             LOG.infof("Task %s (%s, instance %s) is %s", event.taskId(), task.type(), task.instanceId(),
@@ -119,9 +120,8 @@ public class TaskRecorder {
         }
     }
 
-    /** The columns an applied event sets: its status and sequence always, the rest where it says something. */
-    private Map<String, Object> changesBy(TaskStatusChanged event, Recorded task) {
-        Map<String, Object> changes = new LinkedHashMap<>();
+    /** Adds the columns an applied event sets: its status and sequence always, the rest where it says something. */
+    private void addChangesBy(TaskStatusChanged event, Recorded task, Map<String, Object> changes) {
         changes.put("status", event.status().name());
         changes.put("last_sequence", event.sequence());
         changes.put("updated_at", at(clock.instant()));
@@ -148,7 +148,6 @@ public class TaskRecorder {
         if (event.status().isTerminal()) {
             changes.put("finished_at", at(event.occurredAt()));
         }
-        return changes;
     }
 
     private Recorded find(Connection connection, UUID taskId) throws SQLException {
