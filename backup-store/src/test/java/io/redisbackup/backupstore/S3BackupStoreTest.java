@@ -83,6 +83,25 @@ class S3BackupStoreTest extends BackupStoreContract {
                 .keyCount() > 0 || uploads(under) > 0;
     }
 
+    @Override
+    protected void awaitLanded(UUID instance, UUID backup) throws IOException {
+        String under = "a/prefix/instances/" + instance + "/" + backup + "/";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(under)
+                .build()).uploads().stream().anyMatch(upload -> server.client().listParts(ListPartsRequest.builder()
+                        .bucket(bucket).key(upload.key()).uploadId(upload.uploadId()).build()).parts().isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("a part handed to the store's uploaders has not landed in 30 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
     private long uploads(String under) {
         return server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(under)
                 .build()).uploads().size();
