@@ -60,15 +60,41 @@ final class PresignedGets {
         this.clock = clock;
     }
 
+    /**
+     * Where a GET's bytes go as they arrive, in order; {@link #restart} before each attempt, so that a GET tried again
+     * hands over its bytes from the first.
+     */
+    interface Receiver {
+        void restart();
+
+        /** The next {@code n} bytes of the range, {@code chunk[0..n)}. */
+        void accept(byte[] chunk, int n);
+    }
+
     /** Reads exactly {@code length} bytes at {@code position} into {@code dst}. */
     void read(long position, ByteBuffer dst, int length) throws IOException {
+        int start = dst.position();
+        read(position, length, new Receiver() {
+            @Override
+            public void restart() {
+                dst.position(start);
+            }
+
+            @Override
+            public void accept(byte[] chunk, int n) {
+                dst.put(chunk, 0, n);
+            }
+        });
+    }
+
+    /** Reads exactly {@code length} bytes at {@code position}, handing them to {@code into} as they arrive. */
+    void read(long position, int length, Receiver into) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            int start = dst.position();
+            into.restart();
             try {
-                get(position, dst, length);
+                get(position, length, into);
                 return;
             } catch (Retryable e) {
-                dst.position(start);
                 if (attempt == ATTEMPTS) {
                     throw new IOException("Reading " + name + " at " + position + " failed " + ATTEMPTS + " times: "
                             + e.getMessage(), e.getCause());
@@ -78,7 +104,7 @@ final class PresignedGets {
         }
     }
 
-    private void get(long position, ByteBuffer dst, int length) throws IOException {
+    private void get(long position, int length, Receiver into) throws IOException {
         PresignedRequest request = signed();
         HttpURLConnection http;
         int status;
@@ -124,7 +150,7 @@ final class PresignedGets {
                 if (n < 0) {
                     throw new Retryable("the answer ended after " + done + " of " + length + " bytes", null);
                 }
-                dst.put(chunk, 0, n);
+                into.accept(chunk, n);
                 done += n;
             }
         } catch (InterruptedIOException e) {

@@ -181,14 +181,15 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     @Override
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
-        return rangedChannel(key(published.instanceId(), published.backupId(), file), published.file(file).storedSize());
+        return rangedChannel(key(published.instanceId(), published.backupId(), file), published.file(file).storedSize(),
+                RangedChannel.Coalescing.NEARBY);
     }
 
-    private RangedChannel rangedChannel(String key, long size) {
+    private RangedChannel rangedChannel(String key, long size, RangedChannel.Coalescing coalescing) {
         GetObjectRequest whole = GetObjectRequest.builder().bucket(bucket).key(key).build();
         PresignedGets gets = new PresignedGets(key, () -> presigner.presignGetObject(get -> get
                 .signatureDuration(PresignedGets.VALID_FOR).getObjectRequest(whole)), Clock.systemUTC());
-        return new RangedChannel(gets, size, readers);
+        return new RangedChannel(gets, size, readers, coalescing);
     }
 
     /**
@@ -240,7 +241,8 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             long position = i * 4_099L % size;
             ranges.add(new RangeReads.Range(position, (int) Math.min(64, size - position)));
         }
-        try (RangedChannel channel = rangedChannel(key, size)) {
+        // each range a GET of its own: the warm-up is of the GETs, which nearby ranges would share
+        try (RangedChannel channel = rangedChannel(key, size, RangedChannel.Coalescing.NONE)) {
             channel.readRanges(ranges);
         }
         return gets;

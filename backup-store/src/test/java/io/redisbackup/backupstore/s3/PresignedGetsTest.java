@@ -16,10 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -37,16 +41,22 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * How a ranged GET at a presigned URL reads the answers a server may give: the happy path is the S3 store's own test
- * against s3proxy; here an HTTP server answers what s3proxy cannot be made to (a 503, a short range, a whole object).
+ * How a ranged GET at a presigned URL reads the answers a server may give, and which GETs a channel sends for ranges
+ * asked together: the happy path is the S3 store's own test against s3proxy; here an HTTP server answers what s3proxy
+ * cannot be made to (a 503, a short range, a whole object, an answer broken off) and keeps the ranges asked.
  */
 class PresignedGetsTest {
 
     private static final byte[] OBJECT = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
 
-    /** One scripted answer: its status, and for a 206, the last byte the range claims. */
+    /**
+     * One scripted answer: its status, and for a 206, the last byte the range claims ({@link #BROKEN_OFF}: the range
+     * asked for, of which only the first half is sent before the connection is closed).
+     */
     private record Answer(int status, long claimedLast) {
     }
+
+    private static final long BROKEN_OFF = -2;
 
     private HttpServer server;
     private S3Presigner presigner;
@@ -55,6 +65,8 @@ class PresignedGetsTest {
     private final AtomicInteger signed = new AtomicInteger();
     /** The clock the URLs are checked by; they are signed by the real one. */
     private Instant now = Instant.now();
+
+    private final ExecutorService readers = Executors.newFixedThreadPool(2);
 
     @BeforeEach
     void start() throws IOException {
@@ -70,6 +82,7 @@ class PresignedGetsTest {
 
     @AfterEach
     void stop() {
+        readers.shutdownNow();
         server.stop(0);
         presigner.close();
     }
@@ -85,6 +98,13 @@ class PresignedGetsTest {
             int last = (int) (answer.claimedLast() >= 0 ? answer.claimedLast() : Long.parseLong(bounds[1]));
             body = Arrays.copyOfRange(OBJECT, from, last + 1);
             exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + last + "/" + OBJECT.length);
+            if (answer.claimedLast() == BROKEN_OFF) {
+                exchange.sendResponseHeaders(206, body.length);
+                exchange.getResponseBody().write(body, 0, body.length / 2);
+                exchange.getResponseBody().flush();
+                exchange.close(); // the rest never comes: the connection is closed under it
+                return;
+            }
         } else if (answer.status() == 200) {
             body = OBJECT;
         } else {
@@ -193,5 +213,70 @@ class PresignedGetsTest {
         script.add(new Answer(403, -1));
         read(gets, 0, 1);
         assertEquals(3, signed.get());
+    }
+
+    private RangedChannel channel(RangedChannel.Coalescing coalescing) {
+        return new RangedChannel(gets(), OBJECT.length, readers, coalescing);
+    }
+
+    private static List<RangeReads.Range> ranges(int... fromAndLength) {
+        List<RangeReads.Range> ranges = new ArrayList<>();
+        for (int i = 0; i < fromAndLength.length; i += 2) {
+            ranges.add(new RangeReads.Range(fromAndLength[i], fromAndLength[i + 1]));
+        }
+        return ranges;
+    }
+
+    private static void assertEachRangeRead(List<RangeReads.Range> ranges, List<byte[]> read) {
+        assertEquals(ranges.size(), read.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            RangeReads.Range range = ranges.get(i);
+            assertArrayEquals(Arrays.copyOfRange(OBJECT, (int) range.position(), (int) range.end()), read.get(i),
+                    "range " + range);
+        }
+    }
+
+    @Test
+    void nearbyRangesAreReadByOneGetAndEachRangeGetsItsOwnBytes() throws IOException {
+        // asked out of order; 4-6 is 2 bytes after 0-2, 5-8 overlaps it, 19-20 is 2 after 15-17, 15 is 7 after 8
+        List<RangeReads.Range> ranges = ranges(15, 2, 0, 2, 4, 2, 5, 3, 19, 1);
+        try (RangedChannel channel = channel(new RangedChannel.Coalescing(3, 10))) {
+            assertEachRangeRead(ranges, channel.readRanges(ranges));
+        }
+        assertEquals(List.of("/b/object bytes=0-7", "/b/object bytes=15-19"), asked.stream().sorted().toList());
+    }
+
+    @Test
+    void aGetSpansNoMoreThanItsMostAndEveryRangeIsItsOwnGetWithoutCoalescing() throws IOException {
+        List<RangeReads.Range> ranges = ranges(0, 2, 4, 2, 7, 2);
+        try (RangedChannel channel = channel(new RangedChannel.Coalescing(3, 6))) {
+            assertEachRangeRead(ranges, channel.readRanges(ranges));
+        }
+        assertEquals(List.of("/b/object bytes=0-5", "/b/object bytes=7-8"), asked.stream().sorted().toList());
+
+        asked.clear();
+        try (RangedChannel channel = channel(RangedChannel.Coalescing.NONE)) {
+            assertEachRangeRead(ranges, channel.readRanges(ranges));
+        }
+        assertEquals(List.of("/b/object bytes=0-1", "/b/object bytes=4-5", "/b/object bytes=7-8"),
+                asked.stream().sorted().toList());
+    }
+
+    @Test
+    void aGetThatBreaksOffIsTriedAgainFromItsFirstByte() throws IOException {
+        script.add(new Answer(206, BROKEN_OFF));
+        List<RangeReads.Range> ranges = ranges(2, 3, 8, 4);
+        try (RangedChannel channel = channel(new RangedChannel.Coalescing(8, 20))) {
+            assertEachRangeRead(ranges, channel.readRanges(ranges));
+        }
+        assertEquals(List.of("/b/object bytes=2-11", "/b/object bytes=2-11"), asked);
+    }
+
+    @Test
+    void aRangeBeyondTheObjectIsADamagedBackupBeforeAnyGet() throws IOException {
+        try (RangedChannel channel = channel(RangedChannel.Coalescing.NEARBY)) {
+            assertThrows(DamagedBackupException.class, () -> channel.readRanges(ranges(0, 2, 18, 5)));
+        }
+        assertEquals(List.of(), asked);
     }
 }
