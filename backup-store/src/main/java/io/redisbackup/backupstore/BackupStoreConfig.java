@@ -106,5 +106,13 @@ public interface BackupStoreConfig {
          */
         @WithDefault("8")
         int readsInFlight();
+
+        /**
+         * How far apart (bytes) two ranges a keys recovery asks for together may lie and still be read by one GET,
+         * the bytes between streamed past: more pays where each GET waits on the network; 0 joins only touching
+         * ranges. At most 16 MiB.
+         */
+        @WithDefault("262144")
+        int readGap();
     }
 }

@@ -77,7 +77,7 @@ public final class BackupStores {
         });
         return new S3BackupStore(client.build(), presigner.build(), bucket, prefix,
                 new S3BackupStore.Uploads(settings.partSize(), settings.partsInFlight(),
-                        settings.readsInFlight()));
+                        settings.readsInFlight(), settings.readGap()));
     }
 
     /**

@@ -18,9 +18,9 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 /**
  * Random reads of one object by ranged GETs ({@link PresignedGets}): what recovering a few keys of a large backup needs
  * (the key index's header, footer and blocks, then each key's bytes). Ranges asked for together that lie close to one
- * another are read by one GET ({@link Coalescing}): a GET costs a round trip and the server's work per request (on a
- * real S3 tens of milliseconds before its first byte), while the bytes between two ranges a few hundred KiB apart
- * cost far less to stream past. What lies between is read and dropped as it arrives, never held.
+ * another are read by one GET ({@link Coalescing}; {@link S3BackupStore.Uploads#readGap}): a GET costs a round trip
+ * and the server's work per request (on a real S3 tens of milliseconds before its first byte), while the bytes
+ * between two ranges a few hundred KiB apart cost far less to stream past. What lies between is read and dropped as it arrives, never held.
  */
 final class RangedChannel extends ReadOnlyChannel implements RangeReads {
 
@@ -32,8 +32,6 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
     record Coalescing(int maxGap, int maxSpan) {
         /** Every range a GET of its own. */
         static final Coalescing NONE = new Coalescing(0, 0);
-        /** What the S3 store reads with. */
-        static final Coalescing NEARBY = new Coalescing(256 << 10, 1 << 20);
     }
 
     /** One GET: bytes [start, end) of the object, holding the ranges {@code members} (their indices, by position). */

@@ -54,22 +54,32 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3BackupStore implements BackupStore, AutoCloseable {
 
     /**
-     * How objects are written: the size of a part and how many may be in flight at once; and how many ranged GETs
-     * a keys recovery makes side by side.
+     * How objects are written: the size of a part and how many may be in flight at once; how many ranged GETs a keys
+     * recovery makes side by side, and how far apart two of its ranges may lie to share one GET.
      */
-    public record Uploads(int partBytes, int partsInFlight, int readsInFlight) {
+    public record Uploads(int partBytes, int partsInFlight, int readsInFlight, int readGap) {
         /** S3's smallest part (but the last). */
         public static final int MIN_PART = 5 << 20;
         public static final int READS_IN_FLIGHT = 8;
+        public static final int READ_GAP = 256 << 10;
+        private static final int MAX_READ_GAP = 16 << 20;
 
         public Uploads {
             if (partBytes < MIN_PART || partsInFlight < 1 || readsInFlight < 1) {
                 throw new IllegalArgumentException("parts of at least 5 MiB, at least one in flight, at least one read");
             }
+            if (readGap < 0 || readGap > MAX_READ_GAP) {
+                throw new IllegalArgumentException("a read gap of 0 to 16 MiB");
+            }
         }
 
         public Uploads(int partBytes, int partsInFlight) {
-            this(partBytes, partsInFlight, READS_IN_FLIGHT);
+            this(partBytes, partsInFlight, READS_IN_FLIGHT, READ_GAP);
+        }
+
+        /** Which ranges a keys recovery's GETs join: those within the gap, a GET spanning 1 MiB or 4 gaps at most. */
+        RangedChannel.Coalescing coalescing() {
+            return new RangedChannel.Coalescing(readGap, Math.max(1 << 20, 4 * readGap));
         }
     }
 
@@ -182,7 +192,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
         return rangedChannel(key(published.instanceId(), published.backupId(), file), published.file(file).storedSize(),
-                RangedChannel.Coalescing.NEARBY);
+                uploads.coalescing());
     }
 
     private RangedChannel rangedChannel(String key, long size, RangedChannel.Coalescing coalescing) {

@@ -263,6 +263,16 @@ class PresignedGetsTest {
     }
 
     @Test
+    void theGapIsASettingWithinBounds() {
+        int part = S3BackupStore.Uploads.MIN_PART;
+        assertEquals(new RangedChannel.Coalescing(1 << 20, 4 << 20), new S3BackupStore.Uploads(part, 2, 8, 1 << 20)
+                .coalescing());
+        assertEquals(new RangedChannel.Coalescing(256 << 10, 1 << 20), new S3BackupStore.Uploads(part, 2).coalescing());
+        assertThrows(IllegalArgumentException.class, () -> new S3BackupStore.Uploads(part, 2, 8, -1));
+        assertThrows(IllegalArgumentException.class, () -> new S3BackupStore.Uploads(part, 2, 8, (16 << 20) + 1));
+    }
+
+    @Test
     void aGetThatBreaksOffIsTriedAgainFromItsFirstByte() throws IOException {
         script.add(new Answer(206, BROKEN_OFF));
         List<RangeReads.Range> ranges = ranges(2, 3, 8, 4);
@@ -274,7 +284,8 @@ class PresignedGetsTest {
 
     @Test
     void aRangeBeyondTheObjectIsADamagedBackupBeforeAnyGet() throws IOException {
-        try (RangedChannel channel = channel(RangedChannel.Coalescing.NEARBY)) {
+        try (RangedChannel channel = channel(new S3BackupStore.Uploads(S3BackupStore.Uploads.MIN_PART, 2)
+                .coalescing())) {
             assertThrows(DamagedBackupException.class, () -> channel.readRanges(ranges(0, 2, 18, 5)));
         }
         assertEquals(List.of(), asked);
