@@ -20,7 +20,8 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
  * (the key index's header, footer and blocks, then each key's bytes). Ranges asked for together that lie close to one
  * another are read by one GET ({@link Coalescing}; {@link S3BackupStore.Uploads#readGap}): a GET costs a round trip
  * and the server's work per request (on a real S3 tens of milliseconds before its first byte), while the bytes
- * between two ranges a few hundred KiB apart cost far less to stream past. What lies between is read and dropped as it arrives, never held.
+ * between two ranges a few hundred KiB apart cost far less to stream past. What lies between is read and dropped as
+ * it arrives, never held.
  */
 final class RangedChannel extends ReadOnlyChannel implements RangeReads {
 
