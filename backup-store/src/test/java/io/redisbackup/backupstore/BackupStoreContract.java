@@ -38,7 +38,7 @@ public abstract class BackupStoreContract {
      * Waits until what the backup's writers handed to the store has landed: a store that uploads in the background
      * would otherwise still be writing (so rightly not abandoned) while a test sweeps.
      */
-    protected void awaitLanded(UUID instance, UUID backup) throws IOException {
+    protected void awaitLanded(UUID instance, UUID backup) {
     }
 
     protected final UUID instance = UUID.randomUUID();

@@ -1,5 +1,6 @@
 package io.redisbackup.backupstore;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,22 +85,14 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Override
-    protected void awaitLanded(UUID instance, UUID backup) throws IOException {
+    protected void awaitLanded(UUID instance, UUID backup) {
         String under = "a/prefix/instances/" + instance + "/" + backup + "/";
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket).prefix(under)
-                .build()).uploads().stream().anyMatch(upload -> server.client().listParts(ListPartsRequest.builder()
-                        .bucket(bucket).key(upload.key()).uploadId(upload.uploadId()).build()).parts().isEmpty())) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("a part handed to the store's uploaders has not landed in 30 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-        }
+        await("every part handed to the store's uploaders listed").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket)
+                        .prefix(under).build()).uploads().stream().noneMatch(upload -> server.client()
+                                .listParts(ListPartsRequest.builder().bucket(bucket).key(upload.key())
+                                        .uploadId(upload.uploadId()).build()).parts().isEmpty()));
     }
 
     private long uploads(String under) {
