@@ -54,13 +54,17 @@ public final class KeysLoader {
     }
 
     /**
-     * A key the backup holds, with its entries (one per database) still to be written, the checked bytes of each
-     * entry the plan kept ({@code held}, null where it did not), and where each entry too large to hold was found
-     * ({@code large}, null for the others); {@code source}, which of the plan's {@link Source}s holds them (a cluster
-     * backup's shard).
+     * A key the backup holds, with its entries (one per database) still to be written; {@code source}, which of the
+     * plan's {@link Source}s holds them (a cluster backup's shard).
      */
-    public record Found(byte[] key, List<IndexEntry> entries, List<byte[]> held, List<RdbEntries.Large> large,
-            int source) {
+    public record Found(byte[] key, List<Entry> entries, int source) {
+    }
+
+    /**
+     * One entry of a found key: where the index says it is, the checked bytes the plan kept ({@code held}, null where
+     * it did not), and, for an entry too large to hold, where it was found ({@code large}, null for the others).
+     */
+    public record Entry(IndexEntry index, byte[] held, RdbEntries.Large large) {
     }
 
     /** One RDB of a backup with its key index (a cluster backup has one a shard), and the keys to look for in it. */
@@ -187,22 +191,19 @@ public final class KeysLoader {
                 Iterator<byte[]> checked = readAll(rdb, pendingEntries.stream().flatMap(List::stream)
                         .filter(entry -> !RdbEntries.isLarge(entry)).toList());
                 for (int k = 0; k < pendingKeys.size(); k++) {
-                    List<IndexEntry> entries = pendingEntries.get(k);
-                    List<byte[]> held = new ArrayList<>(entries.size());
-                    List<RdbEntries.Large> large = new ArrayList<>(entries.size());
-                    for (IndexEntry entry : entries) {
+                    List<IndexEntry> indexed = pendingEntries.get(k);
+                    List<Entry> entries = new ArrayList<>(indexed.size());
+                    for (IndexEntry entry : indexed) {
                         if (RdbEntries.isLarge(entry)) {
-                            large.add(checkLarge(rdb, entry, rdbVersion));
-                            held.add(null);
+                            entries.add(new Entry(entry, null, checkLarge(rdb, entry, rdbVersion)));
                             continue;
                         }
                         byte[] bytes = checked.next();
                         boolean keep = holding + bytes.length <= PLAN_HOLDS;
-                        held.add(keep ? bytes : null);
+                        entries.add(new Entry(entry, keep ? bytes : null, null));
                         holding += keep ? bytes.length : 0;
-                        large.add(null);
                     }
-                    found.add(new Found(pendingKeys.get(k), entries, held, large, source));
+                    found.add(new Found(pendingKeys.get(k), entries, source));
                 }
             }
             pendingKeys.clear();
@@ -274,7 +275,7 @@ public final class KeysLoader {
      */
     public Restored restore(Plan plan, List<Rdb> rdbs, KeyRouting target, Duration timeout, LongConsumer keysDone)
             throws Stopped, RecoveryFailure {
-        if (target.cluster() && plan.found().stream().anyMatch(f -> f.entries().stream().anyMatch(e -> e.db() != 0))) {
+        if (target.cluster() && plan.found().stream().anyMatch(f -> f.entries().stream().anyMatch(e -> e.index().db() != 0))) {
             throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Some of the keys are in a database other than "
                     + "0 in the backup, and a cluster has database 0 only. Nothing was changed on the instance.");
         }
@@ -292,16 +293,16 @@ public final class KeysLoader {
                     int server = target.serverOf(key.key());
                     RespPipe pipe = pipes.all().get(server);
                     Rdb rdb = rdbs.get(key.source());
-                    for (int i = 0; i < key.entries().size(); i++) {
-                        IndexEntry entry = key.entries().get(i);
-                        if (entry.expiredAt(now)) {
+                    for (Entry entry : key.entries()) {
+                        int db = entry.index().db();
+                        if (entry.index().expiredAt(now)) {
                             continue;
                         }
-                        if (entry.db() != selectedDb[server]) {
-                            pipe.select(entry.db());
-                            selectedDb[server] = entry.db();
+                        if (db != selectedDb[server]) {
+                            pipe.select(db);
+                            selectedDb[server] = db;
                         }
-                        keyOf.get(server).put(restore(pipe, key, i, rdb), key.key());
+                        keyOf.get(server).put(restore(pipe, key.key(), entry, rdb), key.key());
                         written = true;
                     }
                     (written ? sent : expired).add(key.key());
@@ -344,17 +345,15 @@ public final class KeysLoader {
     }
 
     /**
-     * {@code RESTORE} of the key's {@code i}-th entry: from the bytes the plan held, read again, or streamed from the
+     * {@code RESTORE} of one entry of {@code key}: from the bytes the plan held, read again, or streamed from the
      * backup when it is too large to hold; the command's number.
      */
-    private static long restore(RespPipe pipe, Found key, int i, Rdb rdb) throws IOException, RecoveryFailure {
-        IndexEntry entry = key.entries().get(i);
-        RdbEntries.Large large = key.large().get(i);
-        if (large == null) {
-            byte[] stored = key.held().get(i) != null ? key.held().get(i) : RdbEntries.read(rdb.channel(), entry);
-            return pipe.restore(key.key(), entry.expireAtMs(), RdbEntries.dumpPayload(stored, rdb.rdbVersion()));
+    private static long restore(RespPipe pipe, byte[] key, Entry entry, Rdb rdb) throws IOException, RecoveryFailure {
+        if (entry.large() == null) {
+            byte[] stored = entry.held() != null ? entry.held() : RdbEntries.read(rdb.channel(), entry.index());
+            return pipe.restore(key, entry.index().expireAtMs(), RdbEntries.dumpPayload(stored, rdb.rdbVersion()));
         }
-        return pipe.restore(large, rdb.channel(), rdb.rdbVersion());
+        return pipe.restore(entry.large(), rdb.channel(), rdb.rdbVersion());
     }
 
     /** The keys of the key commands numbered {@code answered} or later: nothing says they were written. */

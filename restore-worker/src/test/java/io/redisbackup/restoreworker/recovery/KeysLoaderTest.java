@@ -109,7 +109,7 @@ class KeysLoaderTest {
                         .toList());
                 chosen.add(bytes("small"));
                 KeysLoader.Plan plan = loader.plan(index, rdb, chosen);
-                assertTrue(plan.found().stream().filter(found -> found.large().get(0) != null).count()
+                assertTrue(plan.found().stream().filter(found -> found.entries().get(0).large() != null).count()
                         == Datasets.LARGE_KEYS.size(), "the large keys are not held by the plan");
                 restored = loader.restore(plan, rdb, index.rdbVersion(), target(redis), TIMEOUT, keys -> { });
             }
@@ -128,7 +128,7 @@ class KeysLoaderTest {
             redis.call("SET", "large:hash", "now a string");
             try (KeyIndexReader index = index(backup); SeekableByteChannel rdb = rdb(backup)) {
                 KeysLoader.Plan plan = loader.plan(index, rdb, List.of(bytes("large:hash")));
-                IndexEntry entry = plan.found().get(0).entries().get(0);
+                IndexEntry entry = plan.found().get(0).entries().get(0).index();
                 StoredBackups.damage(dir.resolve("store"), backup, entry.start() + entry.length() / 2);
                 KeysLoader.Stopped stopped = assertThrows(KeysLoader.Stopped.class,
                         () -> loader.restore(plan, rdb, index.rdbVersion(), target(redis), TIMEOUT, keys -> { }));
