@@ -275,7 +275,8 @@ public final class KeysLoader {
      */
     public Restored restore(Plan plan, List<Rdb> rdbs, KeyRouting target, Duration timeout, LongConsumer keysDone)
             throws Stopped, RecoveryFailure {
-        if (target.cluster() && plan.found().stream().anyMatch(f -> f.entries().stream().anyMatch(e -> e.index().db() != 0))) {
+        if (target.cluster() && plan.found().stream()
+                .anyMatch(f -> f.entries().stream().anyMatch(e -> e.index().db() != 0))) {
             throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Some of the keys are in a database other than "
                     + "0 in the backup, and a cluster has database 0 only. Nothing was changed on the instance.");
         }
@@ -294,13 +295,13 @@ public final class KeysLoader {
                     RespPipe pipe = pipes.all().get(server);
                     Rdb rdb = rdbs.get(key.source());
                     for (Entry entry : key.entries()) {
-                        int db = entry.index().db();
-                        if (entry.index().expiredAt(now)) {
+                        IndexEntry index = entry.index();
+                        if (index.expiredAt(now)) {
                             continue;
                         }
-                        if (db != selectedDb[server]) {
-                            pipe.select(db);
-                            selectedDb[server] = db;
+                        if (index.db() != selectedDb[server]) {
+                            pipe.select(index.db());
+                            selectedDb[server] = index.db();
                         }
                         keyOf.get(server).put(restore(pipe, key.key(), entry, rdb), key.key());
                         written = true;
