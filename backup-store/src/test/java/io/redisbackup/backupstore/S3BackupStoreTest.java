@@ -69,7 +69,7 @@ class S3BackupStoreTest extends BackupStoreContract {
 
     @Override
     protected long leftovers(UUID instance, UUID backup) {
-        String under = "a/prefix/instances/" + instance + "/" + backup + "/";
+        String under = under(instance, backup);
         long objects = server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(under).build())
                 .contents().stream().filter(o -> !o.key().endsWith("/manifest.json")).count();
         boolean published = server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
@@ -79,20 +79,25 @@ class S3BackupStoreTest extends BackupStoreContract {
 
     @Override
     protected boolean anythingOf(UUID instance, UUID backup) {
-        String under = "a/prefix/instances/" + instance + "/" + backup + "/";
+        String under = under(instance, backup);
         return server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(under).build())
                 .keyCount() > 0 || uploads(under) > 0;
     }
 
     @Override
     protected void awaitLanded(UUID instance, UUID backup) {
-        String under = "a/prefix/instances/" + instance + "/" + backup + "/";
+        String under = under(instance, backup);
         await("every part handed to the store's uploaders listed").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket)
                         .prefix(under).build()).uploads().stream().noneMatch(upload -> server.client()
                                 .listParts(ListPartsRequest.builder().bucket(bucket).key(upload.key())
                                         .uploadId(upload.uploadId()).build()).parts().isEmpty()));
+    }
+
+    /** Where the store puts the backup's objects. */
+    private static String under(UUID instance, UUID backup) {
+        return "a/prefix/instances/" + instance + "/" + backup + "/";
     }
 
     private long uploads(String under) {
@@ -156,7 +161,7 @@ class S3BackupStoreTest extends BackupStoreContract {
     void anUploadBegunLongAgoThatStillGetsPartsIsNotAbandoned() throws Exception {
         S3BackupStore s3 = (S3BackupStore) newStore();
         // a large backup's upload: begun more than the age ago, its last part a moment ago
-        String key = "a/prefix/instances/" + instance + "/" + backup + "/dump.rdb";
+        String key = under(instance, backup) + "dump.rdb";
         S3Client client = server.client();
         String uploadId = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         byte[] part = new byte[S3BackupStore.Uploads.MIN_PART];
@@ -174,8 +179,8 @@ class S3BackupStoreTest extends BackupStoreContract {
     void anUploadThatEndsWhileTheSweepLooksAtItIsPassedOverAndTheOthersAreStillAborted() throws IOException {
         newStore();
         S3Client client = server.client();
-        String first = "a/prefix/instances/" + instance + "/" + backup + "/dump.rdb";
-        String second = "a/prefix/instances/" + instance + "/" + UUID.randomUUID() + "/dump.rdb";
+        String first = under(instance, backup) + "dump.rdb";
+        String second = under(instance, UUID.randomUUID()) + "dump.rdb";
         String firstId = client.createMultipartUpload(b -> b.bucket(bucket).key(first)).uploadId();
         client.createMultipartUpload(b -> b.bucket(bucket).key(second));
         // between the sweep's listing and its look at the first upload, that upload ends (another worker's sweep
