@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.redisbackup.apigateway.console.ConsoleEvents;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.TaskStatus;
 import io.redisbackup.contracts.TaskStatusChanged;
@@ -29,14 +31,18 @@ import io.redisbackup.contracts.Topics;
 import io.redisbackup.contracts.Trigger;
 import io.redisbackup.testsupport.TopicClient;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 
 /**
  * The console's event stream over real HTTP, fed by the real {@code task-status} topic: a page hears of a task of
  * its projects as it changes, by the task's own event name, and never of another project's; a record that is not
- * an event is passed over.
+ * an event is passed over. While no page is open the gateway does not read the records at all.
  */
 @QuarkusTest
 class ConsoleEventsTest extends GatewayTest {
+
+    @Inject
+    ConsoleEvents events;
 
     @Test
     void aPageHearsOfItsProjectsTasksAsTheyChangeAndOfNoOtherProjects() throws Exception {
@@ -47,6 +53,7 @@ class ConsoleEventsTest extends GatewayTest {
                 .header("Cookie", "rbk_console=" + session.cookie()).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, stream.statusCode());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(events::listened); // the records are read now
         assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = Thread.ofVirtual().start(() -> {
@@ -88,6 +95,8 @@ class ConsoleEventsTest extends GatewayTest {
         assertTrue(lines.contains("event: task"), "and by the kind's name, for lists: " + lines);
         assertTrue(lines.contains("data: " + ours), lines.toString());
         assertFalse(lines.stream().anyMatch(line -> line.contains(theirs.toString())), "never of another project's");
+        // the page is gone: the records are passed over unread again
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !events.listened());
     }
 
     @Test

@@ -56,8 +56,13 @@ public class OutboxRelay {
         relaySoon();
     }
 
+    /**
+     * Not before the application has started: until then the Kafka channel may not be wired, and building this bean
+     * failed (once a second, with the whole stack trace) on a machine that took longer than the delay to start.
+     */
     @Scheduled(every = "${outbox.sweep-interval:1s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         relaySoon();
     }

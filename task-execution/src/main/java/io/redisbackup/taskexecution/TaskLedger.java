@@ -231,7 +231,8 @@ public class TaskLedger {
      * {@code lost-after}, and hands each to the worker to report ({@link LostTask}).
      */
     @Scheduled(every = "${task-execution.sweep-interval:30s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void sweep() {
         Instant now = clock.instant();
         List<TaskExecution> lost = QuarkusTransaction.requiringNew().call(() -> {
@@ -259,7 +260,8 @@ public class TaskLedger {
         LOG.infof("This worker carries out up to %d tasks at once (task-execution.concurrency)", config.concurrency());
     }
 
-    @Scheduled(every = "${task-execution.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${task-execution.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void heartbeat() {
         for (Attempt attempt : held.values()) {
             try {

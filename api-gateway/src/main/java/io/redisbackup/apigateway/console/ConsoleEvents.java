@@ -5,26 +5,30 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.redisbackup.apigateway.Instance;
 import io.redisbackup.apigateway.service.InstanceService;
 import io.redisbackup.contracts.InstanceStatusChanged;
 import io.redisbackup.contracts.MessageCodec;
 import io.redisbackup.contracts.TaskStatusChanged;
+import io.redisbackup.contracts.Topics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /**
  * What the console's open pages hear about as it happens: a task's status, progress or end, an instance's status.
- * Every gateway reads the {@code task-status} and {@code instance-status} topics itself (a consumer group of its
- * own, from the newest record on, nothing committed), so a page sees every change whichever gateway it is connected
- * to. A change says only which task or instance changed and its project; the page asks for what it shows again,
- * through the same services and rights as any request.
+ * Every gateway reads the {@code task-status} and {@code instance-status} topics itself (one consumer for both, in a
+ * group of its own, from the newest record on, nothing committed), so a page sees every change whichever gateway it
+ * is connected to. A change says only which task or instance changed and its project; the page asks for what it
+ * shows again, through the same services and rights as any request. While no page is open on this gateway, the
+ * records are passed over unread: no JSON, no transaction, no query for a change nobody will be told of.
  */
 @ApplicationScoped
 public class ConsoleEvents {
@@ -46,17 +50,35 @@ public class ConsoleEvents {
 
     private final BroadcastProcessor<Change> changes = BroadcastProcessor.create();
     private final Map<UUID, Known> projects = new ConcurrentHashMap<>();
+    /** The streams open on this gateway. */
+    private final AtomicInteger listeners = new AtomicInteger();
     private final InstanceService instances;
 
     public ConsoleEvents(InstanceService instances) {
         this.instances = instances;
     }
 
-    /** A task's events: the workers' do not name the project, the instance's is taken then. */
-    @Incoming("console-task-status")
+    /** A record of either topic: told to the open pages, if there are any. */
+    @Incoming("console-changes")
     @Blocking
-    @Transactional
-    public void taskChanged(String payload) {
+    public void changed(ConsumerRecord<String, String> record) {
+        if (listeners.get() == 0 || record.value() == null) {
+            return;
+        }
+        if (Topics.INSTANCE_STATUS.equals(record.topic())) {
+            QuarkusTransaction.joiningExisting().run(() -> instanceChanged(record.value()));
+        } else {
+            QuarkusTransaction.joiningExisting().run(() -> taskChanged(record.value()));
+        }
+    }
+
+    /** Whether a page is open on this gateway: whether the changes are read. */
+    public boolean listened() {
+        return listeners.get() > 0;
+    }
+
+    /** A task's events: the workers' do not name the project, the instance's is taken then. */
+    private void taskChanged(String payload) {
         TaskStatusChanged event = MessageCodec.fromJson(payload, TaskStatusChanged.class);
         String project = event.project() != null ? event.project() : projectOf(event.instanceId());
         changes.onNext(new Change("task", event.taskId(), project));
@@ -69,10 +91,7 @@ public class ConsoleEvents {
      * An instance's status: applied here too before the pages hear of it (applying it again changes nothing), so
      * that a page that asks at once is shown the new status, whichever gateway's consumer got there first.
      */
-    @Incoming("console-instance-status")
-    @Blocking
-    @Transactional
-    public void instanceChanged(String payload) {
+    private void instanceChanged(String payload) {
         InstanceStatusChanged event = MessageCodec.fromJson(payload, InstanceStatusChanged.class);
         instances.apply(event);
         String project = projectOf(event.instanceId());
@@ -107,6 +126,8 @@ public class ConsoleEvents {
     public Multi<Change> of(Set<String> projects) {
         boolean all = projects.contains("*");
         return changes.filter(change -> change.project() != null && (all || projects.contains(change.project())))
-                .onOverflow().buffer(BUFFERED);
+                .onOverflow().buffer(BUFFERED)
+                .onSubscription().invoke(listeners::incrementAndGet)
+                .onTermination().invoke(listeners::decrementAndGet);
     }
 }

@@ -47,7 +47,8 @@ public class RetentionService {
     }
 
     @Scheduled(every = "${gateway.retention-interval:1m}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         deleteExpired();
         drillWeekly();

@@ -29,7 +29,8 @@ public class AbandonedBackups {
     }
 
     @Scheduled(every = "${backup-worker.abandoned-sweep-interval:10m}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         try {
             int removed = store.removeAbandoned(config.abandonedAfter());

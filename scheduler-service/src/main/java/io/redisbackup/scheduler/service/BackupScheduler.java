@@ -43,7 +43,8 @@ public class BackupScheduler {
     }
 
     @Scheduled(every = "${scheduler.tick-interval:10s}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         fireDueBackups();
     }

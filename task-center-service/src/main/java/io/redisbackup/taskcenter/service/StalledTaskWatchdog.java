@@ -14,7 +14,8 @@ public class StalledTaskWatchdog {
     }
 
     @Scheduled(every = "${task-center.watchdog-interval:30s}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         recorder.markStalledTasks();
     }
