@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +20,9 @@ import redis.clients.jedis.JedisCluster;
 /**
  * A Redis Cluster of three masters holding the benchmark's dataset: our backup of it (every shard at once) beside
  * the three {@code redis-cli --rdb} run in parallel, one per master (the floor is the slowest, that is the wall time
- * of all three); a KEYS recovery of 100 keys routed by slot; and INSTANCE recoveries into a cluster of three masters
- * and one of four, each checked key by key against the source ({@link BenchCluster#digest}).
+ * of all three), after the stack's first backup, timed apart; a KEYS recovery of 100 keys routed by slot; and
+ * INSTANCE recoveries into a cluster of three masters and one of four, each checked key by key against the source
+ * ({@link BenchCluster#digest}). Beside the backups, what each part of the machine spent of its CPU on them.
  */
 public final class ClusterBench {
 
@@ -33,6 +35,8 @@ public final class ClusterBench {
     private final int reps;
     private final List<Bench.Row> rows = new ArrayList<>();
     private final Map<String, Object> facts = new LinkedHashMap<>();
+    /** The CPU each part of the machine spent a backup, ours and the floor's, in ms ({@link ProcessCpu}). */
+    private final Map<String, Map<String, Long>> cpu = new LinkedHashMap<>();
 
     private ClusterBench(Map<String, String> options) throws Exception {
         this.events = new TaskEvents(options.get("kafka"));
@@ -64,14 +68,28 @@ public final class ClusterBench {
             String id = api.registerCluster("cluster-source", source);
             api.noAutomaticBackups(id);
 
+            // the stack's first backup after it started is timed apart, as the fleet's first is: the services
+            // compile their paths during it (the light ones with the quick compiler only), as a stack in service has
+            Stats first = new Stats();
+            Map<String, Long> firstCpu = new TreeMap<>();
+            ProcessCpu.adding(firstCpu, () -> api.timedBackup(id, first, null));
+            rows.add(new Bench.Row("cluster backup, the stack's first after it started (ms)", first, null,
+                    "not in the ratio: the services' compilers warm up"));
+            cpu.put("firstAfterStart", firstCpu);
             Stats floor = new Stats();
             Stats ours = new Stats();
             Stats worker = new Stats();
+            Map<String, Long> floorCpu = new TreeMap<>();
+            Map<String, Long> ourCpu = new TreeMap<>();
             String backupId = null;
             for (int r = 0; r < reps; r++) {
-                floor.add(Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work));
-                backupId = api.timedBackup(id, ours, worker);
+                floor.add(ProcessCpu.adding(floorCpu,
+                        () -> Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work)));
+                backupId = ProcessCpu.adding(ourCpu, () -> api.timedBackup(id, ours, worker));
             }
+            // on one machine both are bound by its cores: whose CPU each took says what the ratio is made of
+            cpu.put("ours", ProcessCpu.perRun(ourCpu, reps));
+            cpu.put("floor", ProcessCpu.perRun(floorCpu, reps));
             rows.add(new Bench.Row("cluster backup, 3 masters, " + keys + " keys in all (ms)", ours, floor,
                     "<= 1.25 x the slowest of 3 redis-cli --rdb in parallel"));
             rows.add(new Bench.Row("  of which the backup worker (ms)", worker, floor, ""));
@@ -134,7 +152,9 @@ public final class ClusterBench {
     }
 
     private void report(Instant started, Path out) throws Exception {
-        String table = Bench.table(rows, 64) + "\n" + facts + "\n";
+        StringBuilder table = new StringBuilder(Bench.table(rows, 64)).append('\n').append(facts).append('\n');
+        cpu.forEach((side, parts) -> table.append(String.format("CPU a cluster backup by part, %s (ms): %s, %d in "
+                + "all%n", side, parts, parts.values().stream().mapToLong(Long::longValue).sum())));
         System.out.print(table);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("startedAt", started.toString());
@@ -144,6 +164,7 @@ public final class ClusterBench {
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("rows", Bench.json(rows));
         json.put("facts", facts);
+        json.put("cpuPerBackupMillisByPart", cpu);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         say("written to " + out);

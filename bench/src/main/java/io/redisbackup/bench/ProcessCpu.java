@@ -47,6 +47,21 @@ final class ProcessCpu {
         return byPart;
     }
 
+    /** Runs {@code work}, and adds to {@code spent} what each part of the machine spent meanwhile, in ms. */
+    static <T> T adding(Map<String, Long> spent, java.util.concurrent.Callable<T> work) throws Exception {
+        Map<String, Long> before = read();
+        T result = work.call();
+        between(before, read()).forEach((part, millis) -> spent.merge(part, millis, Long::sum));
+        return result;
+    }
+
+    /** Each part's share of {@code runs} runs, in ms a run. */
+    static Map<String, Long> perRun(Map<String, Long> spent, int runs) {
+        Map<String, Long> each = new TreeMap<>();
+        spent.forEach((part, millis) -> each.put(part, millis / runs));
+        return each;
+    }
+
     /** What each part spent between two readings, in ms; parts that spent nothing are left out. */
     static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> spent = new TreeMap<>();
