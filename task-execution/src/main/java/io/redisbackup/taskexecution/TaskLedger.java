@@ -260,7 +260,8 @@ public class TaskLedger {
         LOG.infof("This worker carries out up to %d tasks at once (task-execution.concurrency)", config.concurrency());
     }
 
-    @Scheduled(every = "${task-execution.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${task-execution.heartbeat-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void heartbeat() {
         for (Attempt attempt : held.values()) {
