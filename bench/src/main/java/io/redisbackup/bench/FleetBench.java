@@ -149,14 +149,12 @@ public final class FleetBench {
     private double whileIdleIsRead(Stats idleShare, Map<String, Long> cpuPerBackup, int runs,
             java.util.concurrent.Callable<Double> run) throws Exception {
         long[] before = cpuTimes();
-        Map<String, Long> partsBefore = ProcessCpu.read();
-        double millis = run.call();
-        Map<String, Long> partsAfter = ProcessCpu.read();
+        Map<String, Long> parts = new TreeMap<>();
+        double millis = ProcessCpu.adding(parts, run);
         long[] after = cpuTimes();
         long total = after[0] - before[0];
         idleShare.add(total == 0 ? 0 : 100.0 * (after[1] - before[1]) / total);
-        ProcessCpu.between(partsBefore, partsAfter).forEach((part, spent) ->
-                cpuPerBackup.merge(part, spent / ((long) runs * instances), Long::sum));
+        parts.forEach((part, spent) -> cpuPerBackup.merge(part, spent / ((long) runs * instances), Long::sum));
         return millis;
     }
 
