@@ -63,7 +63,19 @@ public class EventPublisher {
         }
 
         /** {@link EventPublisher#publishAll(List)}, once the broker has what was sent ahead (or has it again). */
-        public synchronized void publish(List<Outgoing> messages) {
+        public void publish(List<Outgoing> messages) {
+            List<Outgoing> left = settling(messages);
+            if (!left.isEmpty()) {
+                publishAll(left);
+            }
+        }
+
+        /**
+         * What {@link #publish} sends: every message sent ahead from the first the broker did not take (each waited
+         * for), then {@code messages}; for another line of news to publish with its own in one round trip (a task's
+         * outcome with the instance's status, {@link TaskReporter#succeeded}). This line's news then ends here.
+         */
+        public synchronized List<Outgoing> settling(List<Outgoing> messages) {
             List<Outgoing> left = new ArrayList<>();
             for (Ahead sent : ahead) {
                 if (!left.isEmpty() || !taken(sent.acked())) {
@@ -71,10 +83,8 @@ public class EventPublisher {
                 }
             }
             left.addAll(messages);
-            if (!left.isEmpty()) {
-                publishAll(left);
-            }
             ahead.clear();
+            return left;
         }
     }
 

@@ -114,8 +114,8 @@ public class RecoveryRunner {
                     result = recovery.run(target, new Recovery.Reporting(task, attempt, instance::changing));
                 }
                 attempt.renew(); // a lost attempt's end is reported by the worker that declared it lost
-                instance.ended(InstanceStatus.RUNNING);
-                task.succeeded(result.progress(), result.toMap());
+                // the instance's status and the task's outcome: one round trip to the broker
+                task.succeeded(result.progress(), result.toMap(), instance.ending(InstanceStatus.RUNNING));
             }
             attempt.finish(TaskExecution.Status.SUCCEEDED);
         } catch (RecoveryFailure failure) {
@@ -186,7 +186,8 @@ public class RecoveryRunner {
 
     /**
      * What one recovery tells of its instance: the status it changes to when it begins to change it goes without
-     * waiting for the broker; the status it ends with waits until the broker has both, in their order.
+     * waiting for the broker; the status it ends with waits until the broker has both, in their order (after a
+     * success, sent with the task's outcome).
      */
     private final class InstanceStatuses {
 
@@ -204,8 +205,17 @@ public class RecoveryRunner {
         }
 
         void ended(InstanceStatus status) {
-            news.publish(List.of(new EventPublisher.Outgoing(Topics.INSTANCE_STATUS,
-                    InstanceStatusChanged.of(taskId, instanceId, status, clock.instant()))));
+            news.publish(List.of(last(status)));
+        }
+
+        /** {@link #ended}'s messages, for the task's outcome to send with its own. */
+        EventPublisher.Outgoing[] ending(InstanceStatus status) {
+            return news.settling(List.of(last(status))).toArray(EventPublisher.Outgoing[]::new);
+        }
+
+        private EventPublisher.Outgoing last(InstanceStatus status) {
+            return new EventPublisher.Outgoing(Topics.INSTANCE_STATUS,
+                    InstanceStatusChanged.of(taskId, instanceId, status, clock.instant()));
         }
     }
 
