@@ -85,6 +85,11 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         });
     }
 
+    /** A store that seals as this one does, over other files (a scratch directory). */
+    public SealedBackupStore over(BackupStore otherFiles) {
+        return new SealedBackupStore(otherFiles, settings);
+    }
+
     @Override
     public int warmUpReads(int reads) throws IOException {
         return files.warmUpReads(reads);

@@ -44,6 +44,13 @@ public interface RestoreWorkerConfig {
      */
     Optional<String> copyDirectory();
 
+    /**
+     * How many keys recoveries of a scratch backup the worker plans at start, on a thread of its own, so that its
+     * first real ones do not run in the interpreter (a second or two of one core while it starts); 0: none.
+     */
+    @WithDefault("300")
+    int warmUpPlans();
+
     /** Restore drills: a backup loaded into a scratch redis-server of the worker's own. */
     Drill drill();
 

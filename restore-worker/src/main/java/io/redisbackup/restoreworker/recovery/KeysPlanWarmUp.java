@@ -1,0 +1,170 @@
+package io.redisbackup.restoreworker.recovery;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.redisbackup.backupstore.BackupStore;
+import io.redisbackup.backupstore.Crc64;
+import io.redisbackup.backupstore.LocalDirectoryBackupStore;
+import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.Sha256;
+import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
+import io.redisbackup.backupstore.keyindex.RdbScanner;
+import io.redisbackup.backupstore.sealed.SealedBackupStore;
+
+/**
+ * A keys recovery's reading, done at a worker's start over a backup of its own in a scratch directory, sealed as
+ * the worker's store seals: opening the RDB and the key index, finding the keys, reading and checking their entries
+ * ({@link KeysLoader#plan}). A restore worker does nothing else until a recovery comes, often days later, and a
+ * recovery is when an incident is on: without this its first ones ran that code in the interpreter.
+ */
+public final class KeysPlanWarmUp {
+
+    /** Keys in the scratch backup: enough for several index blocks and hundreds of frames. */
+    static final int KEYS = 4_000;
+    /** Keys each plan asks for, as the benchmark's keys recoveries do; one of them not in the backup. */
+    static final int KEYS_A_PLAN = 100;
+    private static final int RDB_VERSION = 9;
+
+    private KeysPlanWarmUp() {
+    }
+
+    /**
+     * Stores the scratch backup with {@code store}'s sealing in a directory of its own, makes {@code plans} plans
+     * of it, and deletes it; how many keys the plans found. Fails if a plan did not find the keys it should.
+     */
+    public static long run(SealedBackupStore store, KeysLoader loader, int plans) throws IOException,
+            RecoveryFailure {
+        Path scratch = Files.createTempDirectory("keys-recovery-warm-up");
+        try {
+            BackupStore sealed = store.over(new LocalDirectoryBackupStore(scratch));
+            Manifest manifest = storeScratch(sealed, rdb(KEYS));
+            Random random = new Random(plans);
+            long found = 0;
+            for (int i = 0; i < plans; i++) {
+                List<byte[]> keys = new ArrayList<>();
+                for (int k = 0; k < KEYS_A_PLAN - 1; k++) {
+                    keys.add(key(random.nextInt(KEYS)));
+                }
+                keys.add(key(KEYS)); // not in it
+                try (SeekableByteChannel rdb = sealed.openChannel(manifest, BackupStore.RDB);
+                        KeyIndexReader index = KeyIndexReader.open(sealed.openChannel(manifest,
+                                BackupStore.KEY_INDEX))) {
+                    KeysLoader.Plan plan = loader.plan(index, rdb, keys);
+                    if (plan.notInBackup().size() != 1 || plan.found().isEmpty()) {
+                        throw new IllegalStateException("The warm-up's plan found " + plan.found().size()
+                                + " keys and missed " + plan.notInBackup().size());
+                    }
+                    found += plan.found().size();
+                }
+            }
+            return found;
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    static byte[] key(int i) {
+        return ("warm-up:" + i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * An RDB of {@code keys} strings of 8 to 300 letters in database 0, one in ten with an expiry a year away: the
+     * opcodes and encodings a keys recovery meets most.
+     */
+    static byte[] rdb(int keys) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("REDIS000" + RDB_VERSION).getBytes(StandardCharsets.US_ASCII));
+        out.write(0xFE); // SELECTDB
+        out.write(0);
+        long expiry = System.currentTimeMillis() + 365L * 86_400_000L;
+        Random random = new Random(keys);
+        for (int i = 0; i < keys; i++) {
+            if (i % 10 == 0) {
+                out.write(0xFC); // EXPIRETIME_MS
+                littleEndian(out, expiry);
+            }
+            out.write(0); // a string
+            string(out, key(i));
+            byte[] value = new byte[8 + random.nextInt(293)];
+            for (int b = 0; b < value.length; b++) {
+                value[b] = (byte) ('a' + random.nextInt(26));
+            }
+            string(out, value);
+        }
+        out.write(0xFF); // EOF
+        byte[] body = out.toByteArray();
+        littleEndian(out, Crc64.update(0, body, 0, body.length));
+        return out.toByteArray();
+    }
+
+    /** A string of under 16 KiB: its length in one or two bytes, then its bytes. */
+    private static void string(ByteArrayOutputStream out, byte[] bytes) {
+        if (bytes.length < 64) {
+            out.write(bytes.length);
+        } else {
+            out.write(0x40 | bytes.length >>> 8);
+            out.write(bytes.length & 0xFF);
+        }
+        out.writeBytes(bytes);
+    }
+
+    private static void littleEndian(ByteArrayOutputStream out, long value) {
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (value >>> 8 * i) & 0xFF);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        java.security.MessageDigest digest = Sha256.digest();
+        digest.update(bytes);
+        return Sha256.hex(digest);
+    }
+
+    /** The RDB and its key index, staged and published as the backup worker publishes a backup. */
+    private static Manifest storeScratch(BackupStore store, byte[] rdb) throws IOException {
+        ByteArrayOutputStream index = new ByteArrayOutputStream();
+        long keys;
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
+            writer.finish(RdbScanner.indexFile(new ByteArrayInputStream(rdb), writer), index);
+            keys = writer.keys();
+        }
+        UUID instance = UUID.randomUUID();
+        UUID backup = UUID.randomUUID();
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
+                "warm-up", RDB_VERSION, "0", keys, Map.of(0, keys), List.of(
+                        new Manifest.FileEntry(BackupStore.RDB, rdb.length, sha256(rdb), null),
+                        new Manifest.FileEntry(BackupStore.KEY_INDEX, index.size(), sha256(index.toByteArray()),
+                                null)));
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            try (OutputStream out = staged.create(BackupStore.RDB)) {
+                out.write(rdb);
+            }
+            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
+                index.writeTo(out);
+            }
+            staged.publish(manifest);
+        }
+        return store.manifest(instance, backup).orElseThrow();
+    }
+}
