@@ -7,17 +7,13 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.Crc32c;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.StagedBackup;
@@ -70,29 +66,7 @@ public final class StoredBackups {
     /** Stores the RDB as backup {@code backup} of the instance (one the catalogue knows), with its key index. */
     public static Manifest store(BackupStore store, UUID instance, UUID backup, Path rdb, int rdbVersion,
             boolean withCrc32c) throws IOException {
-        byte[] bytes = Files.readAllBytes(rdb);
-        ByteArrayOutputStream index = new ByteArrayOutputStream();
-        long keys;
-        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
-            writer.finish(RdbScanner.indexFile(new ByteArrayInputStream(bytes), writer), index);
-            keys = writer.keys();
-        }
-        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                "7.0.15", rdbVersion, "0", keys, Map.of(), List.of(
-                        new Manifest.FileEntry(BackupStore.RDB, bytes.length, sha256(bytes),
-                                withCrc32c ? crc32c(bytes) : null),
-                        new Manifest.FileEntry(BackupStore.KEY_INDEX, index.size(), sha256(index.toByteArray()),
-                                withCrc32c ? crc32c(index.toByteArray()) : null)));
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            try (OutputStream out = staged.create(BackupStore.RDB)) {
-                out.write(bytes);
-            }
-            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
-                index.writeTo(out);
-            }
-            staged.publish(manifest);
-        }
-        return store.manifest(instance, backup).orElseThrow();
+        return RdbBackups.store(store, instance, backup, Files.readAllBytes(rdb), rdbVersion, withCrc32c);
     }
 
     /**
@@ -138,9 +112,10 @@ public final class StoredBackups {
                 try (OutputStream out = staged.create(shard.indexFile())) {
                     index.writeTo(out);
                 }
-                files.add(new Manifest.FileEntry(shard.rdbFile(), bytes.length, sha256(bytes), crc32c(bytes)));
-                files.add(new Manifest.FileEntry(shard.indexFile(), index.size(), sha256(index.toByteArray()),
-                        crc32c(index.toByteArray())));
+                files.add(new Manifest.FileEntry(shard.rdbFile(), bytes.length, RdbBackups.sha256(bytes),
+                        RdbBackups.crc32c(bytes)));
+                files.add(new Manifest.FileEntry(shard.indexFile(), index.size(),
+                        RdbBackups.sha256(index.toByteArray()), RdbBackups.crc32c(index.toByteArray())));
                 shards.add(shard);
                 allKeys += keys;
             }
@@ -184,19 +159,5 @@ public final class StoredBackups {
     public static Path rdbFile(Path storeRoot, Manifest manifest) {
         return storeRoot.resolve("instances").resolve(manifest.instanceId().toString())
                 .resolve(manifest.backupId().toString()).resolve(BackupStore.RDB);
-    }
-
-    private static String crc32c(byte[] bytes) {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(bytes);
-        return Crc32c.hex(crc);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,18 +1,14 @@
 package io.redisbackup.restoreworker.recovery;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -21,11 +17,8 @@ import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Crc64;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
-import io.redisbackup.backupstore.Sha256;
-import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.backupstore.RdbBackups;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
-import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
-import io.redisbackup.backupstore.keyindex.RdbScanner;
 import io.redisbackup.backupstore.sealed.SealedBackupStore;
 
 /**
@@ -54,7 +47,8 @@ public final class KeysPlanWarmUp {
         Path scratch = Files.createTempDirectory("keys-recovery-warm-up");
         try {
             BackupStore sealed = store.over(new LocalDirectoryBackupStore(scratch));
-            Manifest manifest = storeScratch(sealed, rdb(KEYS));
+            Manifest manifest = RdbBackups.store(sealed, UUID.randomUUID(), UUID.randomUUID(), rdb(KEYS), RDB_VERSION,
+                    true);
             Random random = new Random(plans);
             long found = 0;
             for (int i = 0; i < plans; i++) {
@@ -133,38 +127,5 @@ public final class KeysPlanWarmUp {
         for (int i = 0; i < 8; i++) {
             out.write((int) (value >>> 8 * i) & 0xFF);
         }
-    }
-
-    private static String sha256(byte[] bytes) {
-        java.security.MessageDigest digest = Sha256.digest();
-        digest.update(bytes);
-        return Sha256.hex(digest);
-    }
-
-    /** The RDB and its key index, staged and published as the backup worker publishes a backup. */
-    private static Manifest storeScratch(BackupStore store, byte[] rdb) throws IOException {
-        ByteArrayOutputStream index = new ByteArrayOutputStream();
-        long keys;
-        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
-            writer.finish(RdbScanner.indexFile(new ByteArrayInputStream(rdb), writer), index);
-            keys = writer.keys();
-        }
-        UUID instance = UUID.randomUUID();
-        UUID backup = UUID.randomUUID();
-        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, instance, backup, Instant.now(), Instant.now(),
-                "warm-up", RDB_VERSION, "0", keys, Map.of(0, keys), List.of(
-                        new Manifest.FileEntry(BackupStore.RDB, rdb.length, sha256(rdb), null),
-                        new Manifest.FileEntry(BackupStore.KEY_INDEX, index.size(), sha256(index.toByteArray()),
-                                null)));
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            try (OutputStream out = staged.create(BackupStore.RDB)) {
-                out.write(rdb);
-            }
-            try (OutputStream out = staged.create(BackupStore.KEY_INDEX)) {
-                index.writeTo(out);
-            }
-            staged.publish(manifest);
-        }
-        return store.manifest(instance, backup).orElseThrow();
     }
 }
