@@ -16,7 +16,14 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
         $([ "$SERVICE" = restore-worker ] && echo redis-server) && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/${SERVICE}/target/quarkus-app/ /app/
+# the JVM flags ./stack gives each service (see start_service there): the workers take their whole heap at start,
+# a fixed budget; the light services run the quick compiler only, soon, with room for its code
+RUN case "$SERVICE" in \
+        *-worker) echo "-XX:+AlwaysPreTouch" ;; \
+        *) echo "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m -XX:CompileThresholdScaling=0.1" ;; \
+    esac > /app/jvm-flags
 ENV JAVA_OPTS="-Xmx256m -XX:+UseSerialGC" \
     QUARKUS_HTTP_HOST=0.0.0.0
 USER 1001
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
+# JAVA_OPTS last: what it sets wins over the flags above
+ENTRYPOINT ["sh", "-c", "exec java $(cat /app/jvm-flags) $JAVA_OPTS -jar /app/quarkus-run.jar"]

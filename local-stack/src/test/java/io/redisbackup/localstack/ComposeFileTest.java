@@ -61,6 +61,20 @@ class ComposeFileTest {
     }
 
     @Test
+    void givesTheWorkersAndTheLightServicesTheJvmFlagsThatTheStackGivesThem() throws IOException {
+        String stack = Files.readString(ROOT.resolve("stack"));
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        Matcher inStack = Pattern.compile(
+                "if \\[\\[ \\$s == \\*-worker ]]; then jvm=\\(([^)]*)\\)\\s+else jvm=\\(([^)]*)\\)").matcher(stack);
+        Matcher inImage = Pattern.compile("\\*-worker\\) echo \"([^\"]*)\" ;;[\\s\\\\]*\\*\\) echo \"([^\"]*)\" ;;")
+                .matcher(dockerfile);
+        assertTrue(inStack.find(), "./stack's flags for workers and light services");
+        assertTrue(inImage.find(), "the Dockerfile's flags for workers and light services");
+        assertEquals(inStack.group(1), inImage.group(1), "a worker's flags");
+        assertEquals(inStack.group(2), inImage.group(2), "a light service's flags");
+    }
+
+    @Test
     void publishesEachServiceOnItsConfiguredPortAndChecksItsReadiness() {
         services.forEach((name, config) -> {
             String port = config.getProperty("quarkus.http.port");
