@@ -24,7 +24,8 @@ public final class RdbBackups {
     }
 
     /**
-     * Stores {@code rdb} as backup {@code backup} of {@code instance}; its manifest as published.
+     * Stores {@code rdb} as backup {@code backup} of {@code instance}; its manifest (which names Redis 7.0.15, the
+     * version the tests' servers run, and no CRC64) as published.
      *
      * @param rdbVersion the RDB version the manifest names
      * @param withCrc32c false: a manifest as written before the CRC32C of each file was recorded
