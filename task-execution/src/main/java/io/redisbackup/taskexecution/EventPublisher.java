@@ -63,7 +63,7 @@ public class EventPublisher {
         }
 
         /** {@link EventPublisher#publishAll(List)}, once the broker has what was sent ahead (or has it again). */
-        public void publish(List<Outgoing> messages) {
+        public synchronized void publish(List<Outgoing> messages) {
             List<Outgoing> left = settling(messages);
             if (!left.isEmpty()) {
                 publishAll(left);
