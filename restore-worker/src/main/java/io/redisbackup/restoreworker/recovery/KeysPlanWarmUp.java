@@ -7,11 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Crc64;
@@ -70,11 +68,7 @@ public final class KeysPlanWarmUp {
             }
             return found;
         } finally {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            LocalDirectoryBackupStore.deleteTree(scratch);
         }
     }
 
