@@ -35,11 +35,16 @@ public final class TopicClient implements AutoCloseable {
 
     /** Waits for {@code count} records keyed {@code key} on {@code topic}, from its beginning, and returns their values. */
     public List<String> await(String topic, String key, int count, Duration timeout) {
+        return awaitRecords(topic, key, count, timeout).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** Waits for {@code count} records keyed {@code key} on {@code topic}, from its beginning, and returns them whole. */
+    public List<ConsumerRecord<String, String>> awaitRecords(String topic, String key, int count, Duration timeout) {
         ConsumerTask<String, String> task = kafka.consumeStrings().fromTopics(topic);
         try {
             return Awaitility.await().atMost(timeout).until(
-                    () -> task.getRecords().stream().filter(r -> key.equals(r.key())).map(ConsumerRecord::value).toList(),
-                    values -> values.size() >= count);
+                    () -> task.getRecords().stream().filter(r -> key.equals(r.key())).toList(),
+                    records -> records.size() >= count);
         } finally {
             task.stop();
         }
