@@ -76,6 +76,9 @@ public final class LocalKafka {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "true");
+        // the controller appends a no-op record to the metadata log every 500 ms unless told otherwise, so that
+        // brokers can tell a stale controller: a third of an idle broker's CPU on one node with no other broker
+        p.put("metadata.max.idle.interval.ms", "5000");
         return p;
     }
 
