@@ -49,6 +49,8 @@ public final class Bench {
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> apiFigures = new LinkedHashMap<>();
+    /** What each part of the stack spent a second at rest after the first backups ({@link ProcessCpu#atRest}). */
+    private Map<String, Double> atRest = Map.of();
     private long rdbBytes;
     /** What the backup takes in the store: compressed and encrypted, its key index included. */
     private long storedBytes;
@@ -126,6 +128,7 @@ public final class Bench {
                 smallBackup = api.timedBackup(smallId, smallSnapshot, null);
             }
             rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
+            atRest = ProcessCpu.atRest();
             recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
             keysRecoveries(smallId, smallBackup, small, targetId, target);
             memory.put("afterSmall", workerMemory());
@@ -502,6 +505,8 @@ public final class Bench {
         table.append(String.format("worker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
                 memory.get("afterSmall"), keys, memory.get("afterFull")));
         table.append("API load: ").append(apiFigures.get("backgroundLoad")).append('\n');
+        table.append(String.format("CPU of the stack at rest, by part (ms a second, over %d s): %s%n",
+                ProcessCpu.AT_REST_SECONDS, atRest));
         System.out.print(table);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -521,6 +526,7 @@ public final class Bench {
         json.put("rows", json(rows));
         json.put("workerPeakRss", memory);
         json.put("api", apiFigures);
+        json.put("atRestCpuMillisPerSecondByPart", atRest);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         say("written to " + out);

@@ -76,6 +76,7 @@ public final class ClusterBench {
             rows.add(new Bench.Row("cluster backup, the stack's first after it started (ms)", first, null,
                     "not in the ratio: the services' compilers warm up"));
             cpu.put("firstAfterStart", firstCpu);
+            facts.put("atRestCpuMillisPerSecondByPart", ProcessCpu.atRest());
             Stats floor = new Stats();
             Stats ours = new Stats();
             Stats worker = new Stats();

@@ -40,6 +40,8 @@ public final class FleetBench {
     private final Map<String, Object> memory = new LinkedHashMap<>();
     /** The machine's idle share of its CPU time during each timed run, per row: how far each is bound by CPU. */
     private final Map<String, Map<String, Stats>> idle = new LinkedHashMap<>();
+    /** What each part of the stack spent a second at rest after the first fleet ({@link ProcessCpu#atRest}). */
+    private Map<String, Double> atRest = Map.of();
     /** Per row, ours and the floor: the CPU each part of the machine spent a backup, in ms ({@link ProcessCpu}). */
     private final Map<String, Map<String, Map<String, Long>>> cpu = new LinkedHashMap<>();
     /** Per row, the API requests the benchmark made during our timed runs, per backup. */
@@ -90,6 +92,7 @@ public final class FleetBench {
                     cpuShares("firstAfterStart").get("ours"), 1, () -> fleetBackup(ids, "firstAfterStart")));
             rows.add(new Bench.Row(instances + " instances of " + keys + " keys, the stack's first after it started "
                     + "(ms)", first, null, "not in the ratio: the services' compilers warm up"));
+            atRest = ProcessCpu.atRest();
             Stats floor = new Stats();
             Stats one = new Stats();
             Map<String, Stats> idleOne = idleShares("oneWorker");
@@ -227,6 +230,8 @@ public final class FleetBench {
                         sum(parts)));
             }
         }));
+        table.append(String.format("CPU of the stack at rest, by part (ms a second, over %d s): %s%n",
+                ProcessCpu.AT_REST_SECONDS, atRest));
         requests.forEach((row, perBackup) -> table.append(String.format(
                 "API requests the benchmark made while timed, %s: %.1f a backup (median)%n", row, perBackup.median())));
         System.out.print(table);
@@ -255,6 +260,7 @@ public final class FleetBench {
         });
         json.put("machineIdleCpuPercent", idleJson);
         json.put("cpuPerBackupMillisByPart", cpu);
+        json.put("atRestCpuMillisPerSecondByPart", atRest);
         Map<String, Object> requestsJson = new LinkedHashMap<>();
         requests.forEach((row, perBackup) -> requestsJson.put(row, perBackup.json()));
         json.put("apiRequestsPerBackup", requestsJson);

@@ -55,6 +55,22 @@ final class ProcessCpu {
         return result;
     }
 
+    /** How long {@link #atRest} watches the machine. */
+    static final int AT_REST_SECONDS = 20;
+
+    /**
+     * What each part spends a second while nobody asks anything of the stack, in ms, over {@value #AT_REST_SECONDS}
+     * s: the cost of its poll loops, heartbeats and timers, paid during every run, the floor's as ours.
+     */
+    static Map<String, Double> atRest() throws IOException, InterruptedException {
+        Map<String, Long> before = read();
+        Thread.sleep(AT_REST_SECONDS * 1000L);
+        Map<String, Double> each = new TreeMap<>();
+        between(before, read()).forEach((part, millis) -> each.put(part,
+                Math.round(millis * 10.0 / AT_REST_SECONDS) / 10.0));
+        return each;
+    }
+
     /** Each part's share of {@code runs} runs, in ms a run. */
     static Map<String, Long> perRun(Map<String, Long> spent, int runs) {
         Map<String, Long> each = new TreeMap<>();
