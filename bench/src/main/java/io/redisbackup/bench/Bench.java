@@ -49,7 +49,7 @@ public final class Bench {
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> apiFigures = new LinkedHashMap<>();
-    /** What each part of the stack spent a second at rest after the first backups ({@link ProcessCpu#atRest}). */
+    /** What each part of the stack spent a second at rest after the first recoveries ({@link ProcessCpu#atRest}). */
     private Map<String, Double> atRest = Map.of();
     private long rdbBytes;
     /** What the backup takes in the store: compressed and encrypted, its key index included. */
@@ -128,10 +128,11 @@ public final class Bench {
                 smallBackup = api.timedBackup(smallId, smallSnapshot, null);
             }
             rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
-            atRest = ProcessCpu.atRest();
             recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
             keysRecoveries(smallId, smallBackup, small, targetId, target);
             memory.put("afterSmall", workerMemory());
+            // read after the first recoveries, not before them: the rows before keep the order of earlier runs
+            atRest = ProcessCpu.atRest();
 
             say("snapshots of " + keys + " keys: redis-cli --rdb vs ours");
             String backup = null;
