@@ -506,8 +506,7 @@ public final class Bench {
         table.append(String.format("worker peak RSS (MiB) after %d keys: %s; after %d keys: %s%n", small,
                 memory.get("afterSmall"), keys, memory.get("afterFull")));
         table.append("API load: ").append(apiFigures.get("backgroundLoad")).append('\n');
-        table.append(String.format("CPU of the stack at rest, by part (ms a second, over %d s): %s%n",
-                ProcessCpu.AT_REST_SECONDS, atRest));
+        table.append(ProcessCpu.atRestLine(atRest));
         System.out.print(table);
 
         Map<String, Object> json = new LinkedHashMap<>();

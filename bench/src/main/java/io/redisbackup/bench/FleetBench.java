@@ -230,8 +230,7 @@ public final class FleetBench {
                         sum(parts)));
             }
         }));
-        table.append(String.format("CPU of the stack at rest, by part (ms a second, over %d s): %s%n",
-                ProcessCpu.AT_REST_SECONDS, atRest));
+        table.append(ProcessCpu.atRestLine(atRest));
         requests.forEach((row, perBackup) -> table.append(String.format(
                 "API requests the benchmark made while timed, %s: %.1f a backup (median)%n", row, perBackup.median())));
         System.out.print(table);

@@ -71,6 +71,12 @@ final class ProcessCpu {
         return each;
     }
 
+    /** The line a report gives {@link #atRest}'s reading. */
+    static String atRestLine(Map<String, Double> atRest) {
+        return String.format("CPU of the stack at rest, by part (ms a second, over %d s): %s%n", AT_REST_SECONDS,
+                atRest);
+    }
+
     /** Each part's share of {@code runs} runs, in ms a run. */
     static Map<String, Long> perRun(Map<String, Long> spent, int runs) {
         Map<String, Long> each = new TreeMap<>();
