@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+
 /**
  * Where backups are kept. A backup is written into a staging area and becomes visible, all at once, only when
  * {@link StagedBackup#publish} is called with its manifest; until then no reader can see any of it.
@@ -84,6 +86,11 @@ public interface BackupStore {
      * backup (the key index's blocks and those keys' entries in the RDB).
      */
     SeekableByteChannel openChannel(Manifest published, String file) throws IOException;
+
+    /** The key index {@code file} of a published backup, read through {@link #openChannel}; closing it closes that. */
+    default KeyIndexReader openKeyIndex(Manifest published, String file) throws IOException {
+        return KeyIndexReader.open(openChannel(published, file));
+    }
 
     /** Puts a new manifest in place of a published backup's, at once (a rewrap of its data key). */
     void replaceManifest(Manifest published) throws IOException;

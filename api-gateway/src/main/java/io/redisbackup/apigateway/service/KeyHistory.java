@@ -107,7 +107,7 @@ public class KeyHistory {
             }
             int slot = HashSlots.of(key); // a cluster backup holds the key in its slot's shard
             List<IndexEntry> found;
-            try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, manifest.indexFileFor(slot)))) {
+            try (KeyIndexReader index = store.openKeyIndex(manifest, manifest.indexFileFor(slot))) {
                 found = index.find(key);
             }
             if (found.isEmpty()) {

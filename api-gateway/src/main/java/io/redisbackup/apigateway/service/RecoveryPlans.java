@@ -296,7 +296,7 @@ public class RecoveryPlans {
     private void read(UUID backupId, Manifest manifest, List<String> indexFiles, IndexRead read) {
         try {
             for (String file : indexFiles) {
-                try (KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, file))) {
+                try (KeyIndexReader index = store.openKeyIndex(manifest, file)) {
                     read.read(index);
                 }
             }

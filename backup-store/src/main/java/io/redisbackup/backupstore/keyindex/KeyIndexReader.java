@@ -33,8 +33,7 @@ public final class KeyIndexReader implements AutoCloseable {
     private static final int SCAN_READS_AT_ONCE = 4;
 
     private final SeekableByteChannel channel;
-    private final int rdbVersion;
-    private final long entries;
+    private final Sparse sparse;
     private final byte[][] blockKeys;
     private final long[] blockOffsets;
     private final int[] blockLengths;
@@ -42,15 +41,31 @@ public final class KeyIndexReader implements AutoCloseable {
     /** The blocks the last {@link #prefetch} read ahead, checked. */
     private final Map<Integer, byte[]> prefetched = new HashMap<>();
 
-    private KeyIndexReader(SeekableByteChannel channel, int rdbVersion, long entries, byte[][] blockKeys,
-            long[] blockOffsets, int[] blockLengths, int[] blockCrcs) {
+    /**
+     * What opening an index reads and keeps: its header's RDB version, its footer's count of entries, and its
+     * sparse part (each block's first key, place, length and CRC32C), checked. Readers of the same index may share
+     * it ({@link #open(SeekableByteChannel, Sparse)}); nobody changes it.
+     */
+    public record Sparse(int rdbVersion, long entries, byte[][] blockKeys, long[] blockOffsets, int[] blockLengths,
+            int[] blockCrcs) {
+
+        /** About how many bytes of memory it holds. */
+        public long bytes() {
+            long keys = 0;
+            for (byte[] key : blockKeys) {
+                keys += 16 + key.length;
+            }
+            return 64 + keys + 24L * blockKeys.length;
+        }
+    }
+
+    private KeyIndexReader(SeekableByteChannel channel, Sparse sparse) {
         this.channel = channel;
-        this.rdbVersion = rdbVersion;
-        this.entries = entries;
-        this.blockKeys = blockKeys;
-        this.blockOffsets = blockOffsets;
-        this.blockLengths = blockLengths;
-        this.blockCrcs = blockCrcs;
+        this.sparse = sparse;
+        this.blockKeys = sparse.blockKeys();
+        this.blockOffsets = sparse.blockOffsets();
+        this.blockLengths = sparse.blockLengths();
+        this.blockCrcs = sparse.blockCrcs();
     }
 
     public static KeyIndexReader open(Path file) throws IOException {
@@ -107,20 +122,33 @@ public final class KeyIndexReader implements AutoCloseable {
                     throw new DamagedBackupException("The key index is damaged: block " + i + " lies outside it");
                 }
             }
-            return new KeyIndexReader(channel, rdbVersion, entries, keys, offsets, lengths, crcs);
+            return new KeyIndexReader(channel, new Sparse(rdbVersion, entries, keys, offsets, lengths, crcs));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
+    /**
+     * Reads the index from {@code channel} as {@link #open(SeekableByteChannel)} does, except what {@code known}
+     * holds, which an earlier opening of the same index read: nothing is read until a key is looked up.
+     */
+    public static KeyIndexReader open(SeekableByteChannel channel, Sparse known) {
+        return new KeyIndexReader(channel, known);
+    }
+
+    /** What opening the index read, to open it again without reading it ({@link #open(SeekableByteChannel, Sparse)}). */
+    public Sparse sparse() {
+        return sparse;
+    }
+
     /** The RDB version of the backup the index describes. */
     public int rdbVersion() {
-        return rdbVersion;
+        return sparse.rdbVersion();
     }
 
     public long entries() {
-        return entries;
+        return sparse.entries();
     }
 
     /**

@@ -32,10 +32,14 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     private final int frameBytes;
     private final long[] offsets;
     private final byte[] frame;
+    /** The stored file's last bytes, read with its table: its last frames, served from here rather than read again. */
+    private final byte[] tail;
+    private final long tailAt;
     private long cachedFrame = -1;
     private int cachedLength;
 
-    private FramedChannel(SeekableByteChannel stored, FrameCodec codec, long plainSize, long[] offsets) {
+    private FramedChannel(SeekableByteChannel stored, FrameCodec codec, long plainSize, long[] offsets, byte[] tail,
+            long tailAt) {
         super(plainSize);
         this.stored = stored;
         this.codec = codec;
@@ -43,12 +47,29 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
         this.frameBytes = codec.frameBytes();
         this.offsets = offsets;
         this.frame = new byte[frameBytes];
+        this.tail = tail;
+        this.tailAt = tailAt;
     }
 
-    /** Opens the stored file's plain view; closes {@code stored} when it is closed, or when it cannot be read. */
-    static FramedChannel open(SeekableByteChannel stored, FrameCodec codec, long plainSize) throws IOException {
+    /** A stored file's frame table, checked: where each frame's record starts, and where the last ends. */
+    record Table(long[] offsets, long storedSize) {
+        long bytes() {
+            return 32 + 8L * offsets.length;
+        }
+    }
+
+    /**
+     * Opens the stored file's plain view; closes {@code stored} when it is closed, or when it cannot be read.
+     * @param known what {@link #table} gave for the same file before, not read again while the file's size is
+     *     the same; or null
+     */
+    static FramedChannel open(SeekableByteChannel stored, FrameCodec codec, long plainSize, Table known)
+            throws IOException {
         try {
             long storedSize = stored.size();
+            if (known != null && known.storedSize() == storedSize) {
+                return new FramedChannel(stored, codec, plainSize, known.offsets(), new byte[0], storedSize);
+            }
             int guess = (int) Math.min(storedSize, TAIL_GUESS);
             byte[] tail = RangeReads.readFully(stored, new Range(storedSize - guess, guess));
             int tableLength = FramedFormat.tableLength(tail, guess, storedSize);
@@ -65,12 +86,17 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
             if (offsets[offsets.length - 1] != storedSize - FramedFormat.TRAILER_BYTES - tableLength) {
                 throw new DamagedBackupException("The stored file's frame table does not match its size");
             }
-            return new FramedChannel(stored, codec, plainSize, offsets);
+            return new FramedChannel(stored, codec, plainSize, offsets, tail, storedSize - guess);
         } catch (IOException | RuntimeException e) {
             try (stored; codec) {
                 throw e;
             }
         }
+    }
+
+    /** The stored file's frame table, checked, to open the same file again without reading it. */
+    Table table() throws IOException {
+        return new Table(offsets, stored.size());
     }
 
     @Override
@@ -81,8 +107,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
         }
         long last = Math.min((position + wanted - 1) / frameBytes, first + MAX_FRAMES_PER_READ - 1);
         long from = offsets[(int) first];
-        byte[] records = RangeReads.readFully(stored,
-                new Range(from, Math.toIntExact(offsets[(int) last + 1] - from)));
+        byte[] records = fetch(List.of(new Range(from, Math.toIntExact(offsets[(int) last + 1] - from)))).get(0);
         int read = 0;
         for (long index = first; index <= last; index++) {
             cachedFrame = -1;
@@ -120,7 +145,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
         }
         List<Range> storedRuns = runs.stream().map(run -> new Range(offsets[(int) run[0]],
                 Math.toIntExact(offsets[(int) run[1] + 1] - offsets[(int) run[0]]))).toList();
-        List<byte[]> records = RangeReads.read(stored, storedRuns);
+        List<byte[]> records = fetch(storedRuns);
         Map<Long, byte[]> frames = new HashMap<>();
         for (int r = 0; r < runs.size(); r++) {
             for (long index = runs.get(r)[0]; index <= runs.get(r)[1]; index++) {
@@ -143,6 +168,31 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
             read.add(bytes);
         }
         return read;
+    }
+
+    /**
+     * The stored bytes of each range: those inside the tail read with the table from it, the others read from the
+     * stored file all at once. The tail holds the file's last frames, where a key index keeps its sparse part and
+     * footer: opening an index from object storage then waits for one request fewer.
+     */
+    private List<byte[]> fetch(List<Range> ranges) throws IOException {
+        List<Range> elsewhere = ranges.stream().filter(range -> range.position() < tailAt).toList();
+        List<byte[]> read = switch (elsewhere.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(RangeReads.readFully(stored, elsewhere.get(0)));
+            default -> RangeReads.read(stored, elsewhere);
+        };
+        List<byte[]> fetched = new ArrayList<>(ranges.size());
+        int next = 0;
+        for (Range range : ranges) {
+            if (range.position() < tailAt) {
+                fetched.add(read.get(next++));
+            } else {
+                int from = (int) (range.position() - tailAt);
+                fetched.add(java.util.Arrays.copyOfRange(tail, from, from + range.length()));
+            }
+        }
+        return fetched;
     }
 
     /** Opens frame {@code index}, whose record starts at {@code records[at]}, into {@code plain}; its length. */

@@ -12,9 +12,11 @@ import java.util.UUID;
 
 import io.redisbackup.backupstore.BackupStore;
 import io.redisbackup.backupstore.Manifest;
+import io.redisbackup.backupstore.OpenedFiles;
 import io.redisbackup.backupstore.Sealing;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.WriteBehind;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 
 /**
  * A backup store whose files are compressed and encrypted ({@link FramedFormat}) on their way into another store
@@ -57,8 +59,19 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
      */
     private static final int WARM_UP_FRAMES = 2_500;
 
+    /**
+     * What opening files kept ({@link OpenedFiles}): a 1,000,000-key backup's RDB has a table of 14,000 frames (110
+     * KiB) and its index a sparse part of 7,800 blocks (about 500 KiB); these budgets keep those of a few dozen.
+     */
+    private static final long FRAME_TABLES_BUDGET = 8 << 20;
+    private static final long SPARSE_INDEXES_BUDGET = 16 << 20;
+
     private final BackupStore files;
     private final Settings settings;
+    private final OpenedFiles<FramedChannel.Table> frameTables = new OpenedFiles<>(FRAME_TABLES_BUDGET,
+            FramedChannel.Table::bytes);
+    private final OpenedFiles<KeyIndexReader.Sparse> sparseIndexes = new OpenedFiles<>(SPARSE_INDEXES_BUDGET,
+            KeyIndexReader.Sparse::bytes);
 
     public SealedBackupStore(BackupStore files, Settings settings) {
         this.files = files;
@@ -147,8 +160,32 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         if (published.sealing() == null) {
             return files.openChannel(published, file);
         }
-        FrameCodec codec = reader(published, file);
-        return FramedChannel.open(files.openChannel(published, file), codec, published.file(file).sizeBytes());
+        FrameCodec codec = reader(published, file); // a key that does not open fails before any read of the file
+        OpenedFiles.FileOf opened = OpenedFiles.FileOf.of(published, file);
+        FramedChannel.Table knownTable = frameTables.get(opened);
+        FramedChannel channel = FramedChannel.open(files.openChannel(published, file), codec,
+                published.file(file).sizeBytes(), knownTable);
+        if (knownTable == null) {
+            frameTables.put(opened, channel.table());
+        }
+        return channel;
+    }
+
+    /**
+     * The key index, its sparse part read once for every opening of the same file while it is kept ({@link
+     * OpenedFiles}): from object storage, that reading is two or three round trips one after the other.
+     */
+    @Override
+    public KeyIndexReader openKeyIndex(Manifest published, String file) throws IOException {
+        OpenedFiles.FileOf opened = OpenedFiles.FileOf.of(published, file);
+        KeyIndexReader.Sparse known = sparseIndexes.get(opened);
+        SeekableByteChannel channel = openChannel(published, file);
+        if (known != null) {
+            return KeyIndexReader.open(channel, known);
+        }
+        KeyIndexReader index = KeyIndexReader.open(channel);
+        sparseIndexes.put(opened, index.sparse());
+        return index;
     }
 
     @Override
@@ -157,7 +194,8 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         if (published.sealing() == null) {
             return stored;
         }
-        return FramedChannel.open(stored, readerOrClose(published, file, stored), published.file(file).sizeBytes());
+        return FramedChannel.open(stored, readerOrClose(published, file, stored), published.file(file).sizeBytes(),
+                null);
     }
 
     @Override

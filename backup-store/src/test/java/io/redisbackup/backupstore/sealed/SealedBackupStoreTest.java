@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,9 @@ import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.Sealing;
 import io.redisbackup.backupstore.StagedBackup;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
+import io.redisbackup.backupstore.keyindex.IndexEntry;
+import io.redisbackup.backupstore.keyindex.KeyIndexReader;
+import io.redisbackup.backupstore.keyindex.KeyIndexWriter;
 
 /**
  * The backup store contract with compression and encryption on (over a real directory), and what sealing has to
@@ -139,16 +143,60 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
     void findsAFlippedByteAnywhereInTheStoredFile() throws IOException {
         byte[] data = mixed(10 * FRAME + 77);
         publish(newStore(), data, new byte[0]);
-        SealedBackupStore store = store(NEW);
+        SealedBackupStore openedBefore = store(NEW);
+        assertArrayEquals(data, readAll(openedBefore));
         Path rdb = dir(instance, backup).resolve(BackupStore.RDB);
         long size = Files.size(rdb);
         for (long at : new long[] { 0, 2, 5, size / 2, size - 30, size - 13, size - 12, size - 1 }) {
             flip(rdb, at);
+            SealedBackupStore store = store(NEW); // opens the file afresh
             assertThrows(DamagedBackupException.class, () -> read(store, BackupStore.RDB), "flipped at " + at);
             assertThrows(DamagedBackupException.class, () -> readAll(store), "flipped at " + at + ", read by ranges");
+            // a store that opened the file before keeps the table it checked then: a flip in the table or the
+            // trailer goes unread, and every frame it reads is still checked
+            try {
+                assertArrayEquals(data, readAll(openedBefore), "flipped at " + at + ": right, or refused");
+            } catch (DamagedBackupException refused) {
+                assertTrue(at < size - 30, "a flip in a frame, found where it is read: " + at);
+            }
             flip(rdb, at);
         }
-        assertArrayEquals(data, read(store, BackupStore.RDB), "each flip was undone");
+        assertArrayEquals(data, read(store(NEW), BackupStore.RDB), "each flip was undone");
+    }
+
+    @Test
+    void opensAFileItOpenedBeforeWithoutReadingItAgain() throws IOException {
+        Map<String, IndexEntry> entries = new java.util.TreeMap<>();
+        byte[] index = keyIndex(20_000, entries);
+        publish(newStore(), mixed(30 * FRAME), index);
+        CountingDirectory files = new CountingDirectory(root);
+        SealedBackupStore store = new SealedBackupStore(files, new SealedBackupStore.Settings(
+                Optional.of(BackupKeys.parse(NEW)), Optional.of(1), FRAME));
+        Manifest manifest = published(store);
+
+        try (KeyIndexReader first = store.openKeyIndex(manifest, BackupStore.KEY_INDEX)) {
+            // the end (frame table, sparse part, footer) in one read, then the header
+            assertTrue(manifest.file(BackupStore.KEY_INDEX).storedSize() > 64 << 10, "more than the end's read");
+            assertEquals(2, files.reads.get(), "reads to open the index");
+            assertEquals(List.of(entries.get("key:42")), first.find(bytes("key:42")));
+        }
+        assertArrayEquals(java.util.Arrays.copyOfRange(mixed(30 * FRAME), 1000, 9000), readAt(store, 1000, 8000));
+
+        files.reads.set(0);
+        try (KeyIndexReader again = store.openKeyIndex(manifest, BackupStore.KEY_INDEX);
+                SeekableByteChannel rdb = store.openChannel(manifest, BackupStore.RDB)) {
+            assertEquals(0, files.reads.get(), "opened again: nothing read");
+            assertEquals(List.of(entries.get("key:19999")), again.find(bytes("key:19999")));
+            assertEquals(List.of(), again.find(bytes("key:20000")));
+            assertArrayEquals(java.util.Arrays.copyOfRange(mixed(30 * FRAME), 5, 20_000), readAt(rdb, 5, 19_995));
+            assertTrue(files.reads.get() > 0);
+        }
+
+        flip(dir(instance, backup).resolve(BackupStore.KEY_INDEX), 10); // in the first frame: the first blocks
+        try (KeyIndexReader damaged = store.openKeyIndex(manifest, BackupStore.KEY_INDEX)) {
+            assertThrows(DamagedBackupException.class, () -> damaged.find(bytes("key:0")),
+                    "what is read through a file opened before is still checked");
+        }
     }
 
     @Test
@@ -289,6 +337,90 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
                 all.put(piece.flip());
             }
             return all.array();
+        }
+    }
+
+    private byte[] readAt(BackupStore store, long at, int length) throws IOException {
+        try (SeekableByteChannel channel = store.openChannel(published(store), BackupStore.RDB)) {
+            return readAt(channel, at, length);
+        }
+    }
+
+    /** A key index of keys {@code key:0} to {@code key:<count - 1>}, each with its entry put in {@code entries}. */
+    private static byte[] keyIndex(int count, Map<String, IndexEntry> entries) throws IOException {
+        Random random = new Random(count);
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20)) {
+            for (int i = 0; i < count; i++) {
+                long start = random.nextInt(1 << 30);
+                IndexEntry entry = new IndexEntry(0, bytes("key:" + i), start, start + 1 + random.nextInt(1000), 0,
+                        -1, random.nextInt());
+                writer.add(entry);
+                entries.put("key:" + i, entry);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            writer.finish(11, out);
+            return out.toByteArray();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A directory whose channels count their reads. */
+    private static final class CountingDirectory extends LocalDirectoryBackupStore {
+        final AtomicInteger reads = new AtomicInteger();
+
+        CountingDirectory(Path root) throws IOException {
+            super(root);
+        }
+
+        @Override
+        public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
+            SeekableByteChannel channel = super.openChannel(published, file);
+            return new SeekableByteChannel() {
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    reads.incrementAndGet();
+                    return channel.read(dst);
+                }
+
+                @Override
+                public int write(ByteBuffer src) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public long position() throws IOException {
+                    return channel.position();
+                }
+
+                @Override
+                public SeekableByteChannel position(long newPosition) throws IOException {
+                    channel.position(newPosition);
+                    return this;
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return channel.size();
+                }
+
+                @Override
+                public SeekableByteChannel truncate(long size) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return channel.isOpen();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    channel.close();
+                }
+            };
         }
     }
 

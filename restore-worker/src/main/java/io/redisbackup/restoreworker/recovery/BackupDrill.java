@@ -141,7 +141,7 @@ public final class BackupDrill {
         long checkedFrom = clock.millis();
         Checks checks = new Checks(part.rdbVersion(), checkedFrom);
         try (RespClient redis = server.connect();
-                KeyIndexReader index = KeyIndexReader.open(store.openChannel(manifest, part.indexFile()));
+                KeyIndexReader index = store.openKeyIndex(manifest, part.indexFile());
                 FileChannel rdb = FileChannel.open(rdbFile, StandardOpenOption.READ)) {
             List<IndexEntry> batch = new ArrayList<>(BATCH);
             index.scan(new byte[0], (bytes, offset, length) -> true, entry -> {

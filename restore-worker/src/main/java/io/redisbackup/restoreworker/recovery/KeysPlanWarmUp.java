@@ -56,8 +56,7 @@ public final class KeysPlanWarmUp {
                 }
                 keys.add(key(KEYS)); // not in it
                 try (SeekableByteChannel rdb = sealed.openChannel(manifest, BackupStore.RDB);
-                        KeyIndexReader index = KeyIndexReader.open(sealed.openChannel(manifest,
-                                BackupStore.KEY_INDEX))) {
+                        KeyIndexReader index = sealed.openKeyIndex(manifest, BackupStore.KEY_INDEX)) {
                     KeysLoader.Plan plan = loader.plan(index, rdb, keys);
                     if (plan.notInBackup().size() != 1 || plan.found().isEmpty()) {
                         throw new IllegalStateException("The warm-up's plan found " + plan.found().size()

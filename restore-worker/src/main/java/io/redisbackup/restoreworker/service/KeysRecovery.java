@@ -136,7 +136,7 @@ public class KeysRecovery {
         List<Callable<AutoCloseable>> opening = new ArrayList<>();
         for (KeySelection.InPart part : parts) {
             opening.add(() -> store.openChannel(manifest, part.part().rdbFile()));
-            opening.add(() -> KeyIndexReader.open(store.openChannel(manifest, part.part().indexFile())));
+            opening.add(() -> store.openKeyIndex(manifest, part.part().indexFile()));
         }
         SideBySide.Outcome<AutoCloseable> files = SideBySide.all(opening);
         opened.addAll(files.done());
