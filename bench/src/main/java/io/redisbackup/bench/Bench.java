@@ -122,19 +122,21 @@ public final class Bench {
             String tinyId = register("bench-tiny", tiny);
 
             say("backups and recoveries of " + small + " keys");
-            String smallBackup = null;
+            List<String> smallBackups = new ArrayList<>();
             Stats smallSnapshot = new Stats();
             for (int i = 0; i < reps; i++) {
-                smallBackup = api.timedBackup(smallId, smallSnapshot, null);
+                smallBackups.add(api.timedBackup(smallId, smallSnapshot, null));
             }
+            String smallBackup = smallBackups.get(smallBackups.size() - 1);
             rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
             recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
-            keysRecoveries(smallId, smallBackup, small, targetId, target);
+            keysRecoveries(smallId, smallBackups, small, targetId, target);
             memory.put("afterSmall", workerMemory());
             // read after the first recoveries, not before them: the rows before keep the order of earlier runs
             atRest = ProcessCpu.atRest();
 
             say("snapshots of " + keys + " keys: redis-cli --rdb vs ours");
+            List<String> backups = new ArrayList<>();
             String backup = null;
             for (int delay : new int[] { 0, 5 }) {
                 try (Jedis jedis = source.connect()) {
@@ -150,6 +152,7 @@ public final class Bench {
                     long workerBefore = ProcessCpu.ownMillis(backupWorkerPid);
                     long s3Before = s3Pid == null ? 0 : ProcessCpu.ownMillis(s3Pid);
                     backup = api.timedBackup(sourceId, ours, worker);
+                    backups.add(backup);
                     workerCpu.add(ProcessCpu.ownMillis(backupWorkerPid) - workerBefore);
                     if (s3Pid != null) {
                         s3Cpu.add(ProcessCpu.ownMillis(s3Pid) - s3Before);
@@ -221,7 +224,7 @@ public final class Bench {
             rows.add(new Row("  the same RESTOREs through quarkus-redis-client's Vert.x client (ms)", client, floor,
                     "why the RESTORE stream keeps its own socket"));
 
-            keysRecoveries(sourceId, backup, keys, targetId, target);
+            keysRecoveries(sourceId, backups, keys, targetId, target);
             patternRecovery(sourceId, backup, keys, targetId, target);
             dryRuns(sourceId, backup);
             safetyBackupAndDrill(sourceId, backup, keys, targetId, target);
@@ -250,12 +253,15 @@ public final class Bench {
     }
 
     /**
-     * 1, 100 and 1000 keys of the backup recovered into the target: the worker's time, each after
-     * {@value Api#WARM_UP} untimed recoveries of as many keys ({@link Api#timedKeysRecoveries}); with {@code --warm},
-     * 100 keys again after {@value Api#WARMED_BY} more ({@link Api#warmKeysRecoveries}).
+     * 1, 100 and 1000 keys of the last backup recovered into the target: the worker's time, each after
+     * {@value Api#WARM_UP} untimed recoveries of as many keys ({@link Api#timedKeysRecoveries}); 100 keys from each
+     * backup before it, which no recovery has read yet (the worker keeps what opening a backup's files read, so the
+     * rows before time backups it has opened); with {@code --warm}, 100 keys again after {@value Api#WARMED_BY} more
+     * ({@link Api#warmKeysRecoveries}).
      */
-    private void keysRecoveries(String instanceId, String backupId, int datasetKeys, String targetId,
+    private void keysRecoveries(String instanceId, List<String> backups, int datasetKeys, String targetId,
             RedisProcess target) throws Exception {
+        String backupId = backups.get(backups.size() - 1);
         Random random = new Random(7);
         for (int count : new int[] { 1, 100, 1000 }) {
             Stats worker = api.timedKeysRecoveries(instanceId, backupId, targetId, target.password,
@@ -263,6 +269,13 @@ public final class Bench {
             rows.add(new Row(count + "-key recovery from a backup of " + datasetKeys + " keys, worker time (ms)",
                     worker, null, count == 100 ? "< 100 ms, same for 100k and 1M" : ""));
         }
+        Stats unopened = new Stats();
+        for (String other : backups.subList(Math.max(0, backups.size() - 1 - reps), backups.size() - 1)) {
+            unopened.add(api.recoverKeys(instanceId, other, targetId, target.password,
+                    Dataset.randomKeys(random, 100, datasetKeys)).workerTime().toNanos() / 1e6);
+        }
+        rows.add(new Row("  100 keys from a backup no recovery had opened yet, worker time (ms)", unopened, null,
+                "its frame tables and index read first"));
         if (warm) {
             Stats worker = api.warmKeysRecoveries(instanceId, backupId, targetId, target.password,
                     () -> Dataset.randomKeys(random, 100, datasetKeys), Math.max(reps, 10));

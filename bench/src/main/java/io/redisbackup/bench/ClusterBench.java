@@ -72,7 +72,8 @@ public final class ClusterBench {
             // compile their paths during it (the light ones with the quick compiler only), as a stack in service has
             Stats first = new Stats();
             Map<String, Long> firstCpu = new TreeMap<>();
-            ProcessCpu.adding(firstCpu, () -> api.timedBackup(id, first, null));
+            List<String> backups = new ArrayList<>();
+            backups.add(ProcessCpu.adding(firstCpu, () -> api.timedBackup(id, first, null)));
             rows.add(new Bench.Row("cluster backup, the stack's first after it started (ms)", first, null,
                     "not in the ratio: the services' compilers warm up"));
             cpu.put("firstAfterStart", firstCpu);
@@ -87,6 +88,7 @@ public final class ClusterBench {
                 floor.add(ProcessCpu.adding(floorCpu,
                         () -> Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work)));
                 backupId = ProcessCpu.adding(ourCpu, () -> api.timedBackup(id, ours, worker));
+                backups.add(backupId);
             }
             // on one machine both are bound by its cores: whose CPU each took says what the ratio is made of
             cpu.put("ours", ProcessCpu.perRun(ourCpu, reps));
@@ -98,7 +100,7 @@ public final class ClusterBench {
             facts.put("backupSizeBytes", backup.path("sizeBytes").asLong());
             facts.put("backupStoredBytes", backup.path("storedBytes").asLong());
 
-            keysRecovery(id, backupId, source);
+            keysRecovery(id, backups, source);
             for (int masters : new int[] { 3, 4 }) {
                 instanceRecovery(id, backupId, masters, sourceDigest);
             }
@@ -106,15 +108,23 @@ public final class ClusterBench {
     }
 
     /**
-     * 100 keys of the backup, each looked up in its shard and written to the master of its slot; the first
-     * {@value Api#WARM_UP} untimed ({@link Api#timedKeysRecoveries}); then again after {@value Api#WARMED_BY} more
-     * ({@link Api#warmKeysRecoveries}).
+     * 100 keys of the last backup, each looked up in its shard and written to the master of its slot; the first
+     * {@value Api#WARM_UP} untimed ({@link Api#timedKeysRecoveries}); 100 keys from each backup before it, which no
+     * recovery has opened yet; then again after {@value Api#WARMED_BY} more ({@link Api#warmKeysRecoveries}).
      */
-    private void keysRecovery(String instanceId, String backupId, BenchCluster target) throws Exception {
+    private void keysRecovery(String instanceId, List<String> backups, BenchCluster target) throws Exception {
+        String backupId = backups.get(backups.size() - 1);
         Random random = new Random(7);
         Stats worker = api.timedKeysRecoveries(instanceId, backupId, instanceId, target.password(),
                 () -> Dataset.randomKeys(random, 100, keys), Math.max(reps, 5));
         rows.add(new Bench.Row("100-key recovery into the cluster, worker time (ms)", worker, null, "< 100 ms"));
+        Stats unopened = new Stats();
+        for (String other : backups.subList(0, backups.size() - 1)) {
+            unopened.add(api.recoverKeys(instanceId, other, instanceId, target.password(),
+                    Dataset.randomKeys(random, 100, keys)).workerTime().toNanos() / 1e6);
+        }
+        rows.add(new Bench.Row("  100 keys from a backup no recovery had opened yet, worker time (ms)", unopened,
+                null, "its shards' frame tables and indexes read first"));
         Stats warm = api.warmKeysRecoveries(instanceId, backupId, instanceId, target.password(),
                 () -> Dataset.randomKeys(random, 100, keys), Math.max(reps, 10));
         rows.add(new Bench.Row("  the same after " + Api.WARMED_BY + " more recoveries, worker time (ms)", warm, null,
