@@ -31,6 +31,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     private final long plainSize;
     private final int frameBytes;
     private final long[] offsets;
+    private final long storedSize;
     private final byte[] frame;
     /** The stored file's last bytes, read with its table: its last frames, served from here rather than read again. */
     private final byte[] tail;
@@ -38,14 +39,15 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     private long cachedFrame = -1;
     private int cachedLength;
 
-    private FramedChannel(SeekableByteChannel stored, FrameCodec codec, long plainSize, long[] offsets, byte[] tail,
-            long tailAt) {
+    private FramedChannel(SeekableByteChannel stored, FrameCodec codec, long plainSize, long[] offsets,
+            long storedSize, byte[] tail, long tailAt) {
         super(plainSize);
         this.stored = stored;
         this.codec = codec;
         this.plainSize = plainSize;
         this.frameBytes = codec.frameBytes();
         this.offsets = offsets;
+        this.storedSize = storedSize;
         this.frame = new byte[frameBytes];
         this.tail = tail;
         this.tailAt = tailAt;
@@ -68,7 +70,8 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
         try {
             long storedSize = stored.size();
             if (known != null && known.storedSize() == storedSize) {
-                return new FramedChannel(stored, codec, plainSize, known.offsets(), new byte[0], storedSize);
+                return new FramedChannel(stored, codec, plainSize, known.offsets(), storedSize, new byte[0],
+                        storedSize);
             }
             int guess = (int) Math.min(storedSize, TAIL_GUESS);
             byte[] tail = RangeReads.readFully(stored, new Range(storedSize - guess, guess));
@@ -86,7 +89,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
             if (offsets[offsets.length - 1] != storedSize - FramedFormat.TRAILER_BYTES - tableLength) {
                 throw new DamagedBackupException("The stored file's frame table does not match its size");
             }
-            return new FramedChannel(stored, codec, plainSize, offsets, tail, storedSize - guess);
+            return new FramedChannel(stored, codec, plainSize, offsets, storedSize, tail, storedSize - guess);
         } catch (IOException | RuntimeException e) {
             try (stored; codec) {
                 throw e;
@@ -95,8 +98,8 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     }
 
     /** The stored file's frame table, checked, to open the same file again without reading it. */
-    Table table() throws IOException {
-        return new Table(offsets, stored.size());
+    Table table() {
+        return new Table(offsets, storedSize);
     }
 
     @Override
