@@ -225,6 +225,13 @@ public final class Bench {
                     "why the RESTORE stream keeps its own socket"));
 
             keysRecoveries(sourceId, backups, keys, targetId, target);
+            // the first rows of the small backup time a stack that had just started; these, one in use, as the
+            // rows of the large backup above
+            Random again = new Random(13);
+            rows.add(new Row("100-key recovery from the backup of " + small + " keys again, the stack in use, worker "
+                    + "time (ms)", api.timedKeysRecoveries(smallId, smallBackup, targetId, target.password,
+                            () -> Dataset.randomKeys(again, 100, small), reps), null,
+                    "as the row of " + keys + " keys above: same for 100k and 1M"));
             patternRecovery(sourceId, backup, keys, targetId, target);
             dryRuns(sourceId, backup);
             safetyBackupAndDrill(sourceId, backup, keys, targetId, target);

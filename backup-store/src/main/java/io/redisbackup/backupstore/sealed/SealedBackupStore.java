@@ -61,10 +61,11 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
 
     /**
      * What opening files kept ({@link OpenedFiles}): a 1,000,000-key backup's RDB has a table of 14,000 frames (110
-     * KiB) and its index a sparse part of 7,800 blocks (about 500 KiB); these budgets keep those of a few dozen.
+     * KiB) and its index a sparse part of 7,800 blocks (about 450 KiB); these budgets keep those of about twenty, a
+     * small part of a worker's heap (256 MiB in the stack).
      */
-    private static final long FRAME_TABLES_BUDGET = 8 << 20;
-    private static final long SPARSE_INDEXES_BUDGET = 16 << 20;
+    private static final long FRAME_TABLES_BUDGET = 4 << 20;
+    private static final long SPARSE_INDEXES_BUDGET = 8 << 20;
 
     private final BackupStore files;
     private final Settings settings;
