@@ -130,7 +130,8 @@ public final class Bench {
             String smallBackup = smallBackups.get(smallBackups.size() - 1);
             rows.add(new Row("snapshot, " + small + " keys, delay 0 (ms)", smallSnapshot, null, ""));
             recoverInstance(smallId, smallBackup, targetId, target, new Stats(), new Stats());
-            keysRecoveries(smallId, smallBackups, small, targetId, target);
+            keysRecoveries(smallId, smallBackups, small, targetId, target, () -> {
+            });
             memory.put("afterSmall", workerMemory());
             // read after the first recoveries, not before them: the rows before keep the order of earlier runs
             atRest = ProcessCpu.atRest();
@@ -224,14 +225,14 @@ public final class Bench {
             rows.add(new Row("  the same RESTOREs through quarkus-redis-client's Vert.x client (ms)", client, floor,
                     "why the RESTORE stream keeps its own socket"));
 
-            keysRecoveries(sourceId, backups, keys, targetId, target);
-            // the first rows of the small backup time a stack that had just started; these, one in use, as the
-            // rows of the large backup above
+            // the first rows of the small backup timed a stack that had just started: its 100 keys again, in the
+            // same state of the stack as the large backup's rows after three (before the 200 more)
             Random again = new Random(13);
-            rows.add(new Row("100-key recovery from the backup of " + small + " keys again, the stack in use, worker "
-                    + "time (ms)", api.timedKeysRecoveries(smallId, smallBackup, targetId, target.password,
+            keysRecoveries(sourceId, backups, keys, targetId, target, () -> rows.add(new Row("100-key recovery from "
+                    + "the backup of " + small + " keys again, the stack in use, worker time (ms)",
+                    api.timedKeysRecoveries(smallId, smallBackup, targetId, target.password,
                             () -> Dataset.randomKeys(again, 100, small), reps), null,
-                    "as the row of " + keys + " keys above: same for 100k and 1M"));
+                    "as the row of " + keys + " keys above: same for 100k and 1M")));
             patternRecovery(sourceId, backup, keys, targetId, target);
             dryRuns(sourceId, backup);
             safetyBackupAndDrill(sourceId, backup, keys, targetId, target);
@@ -263,11 +264,11 @@ public final class Bench {
      * 1, 100 and 1000 keys of the last backup recovered into the target: the worker's time, each after
      * {@value Api#WARM_UP} untimed recoveries of as many keys ({@link Api#timedKeysRecoveries}); 100 keys from each
      * backup before it, which no recovery has read yet (the worker keeps what opening a backup's files read, so the
-     * rows before time backups it has opened); with {@code --warm}, 100 keys again after {@value Api#WARMED_BY} more
-     * ({@link Api#warmKeysRecoveries}).
+     * rows before time backups it has opened); then {@code beforeWarm}; with {@code --warm}, 100 keys again after
+     * {@value Api#WARMED_BY} more ({@link Api#warmKeysRecoveries}).
      */
     private void keysRecoveries(String instanceId, List<String> backups, int datasetKeys, String targetId,
-            RedisProcess target) throws Exception {
+            RedisProcess target, Step beforeWarm) throws Exception {
         String backupId = backups.get(backups.size() - 1);
         Random random = new Random(7);
         for (int count : new int[] { 1, 100, 1000 }) {
@@ -285,12 +286,19 @@ public final class Bench {
             rows.add(new Row("  100 keys from a backup no recovery had opened yet, worker time (ms)", unopened, null,
                     "its frame tables and index read first"));
         }
+        beforeWarm.run();
         if (warm) {
             Stats worker = api.warmKeysRecoveries(instanceId, backupId, targetId, target.password,
                     () -> Dataset.randomKeys(random, 100, datasetKeys), Math.max(reps, 10));
             rows.add(new Row("  the same 100 keys after " + Api.WARMED_BY + " more recoveries, worker time (ms)",
                     worker, null, "a worker that has done many"));
         }
+    }
+
+    /** A step of the run. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     /** A pattern that selects 1,000 keys of a dataset of a million ({@link Dataset#key}: set:i for i % 20 == 5). */
