@@ -137,7 +137,9 @@ public final class KeyIndexReader implements AutoCloseable {
         return new KeyIndexReader(channel, known);
     }
 
-    /** What opening the index read, to open it again without reading it ({@link #open(SeekableByteChannel, Sparse)}). */
+    /**
+     * What opening the index read, to open it again without reading it ({@link #open(SeekableByteChannel, Sparse)}).
+     */
     public Sparse sparse() {
         return sparse;
     }

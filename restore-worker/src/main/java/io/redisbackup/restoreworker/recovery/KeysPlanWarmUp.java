@@ -44,9 +44,9 @@ public final class KeysPlanWarmUp {
             RecoveryFailure {
         Path scratch = Files.createTempDirectory("keys-recovery-warm-up");
         try {
-            BackupStore sealed = store.over(new LocalDirectoryBackupStore(scratch));
-            Manifest manifest = RdbBackups.store(sealed, UUID.randomUUID(), UUID.randomUUID(), rdb(KEYS), RDB_VERSION,
-                    true);
+            LocalDirectoryBackupStore files = new LocalDirectoryBackupStore(scratch);
+            Manifest manifest = RdbBackups.store(store.over(files), UUID.randomUUID(), UUID.randomUUID(), rdb(KEYS),
+                    RDB_VERSION, true);
             Random random = new Random(plans);
             long found = 0;
             for (int i = 0; i < plans; i++) {
@@ -55,6 +55,9 @@ public final class KeysPlanWarmUp {
                     keys.add(key(random.nextInt(KEYS)));
                 }
                 keys.add(key(KEYS)); // not in it
+                // a store of its own for each plan, which has opened nothing: each plan opens the files as the first
+                // recovery from a backup does (a store keeps what opening read)
+                BackupStore sealed = store.over(files);
                 try (SeekableByteChannel rdb = sealed.openChannel(manifest, BackupStore.RDB);
                         KeyIndexReader index = sealed.openKeyIndex(manifest, BackupStore.KEY_INDEX)) {
                     KeysLoader.Plan plan = loader.plan(index, rdb, keys);

@@ -127,9 +127,9 @@ public class KeysRecovery {
     }
 
     /**
-     * Every part's RDB and key index, opened side by side (from object storage, each opening is a few requests one
-     * after the other): the RDB then the index of each part, in order. What opened goes to {@code opened} (to be
-     * closed), whatever failed.
+     * Every part's RDB and key index, opened side by side (from object storage, a backup's first opening is a few
+     * requests one after the other; the store keeps what it read for the next): the RDB then the index of each part,
+     * in order. What opened goes to {@code opened} (to be closed), whatever failed.
      */
     private List<AutoCloseable> openAll(Manifest manifest, List<KeySelection.InPart> parts, List<AutoCloseable> opened)
             throws IOException {
