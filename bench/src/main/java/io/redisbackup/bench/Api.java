@@ -173,6 +173,21 @@ final class Api {
         return worker;
     }
 
+    /**
+     * The worker's time of one KEYS recovery from each of {@code backups}, of the keys {@code chosen} gives: from
+     * backups no recovery has opened, what the first recovery from a backup takes (the worker keeps what opening a
+     * backup's files read).
+     */
+    Stats keysRecoveryFromEach(String instanceId, List<String> backups, String targetId, String targetPassword,
+            java.util.function.Supplier<List<String>> chosen) throws IOException, InterruptedException {
+        Stats worker = new Stats();
+        for (String backupId : backups) {
+            worker.add(recoverKeys(instanceId, backupId, targetId, targetPassword, chosen.get()).workerTime().toNanos()
+                    / 1e6);
+        }
+        return worker;
+    }
+
     void deleteBackup(String backupId) throws IOException, InterruptedException {
         call("DELETE", "/backups/" + backupId, null, 202);
     }

@@ -118,11 +118,8 @@ public final class ClusterBench {
         Stats worker = api.timedKeysRecoveries(instanceId, backupId, instanceId, target.password(),
                 () -> Dataset.randomKeys(random, 100, keys), Math.max(reps, 5));
         rows.add(new Bench.Row("100-key recovery into the cluster, worker time (ms)", worker, null, "< 100 ms"));
-        Stats unopened = new Stats();
-        for (String other : backups.subList(0, backups.size() - 1)) {
-            unopened.add(api.recoverKeys(instanceId, other, instanceId, target.password(),
-                    Dataset.randomKeys(random, 100, keys)).workerTime().toNanos() / 1e6);
-        }
+        Stats unopened = api.keysRecoveryFromEach(instanceId, backups.subList(0, backups.size() - 1), instanceId,
+                target.password(), () -> Dataset.randomKeys(random, 100, keys));
         rows.add(new Bench.Row("  100 keys from a backup no recovery had opened yet, worker time (ms)", unopened,
                 null, "its shards' frame tables and indexes read first"));
         Stats warm = api.warmKeysRecoveries(instanceId, backupId, instanceId, target.password(),
