@@ -3,6 +3,8 @@ package io.redisbackup.backupstore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -23,6 +25,8 @@ public final class WriteBehind extends OutputStream {
     }
 
     private static final Piece END = new Piece(new byte[0], 0);
+    /** Pieces kept when a stream closes, for the streams after it ({@link Spares}). */
+    private static final Spares<byte[]> SPARE = new Spares<>(piece -> piece.length);
 
     private final OutputStream out;
     private final boolean closesOut;
@@ -30,7 +34,7 @@ public final class WriteBehind extends OutputStream {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PIECES);
     private final Thread thread;
     private volatile IOException failure;
-    private byte[] current = new byte[PIECE];
+    private byte[] current = newPiece();
     private int length;
     private boolean closed;
 
@@ -43,9 +47,13 @@ public final class WriteBehind extends OutputStream {
         this.out = out;
         this.closesOut = closesOut;
         for (int i = 1; i < PIECES; i++) {
-            free.add(new byte[PIECE]);
+            free.add(newPiece());
         }
         this.thread = Thread.ofPlatform().daemon().name(name).start(this::drain);
+    }
+
+    private static byte[] newPiece() {
+        return SPARE.take(PIECE, bytes -> new byte[(int) bytes]);
     }
 
     /** One that closes {@code out} when it is closed. */
@@ -72,6 +80,7 @@ public final class WriteBehind extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
+        requireOpen();
         if (length == PIECE) {
             handOff();
         }
@@ -80,6 +89,7 @@ public final class WriteBehind extends OutputStream {
 
     @Override
     public void write(byte[] bytes, int offset, int count) throws IOException {
+        requireOpen();
         while (count > 0) {
             if (length == PIECE) {
                 handOff();
@@ -104,6 +114,23 @@ public final class WriteBehind extends OutputStream {
         }
     }
 
+    /** Once the thread has ended: every piece is in {@link #free}, the current one too if it was handed off. */
+    private void givePiecesBack() {
+        List<byte[]> pieces = new ArrayList<>();
+        free.drainTo(pieces);
+        if (pieces.stream().noneMatch(piece -> piece == current)) {
+            pieces.add(current);
+        }
+        pieces.forEach(SPARE::giveBack);
+        current = null;
+    }
+
+    private void requireOpen() throws IOException {
+        if (closed) {
+            throw new IOException("The stream is closed");
+        }
+    }
+
     private void rethrow() throws IOException {
         IOException failed = failure;
         if (failed != null) {
@@ -124,6 +151,7 @@ public final class WriteBehind extends OutputStream {
             }
             full.put(END);
             thread.join();
+            givePiecesBack();
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();

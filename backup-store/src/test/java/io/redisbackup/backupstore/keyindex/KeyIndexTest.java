@@ -44,7 +44,12 @@ class KeyIndexTest {
         try (KeyIndexWriter writer = new KeyIndexWriter(runBytes, chunk); OutputStream out = Files.newOutputStream(file)) {
             long offset = 9;
             for (int i = 0; i < 20_000; i++) {
-                byte[] key = random.nextInt(10) == 0 ? binaryKey(random) : ("key:" + random.nextInt(15_000)).getBytes();
+                byte[] key = switch (random.nextInt(10)) {
+                    case 0 -> binaryKey(random);
+                    // alike in more than the 16 bytes the sort orders by first
+                    case 1 -> ("session:user:profile:" + random.nextInt(15_000)).getBytes();
+                    default -> ("key:" + random.nextInt(15_000)).getBytes();
+                };
                 int db = random.nextInt(3);
                 if (added.stream().anyMatch(e -> e.db() == db && java.util.Arrays.equals(e.key(), key))) {
                     continue; // one key per database, as in Redis

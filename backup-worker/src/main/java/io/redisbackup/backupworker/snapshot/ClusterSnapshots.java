@@ -82,7 +82,7 @@ public final class ClusterSnapshots {
                 .factory())) {
             for (int i = 0; i < shards.size(); i++) {
                 int index = i;
-                running.add(threads.submit(() -> shard(cluster, seeds.source(), care, index, shards.get(index),
+                running.add(threads.submit(() -> shard(cluster, seeds.source(), care, index, shards,
                         outputs.get(index), bytes -> {
                             if (stop.get() != null) {
                                 throw new IllegalStateException(stop.get());
@@ -127,14 +127,16 @@ public final class ClusterSnapshots {
     }
 
     private ShardSnapshot shard(InstanceEndpoint cluster, ClusterSeeds.SnapshotSource source, SourceCare care,
-            int index, ClusterTopology.Shard shard, OutputStream[] outputs, LongConsumer progress)
+            int index, List<ClusterTopology.Shard> shards, OutputStream[] outputs, LongConsumer progress)
             throws SnapshotFailure {
+        ClusterTopology.Shard shard = shards.get(index);
         ClusterTopology.Node from = source == ClusterSeeds.SnapshotSource.REPLICA_PREFERRED
                 ? replicaInSync(cluster, shard) : null;
         ClusterTopology.Node node = from == null ? shard.master() : from;
         Instant at = clock.instant();
         try (OutputStream rdb = outputs[0]; OutputStream keys = outputs[1]) {
-            Snapshot snapshot = taker.takeShard(ClusterDiscovery.node(cluster, node), care, rdb, keys, progress, 0);
+            Snapshot snapshot = taker.takeShard(ClusterDiscovery.node(cluster, node), shards.size(), care, rdb, keys,
+                    progress, 0);
             LOG.infof("Shard %d (%d slots) taken from %s%s: %d keys, %d bytes", index, shard.slotCount(), node,
                     from == null ? "" : ", a replica", snapshot.keyCount(), snapshot.rdbBytes());
             return new ShardSnapshot(index, shard, node, from != null, at, snapshot);

@@ -37,8 +37,12 @@ public class SnapshotTaker {
 
     private static final Logger LOG = Logger.getLogger(SnapshotTaker.class);
 
-    /** How much index data is held in memory before a sorted run of it goes to disk. */
+    /**
+     * How much index data a backup holds in memory before a sorted run of it goes to disk; a cluster's shards share
+     * it, each at least {@link #LEAST_INDEX_RUN_BYTES}: a task's memory is one budget whatever its shards.
+     */
     private static final long INDEX_RUN_BYTES = 16L << 20;
+    private static final long LEAST_INDEX_RUN_BYTES = 1L << 20;
     /** The socket is read in pieces this large. */
     private static final int READ_BUFFER = 1 << 17;
 
@@ -96,16 +100,18 @@ public class SnapshotTaker {
      */
     public Snapshot take(InstanceEndpoint source, SourceCare care, OutputStream rdbOut, OutputStream indexOut,
             LongConsumer progress, long expectedBytes) throws SnapshotFailure {
-        return take(source, false, care, rdbOut, indexOut, progress, expectedBytes);
+        return take(source, 0, care, rdbOut, indexOut, progress, expectedBytes);
     }
 
     /**
      * {@link #take(InstanceEndpoint, SourceCare, OutputStream, OutputStream, LongConsumer, long)} of one node of a
      * Redis Cluster: the snapshot of its shard's slots ({@link ClusterSnapshots}).
+     *
+     * @param shards how many shards are taken at once, sharing the index memory of one backup
      */
-    public Snapshot takeShard(InstanceEndpoint node, SourceCare care, OutputStream rdbOut, OutputStream indexOut,
-            LongConsumer progress, long expectedBytes) throws SnapshotFailure {
-        return take(node, true, care, rdbOut, indexOut, progress, expectedBytes);
+    public Snapshot takeShard(InstanceEndpoint node, int shards, SourceCare care, OutputStream rdbOut,
+            OutputStream indexOut, LongConsumer progress, long expectedBytes) throws SnapshotFailure {
+        return take(node, Math.max(1, shards), care, rdbOut, indexOut, progress, expectedBytes);
     }
 
     /** The timeout of each step with a server: connecting, and each read. */
@@ -122,8 +128,10 @@ public class SnapshotTaker {
         return networks;
     }
 
-    private Snapshot take(InstanceEndpoint source, boolean clusterNode, SourceCare care, OutputStream rdbOut,
+    /** @param shards 0 for a standalone server; for a cluster's node, how many shards are taken at once */
+    private Snapshot take(InstanceEndpoint source, int shards, SourceCare care, OutputStream rdbOut,
             OutputStream indexOut, LongConsumer progress, long expectedBytes) throws SnapshotFailure {
+        boolean clusterNode = shards > 0;
         try {
             // checked at registration too; the networks may have narrowed since, or the name point elsewhere now
             networks.check(source.host());
@@ -135,7 +143,8 @@ public class SnapshotTaker {
         ReplicaSync sync = connect(source);
         try (sync) {
             ServerInfo server = serverInfo(sync, source, care, clusterNode);
-            try (KeyIndexWriter index = new KeyIndexWriter(INDEX_RUN_BYTES)) {
+            long runBytes = Math.max(LEAST_INDEX_RUN_BYTES, INDEX_RUN_BYTES / Math.max(1, shards));
+            try (KeyIndexWriter index = new KeyIndexWriter(runBytes)) {
                 return take(sync, started, source, care, rdbOut, index, indexOut, server.version(),
                         Math.max(expectedBytes, server.usedMemory()), progress)
                         .withDatasetMemory(server.datasetMemory());
