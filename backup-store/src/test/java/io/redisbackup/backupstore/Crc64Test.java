@@ -18,6 +18,19 @@ class Crc64Test {
     }
 
     @Test
+    void givesTheLibrarysResultForPiecesLongEnoughForThreeStreams() {
+        Random random = new Random(5);
+        for (int round = 0; round < 200; round++) {
+            byte[] bytes = new byte[random.nextInt(8 * Crc64.BLOCK)];
+            random.nextBytes(bytes);
+            int offset = bytes.length == 0 ? 0 : random.nextInt(Math.min(bytes.length, 64));
+            int length = bytes.length - offset;
+            long start = random.nextLong();
+            assertEquals(CRC64.crc64(bytes, offset, length, start), Crc64.update(start, bytes, offset, length));
+        }
+    }
+
+    @Test
     void givesTheLibrarysResultForEveryLengthOffsetAndSplit() {
         Random random = new Random(3);
         for (int round = 0; round < 2000; round++) {
