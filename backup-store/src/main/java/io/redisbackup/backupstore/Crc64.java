@@ -7,12 +7,12 @@ import java.nio.ByteOrder;
 /**
  * Redis's CRC64 (Jones polynomial, reflected, no inversion: what RDB files and DUMP payloads carry), sixteen bytes
  * at a time ("slice-by-16": sixteen independent table lookups per step instead of a chain of sixteen), about twice
- * as fast as slice-by-8 and eight times a byte at a time. Long pieces go faster still as three streams at once
- * (as Redis's own crc64 does since 8.0): three blocks of {@value #BLOCK} bytes, each its own chain of eight-byte
- * steps, interleaved so that the processor works on all three while each waits on its lookups, then joined: with
- * no inversion the CRC is linear, so the CRC of A then B is the CRC of A moved past |B| zero bytes (a fixed linear
- * map, eight more lookups) xor the CRC of B alone. The check value of Redis's crc64.c is in the tests, and the
- * results are compared there with redis-replicator's implementation.
+ * as fast as slice-by-8 and eight times a byte at a time. Long pieces go faster still as three streams at once:
+ * three blocks of {@value #BLOCK} bytes, each its own chain of eight-byte steps, interleaved so that the processor
+ * works on all three while each waits on its lookups, then joined: with no inversion the CRC is linear, so the CRC
+ * of A then B is the CRC of A moved past |B| zero bytes (a fixed linear map, eight more lookups) xor the CRC of B
+ * alone. The check value of Redis's crc64.c is in the tests, and the results are compared there with
+ * redis-replicator's implementation.
  */
 public final class Crc64 {
 
