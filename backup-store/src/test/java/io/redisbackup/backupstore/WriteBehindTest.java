@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,39 @@ class WriteBehindTest {
         });
         assertEquals("No space left on device", failure.getMessage());
         assertFalse(target.flushed, "nothing is flushed after a failure");
+    }
+
+    @Test
+    void streamsAtOnceAfterOthersClosedEachWriteTheirOwnBytesAndNoneAfterClosing() throws Exception {
+        try (WriteBehind first = new WriteBehind(new Target(Long.MAX_VALUE), "test-writer")) {
+            first.write(new byte[2 * WriteBehind.PIECE]); // its pieces are kept for the streams after it
+        }
+        byte[][] data = new byte[3][5 * WriteBehind.PIECE / 2];
+        Target[] targets = new Target[3];
+        Thread[] writers = new Thread[3];
+        for (int i = 0; i < 3; i++) {
+            new Random(i).nextBytes(data[i]);
+            targets[i] = new Target(Long.MAX_VALUE);
+            byte[] mine = data[i];
+            Target target = targets[i];
+            writers[i] = Thread.ofPlatform().start(() -> {
+                try (WriteBehind behind = new WriteBehind(target, "test-writer")) {
+                    for (int at = 0; at < mine.length; at += 1000) {
+                        behind.write(mine, at, Math.min(1000, mine.length - at));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        for (int i = 0; i < 3; i++) {
+            writers[i].join();
+            assertArrayEquals(data[i], targets[i].toByteArray(), "stream " + i);
+        }
+        WriteBehind closed = new WriteBehind(new Target(Long.MAX_VALUE), "test-writer");
+        closed.close();
+        assertThrows(IOException.class, () -> closed.write(1), "its pieces have gone back");
+        assertThrows(IOException.class, () -> closed.write(new byte[10], 0, 10));
     }
 
     /** Keeps what is written, up to {@code room} bytes; then every write fails as a full disk does. */
