@@ -74,8 +74,8 @@ final class EntrySorter implements AutoCloseable {
     private final int capacity;
     private final ByteBuffer heldBuffer;
     private int[] heldOffsets;
-    private ChunkSort sort;
-    private ChunkSort merged;
+    private final ChunkSort sort;
+    private final ChunkSort merged;
     private int heldCount;
     /** Held entries [0, sortedUpTo) are sorted, chunk by chunk; chunk k ends at chunkEnds[k]. */
     private int sortedUpTo;
