@@ -11,19 +11,16 @@ import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.instanceclient.cluster.ClusterDiscovery;
 import io.redisbackup.instanceclient.cluster.ClusterTopology;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Connects to an instance once, as a registration does: logs in and reads its version. */
 @ApplicationScoped
 public class RedisProbe {
 
-    private final Vertx vertx;
     private final Duration timeout;
     private final InstanceNetworks networks;
 
-    public RedisProbe(Vertx vertx, GatewayConfig config) {
-        this.vertx = vertx;
+    public RedisProbe(GatewayConfig config) {
         this.timeout = config.instanceCheckTimeout();
         this.networks = InstanceNetworks.of(config.instanceNetworks());
     }
@@ -116,7 +113,7 @@ public class RedisProbe {
         InstanceEndpoint login = new InstanceEndpoint("seed", 0, username == null || username.isBlank() ? null
                 : username, password, tls);
         try {
-            return ClusterDiscovery.discover(vertx, login, seeds, timeout, networks);
+            return ClusterDiscovery.discover(login, seeds, timeout, networks);
         } catch (InstanceFailure e) {
             throw failure(e);
         }
@@ -140,7 +137,7 @@ public class RedisProbe {
                 : username, password, tls);
         try {
             networks.check(host); // before anything is sent to it
-            try (InstanceClient client = InstanceClient.connect(vertx, endpoint, timeout)) {
+            try (InstanceClient client = InstanceClient.connect(endpoint, timeout)) {
                 return question.ask(client);
             }
         } catch (InstanceFailure e) {

@@ -6,7 +6,6 @@ import io.redisbackup.backupworker.snapshot.ClusterSnapshots;
 import io.redisbackup.backupworker.snapshot.SnapshotTaker;
 import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.taskexecution.TransferGuard;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -15,8 +14,8 @@ public class BackupWorkerBeans {
 
     @Produces
     @ApplicationScoped
-    SnapshotTaker snapshotTaker(Vertx vertx, BackupWorkerConfig config, InstanceNetworks networks) {
-        return new SnapshotTaker(vertx, config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
+    SnapshotTaker snapshotTaker(BackupWorkerConfig config, InstanceNetworks networks) {
+        return new SnapshotTaker(config.snapshotTimeout(), new TransferGuard.Limits(config.snapshotDeadlineBase(),
                 config.snapshotMinRate(), config.snapshotSlowFor()),
                 new SnapshotTaker.SourceChecks(config.sourceForkReserve(), config.sourceTransferRate()), networks);
     }

@@ -149,7 +149,7 @@ public final class ClusterSnapshots {
     /** The first replica of the shard that is up and in sync with its master; null when none is. */
     private ClusterTopology.Node replicaInSync(InstanceEndpoint cluster, ClusterTopology.Shard shard) {
         for (ClusterTopology.Node replica : shard.replicas()) {
-            try (InstanceClient client = InstanceClient.connect(taker.vertx(), ClusterDiscovery.node(cluster, replica),
+            try (InstanceClient client = InstanceClient.connect(ClusterDiscovery.node(cluster, replica),
                     taker.timeout())) {
                 Map<String, String> replication = client.info("replication");
                 if ("up".equals(replication.get("master_link_status"))
@@ -167,7 +167,7 @@ public final class ClusterSnapshots {
 
     private ClusterTopology topology(InstanceEndpoint cluster, ClusterSeeds seeds) throws SnapshotFailure {
         try {
-            return ClusterDiscovery.discover(taker.vertx(), cluster, seeds.nodes(), taker.timeout(),
+            return ClusterDiscovery.discover(cluster, seeds.nodes(), taker.timeout(),
                     taker.networks());
         } catch (InstanceFailure e) {
             throw SnapshotTaker.failure(e);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,9 +24,6 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.taskexecution.TransferGuard;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Response;
 
 /**
  * Takes a consistent point-in-time snapshot the way a replica does (a full synchronisation, {@link ReplicaSync}),
@@ -46,7 +44,6 @@ public class SnapshotTaker {
     /** The socket is read in pieces this large. */
     private static final int READ_BUFFER = 1 << 17;
 
-    private final Vertx vertx;
     private final Duration timeout;
     private final TransferGuard.Limits limits;
     private final SourceChecks checks;
@@ -64,22 +61,20 @@ public class SnapshotTaker {
     }
 
     /**
-     * @param vertx what the instance's command client runs on ({@link InstanceClient})
      * @param timeout how long to wait to connect, and for each read
      * @param limits the whole snapshot's deadline and minimum rate (see {@link TransferGuard})
      * @param networks where sources may be: a source elsewhere is refused before anything is sent to it
      */
-    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits, SourceChecks checks,
+    public SnapshotTaker(Duration timeout, TransferGuard.Limits limits, SourceChecks checks,
             InstanceNetworks networks) {
-        this.vertx = vertx;
         this.timeout = timeout;
         this.limits = limits;
         this.checks = checks;
         this.networks = networks;
     }
 
-    public SnapshotTaker(Vertx vertx, Duration timeout, TransferGuard.Limits limits) {
-        this(vertx, timeout, limits, SourceChecks.DEFAULT, InstanceNetworks.ALL);
+    public SnapshotTaker(Duration timeout, TransferGuard.Limits limits) {
+        this(timeout, limits, SourceChecks.DEFAULT, InstanceNetworks.ALL);
     }
 
     /** {@link #take(InstanceEndpoint, SourceCare, OutputStream, OutputStream, LongConsumer, long)} without care. */
@@ -117,10 +112,6 @@ public class SnapshotTaker {
     /** The timeout of each step with a server: connecting, and each read. */
     public Duration timeout() {
         return timeout;
-    }
-
-    public Vertx vertx() {
-        return vertx;
     }
 
     /** Where sources may be: a cluster's nodes too. */
@@ -284,7 +275,7 @@ public class SnapshotTaker {
             throws SnapshotFailure {
         SourceCheck.BufferLimit limit;
         double writesPerSecond;
-        try (InstanceClient client = InstanceClient.connect(vertx, source, timeout)) {
+        try (InstanceClient client = InstanceClient.connect(source, timeout)) {
             writesPerSecond = SourceCheck.number(client.info("stats").get("instantaneous_input_kbps")) * 1024.0;
             limit = bufferLimit(client, source);
         } catch (InstanceFailure e) {
@@ -304,10 +295,9 @@ public class SnapshotTaker {
 
     private static SourceCheck.BufferLimit bufferLimit(InstanceClient client, InstanceEndpoint source) {
         try {
-            Response reply = client.send(Command.CONFIG, "GET", "client-output-buffer-limit");
-            String value = reply == null ? null
-                    : reply.containsKey("client-output-buffer-limit") ? reply.get("client-output-buffer-limit").toString()
-                            : reply.size() >= 2 ? reply.get(1).toString() : null;
+            // RESP2: the setting's name, then its value
+            String value = client.send("CONFIG", "GET", "client-output-buffer-limit") instanceof List<?> reply
+                    && reply.size() >= 2 ? String.valueOf(reply.get(1)) : null;
             return SourceCheck.BufferLimit.parse(value).orElse(DEFAULT_BUFFER_LIMIT);
         } catch (InstanceFailure | RuntimeException e) {
             LOG.infof("%s does not say its replica buffer limit (%s); Redis's default is assumed", source,

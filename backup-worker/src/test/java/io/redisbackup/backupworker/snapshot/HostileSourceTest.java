@@ -25,7 +25,6 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TestVertx;
 
 /**
  * What a source that answers wrongly gets: a plain failure, never a stored backup. A real server cannot be made to
@@ -139,7 +138,7 @@ class HostileSourceTest {
             Thread fake = Thread.ofPlatform().daemon().start(() -> serve(server, syncReply));
             try (OutputStream out = Files.newOutputStream(dir.resolve("dump.rdb"));
                     OutputStream index = Files.newOutputStream(dir.resolve("keys.idx"))) {
-                return new SnapshotTaker(TestVertx.shared(), Duration.ofSeconds(5), limits).take(
+                return new SnapshotTaker(Duration.ofSeconds(5), limits).take(
                         new InstanceEndpoint("127.0.0.1", server.getLocalPort(), null, "pw", false), out, index,
                         bytes -> { }, 0);
             } finally {

@@ -33,12 +33,11 @@ import io.redisbackup.taskexecution.TransferGuard;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisCluster;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TestVertx;
 
 class SnapshotTakerTest {
 
     static RedisServer source;
-    final SnapshotTaker taker = new SnapshotTaker(TestVertx.shared(), Duration.ofSeconds(10),
+    final SnapshotTaker taker = new SnapshotTaker(Duration.ofSeconds(10),
             new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)));
 
     @TempDir
@@ -142,7 +141,7 @@ class SnapshotTakerTest {
 
     @Test
     void refusesASourceOutsideTheNetworksInstancesMayBeOnBeforeSendingItAnything() {
-        SnapshotTaker elsewhere = new SnapshotTaker(TestVertx.shared(), Duration.ofSeconds(10),
+        SnapshotTaker elsewhere = new SnapshotTaker(Duration.ofSeconds(10),
                 new TransferGuard.Limits(Duration.ofMinutes(1), 1, Duration.ofMinutes(1)),
                 SnapshotTaker.SourceChecks.DEFAULT, InstanceNetworks.of(List.of("10.0.0.0/8")));
         long connections = source.connectionsReceived();

@@ -8,7 +8,6 @@ import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.InstanceNetworks;
-import io.vertx.core.Vertx;
 
 /**
  * Finds a Redis Cluster's topology from its seed nodes: each is asked in turn ({@code CLUSTER NODES}) until one
@@ -49,23 +48,23 @@ public final class ClusterDiscovery {
      * @throws InstanceFailure the last seed's failure when none answers, or at once a refused login, a node that
      *         is not a cluster's, or a seed or node outside {@code networks}
      */
-    public static ClusterTopology discover(Vertx vertx, InstanceEndpoint cluster, List<String> seeds,
-            Duration timeout, InstanceNetworks networks) throws InstanceFailure {
+    public static ClusterTopology discover(InstanceEndpoint cluster, List<String> seeds, Duration timeout,
+            InstanceNetworks networks) throws InstanceFailure {
         for (String seed : seeds) {
             networks.check(node(cluster, seed).host());
         }
-        ClusterTopology topology = ask(vertx, cluster, seeds, timeout);
+        ClusterTopology topology = ask(cluster, seeds, timeout);
         networks.check(topology);
         return topology;
     }
 
-    private static ClusterTopology ask(Vertx vertx, InstanceEndpoint cluster, List<String> seeds, Duration timeout)
+    private static ClusterTopology ask(InstanceEndpoint cluster, List<String> seeds, Duration timeout)
             throws InstanceFailure {
         List<String> failures = new ArrayList<>();
         InstanceFailure last = null;
         for (String seed : seeds) {
             InstanceEndpoint endpoint = node(cluster, seed);
-            try (InstanceClient client = InstanceClient.connect(vertx, endpoint, timeout)) {
+            try (InstanceClient client = InstanceClient.connect(endpoint, timeout)) {
                 if (!client.clusterEnabled()) {
                     throw new InstanceFailure(InstanceFailure.Kind.NOT_REDIS, endpoint + " is not a node of a Redis "
                             + "Cluster (cluster_enabled:0)", null);

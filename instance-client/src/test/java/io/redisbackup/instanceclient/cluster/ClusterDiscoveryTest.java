@@ -15,7 +15,6 @@ import io.redisbackup.instanceclient.InstanceEndpoint;
 import io.redisbackup.instanceclient.InstanceFailure;
 import io.redisbackup.instanceclient.InstanceNetworks;
 import io.redisbackup.testsupport.RedisServer;
-import io.redisbackup.testsupport.TestVertx;
 
 /**
  * The networks instances may be on hold for every node a cluster names, not only for the seeds a user gave: a real
@@ -64,7 +63,7 @@ class ClusterDiscoveryTest {
 
     private static ClusterTopology discover(InstanceNetworks networks) throws InstanceFailure {
         InstanceEndpoint login = new InstanceEndpoint("seed", 0, null, node.password(), false);
-        return ClusterDiscovery.discover(TestVertx.shared(), login, List.of("127.0.0.1:" + node.port()), TIMEOUT,
+        return ClusterDiscovery.discover(login, List.of("127.0.0.1:" + node.port()), TIMEOUT,
                 networks);
     }
 }

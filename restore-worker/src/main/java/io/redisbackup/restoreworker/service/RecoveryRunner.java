@@ -45,7 +45,6 @@ import io.redisbackup.taskexecution.TaskExecution;
 import io.redisbackup.taskexecution.TaskExecutionConfig;
 import io.redisbackup.taskexecution.TaskLedger;
 import io.redisbackup.taskexecution.TaskReporter;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -73,12 +72,11 @@ public class RecoveryRunner {
     private final RestoreWorkerConfig config;
     private final int maxAttempts;
     private final Clock clock;
-    private final Vertx vertx;
     private final InstanceNetworks networks;
 
     public RecoveryRunner(TaskLedger ledger, BackupStore store, InstanceRecovery instances, KeysRecovery keys,
             SecretCipher cipher, EventPublisher events, LeaseWaiter leaseWaiter, RestoreWorkerConfig config,
-            TaskExecutionConfig execution, Clock clock, Vertx vertx, InstanceNetworks networks) {
+            TaskExecutionConfig execution, Clock clock, InstanceNetworks networks) {
         this.ledger = ledger;
         this.store = store;
         this.instances = instances;
@@ -89,7 +87,6 @@ public class RecoveryRunner {
         this.config = config;
         this.maxAttempts = execution.maxAttempts();
         this.clock = clock;
-        this.vertx = vertx;
         this.networks = networks;
     }
 
@@ -266,7 +263,7 @@ public class RecoveryRunner {
      */
     private void checkServer(InstanceEndpoint server, boolean cluster, Manifest manifest) throws RecoveryFailure {
         String version;
-        try (InstanceClient client = InstanceClient.connect(vertx, server, config.targetTimeout())) {
+        try (InstanceClient client = InstanceClient.connect(server, config.targetTimeout())) {
             version = client.redisVersion();
             if (!cluster && client.clusterEnabled()) {
                 throw new RecoveryFailure(RecoveryFailure.TARGET_IS_CLUSTER_NODE, server + " is a node of a Redis "
@@ -310,7 +307,7 @@ public class RecoveryRunner {
 
     private ClusterTopology topology(RecoveryCommand command, InstanceEndpoint login) throws RecoveryFailure {
         try {
-            return ClusterDiscovery.discover(vertx, login, command.target().cluster().nodes(),
+            return ClusterDiscovery.discover(login, command.target().cluster().nodes(),
                     config.targetTimeout(), networks);
         } catch (InstanceFailure e) {
             throw RecoveryFailure.of(e);

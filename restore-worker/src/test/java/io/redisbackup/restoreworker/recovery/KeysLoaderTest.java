@@ -31,7 +31,6 @@ import io.redisbackup.instanceclient.InstanceClient;
 import io.redisbackup.instanceclient.cluster.HashSlots;
 import io.redisbackup.testsupport.Datasets;
 import io.redisbackup.testsupport.RedisCluster;
-import io.redisbackup.testsupport.TestVertx;
 import io.redisbackup.testsupport.RedisServer;
 
 /** Recovering chosen keys, against real redis-server processes. */
@@ -234,7 +233,7 @@ class KeysLoaderTest {
             RedisServer node = cluster.nodes().get(0);
             InstanceEndpoint login = target(node);
             KeyRouting routing;
-            try (InstanceClient client = InstanceClient.connect(TestVertx.shared(), login, TIMEOUT)) {
+            try (InstanceClient client = InstanceClient.connect(login, TIMEOUT)) {
                 routing = KeyRouting.cluster(login, client.clusterTopology());
             }
             int slot = HashSlots.of(bytes("moving"));
