@@ -166,6 +166,21 @@ class RecoveryCommandsIT {
     }
 
     @Test
+    void refusesChosenKeysTheTargetsRedisCannotLoadCheckedOnThePipeTheyWouldGoDown() throws Exception {
+        Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 12);
+        String before = target.digest();
+        RecoverKeysCommand command = RecoverKeysCommand.of(UUID.randomUUID(), targetId, backup.backupId(),
+                backup.instanceId(), endpoint(),
+                RecoverKeysCommand.Selection.ofKeys(List.of("string:small".getBytes())), Instant.now());
+        send(command);
+
+        TaskStatusChanged last = awaitEnd(command);
+        assertEquals("TARGET_REDIS_TOO_OLD", last.error().code());
+        assertTrue(last.error().message().contains("RDB version 12"), last.error().message());
+        assertEquals(before, target.digest());
+    }
+
+    @Test
     void waitsAsDelayedWhileAnotherTaskHoldsTheInstance() throws Exception {
         Manifest backup = StoredBackups.store(store, UUID.randomUUID(), source.saveRdb(dir.resolve("b.rdb")), 10);
         RecoverInstanceCommand command = command(backup);

@@ -275,74 +275,90 @@ public final class KeysLoader {
      */
     public Restored restore(Plan plan, List<Rdb> rdbs, KeyRouting target, Duration timeout, LongConsumer keysDone)
             throws Stopped, RecoveryFailure {
+        refuseOtherDatabases(plan, target);
+        try (TargetPipes pipes = TargetPipes.forKeys(target, timeout, TargetPipes.ServerCheck.NONE)) {
+            return restore(plan, rdbs, pipes, keysDone);
+        }
+    }
+
+    /**
+     * {@link #restore(Plan, List, KeyRouting, Duration, LongConsumer)} on pipes opened before
+     * ({@link TargetPipes#forKeys}), which the caller closes.
+     */
+    public Restored restore(Plan plan, List<Rdb> rdbs, TargetPipes pipes, LongConsumer keysDone)
+            throws Stopped, RecoveryFailure {
+        KeyRouting target = pipes.routing();
+        refuseOtherDatabases(plan, target);
+        List<byte[]> sent = new ArrayList<>();
+        List<byte[]> expired = new ArrayList<>();
+        // each server's key commands' keys, by the command's number: the tag that names a refused key
+        List<Map<Long, byte[]>> keyOf = new ArrayList<>();
+        pipes.all().forEach(pipe -> keyOf.add(new HashMap<>()));
+        try {
+            int[] selectedDb = new int[pipes.all().size()];
+            for (Found key : plan.found()) {
+                long now = clock.millis();
+                boolean written = false;
+                int server = target.serverOf(key.key());
+                RespPipe pipe = pipes.all().get(server);
+                Rdb rdb = rdbs.get(key.source());
+                for (Entry entry : key.entries()) {
+                    IndexEntry index = entry.index();
+                    if (index.expiredAt(now)) {
+                        continue;
+                    }
+                    if (index.db() != selectedDb[server]) {
+                        pipe.select(index.db());
+                        selectedDb[server] = index.db();
+                    }
+                    keyOf.get(server).put(restore(pipe, key.key(), entry, rdb), key.key());
+                    written = true;
+                }
+                (written ? sent : expired).add(key.key());
+                if (sent.size() % PROGRESS_EVERY == 0 && written) {
+                    keysDone.accept(sent.size());
+                }
+            }
+            pipes.finish();
+        } catch (IOException | RecoveryFailure e) {
+            Set<byte[]> unconfirmed = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int server = 0; server < keyOf.size(); server++) {
+                unconfirmed.addAll(unconfirmed(keyOf.get(server), pipes.all().get(server).answered()));
+            }
+            Stopped stopped = stopped((e instanceof DamagedBackupException ? "" : "the stream to the instance "
+                    + "broke: ") + e.getMessage(), sent, expired, unconfirmed, e);
+            throw e instanceof DamagedBackupException ? new Stopped(RecoveryFailure.BACKUP_CORRUPT,
+                    stopped.getMessage(), stopped.done(), e) : stopped;
+        }
+        Set<byte[]> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+        String firstReply = null;
+        for (int server = 0; server < keyOf.size(); server++) {
+            for (RespPipe.Refusal refusal : pipes.all().get(server).refusals()) {
+                refused.add(keyOf.get(server).get(refusal.command())); // key writes only
+                firstReply = firstReply == null ? refusal.reply() : firstReply;
+            }
+        }
+        if (!refused.isEmpty()) {
+            Stopped stopped = stopped("the instance refused " + refused.size() + " of them, the first with: "
+                    + firstReply, sent, expired, refused, null);
+            if (RecoveryFailure.slotMoved(firstReply)) {
+                // a slot's master changed since the topology was read: a clear reason, not a refusal
+                throw new Stopped(RecoveryFailure.TOPOLOGY_CHANGED,
+                        RecoveryFailure.slotMovedMessage(stopped.getMessage()), stopped.done(), null);
+            }
+            throw stopped;
+        }
+        keysDone.accept(sent.size());
+        return new Restored(sent, expired);
+    }
+
+    /** A cluster has database 0 only: a key of another one is refused before anything is written. */
+    private static void refuseOtherDatabases(Plan plan, KeyRouting target) throws RecoveryFailure {
         if (target.cluster() && plan.found().stream()
                 .anyMatch(f -> f.entries().stream().anyMatch(e -> e.index().db() != 0))) {
             throw new RecoveryFailure(RecoveryFailure.LOAD_FAILED, "Some of the keys are in a database other than "
                     + "0 in the backup, and a cluster has database 0 only. Nothing was changed on the instance.");
         }
-        List<byte[]> sent = new ArrayList<>();
-        List<byte[]> expired = new ArrayList<>();
-        try (TargetPipes pipes = TargetPipes.open(target, timeout, RespPipe.Refusals.RECORD)) {
-            // each server's key commands' keys, by the command's number: the tag that names a refused key
-            List<Map<Long, byte[]>> keyOf = new ArrayList<>();
-            pipes.all().forEach(pipe -> keyOf.add(new HashMap<>()));
-            try {
-                int[] selectedDb = new int[pipes.all().size()];
-                for (Found key : plan.found()) {
-                    long now = clock.millis();
-                    boolean written = false;
-                    int server = target.serverOf(key.key());
-                    RespPipe pipe = pipes.all().get(server);
-                    Rdb rdb = rdbs.get(key.source());
-                    for (Entry entry : key.entries()) {
-                        IndexEntry index = entry.index();
-                        if (index.expiredAt(now)) {
-                            continue;
-                        }
-                        if (index.db() != selectedDb[server]) {
-                            pipe.select(index.db());
-                            selectedDb[server] = index.db();
-                        }
-                        keyOf.get(server).put(restore(pipe, key.key(), entry, rdb), key.key());
-                        written = true;
-                    }
-                    (written ? sent : expired).add(key.key());
-                    if (sent.size() % PROGRESS_EVERY == 0 && written) {
-                        keysDone.accept(sent.size());
-                    }
-                }
-                pipes.finish();
-            } catch (IOException | RecoveryFailure e) {
-                Set<byte[]> unconfirmed = Collections.newSetFromMap(new IdentityHashMap<>());
-                for (int server = 0; server < keyOf.size(); server++) {
-                    unconfirmed.addAll(unconfirmed(keyOf.get(server), pipes.all().get(server).answered()));
-                }
-                Stopped stopped = stopped((e instanceof DamagedBackupException ? "" : "the stream to the instance "
-                        + "broke: ") + e.getMessage(), sent, expired, unconfirmed, e);
-                throw e instanceof DamagedBackupException ? new Stopped(RecoveryFailure.BACKUP_CORRUPT,
-                        stopped.getMessage(), stopped.done(), e) : stopped;
-            }
-            Set<byte[]> refused = Collections.newSetFromMap(new IdentityHashMap<>());
-            String firstReply = null;
-            for (int server = 0; server < keyOf.size(); server++) {
-                for (RespPipe.Refusal refusal : pipes.all().get(server).refusals()) {
-                    refused.add(keyOf.get(server).get(refusal.command())); // key writes only
-                    firstReply = firstReply == null ? refusal.reply() : firstReply;
-                }
-            }
-            if (!refused.isEmpty()) {
-                Stopped stopped = stopped("the instance refused " + refused.size() + " of them, the first with: "
-                        + firstReply, sent, expired, refused, null);
-                if (RecoveryFailure.slotMoved(firstReply)) {
-                    // a slot's master changed since the topology was read: a clear reason, not a refusal
-                    throw new Stopped(RecoveryFailure.TOPOLOGY_CHANGED, RecoveryFailure.slotMovedMessage(stopped.getMessage()),
-                            stopped.done(), null);
-                }
-                throw stopped;
-            }
-        }
-        keysDone.accept(sent.size());
-        return new Restored(sent, expired);
     }
 
     /**

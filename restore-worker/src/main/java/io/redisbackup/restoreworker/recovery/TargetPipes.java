@@ -1,18 +1,31 @@
 package io.redisbackup.restoreworker.recovery;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 
+import io.redisbackup.instanceclient.InstanceEndpoint;
+
 /**
  * One {@link RespPipe} to each server of a recovery's target ({@link KeyRouting}), all written by one thread: each
  * key's commands go down the pipe of the server that holds its slot. The bytes written to all of them together go
  * to one meter.
  */
-final class TargetPipes implements AutoCloseable {
+public final class TargetPipes implements AutoCloseable {
+
+    /** What is asked of each server on its connection, logged in, before anything is written to it. */
+    @FunctionalInterface
+    public interface ServerCheck {
+        ServerCheck NONE = (server, socket) -> {
+        };
+
+        /** Fails with the reason the server cannot be written to; reads every reply to what it asks. */
+        void check(InstanceEndpoint server, Socket socket) throws RecoveryFailure;
+    }
 
     private final KeyRouting routing;
     private final List<RespPipe> pipes;
@@ -24,14 +37,28 @@ final class TargetPipes implements AutoCloseable {
         this.written = new long[pipes.size()];
     }
 
-    /**
-     * Connects to every server, a cluster's side by side (each is a connection and a login); none is left open when
-     * one cannot be reached.
-     */
     static TargetPipes open(KeyRouting routing, Duration timeout, RespPipe.Refusals onRefusal)
             throws RecoveryFailure {
+        return open(routing, timeout, onRefusal, ServerCheck.NONE);
+    }
+
+    /**
+     * The pipes of a keys recovery ({@link KeysLoader#restore(KeysLoader.Plan, List, TargetPipes, LongConsumer)}),
+     * which keeps each refusal with its key: opened, and each server checked, while the recovery reads the backup.
+     */
+    public static TargetPipes forKeys(KeyRouting routing, Duration timeout, ServerCheck check)
+            throws RecoveryFailure {
+        return open(routing, timeout, RespPipe.Refusals.RECORD, check);
+    }
+
+    /**
+     * Connects to every server, a cluster's side by side (each is a connection and a login, then {@code check});
+     * none is left open when one cannot be reached or fails its check.
+     */
+    static TargetPipes open(KeyRouting routing, Duration timeout, RespPipe.Refusals onRefusal, ServerCheck check)
+            throws RecoveryFailure {
         SideBySide.Outcome<RespPipe> opened = SideBySide.all(routing.servers().stream()
-                .<Callable<RespPipe>>map(server -> () -> RespPipe.open(server, timeout, onRefusal)).toList());
+                .<Callable<RespPipe>>map(server -> () -> RespPipe.open(server, timeout, onRefusal, check)).toList());
         if (opened.failure() != null) {
             opened.done().forEach(RespPipe::close);
             throw opened.failure() instanceof RecoveryFailure failure ? failure
@@ -86,6 +113,11 @@ final class TargetPipes implements AutoCloseable {
     /** How many key writes the servers have confirmed, all together; on the writing thread. */
     long keysConfirmed() {
         return pipes.stream().mapToLong(RespPipe::keysConfirmed).sum();
+    }
+
+    /** The servers the pipes go to, and which of them each key goes to. */
+    public KeyRouting routing() {
+        return routing;
     }
 
     @Override

@@ -26,7 +26,7 @@ import io.redisbackup.restoreworker.recovery.KeysLoader;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.restoreworker.recovery.SideBySide;
 import io.redisbackup.instanceclient.cluster.HashSlots;
-import io.redisbackup.restoreworker.recovery.KeyRouting;
+import io.redisbackup.restoreworker.recovery.TargetPipes;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -92,7 +92,8 @@ public class KeysRecovery {
                 rdbs.add(new KeysLoader.Rdb(rdb, parts.get(p).part().rdbVersion()));
             }
             KeysLoader.Plan plan = loader.plan(sources, maxKeys);
-            KeyRouting target = checked.checked(); // checked meanwhile
+            TargetPipes pipes = checked.keysPipes(); // opened and checked meanwhile
+            opened.add(pipes);
             // only a whole-instance recovery reports a failure by whether it had changed the target
             reporting.attempt().changingTarget(false);
             reporting.instanceStatus().accept(InstanceStatus.RECOVERING_BY_KEY);
@@ -101,9 +102,12 @@ public class KeysRecovery {
                     + "backup holds");
             KeysLoader.Restored done;
             try {
-                done = loader.restore(plan, rdbs, target, config.targetTimeout(), written -> {
+                done = loader.restore(plan, rdbs, pipes, written -> {
                     reporting.attempt().ensureHeld();
-                    reporting.task().progress(Progress.ofKeys(written, total), "rewriting keys");
+                    // at most one a progress interval: a recovery of a few keys ends before its first, and one of a
+                    // million keys sent an event and a row update in the task center every 100 keys
+                    reporting.task().progress(Progress.ofKeys(written, total), "rewriting keys",
+                            config.progressInterval());
                 });
             } catch (KeysLoader.Stopped stopped) {
                 throw stopped.withResult(result(command, plan, stopped.done(), notRestored(plan, stopped.done()))
@@ -120,7 +124,7 @@ public class KeysRecovery {
                 try {
                     closeable.close();
                 } catch (Exception ignored) {
-                    // only read from: nothing is lost, and the recovery's own outcome is what counts
+                    // files only read from, pipes whose replies were read: nothing is lost, and the outcome stands
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.TaskReporter;
 import io.redisbackup.restoreworker.recovery.KeyRouting;
+import io.redisbackup.restoreworker.recovery.TargetPipes;
 
 /**
  * A recovery of one mode whose backup has been checked as far as it can be before the instance's lease is taken;
@@ -24,9 +25,15 @@ interface Recovery {
      * The target instance, being checked while the recovery may read the backup: {@link #checked} waits for the
      * checks and gives it, or throws their failure. A recovery asks before it changes anything.
      */
-    @FunctionalInterface
     interface Target {
         KeyRouting checked() throws RecoveryFailure;
+
+        /**
+         * For a keys recovery: the pipes to the target's servers ({@link TargetPipes#forKeys}), opened and each server
+         * checked on its own connection beside the reading of the backup; waits as {@link #checked} does. The caller
+         * closes them.
+         */
+        TargetPipes keysPipes() throws RecoveryFailure;
     }
 
     RecoveryResult run(Target target, Reporting reporting) throws RecoveryFailure, IOException;

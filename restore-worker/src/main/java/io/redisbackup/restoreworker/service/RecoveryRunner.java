@@ -36,6 +36,7 @@ import io.redisbackup.restoreworker.recovery.KeyRouting;
 import io.redisbackup.restoreworker.config.RestoreWorkerConfig;
 import io.redisbackup.restoreworker.recovery.RecoveryFailure;
 import io.redisbackup.restoreworker.recovery.SideBySide;
+import io.redisbackup.restoreworker.recovery.TargetPipes;
 import io.redisbackup.taskexecution.Attempt;
 import io.redisbackup.taskexecution.EventPublisher;
 import io.redisbackup.taskexecution.InstanceLeases;
@@ -136,27 +137,77 @@ public class RecoveryRunner {
      * The target's checks ({@link #target}, {@link #checkServers}: where its servers are, that they are reachable,
      * inside the allowed networks and fit for the backup), run on a thread of their own from the moment the lease is
      * held, beside the recovery's reading of the backup; the recovery asks for their outcome before it changes
-     * anything. Closed before they end (the recovery failed first), they are interrupted.
+     * anything. For a keys recovery, each server is checked on the pipe its keys will go down, opened here
+     * ({@link TargetPipes#forKeys}): its connection and login are out of the recovery's way too. Closed before they
+     * end (the recovery failed first), they are interrupted; pipes the recovery did not take are closed.
      */
     private final class TargetCheck implements Recovery.Target, AutoCloseable {
 
-        private final CompletableFuture<KeyRouting> outcome = new CompletableFuture<>();
+        /** Pipes opened longer ago are opened again, checks and all: a server may drop a connection left idle. */
+        private static final long PIPES_FRESH_NANOS = 10_000_000_000L;
+
+        private final RecoveryCommand command;
+        private final Manifest manifest;
+        private final CompletableFuture<Checked> outcome = new CompletableFuture<>();
         private final Thread thread;
+        private boolean pipesTaken;
+
+        /** The target, and for a keys recovery its pipes and when they were opened. */
+        private record Checked(KeyRouting routing, TargetPipes pipes, long openedAt) {
+        }
 
         TargetCheck(RecoveryCommand command, Manifest manifest) {
+            this.command = command;
+            this.manifest = manifest;
             thread = Thread.ofVirtual().name("target-check-" + command.taskId()).start(() -> {
                 try {
                     KeyRouting target = target(command);
-                    checkServers(target, manifest);
-                    outcome.complete(target);
+                    Checked checked;
+                    if (command instanceof RecoverKeysCommand) {
+                        checked = new Checked(target, openPipes(target), System.nanoTime());
+                    } else {
+                        checkServers(target, manifest);
+                        checked = new Checked(target, null, 0);
+                    }
+                    if (!outcome.complete(checked) && checked.pipes() != null) {
+                        checked.pipes().close(); // closed meanwhile
+                    }
                 } catch (Throwable e) {
                     outcome.completeExceptionally(e);
                 }
             });
         }
 
+        private TargetPipes openPipes(KeyRouting target) throws RecoveryFailure {
+            return TargetPipes.forKeys(target, config.targetTimeout(), (server, socket) -> {
+                try {
+                    checkServer(InstanceClient.over(server, socket), server, target.cluster(), manifest);
+                } catch (InstanceFailure e) {
+                    throw RecoveryFailure.of(e);
+                }
+            });
+        }
+
         @Override
         public KeyRouting checked() throws RecoveryFailure {
+            return awaitChecked().routing();
+        }
+
+        @Override
+        public synchronized TargetPipes keysPipes() throws RecoveryFailure {
+            Checked checked = awaitChecked();
+            if (checked.pipes() == null || pipesTaken) {
+                throw new IllegalStateException("no pipes for " + command.getClass().getSimpleName());
+            }
+            pipesTaken = true;
+            if (System.nanoTime() - checked.openedAt() < PIPES_FRESH_NANOS) {
+                return checked.pipes();
+            }
+            checked.pipes().close();
+            return openPipes(checked.routing());
+        }
+
+        private Checked awaitChecked() throws RecoveryFailure {
             try {
                 return outcome.get();
             } catch (ExecutionException e) {
@@ -174,9 +225,14 @@ public class RecoveryRunner {
         }
 
         @Override
-        public void close() {
-            if (!outcome.isDone()) {
+        public synchronized void close() {
+            if (outcome.completeExceptionally(new IllegalStateException("the recovery ended first"))) {
                 thread.interrupt();
+            } else if (!pipesTaken && !outcome.isCompletedExceptionally()) {
+                Checked checked = outcome.getNow(null);
+                if (checked != null && checked.pipes() != null) {
+                    checked.pipes().close();
+                }
             }
         }
     }
@@ -262,16 +318,21 @@ public class RecoveryRunner {
      * key of the other nodes' slots).
      */
     private void checkServer(InstanceEndpoint server, boolean cluster, Manifest manifest) throws RecoveryFailure {
-        String version;
         try (InstanceClient client = InstanceClient.connect(server, config.targetTimeout())) {
-            version = client.redisVersion();
-            if (!cluster && client.clusterEnabled()) {
-                throw new RecoveryFailure(RecoveryFailure.TARGET_IS_CLUSTER_NODE, server + " is a node of a Redis "
-                        + "Cluster (cluster_enabled:1), registered as a single server: register the cluster by its "
-                        + "nodes (kind CLUSTER). Nothing was changed on the instance.");
-            }
+            checkServer(client, server, cluster, manifest);
         } catch (InstanceFailure e) {
             throw RecoveryFailure.of(e);
+        }
+    }
+
+    /** {@link #checkServer(InstanceEndpoint, boolean, Manifest)} on a connection to it. */
+    private static void checkServer(InstanceClient client, InstanceEndpoint server, boolean cluster,
+            Manifest manifest) throws InstanceFailure, RecoveryFailure {
+        String version = client.redisVersion();
+        if (!cluster && client.clusterEnabled()) {
+            throw new RecoveryFailure(RecoveryFailure.TARGET_IS_CLUSTER_NODE, server + " is a node of a Redis "
+                    + "Cluster (cluster_enabled:1), registered as a single server: register the cluster by its "
+                    + "nodes (kind CLUSTER). Nothing was changed on the instance.");
         }
         if (RedisVersions.maxRdbVersion(version) < manifest.rdbVersion()) {
             throw new RecoveryFailure(RecoveryFailure.TARGET_TOO_OLD, "The instance runs Redis " + version
