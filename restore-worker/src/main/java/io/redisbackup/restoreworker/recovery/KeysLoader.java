@@ -275,7 +275,6 @@ public final class KeysLoader {
      */
     public Restored restore(Plan plan, List<Rdb> rdbs, KeyRouting target, Duration timeout, LongConsumer keysDone)
             throws Stopped, RecoveryFailure {
-        refuseOtherDatabases(plan, target);
         try (TargetPipes pipes = TargetPipes.forKeys(target, timeout, TargetPipes.ServerCheck.NONE)) {
             return restore(plan, rdbs, pipes, keysDone);
         }
