@@ -112,4 +112,14 @@ public interface BackupStore {
     default int warmUpReads(int reads) throws IOException {
         return 0;
     }
+
+    /**
+     * A store over the same storage in a place of its own, which no listing of backups looks at: where a service's
+     * warm-up keeps a scratch backup and reads it as recoveries read theirs. What it holds is the caller's to delete;
+     * what a caller that died left, {@link #removeAbandoned} removes. Empty where reads cost next to nothing to warm
+     * (a directory).
+     */
+    default Optional<BackupStore> scratch() {
+        return Optional.empty();
+    }
 }

@@ -158,6 +158,55 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Test
+    void aScratchStoreKeepsBackupsUnderTheWarmUpFolderWhereNoListingSeesThemAndShareTheStoresThreads()
+            throws IOException {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        BackupStore scratch = s3.scratch().orElseThrow();
+        byte[] rdb = new byte[100_000];
+        new Random(7).nextBytes(rdb);
+        try (StagedBackup staged = scratch.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, rdb);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(rdb.length, 3));
+        }
+        List<String> stored = server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).build())
+                .contents().stream().map(o -> o.key()).toList();
+        assertEquals(3, stored.size(), stored.toString());
+        assertTrue(stored.stream().allMatch(key -> key.matches("a/prefix/warm-up/[0-9a-f-]{36}/instances/" + instance
+                + "/" + backup + "/(dump\\.rdb|keys\\.idx|manifest\\.json)")), stored.toString());
+        assertEquals(Optional.empty(), s3.manifest(instance, backup), "not one of the store's backups");
+        assertEquals(Optional.empty(), s3.latestManifest(instance));
+        assertEquals(Optional.empty(), s3.scratch().orElseThrow().manifest(instance, backup), "each in its own place");
+        Manifest published = scratch.manifest(instance, backup).orElseThrow();
+        try (SeekableByteChannel channel = scratch.openChannel(published, BackupStore.RDB)) {
+            ByteBuffer read = ByteBuffer.allocate(1000);
+            channel.position(50_000).read(read);
+            assertArrayEquals(java.util.Arrays.copyOfRange(rdb, 50_000, 51_000), read.array());
+        }
+        ((S3BackupStore) scratch).close();
+        assertEquals(20, s3.warmUpReads(20), "closing the scratch store left the store's readers running");
+
+        scratch.delete(instance, backup);
+        assertEquals(0, server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).build())
+                .keyCount(), "deleted, nothing is left");
+    }
+
+    @Test
+    void whatAScratchStoreKeptIsRemovedOnceOlderThanAbandoned() throws IOException {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        BackupStore scratch = s3.scratch().orElseThrow();
+        try (StagedBackup staged = scratch.stage(instance, backup)) { // a worker killed before deleting it
+            write(staged, BackupStore.RDB, new byte[100]);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(100, 3));
+        }
+        assertEquals(0, s3.removeAbandoned(Duration.ofHours(1)), "a warm-up under way is younger than that");
+        assertEquals(3, s3.removeAbandoned(Duration.ZERO));
+        assertEquals(0, server.client().listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).build())
+                .keyCount());
+    }
+
+    @Test
     void anUploadBegunLongAgoThatStillGetsPartsIsNotAbandoned() throws Exception {
         S3BackupStore s3 = (S3BackupStore) newStore();
         // a large backup's upload: begun more than the age ago, its last part a moment ago

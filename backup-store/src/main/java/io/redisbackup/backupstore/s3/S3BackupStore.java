@@ -87,6 +87,12 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     private static final int WARM_UP_BYTES = 64 << 10;
     /** Where, under the prefix, {@link #warmUpReads} puts its object. */
     private static final String WARM_UP_FOLDER = "warm-up/";
+    /**
+     * How far apart two ranges of a {@link #scratch} store may lie to share a GET: a frame or so, so that a plan over
+     * a scratch backup of a few MiB sends tens of GETs, some of them joining two ranges, as a plan over a large backup
+     * does (at the default gap it would read such a backup in a few GETs).
+     */
+    private static final int SCRATCH_READ_GAP = 16 << 10;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -96,6 +102,8 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     private final ExecutorService uploaders;
     /** Where a keys recovery's ranged GETs go, {@link Uploads#readsInFlight} side by side. */
     private final ExecutorService readers;
+    /** Whether closing this store ends those threads: a {@link #scratch} store shares its parent's. */
+    private final boolean ownsThreads;
 
     /**
      * @param presigner signs the GETs a keys recovery sends by the hundred ({@link PresignedGets}): made with the same
@@ -111,6 +119,18 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         this.readers = Executors.newFixedThreadPool(uploads.readsInFlight(), Thread.ofPlatform().daemon().name("s3-read")
                 .factory());
         this.uploaders = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("s3-upload").factory());
+        this.ownsThreads = true;
+    }
+
+    private S3BackupStore(S3BackupStore parent, String prefix, Uploads uploads) {
+        this.s3 = parent.s3;
+        this.presigner = parent.presigner;
+        this.bucket = parent.bucket;
+        this.prefix = prefix;
+        this.uploads = uploads;
+        this.readers = parent.readers;
+        this.uploaders = parent.uploaders;
+        this.ownsThreads = false;
     }
 
     /**
@@ -230,6 +250,19 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         }
     }
 
+    /**
+     * A store in the same bucket under {@code <prefix>warm-up/<random>/}, which no listing of backups looks at,
+     * sharing this store's client and threads: where a worker's warm-up stores a scratch backup and reads it as keys
+     * recoveries read theirs. Its ranges are joined only within {@link #SCRATCH_READ_GAP}. What it holds is the
+     * caller's to delete; what a worker that died left, {@link #removeAbandoned} removes.
+     */
+    @Override
+    public Optional<BackupStore> scratch() {
+        return Optional.of(new S3BackupStore(this, prefix + WARM_UP_FOLDER + UUID.randomUUID() + "/",
+                new Uploads(uploads.partBytes(), uploads.partsInFlight(), uploads.readsInFlight(),
+                        Math.min(uploads.readGap(), SCRATCH_READ_GAP))));
+    }
+
     /** The first object stored under the prefix; null when there is none. */
     private S3Object firstStored() throws IOException {
         try {
@@ -294,7 +327,8 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     /**
      * Aborts the multipart uploads that nothing has added to for {@code olderThan} (begun and last given a part as
      * long ago): those of writers that died mid-upload, not those of a large backup still arriving; and deletes the
-     * objects {@link #warmUpReads} put as long ago: those of workers that died while warming up.
+     * objects {@link #warmUpReads} and {@link #scratch} stores' writers put as long ago: those of workers that died
+     * while warming up.
      */
     @Override
     public int removeAbandoned(Duration olderThan) throws IOException {
@@ -321,8 +355,10 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
 
     @Override
     public void close() {
-        uploaders.shutdownNow();
-        readers.shutdownNow();
+        if (ownsThreads) {
+            uploaders.shutdownNow();
+            readers.shutdownNow();
+        }
     }
 
     private void removeData(UUID instanceId, UUID backupId) throws IOException {

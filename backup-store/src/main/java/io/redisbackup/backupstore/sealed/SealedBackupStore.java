@@ -104,6 +104,16 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         return new SealedBackupStore(otherFiles, settings);
     }
 
+    /** A store that seals as this one does over its files' scratch place ({@link BackupStore#scratch}). */
+    public Optional<SealedBackupStore> scratchStore() {
+        return files.scratch().map(this::over);
+    }
+
+    /** This store without what opening files kept: it reads a backup as a worker that has not opened it yet. */
+    public SealedBackupStore unopened() {
+        return over(files);
+    }
+
     @Override
     public int warmUpReads(int reads) throws IOException {
         return files.warmUpReads(reads);

@@ -51,6 +51,14 @@ public interface RestoreWorkerConfig {
     @WithDefault("300")
     int warmUpPlans();
 
+    /**
+     * How many of those plans go over a scratch backup kept where the backups are, where reading it costs requests
+     * to another service (an object store: a few tens of ranged GETs a plan), after the others; 0: none. They take
+     * the reads' own path, which plans over a local scratch backup do not.
+     */
+    @WithDefault("30")
+    int warmUpStorePlans();
+
     /** Restore drills: a backup loaded into a scratch redis-server of the worker's own. */
     Drill drill();
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
@@ -29,6 +30,11 @@ public final class KeysPlanWarmUp {
 
     /** Keys in the scratch backup: enough for several index blocks and hundreds of frames. */
     static final int KEYS = 4_000;
+    /**
+     * Keys in the scratch backup kept where the worker's backups are ({@link #runInStore}): a few MiB, so that a
+     * plan's reads are tens of GETs, as from a large backup.
+     */
+    static final int STORE_KEYS = 40_000;
     /** Keys each plan asks for, as the benchmark's keys recoveries do; one of them not in the backup. */
     static final int KEYS_A_PLAN = 100;
     private static final int RDB_VERSION = 9;
@@ -44,20 +50,39 @@ public final class KeysPlanWarmUp {
             RecoveryFailure {
         Path scratch = Files.createTempDirectory("keys-recovery-warm-up");
         try {
-            LocalDirectoryBackupStore files = new LocalDirectoryBackupStore(scratch);
-            Manifest manifest = RdbBackups.store(store.over(files), UUID.randomUUID(), UUID.randomUUID(), rdb(KEYS),
-                    RDB_VERSION, true);
+            return plans(store.over(new LocalDirectoryBackupStore(scratch)), KEYS, loader, plans);
+        } finally {
+            LocalDirectoryBackupStore.deleteTree(scratch);
+        }
+    }
+
+    /**
+     * As {@link #run}, with the scratch backup where {@code store} keeps its backups ({@link
+     * SealedBackupStore#scratchStore}): its reads take the path a keys recovery's reads take there (ranged GETs
+     * from object storage), which a directory does not. Nothing where the store has no scratch place.
+     */
+    public static long runInStore(SealedBackupStore store, KeysLoader loader, int plans) throws IOException,
+            RecoveryFailure {
+        Optional<SealedBackupStore> scratch = store.scratchStore();
+        return scratch.isEmpty() ? 0 : plans(scratch.get(), STORE_KEYS, loader, plans);
+    }
+
+    private static long plans(SealedBackupStore scratch, int keysStored, KeysLoader loader, int plans)
+            throws IOException, RecoveryFailure {
+        Manifest manifest = RdbBackups.store(scratch, UUID.randomUUID(), UUID.randomUUID(), rdb(keysStored),
+                RDB_VERSION, true);
+        try {
             Random random = new Random(plans);
             long found = 0;
             for (int i = 0; i < plans; i++) {
                 List<byte[]> keys = new ArrayList<>();
                 for (int k = 0; k < KEYS_A_PLAN - 1; k++) {
-                    keys.add(key(random.nextInt(KEYS)));
+                    keys.add(key(random.nextInt(keysStored)));
                 }
-                keys.add(key(KEYS)); // not in it
-                // a store of its own for each plan, which has opened nothing: each plan opens the files as the first
-                // recovery from a backup does (a store keeps what opening read)
-                BackupStore sealed = store.over(files);
+                keys.add(key(keysStored)); // not in it
+                // a store that has opened nothing for each plan: each plan opens the files as the first recovery from
+                // a backup does (a store keeps what opening read)
+                BackupStore sealed = scratch.unopened();
                 try (SeekableByteChannel rdb = sealed.openChannel(manifest, BackupStore.RDB);
                         KeyIndexReader index = sealed.openKeyIndex(manifest, BackupStore.KEY_INDEX)) {
                     KeysLoader.Plan plan = loader.plan(index, rdb, keys);
@@ -70,7 +95,7 @@ public final class KeysPlanWarmUp {
             }
             return found;
         } finally {
-            LocalDirectoryBackupStore.deleteTree(scratch);
+            scratch.delete(manifest.instanceId(), manifest.backupId());
         }
     }
 

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.StoredBackups;
+import io.redisbackup.backupstore.s3.S3BackupStore;
 import io.redisbackup.backupstore.sealed.SealedBackupStore;
 import io.redisbackup.testsupport.RedisServer;
+import io.redisbackup.testsupport.S3Server;
 
 class KeysPlanWarmUpTest {
 
@@ -37,6 +39,24 @@ class KeysPlanWarmUpTest {
         try (Stream<Path> stored = Files.walk(dir.resolve("store"))) {
             assertTrue(stored.noneMatch(Files::isRegularFile), "the worker's own store was written to");
         }
+    }
+
+    @Test
+    void whereTheBackupsAreInABucketPlansOverAScratchBackupThereAndLeavesNothingInIt() throws Exception {
+        try (S3Server s3 = S3Server.start();
+                S3BackupStore bucket = new S3BackupStore(s3.client(), s3.presigner(), s3.bucket("backups"), "p/",
+                        new S3BackupStore.Uploads(S3BackupStore.Uploads.MIN_PART, 2))) {
+            SealedBackupStore store = (SealedBackupStore) StoredBackups.sealedStore(bucket);
+
+            long found = KeysPlanWarmUp.runInStore(store, new KeysLoader(Clock.systemUTC()), 3);
+
+            assertTrue(found > 3 * 90 && found <= 3 * 99, "found " + found);
+            assertEquals(0, s3.client().listObjectsV2(b -> b.bucket("backups")).keyCount());
+        }
+        SealedBackupStore local = (SealedBackupStore) StoredBackups.sealedStore(
+                new LocalDirectoryBackupStore(dir.resolve("store")));
+        assertEquals(0, KeysPlanWarmUp.runInStore(local, new KeysLoader(Clock.systemUTC()), 3),
+                "a directory has no scratch place: the plans over a local scratch backup are its warm-up");
     }
 
     @Test
