@@ -103,7 +103,9 @@ public final class KeyIndexReader implements AutoCloseable {
                     || sparseEnd - sparseOffset > Integer.MAX_VALUE) {
                 throw new DamagedBackupException("The key index is cut short or damaged");
             }
-            byte[] sparse = Channels.read(channel, sparseOffset, (int) (sparseEnd - sparseOffset)).array();
+            // as ranges: a sparse part of many frames is read in requests side by side, not one after the other
+            byte[] sparse = RangeReads.read(channel, List.of(new RangeReads.Range(sparseOffset,
+                    (int) (sparseEnd - sparseOffset)))).get(0);
             if (Crc32c.of(sparse) != sparseCrc) {
                 throw new DamagedBackupException("The key index is damaged: its sparse index fails its checksum");
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,11 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     private final long[] offsets;
     private final long storedSize;
     private final byte[] frame;
+    /**
+     * The stored file's first bytes, read beside its end when asked to: the first frame, where a key index keeps its
+     * header. Served from here rather than read again.
+     */
+    private final byte[] head;
     /** The stored file's last bytes, read with its table: its last frames, served from here rather than read again. */
     private final byte[] tail;
     private final long tailAt;
@@ -40,7 +46,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     private int cachedLength;
 
     private FramedChannel(SeekableByteChannel stored, FrameCodec codec, long plainSize, long[] offsets,
-            long storedSize, byte[] tail, long tailAt) {
+            long storedSize, byte[] head, byte[] tail, long tailAt) {
         super(plainSize);
         this.stored = stored;
         this.codec = codec;
@@ -49,6 +55,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
         this.offsets = offsets;
         this.storedSize = storedSize;
         this.frame = new byte[frameBytes];
+        this.head = head;
         this.tail = tail;
         this.tailAt = tailAt;
     }
@@ -64,22 +71,30 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
      * Opens the stored file's plain view; closes {@code stored} when it is closed, or when it cannot be read.
      * @param known what {@link #table} gave for the same file before, not read again while the file's size is
      *     the same; or null
+     * @param withHead whether to read the first frame's record beside the end (in one request more, side by side):
+     *     for a file whose first frame the reader wants next (a key index's header), one request fewer after it
      */
-    static FramedChannel open(SeekableByteChannel stored, FrameCodec codec, long plainSize, Table known)
-            throws IOException {
+    static FramedChannel open(SeekableByteChannel stored, FrameCodec codec, long plainSize, Table known,
+            boolean withHead) throws IOException {
         try {
             long storedSize = stored.size();
             if (known != null && known.storedSize() == storedSize) {
                 return new FramedChannel(stored, codec, plainSize, known.offsets(), storedSize, new byte[0],
-                        storedSize);
+                        new byte[0], storedSize);
             }
             int guess = (int) Math.min(storedSize, TAIL_GUESS);
-            byte[] tail = RangeReads.readFully(stored, new Range(storedSize - guess, guess));
+            // the first record is at most a frame's worth, sealed; read only where the tail does not cover it
+            int headGuess = withHead ? (int) Math.min(storedSize - guess, codec.maxRecordBytes()) : 0;
+            List<byte[]> ends = headGuess > 0
+                    ? RangeReads.read(stored, List.of(new Range(0, headGuess), new Range(storedSize - guess, guess)))
+                    : List.of(new byte[0], RangeReads.readFully(stored, new Range(storedSize - guess, guess)));
+            byte[] head = ends.get(0);
+            byte[] tail = ends.get(1);
             int tableLength = FramedFormat.tableLength(tail, guess, storedSize);
             byte[] table;
             if (tableLength <= guess - FramedFormat.TRAILER_BYTES) {
                 int from = guess - FramedFormat.TRAILER_BYTES - tableLength;
-                table = java.util.Arrays.copyOfRange(tail, from, from + tableLength);
+                table = Arrays.copyOfRange(tail, from, from + tableLength);
             } else {
                 table = RangeReads.readFully(stored, new Range(storedSize - FramedFormat.TRAILER_BYTES - tableLength,
                         tableLength));
@@ -89,7 +104,7 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
             if (offsets[offsets.length - 1] != storedSize - FramedFormat.TRAILER_BYTES - tableLength) {
                 throw new DamagedBackupException("The stored file's frame table does not match its size");
             }
-            return new FramedChannel(stored, codec, plainSize, offsets, storedSize, tail, storedSize - guess);
+            return new FramedChannel(stored, codec, plainSize, offsets, storedSize, head, tail, storedSize - guess);
         } catch (IOException | RuntimeException e) {
             try (stored; codec) {
                 throw e;
@@ -174,12 +189,13 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
     }
 
     /**
-     * The stored bytes of each range: those inside the tail read with the table from it, the others read from the
-     * stored file all at once. The tail holds the file's last frames, where a key index keeps its sparse part and
-     * footer: opening an index from object storage then waits for one request fewer.
+     * The stored bytes of each range: those inside the head or the tail read on opening from them, the others read
+     * from the stored file all at once. The tail holds the file's last frames, where a key index keeps its sparse
+     * part and footer, and the head its first, with the index's header: opening an index from object storage then
+     * waits for two requests fewer.
      */
     private List<byte[]> fetch(List<Range> ranges) throws IOException {
-        List<Range> elsewhere = ranges.stream().filter(range -> range.position() < tailAt).toList();
+        List<Range> elsewhere = ranges.stream().filter(range -> !kept(range)).toList();
         List<byte[]> read = switch (elsewhere.size()) {
             case 0 -> List.of();
             case 1 -> List.of(RangeReads.readFully(stored, elsewhere.get(0)));
@@ -188,14 +204,22 @@ final class FramedChannel extends ReadOnlyChannel implements RangeReads {
         List<byte[]> fetched = new ArrayList<>(ranges.size());
         int next = 0;
         for (Range range : ranges) {
-            if (range.position() < tailAt) {
+            if (!kept(range)) {
                 fetched.add(read.get(next++));
-            } else {
+            } else if (range.position() >= tailAt) {
                 int from = (int) (range.position() - tailAt);
-                fetched.add(java.util.Arrays.copyOfRange(tail, from, from + range.length()));
+                fetched.add(Arrays.copyOfRange(tail, from, from + range.length()));
+            } else {
+                int from = (int) range.position();
+                fetched.add(Arrays.copyOfRange(head, from, from + range.length()));
             }
         }
         return fetched;
+    }
+
+    /** Whether the range lies within what was read on opening: the tail, or the head. */
+    private boolean kept(Range range) {
+        return range.position() >= tailAt || range.end() <= head.length;
     }
 
     /** Opens frame {@code index}, whose record starts at {@code records[at]}, into {@code plain}; its length. */

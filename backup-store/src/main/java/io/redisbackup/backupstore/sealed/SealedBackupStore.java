@@ -168,6 +168,11 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
 
     @Override
     public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
+        return openChannel(published, file, false);
+    }
+
+    /** @param withHead whether the first frame is wanted next ({@link FramedChannel#open}) */
+    private SeekableByteChannel openChannel(Manifest published, String file, boolean withHead) throws IOException {
         if (published.sealing() == null) {
             return files.openChannel(published, file);
         }
@@ -175,7 +180,7 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
         OpenedFiles.FileOf opened = OpenedFiles.FileOf.of(published, file);
         FramedChannel.Table knownTable = frameTables.get(opened);
         FramedChannel channel = FramedChannel.open(files.openChannel(published, file), codec,
-                published.file(file).sizeBytes(), knownTable);
+                published.file(file).sizeBytes(), knownTable, withHead);
         if (knownTable == null) {
             frameTables.put(opened, channel.table());
         }
@@ -190,7 +195,8 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
     public KeyIndexReader openKeyIndex(Manifest published, String file) throws IOException {
         OpenedFiles.FileOf opened = OpenedFiles.FileOf.of(published, file);
         KeyIndexReader.Sparse known = sparseIndexes.get(opened);
-        SeekableByteChannel channel = openChannel(published, file);
+        // the header is read next where the sparse part is not known: with the end, side by side
+        SeekableByteChannel channel = openChannel(published, file, known == null);
         if (known != null) {
             return KeyIndexReader.open(channel, known);
         }
@@ -206,7 +212,7 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
             return stored;
         }
         return FramedChannel.open(stored, readerOrClose(published, file, stored), published.file(file).sizeBytes(),
-                null);
+                null, false);
     }
 
     @Override

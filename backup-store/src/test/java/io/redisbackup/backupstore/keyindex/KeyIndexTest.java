@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisbackup.backupstore.RangeReads;
+
 class KeyIndexTest {
 
     @TempDir
@@ -33,6 +35,49 @@ class KeyIndexTest {
     void findsEveryKeyAfterSortingInChunksInRunsAndInMemory() throws IOException {
         assertTrue(indexesEveryKey(16 << 10, 64) > 5, "the entries went to disk in runs of many chunks");
         assertEquals(0, indexesEveryKey(1 << 20, 97), "the chunks stayed in memory");
+    }
+
+    @Test
+    void opensAnIndexByRangesAskedAtOnceWhereTheChannelTakesThem() throws IOException {
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 5_000; i++) {
+                writer.add(new IndexEntry(0, ("key:" + i).getBytes(StandardCharsets.US_ASCII), 9 + 20L * i,
+                        29 + 20L * i, 0, -1, i));
+            }
+            writer.finish(11, out);
+        }
+        byte[] stored = Files.readAllBytes(file);
+        List<List<RangeReads.Range>> asked = new ArrayList<>();
+        List<Long> oneByOne = new ArrayList<>();
+        // a channel of object storage: each readRanges call, and each read, is a round of requests
+        class Batched extends io.redisbackup.backupstore.ReadOnlyChannel implements RangeReads {
+            Batched() {
+                super(stored.length);
+            }
+
+            @Override
+            protected int readAt(long position, java.nio.ByteBuffer dst, int wanted) {
+                oneByOne.add(position);
+                dst.put(stored, (int) position, wanted);
+                return wanted;
+            }
+
+            @Override
+            public List<byte[]> readRanges(List<Range> ranges) {
+                asked.add(ranges);
+                return ranges.stream().map(r -> java.util.Arrays.copyOfRange(stored, (int) r.position(),
+                        (int) r.end())).toList();
+            }
+        }
+        try (KeyIndexReader index = KeyIndexReader.open(new Batched())) {
+            assertEquals(List.of(), oneByOne, "nothing read but by ranges asked at once");
+            assertEquals(2, asked.size(), "both ends, then the sparse part: " + asked);
+            assertEquals(2, asked.get(0).size());
+            assertEquals(1, asked.get(1).size());
+            assertTrue(asked.get(1).get(0).length() > 1000, "the sparse part of 40 blocks, whole");
+            assertEquals(1, index.find("key:4321".getBytes(StandardCharsets.US_ASCII)).size());
+        }
     }
 
     /** Indexes 20,000 random entries and finds every one; how many runs went to disk. */

@@ -175,9 +175,10 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
         Manifest manifest = published(store);
 
         try (KeyIndexReader first = store.openKeyIndex(manifest, BackupStore.KEY_INDEX)) {
-            // the end (frame table, sparse part, footer) in one read, then the header
+            // the end (frame table, sparse part, footer) and the first frame (the header), side by side
             assertTrue(manifest.file(BackupStore.KEY_INDEX).storedSize() > 64 << 10, "more than the end's read");
             assertEquals(2, files.reads.get(), "reads to open the index");
+            assertEquals(1, files.rounds.get(), "rounds of reads to open the index");
             assertEquals(List.of(entries.get("key:42")), first.find(bytes("key:42")));
         }
         assertArrayEquals(java.util.Arrays.copyOfRange(mixed(30 * FRAME), 1000, 9000), readAt(store, 1000, 8000));
@@ -367,9 +368,13 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A directory whose channels count their reads. */
+    /**
+     * A directory whose channels count their reads, and the rounds of them a bucket would wait for one after the
+     * other: a read alone is a round, and so are the ranges of one {@link RangeReads#readRanges}.
+     */
     private static final class CountingDirectory extends LocalDirectoryBackupStore {
         final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger rounds = new AtomicInteger();
 
         CountingDirectory(Path root) throws IOException {
             super(root);
@@ -377,50 +382,69 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
 
         @Override
         public SeekableByteChannel openChannel(Manifest published, String file) throws IOException {
-            SeekableByteChannel channel = super.openChannel(published, file);
-            return new SeekableByteChannel() {
-                @Override
-                public int read(ByteBuffer dst) throws IOException {
-                    reads.incrementAndGet();
-                    return channel.read(dst);
-                }
+            return new CountingChannel(super.openChannel(published, file));
+        }
 
-                @Override
-                public int write(ByteBuffer src) {
-                    throw new UnsupportedOperationException();
-                }
+        private final class CountingChannel implements SeekableByteChannel, RangeReads {
+            private final SeekableByteChannel channel;
 
-                @Override
-                public long position() throws IOException {
-                    return channel.position();
-                }
+            CountingChannel(SeekableByteChannel channel) {
+                this.channel = channel;
+            }
 
-                @Override
-                public SeekableByteChannel position(long newPosition) throws IOException {
-                    channel.position(newPosition);
-                    return this;
+            @Override
+            public List<byte[]> readRanges(List<Range> ranges) throws IOException {
+                rounds.incrementAndGet();
+                reads.addAndGet(ranges.size());
+                List<byte[]> read = new java.util.ArrayList<>();
+                for (Range range : ranges) {
+                    read.add(RangeReads.readFully(channel, range));
                 }
+                return read;
+            }
 
-                @Override
-                public long size() throws IOException {
-                    return channel.size();
-                }
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                reads.incrementAndGet();
+                rounds.incrementAndGet();
+                return channel.read(dst);
+            }
 
-                @Override
-                public SeekableByteChannel truncate(long size) {
-                    throw new UnsupportedOperationException();
-                }
+            @Override
+            public int write(ByteBuffer src) {
+                throw new UnsupportedOperationException();
+            }
 
-                @Override
-                public boolean isOpen() {
-                    return channel.isOpen();
-                }
+            @Override
+            public long position() throws IOException {
+                return channel.position();
+            }
 
-                @Override
-                public void close() throws IOException {
-                    channel.close();
-                }
-            };
+            @Override
+            public SeekableByteChannel position(long newPosition) throws IOException {
+                channel.position(newPosition);
+                return this;
+            }
+
+            @Override
+            public long size() throws IOException {
+                return channel.size();
+            }
+
+            @Override
+            public SeekableByteChannel truncate(long size) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
         }
     }
 
