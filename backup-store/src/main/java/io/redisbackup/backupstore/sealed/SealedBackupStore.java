@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,6 +67,11 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
      * small part of a worker's heap (256 MiB in the stack).
      */
     private static final long FRAME_TABLES_BUDGET = 4 << 20;
+    /**
+     * How many frames of a key index are sealed at once. Measured on the benchmark's 1,000,000-key index (49 MB,
+     * zstd at about 290 MB/s on it): its merge took 70 ms, its sealing on one thread 250 ms after the last byte.
+     */
+    private static final int INDEX_SEALERS = Math.min(2, Runtime.getRuntime().availableProcessors());
     private static final long SPARSE_INDEXES_BUDGET = 8 << 20;
 
     private final BackupStore files;
@@ -309,8 +316,14 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
 
         @Override
         public OutputStream create(String file) throws IOException {
-            FramedOutputStream out = new FramedOutputStream(staged.create(file),
-                    new FrameCodec(file, settings.frameBytes(), dataKey, settings.zstdLevel().orElse(null)));
+            // a key index is written whole once the snapshot's last byte is in, when the server no longer needs a
+            // core: its frames are sealed side by side (the RDB's, while the snapshot arrives, on one thread)
+            int sealers = file.endsWith(".idx") ? INDEX_SEALERS : 1;
+            List<FrameCodec> codecs = new ArrayList<>();
+            for (int i = 0; i < sealers; i++) {
+                codecs.add(new FrameCodec(file, settings.frameBytes(), dataKey, settings.zstdLevel().orElse(null)));
+            }
+            FramedOutputStream out = new FramedOutputStream(staged.create(file), codecs, "seal-" + file);
             created.put(file, out);
             // frames are compressed and sealed on a thread of their own: not on the thread the snapshot arrives on
             return WriteBehind.closing(out, "seal-" + file);
