@@ -78,17 +78,17 @@ final class FramedOutputStream extends OutputStream {
         if (sealers != null) {
             sealers.seal(frames, frame, filled);
         } else {
-            passOn(record, 0, codec.seal(frames, frame, filled, record));
+            passOn(record, codec.seal(frames, frame, filled, record));
         }
         frames++;
         plainBytes += filled;
         filled = 0;
     }
 
-    /** Writes the next frame's record, {@code sealed[offset, offset + length)}. */
-    private void passOn(byte[] sealed, int offset, int length) throws IOException {
-        storedCrc.update(sealed, offset, length);
-        out.write(sealed, offset, length);
+    /** Writes the next frame's record, {@code length} bytes of {@code sealed}. */
+    private void passOn(byte[] sealed, int length) throws IOException {
+        storedCrc.update(sealed, 0, length);
+        out.write(sealed, 0, length);
         if (passedOn == recordLengths.length) {
             recordLengths = Arrays.copyOf(recordLengths, passedOn * 2);
         }
@@ -159,15 +159,14 @@ final class FramedOutputStream extends OutputStream {
         private final int frameBytes;
         private final int recordBytes;
         private ThreadPoolExecutor[] threads;
-        private final byte[][] plain;
-        private final byte[][] records;
+        /** Each slot's frames, and their records once sealed. */
+        private final byte[][][] plain;
+        private final byte[][][] records;
         private final int[][] lengths;
         /** Frames taken into each slot and not yet handed over; and how many its batch in flight holds. */
         private final int[] held;
         private final int[] handedCount;
         private final Future<?>[] sealing;
-        private final byte[][] frameScratch;
-        private final byte[][] recordScratch;
         /** Batches handed to the threads so far, and of those how many were passed on. */
         private long handed;
         private long passed;
@@ -178,14 +177,12 @@ final class FramedOutputStream extends OutputStream {
             this.frameBytes = codecs.get(0).frameBytes();
             this.recordBytes = codecs.get(0).maxRecordBytes();
             int slots = 2 * codecs.size();
-            this.plain = new byte[slots][];
-            this.records = new byte[slots][];
+            this.plain = new byte[slots][][];
+            this.records = new byte[slots][][];
             this.lengths = new int[slots][BATCH];
             this.held = new int[slots];
             this.handedCount = new int[slots];
             this.sealing = new Future<?>[slots];
-            this.frameScratch = new byte[codecs.size()][frameBytes];
-            this.recordScratch = new byte[codecs.size()][recordBytes];
         }
 
         /** Takes frame {@code index} ({@code bytes[0, length)}) into the batch it belongs to; a full one is sealed. */
@@ -195,10 +192,10 @@ final class FramedOutputStream extends OutputStream {
                 passOnNext(); // this slot's last batch, the oldest in flight: the slot is free for the next
             }
             if (plain[slot] == null) {
-                plain[slot] = new byte[BATCH * frameBytes];
-                records[slot] = new byte[BATCH * recordBytes];
+                plain[slot] = new byte[BATCH][frameBytes];
+                records[slot] = new byte[BATCH][recordBytes];
             }
-            System.arraycopy(bytes, 0, plain[slot], held[slot] * frameBytes, length);
+            System.arraycopy(bytes, 0, plain[slot][held[slot]], 0, length);
             lengths[slot][held[slot]++] = length;
             if (held[slot] == BATCH) {
                 hand(slot, index - BATCH + 1);
@@ -231,14 +228,9 @@ final class FramedOutputStream extends OutputStream {
             held[slot] = 0;
             int codec = (int) (handed % codecs.size());
             FrameCodec sealer = codecs.get(codec);
-            byte[] frameBuffer = frameScratch[codec]; // the codec's own: its batches are sealed one after the other
-            byte[] recordBuffer = recordScratch[codec];
             sealing[slot] = threads[codec].submit(() -> {
                 for (int i = 0; i < count; i++) {
-                    System.arraycopy(plain[slot], i * frameBytes, frameBuffer, 0, lengths[slot][i]);
-                    int sealed = sealer.seal(first + i, frameBuffer, lengths[slot][i], recordBuffer);
-                    System.arraycopy(recordBuffer, 0, records[slot], i * recordBytes, sealed);
-                    lengths[slot][i] = sealed;
+                    lengths[slot][i] = sealer.seal(first + i, plain[slot][i], lengths[slot][i], records[slot][i]);
                 }
             });
             handed++;
@@ -256,7 +248,7 @@ final class FramedOutputStream extends OutputStream {
                 throw new InterruptedIOException("Interrupted while sealing frames from " + passedOn);
             }
             for (int i = 0; i < handedCount[slot]; i++) {
-                passOn(records[slot], i * recordBytes, lengths[slot][i]);
+                passOn(records[slot][i], lengths[slot][i]);
             }
             sealing[slot] = null;
             passed++;
