@@ -40,7 +40,8 @@ public final class BackupStores {
                     () -> new IllegalArgumentException("backup-store.encryption.keys is needed: backups are "
                             + "encrypted unless backup-store.encryption.enabled=false"))));
         }
-        return new SealedBackupStore.Settings(keys, zstdLevel(config), config.frameSize());
+        return new SealedBackupStore.Settings(keys, zstdLevel(config), config.frameSize(),
+                config.compression().adaptive());
     }
 
     /** The zstd level new backups are compressed at; empty when they are not compressed. */

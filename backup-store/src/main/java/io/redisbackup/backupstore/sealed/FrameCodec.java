@@ -11,7 +11,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 
@@ -34,14 +33,15 @@ final class FrameCodec implements AutoCloseable {
     private final int frameBytes;
     private final SecretKeySpec key;
     private final Cipher cipher;
-    private final ZstdCompressCtx compressor;
+    private final FrameCompressor compressor;
     private final ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
 
     /**
      * @param dataKey the backup's data key; null for frames compressed only
      * @param level the zstd level, or null for no compression
+     * @param adaptive whether frames with few repeats may be compressed with lean tables ({@link FrameCompressor})
      */
-    FrameCodec(String file, int frameBytes, byte[] dataKey, Integer level) {
+    FrameCodec(String file, int frameBytes, byte[] dataKey, Integer level, boolean adaptive) {
         this.frameBytes = frameBytes;
         try {
             this.key = dataKey == null ? null : new SecretKeySpec(fileKey(dataKey, file), "AES");
@@ -49,7 +49,7 @@ final class FrameCodec implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
-        this.compressor = level == null ? null : new ZstdCompressCtx().setLevel(level).setChecksum(dataKey == null);
+        this.compressor = level == null ? null : new FrameCompressor(level, dataKey == null, adaptive);
     }
 
     int frameBytes() {
@@ -71,7 +71,7 @@ final class FrameCodec implements AutoCloseable {
         for (int i = 0; i < plain.length; i++) {
             plain[i] = (byte) ('a' + random.nextInt(16));
         }
-        try (FrameCodec codec = new FrameCodec("warm-up", frameBytes, encrypted ? dataKey : null, level)) {
+        try (FrameCodec codec = new FrameCodec("warm-up", frameBytes, encrypted ? dataKey : null, level, true)) {
             byte[] record = new byte[codec.maxRecordBytes()];
             byte[] opened = new byte[frameBytes];
             for (int i = 0; i < frames; i++) {
@@ -92,7 +92,7 @@ final class FrameCodec implements AutoCloseable {
     /** Frame {@code index}'s record: its sealed length, then the sealed body; written into {@code out}. */
     int seal(long index, byte[] plain, int length, byte[] out) {
         int bodyStart = 4;
-        int packed = pack(plain, length, out, bodyStart);
+        int packed = pack(index, plain, length, out, bodyStart);
         int sealed = encrypt(DATA, index, out, bodyStart, packed);
         ByteBuffer.wrap(out).putInt(0, sealed);
         return 4 + sealed;
@@ -140,10 +140,10 @@ final class FrameCodec implements AutoCloseable {
     }
 
     /** Writes [form][bytes] at {@code out[at]}: compressed when that is smaller; the length written. */
-    private int pack(byte[] plain, int length, byte[] out, int at) {
+    private int pack(long index, byte[] plain, int length, byte[] out, int at) {
         if (compressor != null) {
             int room = out.length - at - 1 - TAG_BYTES;
-            int compressed = compressor.compressByteArray(out, at + 1, room, plain, 0, length);
+            int compressed = compressor.compress(index, plain, length, out, at + 1, room);
             if (compressed < length) {
                 out[at] = ZSTD;
                 return 1 + compressed;

@@ -81,7 +81,7 @@ class FramedOutputStreamTest {
     private static List<FrameCodec> codecs(int n) {
         List<FrameCodec> codecs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            codecs.add(new FrameCodec("keys.idx", FRAME, KEY, 1));
+            codecs.add(new FrameCodec("keys.idx", FRAME, KEY, 1, false));
         }
         return codecs;
     }
