@@ -218,6 +218,8 @@ final class Platform {
         // a restore worker's warm-up plans a few keys recoveries over a scratch backup in the bucket, not 30: the
         // path is taken, at a small part of the CPU the tests share (the sweep above may remove that backup early)
         env.put("RESTORE_WORKER_WARM_UP_STORE_PLANS", "3");
+        // and a backup worker's one snapshot of a synthetic RDB into the bucket, not 3
+        env.put("BACKUP_WORKER_WARM_UP_SNAPSHOTS", "1");
         env.put("QUARKUS_REST_CLIENT_TASK_CENTER_URL", "http://127.0.0.1:" + ports.get("task-center-service"));
         env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");
         // new instances are not backed up automatically unless a test says so: tests must not depend on the hour

@@ -45,6 +45,13 @@ public interface BackupWorkerConfig {
     @WithDefault("67108864")
     long sourceTransferRate();
 
+    /**
+     * How many snapshots of a synthetic RDB the worker takes at its start into scratch backups it throws away, so
+     * that its first large backups do not run in the interpreter; 0 takes none.
+     */
+    @WithDefault("3")
+    int warmUpSnapshots();
+
     /** How often a running backup reports its progress. */
     @WithDefault("1s")
     Duration progressInterval();

@@ -161,13 +161,7 @@ public class SnapshotTaker {
             tee = new RdbTee(rdbOut, guard.metering(progress));
             try {
                 InputStream rdb = sync.sync();
-                scanner = new RdbScanner(rateLimit == null ? rdb : new RateLimitedInput(rdb, rateLimit), READ_BUFFER,
-                        false, tee);
-                while (scanner.next()) {
-                    if (scanner.kind() == RdbScanner.Kind.KEY) {
-                        index.add(scanner.entry());
-                    }
-                }
+                scanner = scan(rateLimit == null ? rdb : new RateLimitedInput(rdb, rateLimit), tee, index);
                 sync.checkEnd(scanner.remaining(), scanner.position());
             } finally {
                 stopped = guard.stopped();
@@ -184,8 +178,41 @@ public class SnapshotTaker {
             throw new SnapshotFailure(SnapshotFailure.TRANSFER_FAILED, "The snapshot from " + source
                     + " did not arrive whole: " + e.getMessage(), e);
         }
-        long transferred = System.nanoTime();
-        // the RDB is whole: it goes to the disk while the index is finished, on the core the server no longer needs
+        return finish(started, System.nanoTime(), source.toString(), tee, index, scanner, indexOut, redisVersion);
+    }
+
+    /** Reads the whole RDB from {@code rdb}: every byte to the tee, every key to the index. */
+    private static RdbScanner scan(InputStream rdb, RdbTee tee, KeyIndexWriter index) throws IOException {
+        RdbScanner scanner = new RdbScanner(rdb, READ_BUFFER, false, tee);
+        while (scanner.next()) {
+            if (scanner.kind() == RdbScanner.Kind.KEY) {
+                index.add(scanner.entry());
+            }
+        }
+        return scanner;
+    }
+
+    /**
+     * A snapshot of an RDB at hand, taken apart as one from a server is (scanned, checksummed, indexed into
+     * {@code indexOut} with sorted runs of at most {@code indexRunBytes} on disk, both outputs closed): what the
+     * worker's warm-up runs at its start, so that its first large backups do not sort and merge their key index,
+     * nor seal it, in the interpreter.
+     */
+    public static Snapshot takeFrom(InputStream rdb, OutputStream rdbOut, OutputStream indexOut, long indexRunBytes)
+            throws SnapshotFailure, IOException {
+        long started = System.nanoTime();
+        try (KeyIndexWriter index = new KeyIndexWriter(indexRunBytes)) {
+            RdbTee tee = new RdbTee(rdbOut, bytes -> { });
+            RdbScanner scanner = scan(rdb, tee, index);
+            return finish(started, System.nanoTime(), "the warm-up's RDB", tee, index, scanner, indexOut,
+                    "warm-up");
+        }
+    }
+
+    /** The RDB is whole: closes its output and finishes the index beside it, and checks what came. */
+    private static Snapshot finish(long started, long transferred, String source, RdbTee tee, KeyIndexWriter index,
+            RdbScanner scanner, OutputStream indexOut, String redisVersion) throws SnapshotFailure {
+        // the RDB goes to the disk while the index is finished, on the core the server no longer needs
         FutureTask<Long> rdbClosed = new FutureTask<>(() -> {
             tee.close();
             return System.nanoTime();
@@ -235,7 +262,7 @@ public class SnapshotTaker {
     }
 
     private static Snapshot verified(RdbTee tee, KeyIndexWriter index, int rdbVersion, String redisVersion,
-            InstanceEndpoint source) throws SnapshotFailure {
+            String source) throws SnapshotFailure {
         RdbChecksum checksum = tee.checksum();
         if (!checksum.matchesTrailer()) {
             throw new SnapshotFailure(SnapshotFailure.CORRUPT, "The snapshot from " + source

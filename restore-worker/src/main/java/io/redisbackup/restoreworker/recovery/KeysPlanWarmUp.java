@@ -1,9 +1,7 @@
 package io.redisbackup.restoreworker.recovery;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +11,10 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.redisbackup.backupstore.BackupStore;
-import io.redisbackup.backupstore.Crc64;
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.RdbBackups;
+import io.redisbackup.backupstore.WarmUpRdb;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
 import io.redisbackup.backupstore.sealed.SealedBackupStore;
 
@@ -37,7 +35,6 @@ public final class KeysPlanWarmUp {
     static final int STORE_KEYS = 40_000;
     /** Keys each plan asks for, as the benchmark's keys recoveries do; one of them not in the backup. */
     static final int KEYS_A_PLAN = 100;
-    private static final int RDB_VERSION = 9;
 
     private KeysPlanWarmUp() {
     }
@@ -69,8 +66,8 @@ public final class KeysPlanWarmUp {
 
     private static long plans(SealedBackupStore scratch, int keysStored, KeysLoader loader, int plans)
             throws IOException, RecoveryFailure {
-        Manifest manifest = RdbBackups.store(scratch, UUID.randomUUID(), UUID.randomUUID(), rdb(keysStored),
-                RDB_VERSION, true);
+        Manifest manifest = RdbBackups.store(scratch, UUID.randomUUID(), UUID.randomUUID(), WarmUpRdb.of(keysStored),
+                WarmUpRdb.RDB_VERSION, true);
         try {
             Random random = new Random(plans);
             long found = 0;
@@ -100,53 +97,6 @@ public final class KeysPlanWarmUp {
     }
 
     static byte[] key(int i) {
-        return ("warm-up:" + i).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /**
-     * An RDB of {@code keys} strings of 8 to 300 letters in database 0, one in ten with an expiry a year away: the
-     * opcodes and encodings a keys recovery meets most.
-     */
-    static byte[] rdb(int keys) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("REDIS000" + RDB_VERSION).getBytes(StandardCharsets.US_ASCII));
-        out.write(0xFE); // SELECTDB
-        out.write(0);
-        long expiry = System.currentTimeMillis() + 365L * 86_400_000L;
-        Random random = new Random(keys);
-        for (int i = 0; i < keys; i++) {
-            if (i % 10 == 0) {
-                out.write(0xFC); // EXPIRETIME_MS
-                littleEndian(out, expiry);
-            }
-            out.write(0); // a string
-            string(out, key(i));
-            byte[] value = new byte[8 + random.nextInt(293)];
-            for (int b = 0; b < value.length; b++) {
-                value[b] = (byte) ('a' + random.nextInt(26));
-            }
-            string(out, value);
-        }
-        out.write(0xFF); // EOF
-        byte[] body = out.toByteArray();
-        littleEndian(out, Crc64.update(0, body, 0, body.length));
-        return out.toByteArray();
-    }
-
-    /** A string of under 16 KiB: its length in one or two bytes, then its bytes. */
-    private static void string(ByteArrayOutputStream out, byte[] bytes) {
-        if (bytes.length < 64) {
-            out.write(bytes.length);
-        } else {
-            out.write(0x40 | bytes.length >>> 8);
-            out.write(bytes.length & 0xFF);
-        }
-        out.writeBytes(bytes);
-    }
-
-    private static void littleEndian(ByteArrayOutputStream out, long value) {
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (value >>> 8 * i) & 0xFF);
-        }
+        return WarmUpRdb.key(i);
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisbackup.backupstore.LocalDirectoryBackupStore;
 import io.redisbackup.backupstore.StoredBackups;
+import io.redisbackup.backupstore.WarmUpRdb;
 import io.redisbackup.backupstore.s3.S3BackupStore;
 import io.redisbackup.backupstore.sealed.SealedBackupStore;
 import io.redisbackup.testsupport.RedisServer;
@@ -61,7 +62,7 @@ class KeysPlanWarmUpTest {
 
     @Test
     void itsRdbIsOneRedisLoads() throws Exception {
-        Path rdb = Files.write(dir.resolve("warm-up.rdb"), KeysPlanWarmUp.rdb(KeysPlanWarmUp.KEYS));
+        Path rdb = Files.write(dir.resolve("warm-up.rdb"), WarmUpRdb.of(KeysPlanWarmUp.KEYS));
         try (RedisServer redis = RedisServer.startFromRdb(rdb)) {
             assertEquals((long) KeysPlanWarmUp.KEYS, redis.call("DBSIZE"));
             assertTrue(((Number) redis.call("TTL", "warm-up:10")).longValue() > 300 * 86_400L);
