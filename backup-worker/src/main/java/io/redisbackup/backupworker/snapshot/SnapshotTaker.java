@@ -218,19 +218,23 @@ public class SnapshotTaker {
             return System.nanoTime();
         });
         Thread.ofPlatform().name("rdb-close").start(rdbClosed);
+        long merged;
+        long indexed;
         try {
             index.finish(scanner.rdbVersion(), indexOut);
+            merged = System.nanoTime();
             indexOut.close(); // to the disk too, beside the RDB
+            indexed = System.nanoTime();
         } catch (IOException e) {
             throw new SnapshotFailure(SnapshotFailure.STORAGE, "Cannot write the key index: " + e.getMessage(), e);
         } finally {
             awaitQuietly(rdbClosed);
         }
-        long indexed = System.nanoTime();
         long closed = closedAt(rdbClosed);
-        LOG.infof("Snapshot of %s: %d bytes, %d keys; the transfer took %d ms, then the rest of the index %d ms and "
-                + "beside it the RDB to disk %d ms", source, tee.bytes(), index.keys(),
-                (transferred - started) / 1_000_000, (indexed - transferred) / 1_000_000,
+        LOG.infof("Snapshot of %s: %d bytes, %d keys (%d sorted runs on disk); the transfer took %d ms, then the "
+                + "rest of the index %d ms (%d ms to close it), and beside it the RDB's close %d ms", source,
+                tee.bytes(), index.keys(), index.runs(), (transferred - started) / 1_000_000,
+                (indexed - transferred) / 1_000_000, (indexed - merged) / 1_000_000,
                 (closed - transferred) / 1_000_000);
         return verified(tee, index, scanner.rdbVersion(), redisVersion, source);
     }
