@@ -30,10 +30,13 @@ import io.redisbackup.backupstore.keyindex.DamagedBackupException;
  * and when its snapshot was taken. Then {@code keyCount} and {@code keysPerDatabase} count every shard,
  * {@code redisVersion} and {@code rdbVersion} are the newest of them and {@code rdbCrc64} is null (each shard has
  * its own).
+ * <p>{@code objectBytes}: where the store keeps each file as objects of this many bytes each (object storage:
+ * {@code dump.rdb.000000}, {@code dump.rdb.000001}, ..., the last one shorter), their size; null where each file is
+ * one object or one file, as every store kept them before.
  */
 public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
         String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
-        List<FileEntry> files, Sealing sealing, Long datasetMemoryBytes, List<Shard> shards) {
+        List<FileEntry> files, Sealing sealing, Long datasetMemoryBytes, List<Shard> shards, Long objectBytes) {
 
     public static final int FORMAT_VERSION = 2;
     /** The format of a cluster backup: {@link #FORMAT_VERSION}'s, with {@code shards}. */
@@ -104,6 +107,14 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
         }
     }
 
+    /** A manifest whose files are stored one object (or file) each. */
+    public Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
+            String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
+            List<FileEntry> files, Sealing sealing, Long datasetMemoryBytes, List<Shard> shards) {
+        this(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount,
+                keysPerDatabase, files, sealing, datasetMemoryBytes, shards, null);
+    }
+
     /** A manifest of plain files, before they are stored. */
     public Manifest(int formatVersion, UUID instanceId, UUID backupId, Instant startedAt, Instant finishedAt,
             String redisVersion, int rdbVersion, String rdbCrc64, long keyCount, Map<Integer, Long> keysPerDatabase,
@@ -123,7 +134,13 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
     /** This manifest saying how much memory the dataset took in the source. */
     public Manifest withDatasetMemory(Long bytes) {
         return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, files, sealing, bytes, shards);
+                rdbCrc64, keyCount, keysPerDatabase, files, sealing, bytes, shards, objectBytes);
+    }
+
+    /** This manifest saying that its files are stored as objects of {@code bytes} each (null: one object each). */
+    public Manifest inObjectsOf(Long bytes) {
+        return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
+                rdbCrc64, keyCount, keysPerDatabase, files, sealing, datasetMemoryBytes, shards, bytes);
     }
 
     /** A file as stored framed: its size and its CRC32C (hex). */
@@ -136,13 +153,13 @@ public record Manifest(int formatVersion, UUID instanceId, UUID backupId, Instan
                 f.crc32c(), storedFiles.get(f.name()).bytes(), storedFiles.get(f.name()).crc32c())).toList();
         return new Manifest(cluster() ? CLUSTER_FORMAT_VERSION : FORMAT_VERSION, instanceId, backupId, startedAt,
                 finishedAt, redisVersion, rdbVersion, rdbCrc64, keyCount, keysPerDatabase, stored, how,
-                datasetMemoryBytes, shards);
+                datasetMemoryBytes, shards, objectBytes);
     }
 
     /** This manifest with its data key wrapped again. */
     public Manifest rewrapped(Sealing how) {
         return new Manifest(formatVersion, instanceId, backupId, startedAt, finishedAt, redisVersion, rdbVersion,
-                rdbCrc64, keyCount, keysPerDatabase, files, how, datasetMemoryBytes, shards);
+                rdbCrc64, keyCount, keysPerDatabase, files, how, datasetMemoryBytes, shards, objectBytes);
     }
 
     /** Whether this is a backup of a Redis Cluster, one RDB a shard. */

@@ -36,7 +36,8 @@ public abstract class BackupStoreContract {
 
     /**
      * Waits until what the backup's writers handed to the store has landed: a store that uploads in the background
-     * would otherwise still be writing (so rightly not abandoned) while a test sweeps.
+     * might otherwise hold nothing of it yet when a test looks, or still be writing it (so rightly not abandoned)
+     * when a test sweeps.
      */
     protected void awaitLanded(UUID instance, UUID backup) {
     }
@@ -132,12 +133,12 @@ public abstract class BackupStoreContract {
         StagedBackup dying = store.stage(instance, backup);
         OutputStream out = dying.create(BackupStore.RDB);
         out.write(new byte[(5 << 20) + 10]); // more than a part of an upload; the worker dies before the rest
+        awaitLanded(instance, backup);
         assertTrue(leftovers(instance, backup) > 0);
         assertTrue(store.manifest(instance, backup).isEmpty(), "nothing is visible");
 
         assertEquals(0, store.removeAbandoned(Duration.ofHours(1)), "a backup being written is younger than that");
         assertTrue(leftovers(instance, backup) > 0);
-        awaitLanded(instance, backup);
         assertTrue(store.removeAbandoned(Duration.ZERO) > 0);
         assertEquals(0, leftovers(instance, backup));
     }

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 /** The backup store contract on a real S3-compatible server (s3proxy), and what only object storage has to show. */
 class S3BackupStoreTest extends BackupStoreContract {
 
-    /** S3's smallest part, so that a few MiB already make a multipart upload. */
+    /** The smallest part, so that a few MiB are already kept as several objects. */
     private static final S3BackupStore.Uploads PARTS = new S3BackupStore.Uploads(S3BackupStore.Uploads.MIN_PART, 2);
 
     static S3Server server;
@@ -86,13 +86,16 @@ class S3BackupStoreTest extends BackupStoreContract {
 
     @Override
     protected void awaitLanded(UUID instance, UUID backup) {
-        String under = under(instance, backup);
-        await("every part handed to the store's uploaders listed").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> server.client().listMultipartUploads(ListMultipartUploadsRequest.builder().bucket(bucket)
-                        .prefix(under).build()).uploads().stream().noneMatch(upload -> server.client()
-                                .listParts(ListPartsRequest.builder().bucket(bucket).key(upload.key())
-                                        .uploadId(upload.uploadId()).build()).parts().isEmpty()));
+        await("the first object handed to the store's uploaders listed").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20)).until(() -> !objects(under(instance, backup)).isEmpty());
+    }
+
+    /** The keys and sizes of the objects under {@code under}, by key. */
+    private java.util.Map<String, Long> objects(String under) {
+        java.util.Map<String, Long> found = new java.util.TreeMap<>();
+        server.client().listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(under).build())
+                .contents().forEach(o -> found.put(o.key(), o.size()));
+        return found;
     }
 
     /** Where the store puts the backup's objects. */
@@ -106,7 +109,7 @@ class S3BackupStoreTest extends BackupStoreContract {
     }
 
     @Test
-    void aLargeFileGoesUpInPartsAndComesBackWholeAndByRanges() throws IOException {
+    void aLargeFileIsKeptAsObjectsOfThePartSizeAndComesBackWholeAndByRangesAcrossThem() throws IOException {
         BackupStore s3 = newStore();
         byte[] big = new byte[(int) (2.5 * S3BackupStore.Uploads.MIN_PART) + 12345];
         new Random(5).nextBytes(big);
@@ -119,6 +122,12 @@ class S3BackupStoreTest extends BackupStoreContract {
             write(staged, BackupStore.KEY_INDEX, new byte[3]);
             staged.publish(manifest(big.length, 3));
         }
+        int part = S3BackupStore.Uploads.MIN_PART;
+        String under = under(instance, backup);
+        assertEquals(java.util.Map.of(under + "dump.rdb.000000", (long) part, under + "dump.rdb.000001", (long) part,
+                under + "dump.rdb.000002", (long) big.length - 2 * part, under + "keys.idx.000000", 3L),
+                withoutManifest(objects(under)));
+        assertEquals(part, s3.manifest(instance, backup).orElseThrow().objectBytes());
         assertArrayEquals(big, read(s3, BackupStore.RDB));
         try (SeekableByteChannel channel = s3.openChannel(s3.manifest(instance, backup).orElseThrow(), BackupStore.RDB)) {
             assertEquals(big.length, channel.size());
@@ -136,6 +145,8 @@ class S3BackupStoreTest extends BackupStoreContract {
             for (int i = 0; i < 20; i++) {
                 ranges.add(new RangeReads.Range((long) i * (big.length / 20), 100 + i));
             }
+            ranges.add(new RangeReads.Range(2L * part - 50, 100)); // half in one object, half in the next
+            ranges.add(new RangeReads.Range(part - 4000, part + 8000)); // over a whole object, into the next
             List<byte[]> read = RangeReads.read(channel, ranges);
             for (int i = 0; i < ranges.size(); i++) {
                 RangeReads.Range range = ranges.get(i);
@@ -144,6 +155,99 @@ class S3BackupStoreTest extends BackupStoreContract {
             }
         }
         assertEquals(0, uploads("a/prefix/"), "no multipart upload is left open");
+    }
+
+    private static java.util.Map<String, Long> withoutManifest(java.util.Map<String, Long> objects) {
+        objects.keySet().removeIf(key -> key.endsWith("/" + Manifest.FILE_NAME));
+        return objects;
+    }
+
+    @Test
+    void aBackupStoredBeforeFilesWereKeptAsObjectsOfThePartSizeIsStillRead() throws IOException {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        byte[] big = new byte[2 * S3BackupStore.Uploads.MIN_PART + 99];
+        new Random(8).nextBytes(big);
+        // as a store of the release before wrote it: one object a file, a manifest that names no object size
+        String under = under(instance, backup);
+        server.client().putObject(b -> b.bucket(bucket).key(under + "dump.rdb"), RequestBody.fromBytes(big));
+        server.client().putObject(b -> b.bucket(bucket).key(under + "keys.idx"), RequestBody.fromBytes(new byte[3]));
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        manifest(big.length, 3).writeTo(json);
+        assertTrue(!json.toString().contains("objectBytes"), json.toString());
+        server.client().putObject(b -> b.bucket(bucket).key(under + Manifest.FILE_NAME),
+                RequestBody.fromBytes(json.toByteArray()));
+
+        Manifest published = s3.manifest(instance, backup).orElseThrow();
+        assertEquals(null, published.objectBytes());
+        assertArrayEquals(big, read(s3, BackupStore.RDB));
+        try (SeekableByteChannel channel = s3.openChannel(published, BackupStore.RDB)) {
+            List<byte[]> read = RangeReads.read(channel, List.of(new RangeReads.Range(S3BackupStore.Uploads.MIN_PART
+                    - 10, 20)));
+            assertArrayEquals(java.util.Arrays.copyOfRange(big, S3BackupStore.Uploads.MIN_PART - 10,
+                    S3BackupStore.Uploads.MIN_PART + 10), read.get(0));
+        }
+        s3.replaceManifest(published.withDatasetMemory(5L));
+        assertArrayEquals(big, read(s3, BackupStore.RDB), "still one object a file after its manifest was replaced");
+        s3.delete(instance, backup);
+        assertEquals(java.util.Map.of(), objects(under));
+    }
+
+    @Test
+    void aBackupWithAnObjectMissingIsNotPublishedAndOneCutShortOrLongerIsDamaged() throws IOException {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        byte[] big = new byte[2 * S3BackupStore.Uploads.MIN_PART + 5];
+        new Random(9).nextBytes(big);
+        String under = under(instance, backup);
+        try (StagedBackup staged = s3.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, big);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            server.client().deleteObject(b -> b.bucket(bucket).key(under + "dump.rdb.000001"));
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> staged.publish(manifest(big.length, 3)));
+            assertTrue(refused.getMessage().contains("dump.rdb.000001 is missing"), refused.getMessage());
+        }
+        assertEquals(Optional.empty(), s3.manifest(instance, backup));
+        assertEquals(java.util.Map.of(), objects(under), "a backup not published leaves nothing");
+
+        try (StagedBackup staged = s3.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, big);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(big.length, 3));
+        }
+        for (int change : new int[] { -1, 1 }) {
+            byte[] other = new byte[S3BackupStore.Uploads.MIN_PART + change];
+            server.client().putObject(b -> b.bucket(bucket).key(under + "dump.rdb.000001"),
+                    RequestBody.fromBytes(other));
+            var damaged = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.redisbackup.backupstore.keyindex.DamagedBackupException.class, () -> read(s3, BackupStore.RDB));
+            assertTrue(damaged.getMessage().contains("dump.rdb.000001 is " + (change < 0 ? "shorter" : "longer")),
+                    damaged.getMessage());
+        }
+    }
+
+    @Test
+    void whatAWriterThatDiedPutIsRemovedOnceOldAndNothingOfAPublishedBackupIs() throws Exception {
+        S3BackupStore s3 = (S3BackupStore) newStore();
+        try (StagedBackup staged = s3.stage(instance, backup)) {
+            write(staged, BackupStore.RDB, new byte[100]);
+            write(staged, BackupStore.KEY_INDEX, new byte[3]);
+            staged.publish(manifest(100, 3));
+        }
+        // two writers that died with their files whole, before the manifest: one long ago, one just now
+        UUID old = UUID.randomUUID();
+        StagedBackup dead = s3.stage(instance, old);
+        write(dead, BackupStore.RDB, new byte[S3BackupStore.Uploads.MIN_PART + 1]);
+        write(dead, BackupStore.KEY_INDEX, new byte[3]);
+        Thread.sleep(2_500);
+        UUID recent = UUID.randomUUID();
+        StagedBackup dying = s3.stage(instance, recent);
+        write(dying, BackupStore.RDB, new byte[100]);
+
+        assertEquals(3, s3.removeAbandoned(Duration.ofSeconds(2)), "the old one's three objects");
+        assertEquals(java.util.Map.of(), objects(under(instance, old)));
+        assertEquals(1, objects(under(instance, recent)).size(), "a writer at work is younger than that");
+        assertEquals(3, objects(under(instance, backup)).size(), "the published backup is untouched");
+        assertArrayEquals(new byte[100], read(s3, BackupStore.RDB));
     }
 
     @Test
@@ -173,7 +277,7 @@ class S3BackupStoreTest extends BackupStoreContract {
                 .contents().stream().map(o -> o.key()).toList();
         assertEquals(3, stored.size(), stored.toString());
         assertTrue(stored.stream().allMatch(key -> key.matches("a/prefix/warm-up/[0-9a-f-]{36}/instances/" + instance
-                + "/" + backup + "/(dump\\.rdb|keys\\.idx|manifest\\.json)")), stored.toString());
+                + "/" + backup + "/(dump\\.rdb\\.000000|keys\\.idx\\.000000|manifest\\.json)")), stored.toString());
         assertEquals(Optional.empty(), s3.manifest(instance, backup), "not one of the store's backups");
         assertEquals(Optional.empty(), s3.latestManifest(instance));
         assertEquals(Optional.empty(), s3.scratch().orElseThrow().manifest(instance, backup), "each in its own place");
@@ -318,7 +422,7 @@ class S3BackupStoreTest extends BackupStoreContract {
             assertArrayEquals(big, read(sealedClients, BackupStore.RDB));
         }
         List<String> uploads = bodyHashes.stream().filter(hash -> hash.startsWith("PUT ")).toList();
-        assertTrue(uploads.size() >= 3, "two parts and the manifest at least: " + bodyHashes);
+        assertTrue(uploads.size() >= 3, "the RDB's two objects and the manifest at least: " + bodyHashes);
         assertEquals(List.of("PUT UNSIGNED-PAYLOAD"), uploads.stream().distinct().toList());
 
         // the same server and bodies with the SDK's own client: every body hashed

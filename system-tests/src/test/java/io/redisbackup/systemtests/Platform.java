@@ -91,9 +91,13 @@ final class Platform {
         return bootstrapServers;
     }
 
-    /** The stored bytes of one file of a backup, as the object storage keeps them on its disk. */
+    /**
+     * The stored bytes of one file of a backup, as the object storage keeps them on its disk: its first object (the
+     * whole file, for one smaller than the store's part size).
+     */
     Path storedFile(String instanceId, String backupId, String file) {
-        return WORK.resolve("s3").resolve(BUCKET).resolve("instances").resolve(instanceId).resolve(backupId).resolve(file);
+        return WORK.resolve("s3").resolve(BUCKET).resolve("instances").resolve(instanceId).resolve(backupId)
+                .resolve(file + ".000000");
     }
 
     /** The objects of a backup, and the uploads begun and not finished for it. */

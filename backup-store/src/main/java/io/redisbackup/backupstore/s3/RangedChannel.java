@@ -16,7 +16,8 @@ import io.redisbackup.backupstore.ReadOnlyChannel;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 
 /**
- * Random reads of one object by ranged GETs ({@link PresignedGets}): what recovering a few keys of a large backup needs
+ * Random reads of one stored file by ranged GETs of its objects ({@link StoredObjects}, {@link PresignedGets}; a
+ * range that spans two objects is read by a GET of each): what recovering a few keys of a large backup needs
  * (the key index's header, footer and blocks, then each key's bytes). Ranges asked for together that lie close to one
  * another are read by one GET ({@link Coalescing}; {@link S3BackupStore.Uploads#readGap}): a GET costs a round trip
  * and the server's work per request (on a real S3 tens of milliseconds before its first byte), while the bytes
@@ -42,22 +43,36 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
         }
     }
 
-    private final PresignedGets gets;
+    private final StoredObjects objects;
     private final ExecutorService readers;
     private final Coalescing coalescing;
 
     /** @param readers where {@link #readRanges} sends its GETs: as many side by side as it has threads */
-    RangedChannel(PresignedGets gets, long size, ExecutorService readers, Coalescing coalescing) {
-        super(size);
-        this.gets = gets;
+    RangedChannel(StoredObjects objects, ExecutorService readers, Coalescing coalescing) {
+        super(objects.size());
+        this.objects = objects;
         this.readers = readers;
         this.coalescing = coalescing;
     }
 
     @Override
     protected int readAt(long position, ByteBuffer dst, int wanted) throws IOException {
-        gets.read(position, dst, wanted);
+        long end = position + wanted;
+        for (long at = position; at < end; ) {
+            int object = objects.indexOf(at);
+            long to = Math.min(end, objectEnd(object));
+            objects.gets(object).read(at - objects.start(object), dst, (int) (to - at));
+            at = to;
+        }
         return wanted;
+    }
+
+    /** Where in the file object {@code index} ends; a file cut short (no such byte) is damaged. */
+    private long objectEnd(int index) throws DamagedBackupException {
+        if (index >= objects.count()) {
+            throw new DamagedBackupException("The stored file is cut short: it has " + objects.count() + " objects");
+        }
+        return objects.start(index) + objects.length(index);
     }
 
     /**
@@ -127,17 +142,28 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
         return spans;
     }
 
-    /** One GET of the span; each member's bytes copied out as they arrive, the rest dropped. */
+    /**
+     * One GET of the span (one for each object it lies in); each member's bytes copied out as they arrive, the rest
+     * dropped.
+     */
     private void readSpan(Span span, List<Range> ranges, byte[][] read) throws IOException {
-        if (span.length() == 0) {
-            return;
+        for (long from = span.start(); from < span.end(); ) {
+            int object = objects.indexOf(from);
+            long to = Math.min(span.end(), objectEnd(object));
+            readSpan(span, from, to, objects.gets(object), objects.start(object), ranges, read);
+            from = to;
         }
-        gets.read(span.start(), span.length(), new PresignedGets.Receiver() {
+    }
+
+    /** Bytes [from, to) of the span, all in the object that starts at {@code objectStart}, by one GET. */
+    private static void readSpan(Span span, long from, long to, PresignedGets gets, long objectStart,
+            List<Range> ranges, byte[][] read) throws IOException {
+        gets.read(from - objectStart, (int) (to - from), new PresignedGets.Receiver() {
             private long at;
 
             @Override
             public void restart() {
-                at = span.start();
+                at = from;
             }
 
             @Override

@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +34,6 @@ import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -40,25 +42,28 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Backups in an S3-compatible bucket: {@code <prefix>instances/<instanceId>/<backupId>/} holds {@code dump.rdb},
- * {@code keys.idx} and, written last, {@code manifest.json}. A backup is visible only once its manifest is in place:
- * its data objects are uploaded under their final names while the snapshot arrives (multipart, a few parts in
- * flight), and nobody reads them without the manifest. A backup staged again first removes what an earlier attempt
- * left; {@link #removeAbandoned} aborts the multipart uploads of writers that died. A recovery of a few keys reads
- * by ranged GETs ({@link #openChannel}).
+ * {@code keys.idx} and, written last, {@code manifest.json}. Each file is kept as objects of the part size,
+ * {@code dump.rdb.000000}, {@code dump.rdb.000001}, ... ({@link StoredObjects}; the manifest says their size; a
+ * backup stored before that has one object a file, which is still read): each is PUT as soon as it is full, a few in
+ * flight, while the snapshot arrives, and the last one when the file ends, with nothing to complete after it
+ * ({@link ObjectsUpload}). A backup is visible only once its manifest is in place, after every object of it; nobody
+ * reads them without it. A backup staged again first removes what an earlier attempt left;
+ * {@link #removeAbandoned} removes what writers that died left. A recovery of a few keys reads by ranged GETs
+ * ({@link #openChannel}).
  */
 public final class S3BackupStore implements BackupStore, AutoCloseable {
 
     /**
-     * How objects are written: the size of a part and how many may be in flight at once; how many ranged GETs a keys
-     * recovery makes side by side, and how far apart two of its ranges may lie to share one GET.
+     * How objects are written: the size of each object a file is kept as (a "part") and how many may be in flight at
+     * once; how many ranged GETs a keys recovery makes side by side, and how far apart two of its ranges may lie to
+     * share one GET.
      */
     public record Uploads(int partBytes, int partsInFlight, int readsInFlight, int readGap) {
-        /** S3's smallest part (but the last). */
+        /** The smallest part: S3's smallest part of a multipart upload, as backups were once uploaded. */
         public static final int MIN_PART = 5 << 20;
         public static final int READS_IN_FLIGHT = 8;
         public static final int READ_GAP = 256 << 10;
@@ -198,11 +203,19 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     @Override
     public InputStream open(Manifest published, String file) throws IOException {
         requireKnownFile(file);
+        StoredObjects objects = storedObjects(published, file);
+        if (objects.count() == 1) {
+            return get(published, file, objects.key(0));
+        }
+        return new ObjectsInputStream(objects, key -> get(published, file, key), uploaders);
+    }
+
+    /** A GET of the object {@code key}, one of those {@code file} of the backup is kept as. */
+    private InputStream get(Manifest published, String file, String key) throws IOException {
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(bucket)
-                    .key(key(published.instanceId(), published.backupId(), file)).build());
+            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
         } catch (NoSuchKeyException e) {
-            throw new NoSuchFileException(file + " of backup " + published.backupId());
+            throw new NoSuchFileException(file + " of backup " + published.backupId() + " (object " + key + ")");
         } catch (SdkException e) {
             throw failed("reading " + file + " of backup " + published.backupId(), e);
         }
@@ -211,15 +224,20 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     @Override
     public SeekableByteChannel openChannel(Manifest published, String file) {
         requireKnownFile(file);
-        return rangedChannel(key(published.instanceId(), published.backupId(), file), published.file(file).storedSize(),
-                uploads.coalescing());
+        return new RangedChannel(storedObjects(published, file), readers, uploads.coalescing());
     }
 
-    private RangedChannel rangedChannel(String key, long size, RangedChannel.Coalescing coalescing) {
+    /** The objects {@code file} of the backup is kept as, as its manifest says. */
+    private StoredObjects storedObjects(Manifest published, String file) {
+        return new StoredObjects(key(published.instanceId(), published.backupId(), file),
+                published.file(file).storedSize(), published.objectBytes(), this::presignedGets);
+    }
+
+    /** Ranged GETs of the object {@code key}, by a URL signed when it is first read. */
+    private PresignedGets presignedGets(String key) {
         GetObjectRequest whole = GetObjectRequest.builder().bucket(bucket).key(key).build();
-        PresignedGets gets = new PresignedGets(key, () -> presigner.presignGetObject(get -> get
+        return new PresignedGets(key, () -> presigner.presignGetObject(get -> get
                 .signatureDuration(PresignedGets.VALID_FOR).getObjectRequest(whole)), Clock.systemUTC());
-        return new RangedChannel(gets, size, readers, coalescing);
     }
 
     /**
@@ -285,7 +303,8 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             ranges.add(new RangeReads.Range(position, (int) Math.min(64, size - position)));
         }
         // each range a GET of its own: the warm-up is of the GETs, which nearby ranges would share
-        try (RangedChannel channel = rangedChannel(key, size, RangedChannel.Coalescing.NONE)) {
+        try (RangedChannel channel = new RangedChannel(new StoredObjects(key, size, null, this::presignedGets),
+                readers, RangedChannel.Coalescing.NONE)) {
             channel.readRanges(ranges);
         }
         return gets;
@@ -293,10 +312,10 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
 
     @Override
     public void replaceManifest(Manifest published) throws IOException {
-        if (manifest(published.instanceId(), published.backupId()).isEmpty()) {
-            throw new NoSuchFileException("backup " + published.backupId() + " of instance " + published.instanceId());
-        }
-        putManifest(published);
+        Manifest stored = manifest(published.instanceId(), published.backupId()).orElseThrow(() ->
+                new NoSuchFileException("backup " + published.backupId() + " of instance " + published.instanceId()));
+        // how the files are kept is the store's to say, whatever the new manifest's writer knew of it
+        putManifest(published.inObjectsOf(stored.objectBytes()));
     }
 
     /** One PUT: S3 replaces an object whole, so a reader sees the old manifest or the new one. */
@@ -343,14 +362,58 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             for (S3Object left : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
                     .prefix(prefix + WARM_UP_FOLDER).build()).contents()) {
                 if (!left.lastModified().isAfter(before)) {
-                    s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(left.key()).build());
+                    delete(left);
                     removed++;
                 }
             }
+            removed += removeUnpublished(before);
         } catch (SdkException e) {
             throw failed("removing what stopped writers left", e);
         }
         return removed;
+    }
+
+    /**
+     * Deletes the objects of every backup without a manifest none of whose objects was written since {@code before}:
+     * what writers that died left (a backup being written gets an object every part). One listing of the bucket
+     * under the prefix, a backup's objects after one another; how many objects it deleted.
+     */
+    private int removeUnpublished(Instant before) {
+        String root = prefix + "instances/";
+        List<S3Object> backup = new ArrayList<>();
+        String folder = null;
+        int removed = 0;
+        for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(root)
+                .build()).contents()) {
+            String of = backupFolder(root, object.key());
+            if (!Objects.equals(of, folder)) {
+                removed += removeIfUnpublished(folder, backup, before);
+                backup.clear();
+                folder = of;
+            }
+            backup.add(object);
+        }
+        return removed + removeIfUnpublished(folder, backup, before);
+    }
+
+    /** {@code <root><instanceId>/<backupId>/} of an object's key; null for an object that is not a backup's. */
+    private static String backupFolder(String root, String key) {
+        int instanceEnd = key.indexOf('/', root.length());
+        int backupEnd = instanceEnd < 0 ? -1 : key.indexOf('/', instanceEnd + 1);
+        return backupEnd < 0 ? null : key.substring(0, backupEnd + 1);
+    }
+
+    private int removeIfUnpublished(String folder, List<S3Object> objects, Instant before) {
+        if (folder == null || objects.stream().anyMatch(o -> o.key().equals(folder + Manifest.FILE_NAME)
+                || o.lastModified().isAfter(before))) {
+            return 0;
+        }
+        objects.forEach(this::delete);
+        return objects.size();
+    }
+
+    private void delete(S3Object object) {
+        s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(object.key()).build());
     }
 
     @Override
@@ -443,7 +506,7 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
     private final class S3StagedBackup implements StagedBackup {
         private final UUID instanceId;
         private final UUID backupId;
-        private final List<StreamingUpload> objects = new ArrayList<>();
+        private final List<ObjectsUpload> files = new ArrayList<>();
         private boolean ended;
 
         S3StagedBackup(UUID instanceId, UUID backupId) {
@@ -454,9 +517,9 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
         @Override
         public OutputStream create(String file) {
             requireKnownFile(file);
-            StreamingUpload upload = new StreamingUpload(s3, bucket, key(instanceId, backupId, file), uploaders,
+            ObjectsUpload upload = new ObjectsUpload(s3, bucket, key(instanceId, backupId, file), uploaders,
                     uploads.partBytes(), uploads.partsInFlight());
-            objects.add(upload);
+            files.add(upload);
             return upload;
         }
 
@@ -465,29 +528,36 @@ public final class S3BackupStore implements BackupStore, AutoCloseable {
             if (S3BackupStore.this.manifest(instanceId, backupId).isPresent()) {
                 throw new IOException("Backup " + backupId + " is already published");
             }
+            Manifest stored = manifest.inObjectsOf((long) uploads.partBytes());
+            Map<String, Long> sizes = new HashMap<>();
             try {
-                for (Manifest.FileEntry entry : manifest.files()) {
-                    long size = s3.headObject(HeadObjectRequest.builder().bucket(bucket)
-                            .key(key(instanceId, backupId, entry.name())).build()).contentLength();
-                    if (size != entry.storedSize()) {
-                        throw new IOException(entry.name() + " has " + size + " bytes, the manifest says "
-                                + entry.storedSize());
-                    }
+                for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket)
+                        .prefix(key(instanceId, backupId, "")).build()).contents()) {
+                    sizes.put(object.key(), object.size());
                 }
-            } catch (NoSuchKeyException e) {
-                throw new IOException("A file of backup " + backupId + " was not uploaded", e);
-            } catch (S3Exception e) {
+            } catch (SdkException e) {
                 throw failed("publishing backup " + backupId, e);
             }
-            putManifest(manifest);
+            for (Manifest.FileEntry entry : stored.files()) {
+                StoredObjects objects = storedObjects(stored, entry.name());
+                for (int i = 0; i < objects.count(); i++) {
+                    Long size = sizes.get(objects.key(i));
+                    if (size == null || size != objects.length(i)) {
+                        throw new IOException(entry.name() + " of backup " + backupId + " was not uploaded whole: "
+                                + "object " + objects.key(i) + (size == null ? " is missing" : " has " + size
+                                + " bytes, not " + objects.length(i)));
+                    }
+                }
+            }
+            putManifest(stored);
             ended = true;
-            return manifest;
+            return stored;
         }
 
         @Override
         public void discard() throws IOException {
             ended = true;
-            objects.forEach(StreamingUpload::abort);
+            files.forEach(ObjectsUpload::stop);
             removeData(instanceId, backupId);
         }
 

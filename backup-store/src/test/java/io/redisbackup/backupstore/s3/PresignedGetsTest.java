@@ -216,7 +216,8 @@ class PresignedGetsTest {
     }
 
     private RangedChannel channel(RangedChannel.Coalescing coalescing) {
-        return new RangedChannel(gets(), OBJECT.length, readers, coalescing);
+        PresignedGets gets = gets();
+        return new RangedChannel(new StoredObjects("b/object", OBJECT.length, null, key -> gets), readers, coalescing);
     }
 
     private static List<RangeReads.Range> ranges(int... fromAndLength) {
