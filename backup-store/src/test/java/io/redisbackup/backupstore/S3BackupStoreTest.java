@@ -155,6 +155,8 @@ class S3BackupStoreTest extends BackupStoreContract {
             }
         }
         assertEquals(0, uploads("a/prefix/"), "no multipart upload is left open");
+        s3.delete(instance, backup);
+        assertEquals(java.util.Map.of(), objects(under), "every object deleted");
     }
 
     private static java.util.Map<String, Long> withoutManifest(java.util.Map<String, Long> objects) {
