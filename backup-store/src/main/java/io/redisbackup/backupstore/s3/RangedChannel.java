@@ -36,11 +36,11 @@ final class RangedChannel extends ReadOnlyChannel implements RangeReads {
         static final Coalescing NONE = new Coalescing(0, 0);
     }
 
-    /** One GET: bytes [start, end) of the object, holding the ranges {@code members} (their indices, by position). */
+    /**
+     * Bytes [start, end) of the file, holding the ranges {@code members} (their indices, by position): one GET, or one
+     * in each object it lies in.
+     */
     record Span(long start, long end, int[] members) {
-        int length() {
-            return Math.toIntExact(end - start);
-        }
     }
 
     private final StoredObjects objects;
