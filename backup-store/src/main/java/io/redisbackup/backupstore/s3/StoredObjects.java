@@ -35,22 +35,13 @@ final class StoredObjects {
         return fileKey + "." + String.format("%06d", index);
     }
 
-    /** How many objects a file of {@code size} bytes is kept as, in objects of {@code objectBytes}. */
-    static int count(long size, long objectBytes) {
-        return Math.toIntExact(Math.max(1, (size + objectBytes - 1) / objectBytes));
-    }
-
-    /** How long object {@code index} of a file of {@code size} bytes is. */
-    static long length(long size, long objectBytes, int index) {
-        return Math.min(objectBytes, size - index * objectBytes);
-    }
-
     long size() {
         return size;
     }
 
+    /** How many objects the file is kept as: at least one, an empty file's empty. */
     int count() {
-        return single ? 1 : count(size, objectBytes);
+        return single ? 1 : Math.toIntExact(Math.max(1, (size + objectBytes - 1) / objectBytes));
     }
 
     /** The key of object {@code index}. */
@@ -60,7 +51,7 @@ final class StoredObjects {
 
     /** How many bytes object {@code index} holds. */
     long length(int index) {
-        return single ? size : length(size, objectBytes, index);
+        return single ? size : Math.min(objectBytes, size - index * objectBytes);
     }
 
     /** The object that holds the byte at {@code position}. */
