@@ -60,6 +60,18 @@ public final class Bench {
         Double ratio() {
             return floor == null || floor.isEmpty() ? null : Math.round(ours.median() / floor.median() * 100) / 100.0;
         }
+
+        /**
+         * Each of our runs against the floor's run of the same repetition: the floor and ours take turns, so how far
+         * the machine's own speed drifted during the benchmark shows in their spread.
+         */
+        List<Double> pairedRatios() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < Math.min(ours.values().size(), floor.values().size()); i++) {
+                ratios.add(Math.round(ours.values().get(i) / floor.values().get(i) * 100) / 100.0);
+            }
+            return ratios;
+        }
     }
 
     private Bench(Map<String, String> options) throws IOException {
@@ -595,6 +607,12 @@ public final class Bench {
             table.append(String.format("%-" + width + "s %26s %26s %6s  %s%n", row.measure(), figures(row.ours()),
                     row.floor() == null ? "" : figures(row.floor()), row.ratio() == null ? "" : row.ratio(),
                     row.target()));
+        }
+        for (Row row : rows) {
+            if (row.ratio() != null && !row.target().isEmpty()) {
+                table.append(String.format("each repetition, ours / the floor's run just before it, %s: %s%n",
+                        row.measure().replace(" (ms)", ""), row.pairedRatios()));
+            }
         }
         return table.toString();
     }

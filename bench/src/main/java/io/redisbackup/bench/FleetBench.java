@@ -212,12 +212,6 @@ public final class FleetBench {
         table.append(String.format("throughput: %.0f backups a minute with one worker, %.0f with two (%.2f x)%n",
                 perMinuteOne, perMinuteTwo, perMinuteTwo / perMinuteOne));
         table.append("backup worker peak RSS (MiB): ").append(memory).append('\n');
-        // the floor and ours take turns, so each of our runs can be set against the floor's run just before it:
-        // how far the machine's own speed drifted during the benchmark shows in their spread
-        for (Bench.Row row : List.of(one, two)) {
-            table.append(String.format("each repetition, ours / the floor's run just before it, %s: %s%n",
-                    row == one ? "one worker" : "two workers", pairedRatios(row)));
-        }
         idle.forEach((row, shares) -> shares.forEach((side, share) -> {
             if (!share.isEmpty()) {
                 table.append(String.format("the machine's idle CPU, %s, %s (median %%): %.0f (near 0: bound by the "
@@ -266,16 +260,6 @@ public final class FleetBench {
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
         say("written to " + out);
-    }
-
-    private static List<Double> pairedRatios(Bench.Row row) {
-        List<Double> ours = row.ours().values();
-        List<Double> floor = row.floor().values();
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(ours.size(), floor.size()); i++) {
-            ratios.add(Math.round(ours.get(i) / floor.get(i) * 100) / 100.0);
-        }
-        return ratios;
     }
 
     private static long sum(Map<String, Long> millis) {
