@@ -611,7 +611,7 @@ public final class Bench {
         for (Row row : rows) {
             if (row.ratio() != null && !row.target().isEmpty()) {
                 table.append(String.format("each repetition, ours / the floor's run just before it, %s: %s%n",
-                        row.measure().replace(" (ms)", ""), row.pairedRatios()));
+                        row.measure().replace(" (ms)", "").strip(), row.pairedRatios()));
             }
         }
         return table.toString();
