@@ -58,7 +58,7 @@ public final class Bench {
     /** One line of the table: our figure, the floor's (if there is one), and the goal. */
     record Row(String measure, Stats ours, Stats floor, String target) {
         Double ratio() {
-            return floor == null || floor.isEmpty() ? null : Math.round(ours.median() / floor.median() * 100) / 100.0;
+            return floor == null || floor.isEmpty() ? null : ratio(ours.median(), floor.median());
         }
 
         /**
@@ -66,11 +66,18 @@ public final class Bench {
          * the machine's own speed drifted during the benchmark shows in their spread.
          */
         List<Double> pairedRatios() {
+            List<Double> ourRuns = ours.values();
+            List<Double> floorRuns = floor.values();
             List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < Math.min(ours.values().size(), floor.values().size()); i++) {
-                ratios.add(Math.round(ours.values().get(i) / floor.values().get(i) * 100) / 100.0);
+            for (int i = 0; i < Math.min(ourRuns.size(), floorRuns.size()); i++) {
+                ratios.add(ratio(ourRuns.get(i), floorRuns.get(i)));
             }
             return ratios;
+        }
+
+        /** Ours over the floor, to two places. */
+        private static double ratio(double ours, double floor) {
+            return Math.round(ours / floor * 100) / 100.0;
         }
     }
 
