@@ -42,11 +42,11 @@ public final class KeyIndexReader implements AutoCloseable {
     private final Map<Integer, byte[]> prefetched = new HashMap<>();
 
     /**
-     * What opening an index reads and keeps: its header's RDB version, its footer's count of entries, and its
-     * sparse part (each block's first key, place, length and CRC32C), checked. Readers of the same index may share
+     * What opening an index reads and keeps: its header's format and RDB version, its footer's count of entries, and
+     * its sparse part (each block's first key, place, length and CRC32C), checked. Readers of the same index may share
      * it ({@link #open(SeekableByteChannel, Sparse)}); nobody changes it.
      */
-    public record Sparse(int rdbVersion, long entries, byte[][] blockKeys, long[] blockOffsets, int[] blockLengths,
+    public record Sparse(int format, int rdbVersion, long entries, byte[][] blockKeys, long[] blockOffsets, int[] blockLengths,
             int[] blockCrcs) {
 
         /** About how many bytes of memory it holds. */
@@ -88,8 +88,9 @@ public final class KeyIndexReader implements AutoCloseable {
             header.get(magic);
             int format = header.getShort() & 0xffff;
             int rdbVersion = header.getShort() & 0xffff;
-            if (!Arrays.equals(magic, KeyIndexFormat.MAGIC) || format != KeyIndexFormat.FORMAT) {
-                throw new DamagedBackupException("Not a key index of format " + KeyIndexFormat.FORMAT);
+            if (!Arrays.equals(magic, KeyIndexFormat.MAGIC) || !KeyIndexFormat.readable(format)) {
+                throw new DamagedBackupException("Not a key index of format " + KeyIndexFormat.FIXED_FORMAT + " or "
+                        + KeyIndexFormat.FORMAT);
             }
             ByteBuffer footer = ByteBuffer.wrap(ends.get(1));
             long sparseOffset = footer.getLong();
@@ -124,7 +125,7 @@ public final class KeyIndexReader implements AutoCloseable {
                     throw new DamagedBackupException("The key index is damaged: block " + i + " lies outside it");
                 }
             }
-            return new KeyIndexReader(channel, new Sparse(rdbVersion, entries, keys, offsets, lengths, crcs));
+            return new KeyIndexReader(channel, new Sparse(format, rdbVersion, entries, keys, offsets, lengths, crcs));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -179,12 +180,14 @@ public final class KeyIndexReader implements AutoCloseable {
     public synchronized List<IndexEntry> find(byte[] key) throws IOException {
         List<IndexEntry> found = new ArrayList<>();
         for (int block : candidateBlocks(key).toArray()) {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block(block)));
-            while (in.available() > 0) {
-                IndexEntry entry = KeyIndexFormat.read(in);
-                int order = Arrays.compareUnsigned(entry.key(), key);
+            byte[] bytes = block(block);
+            KeyIndexFormat.BlockEntries entries = new KeyIndexFormat.BlockEntries(sparse.format(), bytes, 0,
+                    bytes.length, block);
+            while (entries.next()) {
+                int order = Arrays.compareUnsigned(entries.keyBytes(), entries.keyOffset(),
+                        entries.keyOffset() + entries.keyLength(), key, 0, key.length);
                 if (order == 0) {
-                    found.add(entry);
+                    found.add(entries.entry());
                 } else if (order > 0) {
                     return found;
                 }
@@ -235,29 +238,21 @@ public final class KeyIndexReader implements AutoCloseable {
                 byte[] bytes = read.get(r);
                 for (int block = run[0]; block <= run[1]; block++) {
                     int at = (int) (blockOffsets[block] - blockOffsets[run[0]]);
-                    int blockEnd = at + blockLengths[block];
                     if (Crc32c.of(bytes, at, blockLengths[block]) != blockCrcs[block]) {
                         throw new DamagedBackupException("The key index is damaged: block " + block
                                 + " fails its checksum");
                     }
-                    while (at < blockEnd) {
-                        int keyLength = KeyIndexFormat.keyLength(KeyIndexFormat.intAt(bytes, at + 4));
-                        int size = KeyIndexFormat.size(keyLength);
-                        if (at + size > blockEnd) {
-                            throw new DamagedBackupException("The key index is damaged: block " + block
-                                    + " ends inside an entry");
-                        }
-                        int keyAt = at + 8;
-                        int order = comparePrefix(bytes, keyAt, keyLength, prefix);
+                    KeyIndexFormat.BlockEntries entries = new KeyIndexFormat.BlockEntries(sparse.format(), bytes, at,
+                            at + blockLengths[block], block);
+                    while (entries.next()) {
+                        int order = comparePrefix(entries.keyBytes(), entries.keyOffset(), entries.keyLength(), prefix);
                         if (order > 0) {
                             return; // past every key under the prefix
                         }
-                        if (order == 0 && filter.accepts(bytes, keyAt, keyLength)
-                                && !visitor.visit(KeyIndexFormat.read(new DataInputStream(
-                                        new ByteArrayInputStream(bytes, at, size))))) {
+                        if (order == 0 && filter.accepts(entries.keyBytes(), entries.keyOffset(), entries.keyLength())
+                                && !visitor.visit(entries.entry())) {
                             return;
                         }
-                        at += size;
                     }
                 }
             }

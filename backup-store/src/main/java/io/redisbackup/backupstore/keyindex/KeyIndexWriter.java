@@ -104,33 +104,46 @@ public final class KeyIndexWriter implements AutoCloseable {
         return offset + KeyIndexFormat.FOOTER_BYTES;
     }
 
-    /** The entries of one block, as their bytes, and its first key. */
+    /**
+     * The entries of one block in their block form ({@link KeyIndexFormat#encode}), each key after the first sharing
+     * its leading bytes with the key before it; and the block's first key, whole.
+     */
     private static final class Block {
         private byte[] bytes = new byte[64 << 10];
         private int length;
         private int entries;
-        private int firstKeyAt;
-        private int firstKeyLength;
+        private byte[] firstKey;
+        private byte[] previousKey = new byte[64];
+        private int previousLength;
 
         void add(SortedEntry entry) {
-            int size = entry.size();
-            if (length + size > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + size));
+            int keyLength = entry.keyLength();
+            int keyAt = entry.at + 8;
+            int room = KeyIndexFormat.maxEncodedSize(keyLength);
+            if (length + room > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + room));
             }
-            System.arraycopy(entry.buffer, entry.at, bytes, length, size);
+            int shared = 0;
             if (entries == 0) {
-                firstKeyAt = length + 8;
-                firstKeyLength = entry.keyLength();
+                firstKey = Arrays.copyOfRange(entry.buffer, keyAt, keyAt + keyLength);
+            } else {
+                int mismatch = Arrays.mismatch(previousKey, 0, previousLength, entry.buffer, keyAt, keyAt + keyLength);
+                shared = mismatch < 0 ? keyLength : mismatch;
             }
-            length += size;
+            length = KeyIndexFormat.encode(entry.buffer, entry.at, shared, bytes, length);
+            if (previousKey.length < keyLength) {
+                previousKey = Arrays.copyOf(previousKey, Math.max(keyLength, 2 * previousKey.length));
+            }
+            System.arraycopy(entry.buffer, keyAt + shared, previousKey, shared, keyLength - shared);
+            previousLength = keyLength;
             entries++;
         }
 
         /** Writes the block and its line of the sparse index; the block's length. */
         long end(OutputStream out, long offset, DataOutputStream sparse) throws IOException {
             out.write(bytes, 0, length);
-            sparse.writeInt(firstKeyLength);
-            sparse.write(bytes, firstKeyAt, firstKeyLength);
+            sparse.writeInt(firstKey.length);
+            sparse.write(firstKey);
             sparse.writeLong(offset);
             sparse.writeInt(length);
             CRC32C crc = new CRC32C();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,6 +196,121 @@ class KeyIndexTest {
             assertEquals(List.of(new IndexEntry(1, "new:7".getBytes(), 1007, 1008, 0, -1, 7)),
                     reader.find("new:7".getBytes()));
         }
+    }
+
+    /** The entries of {@code format-3.idx}, written by the release before format 4 (a test resource). */
+    private static List<IndexEntry> format3Entries() {
+        List<IndexEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            entries.add(new IndexEntry(i % 3, String.format("key:%03d", i).getBytes(), i * 10L, i * 10L + 10, i % 7,
+                    i % 5 == 0 ? 1_700_000_000_000L + i : -1, i * 31));
+        }
+        return entries;
+    }
+
+    @Test
+    void readsTheIndexOfABackupTakenBeforeFormat4AndWritesTheSameAnswersInAThird() throws IOException {
+        Path old = dir.resolve("format-3.idx");
+        try (var in = KeyIndexTest.class.getResourceAsStream("/keyindex/format-3.idx")) {
+            Files.copy(in, old);
+        }
+        Path current = dir.resolve("format-4.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(current)) {
+            for (IndexEntry entry : format3Entries()) {
+                writer.add(entry);
+            }
+            writer.finish(10, out);
+        }
+        for (Path file : List.of(old, current)) {
+            try (KeyIndexReader reader = KeyIndexReader.open(file)) {
+                assertEquals(10, reader.rdbVersion());
+                assertEquals(300, reader.entries());
+                for (IndexEntry entry : format3Entries()) {
+                    assertEquals(List.of(entry), reader.find(entry.key()), file.getFileName() + " " + entry);
+                }
+                List<IndexEntry> scanned = new ArrayList<>();
+                reader.scan("key:1".getBytes(), (bytes, offset, length) -> bytes[offset + length - 1] != '7',
+                        scanned::add);
+                assertEquals(format3Entries().stream().filter(e -> new String(e.key()).startsWith("key:1")
+                        && !new String(e.key()).endsWith("7")).toList(), scanned, file.getFileName().toString());
+            }
+        }
+        assertEquals(3, ByteBuffer.wrap(Files.readAllBytes(old), 4, 2).getShort());
+        assertEquals(4, ByteBuffer.wrap(Files.readAllBytes(current), 4, 2).getShort());
+        assertTrue(Files.size(current) * 2 < Files.size(old), Files.size(current) + " bytes against " + Files.size(old));
+    }
+
+    @Test
+    void keepsEveryFieldWhateverItsValue() throws IOException {
+        List<IndexEntry> entries = List.of(
+                new IndexEntry(0, new byte[0], 0, 0, 0, 0, 0),
+                new IndexEntry(-1, "a".getBytes(), Long.MAX_VALUE - 5, Long.MAX_VALUE, 255, Long.MIN_VALUE, -1),
+                new IndexEntry(Integer.MAX_VALUE, "a".getBytes(), 1L << 40, (1L << 40) + (1L << 33), 18, Long.MAX_VALUE,
+                        Integer.MIN_VALUE),
+                new IndexEntry(3, "ab".getBytes(), 5, 3, 4, -2, 7), // an end before its start: kept as it came
+                new IndexEntry(3, "ab\0".getBytes(), 17, 18, 4, -1, 7));
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            for (IndexEntry entry : entries) {
+                writer.add(entry);
+            }
+            writer.finish(10, out);
+        }
+        try (KeyIndexReader reader = KeyIndexReader.open(file)) {
+            List<IndexEntry> all = new ArrayList<>();
+            reader.scan(new byte[0], (bytes, offset, length) -> true, all::add);
+            // key order, then database as a signed number, as the sort has always put them
+            assertEquals(List.of(entries.get(0), entries.get(1), entries.get(2), entries.get(3), entries.get(4)), all);
+        }
+    }
+
+    @Test
+    void aBlockThatPassesItsChecksumButHoldsNonsenseIsDamageAndNothingElse() throws IOException {
+        Path file = dir.resolve("keys.idx");
+        try (KeyIndexWriter writer = new KeyIndexWriter(1 << 20); OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < 100; i++) {
+                writer.add(new IndexEntry(i % 2, ("user:session:" + i).getBytes(), 1000L * i, 1000L * i + 77, 0,
+                        i % 3 == 0 ? -1 : 1_800_000_000_000L, i));
+            }
+            writer.finish(10, out);
+        }
+        byte[] whole = Files.readAllBytes(file);
+        long sparseOffset = ByteBuffer.wrap(whole).getLong(whole.length - KeyIndexFormat.FOOTER_BYTES);
+        byte[] block = java.util.Arrays.copyOfRange(whole, KeyIndexFormat.HEADER_BYTES, (int) sparseOffset);
+        assertEquals(100, count(block), "the block as written");
+        Random random = new Random(11);
+        for (int trial = 0; trial < 20_000; trial++) {
+            byte[] damaged = switch (trial % 3) {
+                case 0 -> java.util.Arrays.copyOf(block, random.nextInt(block.length)); // cut short
+                case 1 -> { // a byte changed
+                    byte[] changed = block.clone();
+                    changed[random.nextInt(changed.length)] = (byte) random.nextInt(256);
+                    yield changed;
+                }
+                default -> { // nonsense
+                    byte[] noise = new byte[random.nextInt(64)];
+                    random.nextBytes(noise);
+                    yield noise;
+                }
+            };
+            try {
+                count(damaged);
+            } catch (DamagedBackupException expected) {
+                // the damage seen
+            }
+        }
+    }
+
+    /** How many entries a format-4 block holds; damage, as {@link DamagedBackupException}, is all it may throw. */
+    private static int count(byte[] block) throws DamagedBackupException {
+        KeyIndexFormat.BlockEntries entries = new KeyIndexFormat.BlockEntries(KeyIndexFormat.FORMAT, block, 0,
+                block.length, 0);
+        int count = 0;
+        while (entries.next()) {
+            assertTrue(entries.keyLength() >= 0 && entries.entry().key().length == entries.keyLength());
+            count++;
+        }
+        return count;
     }
 
     @Test
