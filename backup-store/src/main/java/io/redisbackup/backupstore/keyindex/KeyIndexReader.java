@@ -46,8 +46,8 @@ public final class KeyIndexReader implements AutoCloseable {
      * its sparse part (each block's first key, place, length and CRC32C), checked. Readers of the same index may share
      * it ({@link #open(SeekableByteChannel, Sparse)}); nobody changes it.
      */
-    public record Sparse(int format, int rdbVersion, long entries, byte[][] blockKeys, long[] blockOffsets, int[] blockLengths,
-            int[] blockCrcs) {
+    public record Sparse(int format, int rdbVersion, long entries, byte[][] blockKeys, long[] blockOffsets,
+            int[] blockLengths, int[] blockCrcs) {
 
         /** About how many bytes of memory it holds. */
         public long bytes() {

@@ -237,7 +237,8 @@ class KeyIndexTest {
         }
         assertEquals(3, ByteBuffer.wrap(Files.readAllBytes(old), 4, 2).getShort());
         assertEquals(4, ByteBuffer.wrap(Files.readAllBytes(current), 4, 2).getShort());
-        assertTrue(Files.size(current) * 2 < Files.size(old), Files.size(current) + " bytes against " + Files.size(old));
+        assertTrue(Files.size(current) * 2 < Files.size(old),
+                Files.size(current) + " bytes against " + Files.size(old));
     }
 
     @Test
