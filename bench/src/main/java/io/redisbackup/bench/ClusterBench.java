@@ -43,7 +43,7 @@ public final class ClusterBench {
         this.api = new Api(options.get("api"), Path.of(options.get("token-file")), events);
         this.work = Path.of(options.get("work"));
         this.keys = Integer.parseInt(options.getOrDefault("keys", "1000000"));
-        this.reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+        this.reps = Integer.parseInt(options.getOrDefault("reps", "5"));
     }
 
     public static void main(String[] args) throws Exception {
