@@ -9,10 +9,6 @@ final class SortedEntry {
         return KeyIndexFormat.intAt(buffer, at + 4);
     }
 
-    int size() {
-        return KeyIndexFormat.size(keyLength());
-    }
-
     /** Index order: key bytes unsigned, then database. */
     int compareTo(SortedEntry other) {
         return KeyIndexFormat.compareAt(buffer, at, other.buffer, other.at);
