@@ -119,6 +119,22 @@ class HostileSourceTest {
         assertTrue(failure.getMessage().contains("below the minimum rate of 1000 bytes/s"), failure.getMessage());
     }
 
+    @Test
+    void aSnapshotThatStopsHalfwayIsStoppedByItsGuardNotLeftWaiting() throws Exception {
+        // the guard (a second below 1000 bytes/s) acts before the reads' own timeout (5 s here) would
+        long started = System.nanoTime();
+        SnapshotFailure failure = assertThrows(SnapshotFailure.class, () -> take(out -> {
+            out.write(bytes("$EOF:" + MARK + "\r\n"));
+            out.write(rdb, 0, rdb.length / 2);
+            out.flush();
+            Thread.sleep(60_000); // and then nothing, the connection held open
+        }, new TransferGuard.Limits(Duration.ofMinutes(5), 1000, Duration.ofSeconds(1))));
+        assertEquals(SnapshotFailure.TOO_SLOW, failure.code());
+        assertTrue(failure.getMessage().contains("below the minimum rate of 1000 bytes/s"), failure.getMessage());
+        // about 1 s, and the fake server's 5 s to let go
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(20).toNanos(), "stopped by the guard");
+    }
+
     /** What the fake server sends after SYNC, as it likes. */
     interface Reply {
         void send(OutputStream out) throws IOException, InterruptedException;
