@@ -43,11 +43,6 @@ public class KafkaSender {
         this.timeout = config.timeout();
     }
 
-    /** Sends {@code payload} to {@code topic} with {@code key}; returns when the broker has it. */
-    public <T> void sendAndWait(Emitter<T> emitter, String topic, String key, T payload) throws NotSent {
-        await(send(emitter, topic, key, payload));
-    }
-
     /** Waits until the broker has a record {@link #send} sent, for at most {@code kafka-send.timeout}. */
     public void await(CompletableFuture<Void> acked) throws NotSent {
         try {
