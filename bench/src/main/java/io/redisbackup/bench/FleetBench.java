@@ -53,7 +53,7 @@ public final class FleetBench {
         this.work = Path.of(options.get("work"));
         this.instances = Integer.parseInt(options.getOrDefault("instances", "50"));
         this.keys = Integer.parseInt(options.getOrDefault("keys", "20000"));
-        this.reps = Integer.parseInt(options.getOrDefault("reps", "3"));
+        this.reps = Integer.parseInt(options.getOrDefault("reps", "5"));
         this.parallelism = Integer.parseInt(options.get("parallelism"));
         this.scaleCommand = options.get("scale-command");
         this.stackRun = Path.of(options.get("stack-run"));
