@@ -99,25 +99,26 @@ public class OutboxRelay {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<Long> sent = new ArrayList<>();
-                List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
+                List<Sending> sent = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement("select id, topic, message_key, payload "
                         + "from " + table + " order by id limit " + BATCH + " for update skip locked");
                         ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         // all sent before any is awaited: the producer keeps their order (idempotent, acks=all) and
                         // puts what is ready together into one request, rather than one round trip each
-                        acknowledged.add(sender.send(kafka, rows.getString(2), rows.getString(3), rows.getString(4)));
-                        sent.add(rows.getLong(1));
+                        String topic = rows.getString(2);
+                        sent.add(new Sending(rows.getLong(1), topic,
+                                sender.send(kafka, topic, rows.getString(3), rows.getString(4))));
                     }
                 }
-                for (int i = 0; i < sent.size(); i++) {
-                    await(sent.get(i), acknowledged.get(i));
+                for (Sending sending : sent) {
+                    await(sending);
                 }
                 if (!sent.isEmpty()) {
                     try (PreparedStatement delete = connection.prepareStatement("delete from " + table
                             + " where id = any (?)")) {
-                        delete.setArray(1, connection.createArrayOf("bigint", sent.toArray()));
+                        delete.setArray(1, connection.createArrayOf("bigint",
+                                sent.stream().map(Sending::id).toArray()));
                         delete.executeUpdate();
                     }
                 }
@@ -134,11 +135,16 @@ public class OutboxRelay {
         }
     }
 
-    private void await(long id, CompletableFuture<Void> acknowledged) {
+    /** An outbox row handed to the producer, and the broker's acknowledgement of it. */
+    private record Sending(long id, String topic, CompletableFuture<Void> acknowledged) {
+    }
+
+    private void await(Sending sending) {
         try {
-            sender.await(acknowledged);
+            sender.await(sending.acknowledged());
         } catch (KafkaSender.NotSent e) {
-            throw new IllegalStateException("Kafka did not take outbox message " + id + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Kafka did not take outbox message " + sending.id() + " for "
+                    + sending.topic() + ": " + e.getMessage(), e);
         }
     }
 }
