@@ -527,6 +527,28 @@ public final class Bench {
         }
     }
 
+    /** One timed run of a side of a comparison: ours, or the floor's. */
+    interface Run {
+        void run() throws Exception;
+    }
+
+    /**
+     * Repetition {@code rep} of a comparison: the floor's run and ours, the floor first in even repetitions and ours
+     * first in odd ones (floor, ours, ours, floor, floor, ours, ...). The machine's speed drifts during a benchmark on
+     * two shared cores (by a fifth and more within minutes); were the floor always first, each of our runs would come
+     * later than its floor's in that drift, which a steady slowing would count against us and a steady quickening
+     * for us. Taking turns puts both sides at the same times on average, whichever way the machine drifts.
+     */
+    static void inTurn(int rep, Run floor, Run ours) throws Exception {
+        if (rep % 2 == 0) {
+            floor.run();
+            ours.run();
+        } else {
+            ours.run();
+            floor.run();
+        }
+    }
+
     /** Runs a command to its end, its standard input from {@code input} if given; its wall time in ms. */
     static double timedProcess(List<String> command, Path input) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -617,7 +639,7 @@ public final class Bench {
         }
         for (Row row : rows) {
             if (row.ratio() != null && !row.target().isEmpty()) {
-                table.append(String.format("each repetition, ours / the floor's run just before it, %s: %s%n",
+                table.append(String.format("each repetition, ours / the floor's run beside it, %s: %s%n",
                         row.measure().replace(" (ms)", "").strip(), row.pairedRatios()));
             }
         }

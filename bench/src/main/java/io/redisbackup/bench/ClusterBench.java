@@ -83,13 +83,12 @@ public final class ClusterBench {
             Stats worker = new Stats();
             Map<String, Long> floorCpu = new TreeMap<>();
             Map<String, Long> ourCpu = new TreeMap<>();
-            String backupId = null;
             for (int r = 0; r < reps; r++) {
-                floor.add(ProcessCpu.adding(floorCpu,
-                        () -> Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work)));
-                backupId = ProcessCpu.adding(ourCpu, () -> api.timedBackup(id, ours, worker));
-                backups.add(backupId);
+                Bench.inTurn(r, () -> floor.add(ProcessCpu.adding(floorCpu,
+                        () -> Bench.redisCliRdbOfEach(source.masters(), source.masters().size(), work))),
+                        () -> backups.add(ProcessCpu.adding(ourCpu, () -> api.timedBackup(id, ours, worker))));
             }
+            String backupId = backups.get(backups.size() - 1);
             // on one machine both are bound by its cores: whose CPU each took says what the ratio is made of
             cpu.put("ours", ProcessCpu.perRun(ourCpu, reps));
             cpu.put("floor", ProcessCpu.perRun(floorCpu, reps));

@@ -98,10 +98,10 @@ public final class FleetBench {
             Map<String, Stats> idleOne = idleShares("oneWorker");
             Map<String, Map<String, Long>> cpuOne = cpuShares("oneWorker");
             for (int r = 0; r < reps; r++) {
-                floor.add(whileIdleIsRead(idleOne.get("floor"), cpuOne.get("floor"), reps,
-                        () -> Bench.redisCliRdbOfEach(fleet, parallelism, work)));
-                one.add(whileIdleIsRead(idleOne.get("ours"), cpuOne.get("ours"), reps,
-                        () -> fleetBackup(ids, "oneWorker")));
+                Bench.inTurn(r, () -> floor.add(whileIdleIsRead(idleOne.get("floor"), cpuOne.get("floor"), reps,
+                        () -> Bench.redisCliRdbOfEach(fleet, parallelism, work))),
+                        () -> one.add(whileIdleIsRead(idleOne.get("ours"), cpuOne.get("ours"), reps,
+                                () -> fleetBackup(ids, "oneWorker"))));
             }
             memory.put("oneWorker", peakRss("backup-worker"));
             rows.add(new Bench.Row(instances + " instances of " + keys + " keys, one backup worker (ms)", one, floor,
@@ -114,10 +114,10 @@ public final class FleetBench {
             Map<String, Stats> idleTwo = idleShares("twoWorkers");
             Map<String, Map<String, Long>> cpuTwo = cpuShares("twoWorkers");
             for (int r = 0; r < reps; r++) {
-                floorTwo.add(whileIdleIsRead(idleTwo.get("floor"), cpuTwo.get("floor"), reps,
-                        () -> Bench.redisCliRdbOfEach(fleet, 2 * parallelism, work)));
-                two.add(whileIdleIsRead(idleTwo.get("ours"), cpuTwo.get("ours"), reps,
-                        () -> fleetBackup(ids, "twoWorkers")));
+                Bench.inTurn(r, () -> floorTwo.add(whileIdleIsRead(idleTwo.get("floor"), cpuTwo.get("floor"), reps,
+                        () -> Bench.redisCliRdbOfEach(fleet, 2 * parallelism, work))),
+                        () -> two.add(whileIdleIsRead(idleTwo.get("ours"), cpuTwo.get("ours"), reps,
+                                () -> fleetBackup(ids, "twoWorkers"))));
             }
             memory.put("twoWorkers", List.of(peakRss("backup-worker"), peakRss("backup-worker-2")));
             rows.add(new Bench.Row("  the same, two backup worker processes (ms)", two, floorTwo,
