@@ -113,8 +113,8 @@ public final class ClusterBench {
     /**
      * Backups of a one-key instance, one after another: what a stack in service has long done. Every backup takes
      * the same paths through the gateway and the task center (the request, the task's rows and events, the
-     * catalogue), which their quick compiler compiles once a path has run about 20 times: after the stack's first
-     * 16 cluster backups the gateway still spent 40-55 ms of compiler CPU on each, after 60 of these 2-10. Without
+     * catalogue), which their quick compiler compiles once a path has run about 20 times: over the stack's 12th to
+     * 16th cluster backups the gateway still spent about 40 ms of compiler CPU on each, after 60 of these 2-10. Without
      * them, the few timed backups of this run would count a fresh stack's compiling, which a floor of
      * {@code redis-cli} has none of, against ours; the fleet's 50 backups a repetition warm them by themselves.
      */
