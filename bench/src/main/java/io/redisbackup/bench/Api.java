@@ -64,23 +64,28 @@ final class Api {
         return base + path;
     }
 
+    /** Registers a server, its automatic backups off ({@link #noAutomaticBackups}); its id. */
     String register(String name, RedisProcess redis) throws IOException, InterruptedException {
-        return call("POST", "/instances", Map.of("name", name, "host", "127.0.0.1", "port", redis.port,
-                "password", redis.password), 201).get("id").asText();
+        return noAutomaticBackups(call("POST", "/instances", Map.of("name", name, "host", "127.0.0.1", "port",
+                redis.port, "password", redis.password), 201).get("id").asText());
     }
 
-    /** Registers a Redis Cluster by its first master, the others as further seed nodes. */
+    /**
+     * Registers a Redis Cluster by its first master, the others as further seed nodes, its automatic backups off
+     * ({@link #noAutomaticBackups}); its id.
+     */
     String registerCluster(String name, BenchCluster cluster) throws IOException, InterruptedException {
-        return call("POST", "/instances", Map.of("name", name, "kind", "CLUSTER", "host", "127.0.0.1",
-                "port", cluster.masters().get(0).port, "nodes", cluster.masters().stream().skip(1)
+        return noAutomaticBackups(call("POST", "/instances", Map.of("name", name, "kind", "CLUSTER", "host",
+                "127.0.0.1", "port", cluster.masters().get(0).port, "nodes", cluster.masters().stream().skip(1)
                         .map(m -> "127.0.0.1:" + m.port).toList(), "password", cluster.password()), 201)
-                .get("id").asText();
+                .get("id").asText());
     }
 
-    /** Switches the instance's automatic backups off: the benchmark decides when backups run. */
-    void noAutomaticBackups(String instanceId) throws IOException, InterruptedException {
+    /** Switches the instance's automatic backups off: the benchmark decides when backups run. Its id. */
+    private String noAutomaticBackups(String instanceId) throws IOException, InterruptedException {
         call("PUT", "/instances/" + instanceId + "/backup-policy", Map.of("enabled", false, "weekdays",
                 java.util.List.of("MONDAY"), "timePeriod", "02:00-03:00", "timezone", "UTC", "retentionDays", 7), 200);
+        return instanceId;
     }
 
     JsonNode backup(String instanceId) throws IOException, InterruptedException {

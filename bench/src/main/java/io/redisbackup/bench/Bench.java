@@ -135,10 +135,10 @@ public final class Bench {
             try (Jedis jedis = tiny.connect()) {
                 Dataset.load(jedis, 100);
             }
-            String sourceId = register("bench-source", source);
-            String smallId = register("bench-small", smallSource);
-            String targetId = register("bench-target", target);
-            String tinyId = register("bench-tiny", tiny);
+            String sourceId = api.register("bench-source", source);
+            String smallId = api.register("bench-small", smallSource);
+            String targetId = api.register("bench-target", target);
+            String tinyId = api.register("bench-tiny", tiny);
 
             say("backups and recoveries of " + small + " keys");
             List<String> smallBackups = new ArrayList<>();
@@ -260,12 +260,6 @@ public final class Bench {
 
             apiLatency(tinyId);
         }
-    }
-
-    private String register(String name, RedisProcess redis) throws Exception {
-        String id = api.register(name, redis);
-        api.noAutomaticBackups(id);
-        return id;
     }
 
     private void recoverInstance(String instanceId, String backupId, String targetId, RedisProcess target, Stats wall,

@@ -68,7 +68,6 @@ public final class ClusterBench {
             String sourceDigest = source.digest();
             facts.put("dataset", sourceDigest);
             String id = api.registerCluster("cluster-source", source);
-            api.noAutomaticBackups(id);
 
             // the stack's first backup after it started is timed apart, as the fleet's first is: the services
             // compile their paths during it (the light ones with the quick compiler only), as a stack in service has
@@ -126,7 +125,6 @@ public final class ClusterBench {
                 jedis.set("key", "value");
             }
             String id = api.register("bookkeeping", tiny);
-            api.noAutomaticBackups(id);
             for (int i = 0; i < BOOKKEEPING_BACKUPS; i++) {
                 api.timedBackup(id, each, null);
             }
@@ -162,7 +160,6 @@ public final class ClusterBench {
         Stats worker = new Stats();
         try (BenchCluster target = BenchCluster.start(work, "target-" + masters, masters)) {
             String targetId = api.registerCluster("cluster-target-" + masters, target);
-            api.noAutomaticBackups(targetId);
             for (int i = 0; i < reps; i++) {
                 try (Jedis jedis = target.masters().get(0).connect()) {
                     jedis.set("only-on-the-target", "before");

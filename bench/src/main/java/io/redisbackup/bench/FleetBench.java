@@ -83,7 +83,6 @@ public final class FleetBench {
                     Dataset.load(jedis, keys);
                 }
                 ids.add(api.register("fleet-" + i, redis));
-                api.noAutomaticBackups(ids.get(i));
             }
             // the stack's first fleet after it started is timed apart, not against the floor: its services compile
             // their paths during it (the light ones with the quick compiler only), as a stack in service has done
