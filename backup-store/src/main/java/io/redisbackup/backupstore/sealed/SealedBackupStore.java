@@ -323,6 +323,11 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
 
         @Override
         public OutputStream create(String file) throws IOException {
+            return create(file, 1);
+        }
+
+        @Override
+        public OutputStream create(String file, int atOnce) throws IOException {
             // a key index is written whole once the snapshot's last byte is in, when the server no longer needs a
             // core: its frames are sealed side by side (the RDB's, while the snapshot arrives, on one thread). Its
             // bytes compress as fast with lean tables as without (about 290 MB/s): its frames are not probed
@@ -335,7 +340,13 @@ public final class SealedBackupStore implements BackupStore, AutoCloseable {
             }
             FramedOutputStream out = new FramedOutputStream(staged.create(file), codecs, "seal-" + file);
             created.put(file, out);
-            // frames are compressed and sealed on a thread of their own: not on the thread the snapshot arrives on
+            // frames are compressed and sealed on a thread of their own, not on the thread the snapshot arrives on;
+            // unless the snapshots arriving at once already keep every core busy, where a thread more only takes
+            // turns with them: a backup of a cluster of 3 masters and 1M keys on 2 cores took about 3% less time and
+            // of the machine's CPU with its RDBs sealed on the shards' threads (less in 6 of 7 rounds of 5 each way)
+            if (!index && atOnce >= Runtime.getRuntime().availableProcessors()) {
+                return out;
+            }
             return WriteBehind.closing(out, "seal-" + file);
         }
 

@@ -33,6 +33,7 @@ import io.redisbackup.backupstore.Manifest;
 import io.redisbackup.backupstore.RangeReads;
 import io.redisbackup.backupstore.Sealing;
 import io.redisbackup.backupstore.StagedBackup;
+import io.redisbackup.backupstore.WriteBehind;
 import io.redisbackup.backupstore.keyindex.DamagedBackupException;
 import io.redisbackup.backupstore.keyindex.IndexEntry;
 import io.redisbackup.backupstore.keyindex.KeyIndexReader;
@@ -296,6 +297,29 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
         assertNull(published(store).sealing());
         assertArrayEquals(data, read(store, BackupStore.RDB));
         assertEquals(SealedBackupStore.Rewrap.NOT_ENCRYPTED, store.rewrap(instance, backup));
+    }
+
+    @Test
+    void sealsAnRdbOnItsWritersThreadWhenAsManyArriveAtOnceAsThereAreCores() throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        BackupStore store = newStore();
+        byte[] data = mixed(20 * FRAME + 5);
+        try (StagedBackup staged = store.stage(instance, backup)) {
+            try (OutputStream out = staged.create(BackupStore.RDB, cores)) {
+                assertTrue(out instanceof FramedOutputStream, "as many as the cores: sealed on the writer's thread");
+                for (int at = 0; at < data.length; at += 1000) {
+                    out.write(data, at, Math.min(1000, data.length - at));
+                }
+            }
+            write(staged, BackupStore.KEY_INDEX, new byte[0]);
+            staged.publish(manifest(data.length, 0));
+        }
+        assertArrayEquals(data, read(store, BackupStore.RDB));
+        assertArrayEquals(data, readAll(store));
+        try (StagedBackup fewer = store.stage(instance, UUID.randomUUID());
+                OutputStream out = fewer.create(BackupStore.RDB, cores - 1)) {
+            assertTrue(out instanceof WriteBehind, "fewer than the cores: sealed on a thread of its own");
+        }
     }
 
     @Test

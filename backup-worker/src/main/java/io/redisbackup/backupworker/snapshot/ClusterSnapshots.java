@@ -68,8 +68,8 @@ public final class ClusterSnapshots {
         List<OutputStream[]> outputs = new ArrayList<>();
         try {
             for (int i = 0; i < shards.size(); i++) {
-                outputs.add(new OutputStream[] { staged.create(BackupStore.shardRdb(i)),
-                        staged.create(BackupStore.shardIndex(i)) });
+                outputs.add(new OutputStream[] { staged.create(BackupStore.shardRdb(i), shards.size()),
+                        staged.create(BackupStore.shardIndex(i), shards.size()) });
             }
         } catch (IOException e) {
             closeQuietly(outputs);
