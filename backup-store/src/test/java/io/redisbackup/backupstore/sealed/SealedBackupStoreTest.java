@@ -303,23 +303,16 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
     void sealsAnRdbOnItsWritersThreadWhenAsManyArriveAtOnceAsThereAreCores() throws IOException {
         int cores = Runtime.getRuntime().availableProcessors();
         BackupStore store = newStore();
-        byte[] data = mixed(20 * FRAME + 5);
-        try (StagedBackup staged = store.stage(instance, backup)) {
-            try (OutputStream out = staged.create(BackupStore.RDB, cores)) {
-                assertTrue(out instanceof FramedOutputStream, "as many as the cores: sealed on the writer's thread");
-                for (int at = 0; at < data.length; at += 1000) {
-                    out.write(data, at, Math.min(1000, data.length - at));
-                }
-            }
-            write(staged, BackupStore.KEY_INDEX, new byte[0]);
-            staged.publish(manifest(data.length, 0));
+        try (StagedBackup staged = store.stage(instance, UUID.randomUUID());
+                OutputStream atOnce = staged.create(BackupStore.RDB, cores);
+                OutputStream fewer = staged.create(BackupStore.shardRdb(0), cores - 1)) {
+            assertTrue(atOnce instanceof FramedOutputStream, "as many as the cores: sealed on the writer's thread");
+            assertTrue(fewer instanceof WriteBehind, "fewer than the cores: sealed on a thread of its own");
         }
+        byte[] data = mixed(20 * FRAME + 5);
+        publish(store, data, new byte[0], cores);
         assertArrayEquals(data, read(store, BackupStore.RDB));
         assertArrayEquals(data, readAll(store));
-        try (StagedBackup fewer = store.stage(instance, UUID.randomUUID());
-                OutputStream out = fewer.create(BackupStore.RDB, cores - 1)) {
-            assertTrue(out instanceof WriteBehind, "fewer than the cores: sealed on a thread of its own");
-        }
     }
 
     @Test
@@ -335,8 +328,13 @@ class SealedBackupStoreTest extends LocalDirectoryBackupStoreTest {
     }
 
     private void publish(BackupStore store, byte[] rdb, byte[] index) throws IOException {
+        publish(store, rdb, index, 1);
+    }
+
+    /** @param atOnce how many RDBs the store is told arrive together ({@link StagedBackup#create(String, int)}) */
+    private void publish(BackupStore store, byte[] rdb, byte[] index, int atOnce) throws IOException {
         try (StagedBackup staged = store.stage(instance, backup)) {
-            try (OutputStream out = staged.create(BackupStore.RDB)) {
+            try (OutputStream out = staged.create(BackupStore.RDB, atOnce)) {
                 for (int at = 0; at < rdb.length; at += 1000) {
                     out.write(rdb, at, Math.min(1000, rdb.length - at));
                 }
