@@ -68,8 +68,9 @@ public final class ClusterSnapshots {
         List<OutputStream[]> outputs = new ArrayList<>();
         try {
             for (int i = 0; i < shards.size(); i++) {
+                // the RDBs arrive together; each key index is written after its RDB's last byte, the forks gone
                 outputs.add(new OutputStream[] { staged.create(BackupStore.shardRdb(i), shards.size()),
-                        staged.create(BackupStore.shardIndex(i), shards.size()) });
+                        staged.create(BackupStore.shardIndex(i)) });
             }
         } catch (IOException e) {
             closeQuietly(outputs);
